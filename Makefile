@@ -1,0 +1,49 @@
+# `make run`: set up everything and serve the portal on SQLite. `make test`: set up and run every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+export FLASK_APP := app.py
+
+.PHONY: run test setup translations db i18n-update i18n-check bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed translations
+
+translations: $(VENV)/.installed
+	$(BIN)/python -m slrt.core.i18n_tool compile
+
+# Upgrade the schema, load the region codes and the district's starting lists, seed the demo district
+# on a new database outside production (password from SLRT_DEMO_PASSWORD, else printed once).
+db: setup
+	$(BIN)/flask db upgrade
+	$(BIN)/flask regions load
+	$(BIN)/flask reference load
+	@if [ "$$SLRT_ENV" != "production" ]; then $(BIN)/flask demo seed --if-new; fi
+
+run: db
+	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - \
+		--forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}" app:app
+
+# Every test on SQLite; again on SLRT_TEST_DATABASE_URL (MariaDB in CI) when it is set.
+test: setup
+	$(BIN)/python -m pytest -q
+	@if [ -n "$$SLRT_TEST_DATABASE_URL" ]; then \
+		echo "== again on $$SLRT_TEST_DATABASE_URL =="; \
+		SLRT_TEST_DATABASE=external $(BIN)/python -m pytest -q; \
+	fi
+
+i18n-update: $(VENV)/.installed
+	$(BIN)/python -m slrt.core.i18n_tool update
+
+i18n-check: $(VENV)/.installed
+	$(BIN)/python -m slrt.core.i18n_tool check
+
+clean:
+	rm -rf $(VENV) .pytest_cache

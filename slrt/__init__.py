@@ -1,0 +1,81 @@
+"""The SLRT portal. create_app is a table of contents of register_* calls."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from slrt.config import Config
+
+
+def create_app(config: Config | None = None) -> Flask:
+    app = Flask(__name__, template_folder="../templates", static_folder="../static",
+                instance_relative_config=False)
+    app.config.from_object(config or Config())
+    register_extensions(app)
+    register_blueprints(app)
+    register_web(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from slrt.core import db as dbsetup
+    from slrt.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dbsetup.engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config.get("SLRT_PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        n = app.config["SLRT_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    import_models()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    from slrt.core.i18n import select_locale, select_timezone
+    # One catalogue per feature (slrt/<feature>/translations), relative to the package folder.
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
+        sorted(str(p.relative_to(app.root_path)) for p in Path(app.root_path).glob("*/translations")))
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    from slrt.auth.session import init_login
+    init_login(app, login_manager)
+    app.before_request(dbsetup.mark_read_only_request)
+
+
+def import_models() -> None:
+    """Every feature's models, so metadata (and Alembic) sees the whole schema."""
+    from slrt.admin import models as _admin  # noqa: F401
+    from slrt.audit import models as _audit  # noqa: F401
+    from slrt.auth import models as _auth  # noqa: F401
+    from slrt.cases import models as _cases  # noqa: F401
+    from slrt.intake import models as _intake  # noqa: F401
+    from slrt.referrals import models as _referrals  # noqa: F401
+    from slrt.regions import models as _regions  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from slrt.admin import bp as admin_bp
+    from slrt.auth import bp as auth_bp
+    from slrt.cases import bp as cases_bp
+    from slrt.core.routes import bp as core_bp
+    from slrt.intake import bp as intake_bp
+    from slrt.public import bp as public_bp
+    from slrt.regions import bp as regions_bp
+
+    for blueprint in (core_bp, auth_bp, intake_bp, cases_bp, public_bp, admin_bp, regions_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_web(app: Flask) -> None:
+    from slrt.core import web
+    web.init_web(app)
+
+
+def register_commands(app: Flask) -> None:
+    from slrt.core.commands import register
+    register(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from slrt.core.time import utcnow
+from slrt.extensions import db
+
+
+class Role(StrEnum):
+    FRONT_OFFICE = "front_office"
+    PUSKESOS_OPERATOR = "puskesos_operator"
+    BACK_OFFICE = "back_office"
+    SUPERVISOR = "supervisor"
+    AGENCY_LIAISON = "agency_liaison"
+    FACILITATOR = "facilitator"
+    ADMIN = "admin"
+    PROVINCIAL_OFFICER = "provincial_officer"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    nip: Mapped[str] = mapped_column(String(30), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(30), index=True)
+    region_code: Mapped[str] = mapped_column(String(13), ForeignKey("regions.code"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped on logout, disable and password reset: every cookie that carries an older number is dead.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    region = relationship("Region", lazy="joined")
+    agency = relationship("Agency", lazy="joined")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role}>"

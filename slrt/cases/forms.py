@@ -1,0 +1,24 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from slrt.core.forms import BaseForm
+
+
+class CaseFilterForm(BaseForm):
+    """The queue's filters. GET parameters: no personal identifiers other than a name or ticket."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Tiket atau nama"), validators=[Optional(), Length(max=80)])
+    status = SelectField(_l("Status"), validate_choice=False, validators=[Optional()])
+    kecamatan = SelectField(_l("Kecamatan"), validate_choice=False, validators=[Optional()])
+    desa = SelectField(_l("Desa/kelurahan"), validate_choice=False, validators=[Optional()])
+    category = SelectField(_l("Kategori"), validate_choice=False, validators=[Optional()])
+    date_from = DateField(_l("Dari tanggal"), validators=[Optional()])
+    date_to = DateField(_l("Sampai tanggal"), validators=[Optional()])
+
+
+class TakeForm(BaseForm):
+    """Only the CSRF token: a button that takes a case."""

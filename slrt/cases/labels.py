@@ -1,0 +1,34 @@
+from flask_babel import lazy_gettext as _l
+
+from slrt.cases.models import CaseStatus, Channel, VisitType
+from slrt.core.labels import LABELS
+
+LABELS.register(CaseStatus, {
+    CaseStatus.REGISTERED: _l("Terdaftar"),
+    CaseStatus.IN_PROGRESS: _l("Diproses"),
+    CaseStatus.CLOSED: _l("Selesai"),
+})
+LABELS.register(Channel, {
+    Channel.COUNTER: _l("Loket SLRT"),
+    Channel.PUSKESOS: _l("Puskesos desa"),
+    Channel.HOME_VISIT: _l("Kunjungan rumah"),
+    Channel.ONLINE: _l("Daring"),
+})
+LABELS.register(VisitType, {
+    VisitType.QUESTION: _l("Pertanyaan"),
+    VisitType.SUGGESTION: _l("Saran"),
+    VisitType.GRIEVANCE: _l("Pengaduan"),
+    VisitType.SERVICE_REQUEST: _l("Permohonan layanan"),
+})
+LABELS.register("EventKind", {
+    "registered": _l("Pendaftaran diterima"),
+    "taken": _l("Ditangani petugas"),
+    "assigned": _l("Diserahkan ke petugas"),
+    "closed": _l("Kasus selesai"),
+    "note": _l("Catatan"),
+})
+LABELS.register("Sex", {"L": _l("Laki-laki"), "P": _l("Perempuan")})
+LABELS.register("Relationship", {
+    1: _l("Kepala keluarga"), 2: _l("Istri/suami"), 3: _l("Anak"), 4: _l("Menantu"), 5: _l("Cucu"),
+    6: _l("Orang tua/mertua"), 7: _l("Pembantu rumah tangga"), 8: _l("Lainnya"),
+})

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from slrt.core.time import utcnow
+from slrt.extensions import db
+
+
+class CaseStatus(StrEnum):
+    REGISTERED = "registered"        # Terdaftar: waiting for the back office
+    IN_PROGRESS = "in_progress"      # Diproses: taken by a back-office officer
+    CLOSED = "closed"                # Selesai
+
+
+class Channel(StrEnum):
+    COUNTER = "counter"
+    PUSKESOS = "puskesos"
+    HOME_VISIT = "home_visit"
+    ONLINE = "online"
+
+
+class VisitType(StrEnum):
+    QUESTION = "question"            # Pertanyaan
+    SUGGESTION = "suggestion"        # Saran
+    GRIEVANCE = "grievance"          # Pengaduan
+    SERVICE_REQUEST = "service_request"  # Permohonan layanan
+
+
+class Case(db.Model):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket: Mapped[str] = mapped_column(String(12), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    # The citizen's desa: region scoping of every case query goes through this code.
+    region_code: Mapped[str] = mapped_column(String(13), ForeignKey("regions.code"), index=True)
+    # The office (district secretariat or village Puskesos) where the visit was registered.
+    office_region_code: Mapped[str] = mapped_column(String(13), ForeignKey("regions.code"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    visit_type: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default=CaseStatus.REGISTERED, index=True)
+    documents: Mapped[str] = mapped_column(Text, default="")  # comma-separated DocumentType codes checked
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    person = relationship("Person", lazy="joined")
+    region = relationship("Region", foreign_keys=[region_code], lazy="joined")
+    office_region = relationship("Region", foreign_keys=[office_region_code])
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    assigned_to = relationship("User", foreign_keys=[assigned_to_id])
+    complaints = relationship("Complaint", back_populates="case", cascade="all, delete-orphan",
+                              order_by="Complaint.id")
+    needs = relationship("CaseNeed", back_populates="case", cascade="all, delete-orphan", order_by="CaseNeed.id")
+    events = relationship("CaseEvent", back_populates="case", cascade="all, delete-orphan",
+                          order_by="CaseEvent.id")
+
+    @property
+    def document_codes(self) -> list[str]:
+        return [c for c in self.documents.split(",") if c]
+
+
+class Complaint(db.Model):
+    __tablename__ = "complaints"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("complaint_categories.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+
+    case = relationship("Case", back_populates="complaints")
+    category = relationship("ComplaintCategory", lazy="joined")
+
+
+class CaseNeed(db.Model):
+    """A programme or service the citizen needs, from the district's list."""
+
+    __tablename__ = "case_needs"
+    __table_args__ = (UniqueConstraint("case_id", "programme_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+
+    case = relationship("Case", back_populates="needs")
+    programme = relationship("Programme", lazy="joined")
+
+
+class CaseEvent(db.Model):
+    """A dated step on the case's timeline. Public steps also show on the citizen's status page."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(40))
+    public: Mapped[bool] = mapped_column(default=True)
+    # Shown to the citizen (only with ticket + birth date); never personal data of others.
+    citizen_message: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")  # internal, staff only
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    agency_name: Mapped[str] = mapped_column(String(160), default="")
+
+    case = relationship("Case", back_populates="events")
+    actor = relationship("User")

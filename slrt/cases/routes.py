@@ -1,0 +1,167 @@
+from datetime import timedelta
+
+import segno
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from slrt.admin.models import ComplaintCategory, DocumentType
+from slrt.audit.operations import record
+from slrt.auth.permissions import can_handle_case, can_list_cases, can_view_case, permission_required, require
+from slrt.cases import bp, operations
+from slrt.cases.forms import CaseFilterForm, TakeForm
+from slrt.cases.models import Case, CaseStatus, Complaint
+from slrt.cases.scoping import visible_cases
+from slrt.cases.tickets import normalize_ticket
+from slrt.core.errors import DomainError
+from slrt.core.htmx import render_page_or_partial
+from slrt.core.time import local_day_bounds_utc, local_today
+from slrt.extensions import db
+from slrt.intake.models import Person
+from slrt.regions import operations as regions
+from slrt.regions.models import region_prefix_match
+
+PAGE_SIZE = 25
+
+
+def _filter_form() -> CaseFilterForm:
+    form = CaseFilterForm(request.args)
+    district = current_app.config["SLRT_REGION_CODE"]
+    from slrt.core.labels import LABELS
+    form.status.choices = [("", _("Semua status"))] + LABELS.choices(CaseStatus)
+    form.kecamatan.choices = [("", _("Semua kecamatan"))] + [(r.code, r.name) for r in regions.children(district)]
+    villages = regions.children(form.kecamatan.data) if form.kecamatan.data else []
+    form.desa.choices = [("", _("Semua desa/kelurahan"))] + [(r.code, r.name) for r in villages]
+    categories = db.session.scalars(select(ComplaintCategory).order_by(ComplaintCategory.sort_order)).all()
+    form.category.choices = [("", _("Semua kategori"))] + [(str(c.id), c.name) for c in categories]
+    form.validate()
+    return form
+
+
+def _apply_filters(query, form: CaseFilterForm):
+    if form.status.data:
+        query = query.where(Case.status == form.status.data)
+    region = form.desa.data or form.kecamatan.data
+    if region:
+        query = query.where(region_prefix_match(Case.region_code, region))
+    if form.category.data and form.category.data.isdigit():
+        query = query.where(Case.complaints.any(Complaint.category_id == int(form.category.data)))
+    if form.date_from.data and not form.date_from.errors:
+        query = query.where(Case.created_at >= local_day_bounds_utc(form.date_from.data)[0])
+    if form.date_to.data and not form.date_to.errors:
+        query = query.where(Case.created_at <= local_day_bounds_utc(form.date_to.data)[1])
+    text = (form.q.data or "").strip()
+    if text:
+        ticket = normalize_ticket(text)
+        if ticket:
+            query = query.where(Case.ticket == ticket)
+        else:
+            query = query.join(Person, Case.person_id == Person.id).where(Person.name.ilike(f"%{text[:80]}%"))
+    return query
+
+
+def _page_of(query, page: int):
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = min(max(page, 1), pages)
+    rows = db.session.scalars(query.order_by(Case.created_at.desc(), Case.id.desc())
+                              .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).unique().all()
+    return rows, total, page, pages
+
+
+def _page_number() -> int:
+    try:
+        return int(request.args.get("page", "1"))
+    except ValueError:
+        return 1
+
+
+@bp.route("/")
+@permission_required(can_list_cases)
+def index():
+    """The back-office queue: cases in the user's region, filtered, paged; htmx swaps the rows only."""
+    form = _filter_form()
+    if not request.args:
+        form.status.data = CaseStatus.REGISTERED
+    query = _apply_filters(visible_cases(current_user), form)
+    rows, total, page, pages = _page_of(query, _page_number())
+    return render_page_or_partial("cases/index.html", "cases/_rows.html", form=form, cases=rows, total=total,
+                                  page=page, pages=pages, view="index")
+
+
+@bp.route("/hari-ini")
+@permission_required(can_list_cases)
+def today():
+    """The front office's list: today's registrations at the user's own office."""
+    form = _filter_form()
+    start, end = local_day_bounds_utc(local_today())
+    query = visible_cases(current_user).where(Case.office_region_code == current_user.region_code,
+                                              Case.created_at >= start, Case.created_at <= end)
+    query = _apply_filters(query, form)
+    rows, total, page, pages = _page_of(query, _page_number())
+    return render_page_or_partial("cases/today.html", "cases/_rows.html", form=form, cases=rows, total=total,
+                                  page=page, pages=pages, view="today")
+
+
+def _load_case(case_id: int, lock: bool = False) -> Case:
+    """Load a case the user may see, or 404/403. `lock` holds the row until commit (SELECT ... FOR UPDATE
+    on MariaDB; SQLite's write transactions are already exclusive), so two racing actions see each other."""
+    case = db.session.get(Case, case_id, with_for_update=lock or None, populate_existing=lock)
+    if case is None:
+        abort(404)
+    require(can_view_case, case)
+    return case
+
+
+@bp.route("/<int:case_id>")
+@permission_required(can_list_cases)
+def detail(case_id: int):
+    """Everything recorded on a case and its dated timeline (the view is audited)."""
+    case = _load_case(case_id)
+    record("person.view", case, person_id=case.person_id, note=f"case {case.ticket}")
+    db.session.commit()
+    documents = db.session.scalars(select(DocumentType).order_by(DocumentType.sort_order)).all()
+    return render_template("cases/detail.html", case=case, documents=documents, take_form=TakeForm(),
+                           region_path=regions.path_names(case.region_code))
+
+
+def status_url(ticket: str) -> str:
+    base = current_app.config.get("SLRT_PUBLIC_URL")
+    if base:
+        return base.rstrip("/") + url_for("public.status", ticket=ticket)
+    return url_for("public.status", ticket=ticket, _external=True)
+
+
+@bp.route("/<int:case_id>/tanda-terima")
+@permission_required(can_list_cases)
+def receipt(case_id: int):
+    """The printable receipt (tanda terima): A5 by default, `?format=thermal` for a receipt printer."""
+    case = _load_case(case_id)
+    url = status_url(case.ticket)
+    qr_svg = segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=False)
+    record("person.view", case, person_id=case.person_id, note=f"receipt {case.ticket}")
+    db.session.commit()
+    layout = "thermal" if request.args.get("format") == "thermal" else "a5"
+    return render_template("cases/receipt.html", case=case, qr_svg=qr_svg, status_url=url, layout=layout,
+                           region_path=regions.path_names(case.region_code))
+
+
+@bp.route("/<int:case_id>/ambil", methods=["POST"])
+@permission_required(can_list_cases)
+def take(case_id: int):
+    """A back-office officer takes the case."""
+    case = _load_case(case_id, lock=True)
+    require(can_handle_case, case)
+    form = TakeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        operations.take(case, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("Kasus %(ticket)s sekarang Anda tangani.", ticket=case.ticket), "success")
+    return redirect(url_for("cases.detail", case_id=case.id), code=303)

@@ -1,0 +1,94 @@
+"""Configuration from the environment."""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("SLRT_INSTANCE_DIR", BASE_DIR / "instance"))
+
+TIMEZONES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
+
+
+class ConfigError(RuntimeError):
+    """The environment does not allow the portal to start safely."""
+
+
+def _development_secret_key() -> str:
+    """Keep one random key under instance/ so sessions survive restarts in development."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{INSTANCE_DIR / 'slrt.db'}"
+
+
+class Config:
+    def __init__(self) -> None:
+        env = os.environ
+        self.SLRT_ENV = env.get("SLRT_ENV", "development")
+        self.PRODUCTION = self.SLRT_ENV == "production"
+        secret = env.get("SECRET_KEY")
+        if not secret:
+            if self.PRODUCTION:
+                raise ConfigError("SECRET_KEY must be set when SLRT_ENV=production")
+            secret = _development_secret_key()
+        self.SECRET_KEY = secret
+        self.SQLALCHEMY_DATABASE_URI = _database_url()
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+        # The district this installation serves (Kemendagri code and name).
+        self.SLRT_REGION_CODE = env.get("SLRT_REGION_CODE", "32.04")
+        self.SLRT_REGION_NAME = env.get("SLRT_REGION_NAME", "Kabupaten Bandung")
+        self.SLRT_OFFICE_NAME = env.get("SLRT_OFFICE_NAME", "SLRT Dinas Sosial " + self.SLRT_REGION_NAME)
+        zone = env.get("SLRT_TIMEZONE", "WIB").upper()
+        self.SLRT_TIMEZONE = TIMEZONES.get(zone, zone if "/" in zone else "Asia/Jakarta")
+        self.SLRT_PUBLIC_URL = env.get("SLRT_PUBLIC_URL", "")
+
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = self.PRODUCTION
+        self.SESSION_COOKIE_NAME = "slrt_session"
+        self.PERMANENT_SESSION_LIFETIME = timedelta(minutes=int(env.get("SLRT_IDLE_MINUTES", "30")))
+        self.SESSION_REFRESH_EACH_REQUEST = True
+        self.REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+
+        self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+        self.RATELIMIT_STORAGE_URI = env.get("SLRT_RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or "memory://"
+        self.RATELIMIT_HEADERS_ENABLED = False
+        self.RATELIMIT_STRATEGY = "moving-window"
+        self.SLRT_LOGIN_LIMIT = env.get("SLRT_LOGIN_LIMIT", "5 per 15 minutes")
+        self.SLRT_LOGIN_ADDRESS_LIMIT = env.get("SLRT_LOGIN_ADDRESS_LIMIT", "30 per 15 minutes")
+        self.SLRT_STATUS_LIMIT = env.get("SLRT_STATUS_LIMIT", "10 per 10 minutes")
+        self.SLRT_STATUS_TICKET_LIMIT = env.get("SLRT_STATUS_TICKET_LIMIT", "5 per 10 minutes")
+        self.SLRT_PROXY_COUNT = int(env.get("SLRT_PROXY_COUNT", "0"))
+
+        self.BABEL_DEFAULT_LOCALE = "id"
+        self.BABEL_DEFAULT_TIMEZONE = self.SLRT_TIMEZONE
+        self.LANGUAGES = ("id", "en")
+        self.MAX_CONTENT_LENGTH = int(env.get("SLRT_MAX_UPLOAD_MB", "200")) * 1024 * 1024
+        self.SLRT_DEMO_PASSWORD = env.get("SLRT_DEMO_PASSWORD")
+        self.SLRT_UPLOAD_DIR = str(INSTANCE_DIR / "uploads")
+
+
+class TestConfig(Config):
+    def __init__(self, database_url: str | None = None) -> None:
+        os.environ.setdefault("SECRET_KEY", "test-secret-key")
+        super().__init__()
+        self.TESTING = True
+        self.SECRET_KEY = "test-secret-key"
+        self.SQLALCHEMY_DATABASE_URI = database_url or "sqlite://"
+        self.WTF_CSRF_ENABLED = False
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.SESSION_COOKIE_SECURE = False

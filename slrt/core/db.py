@@ -1,0 +1,80 @@
+"""Database engine set-up that both SQLite and MariaDB need.
+
+SQLite is set up for a server: WAL so readers never wait for the writer, foreign keys on, a busy
+timeout so concurrent gunicorn workers queue instead of failing, synchronous=FULL so an acknowledged
+ticket survives a power cut, and write transactions that take the write lock up front (BEGIN
+IMMEDIATE) so a transaction never fails half way with "database is locked" when it upgrades from
+reading to writing. Views that only read are marked with @read_only and begin a deferred
+transaction, so they never wait for a writer.
+"""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from flask import current_app, g, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Outside a request (CLI commands, scripts, tests) transactions are deferred unless a command asks for
+# immediate ones with `immediate_transactions()`.
+_immediate_outside_requests: ContextVar[bool] = ContextVar("sqlite_immediate", default=False)
+
+
+@contextmanager
+def immediate_transactions():
+    """For a command that writes while the portal runs: take the write lock at BEGIN."""
+    token = _immediate_outside_requests.set(True)
+    try:
+        yield
+    finally:
+        _immediate_outside_requests.reset(token)
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, connection_record):
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Autocommit at the driver level: SQLAlchemy's "begin" event below issues BEGIN itself.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite(connection):
+    if connection.dialect.name != "sqlite":
+        return
+    if has_request_context():
+        immediate = not g.get("sqlite_read_only")
+    else:
+        immediate = _immediate_outside_requests.get()
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN DEFERRED")
+
+
+def read_only(view):
+    """Mark a view that never writes: on SQLite it reads without taking the write lock."""
+    view._slrt_read_only = True
+    return view
+
+
+def mark_read_only_request() -> None:
+    """before_request hook: flag the request before anything touches the database."""
+    if request.endpoint is None:
+        return
+    view = current_app.view_functions.get(request.endpoint)
+    if view is not None and getattr(view, "_slrt_read_only", False):
+        g.sqlite_read_only = True
+
+
+def engine_options(url: str) -> dict:
+    if url.startswith("mysql"):
+        return {"pool_pre_ping": True, "pool_recycle": 3600, "isolation_level": "READ COMMITTED",
+                "connect_args": {"charset": "utf8mb4"}}
+    return {"pool_pre_ping": True}

@@ -1,0 +1,69 @@
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from slrt.auth.models import Role
+from slrt.core.db import read_only
+from slrt.extensions import csrf, db
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/")
+@login_required
+def home():
+    """Send each role to where its work is."""
+    role = Role(current_user.role)
+    if role in (Role.FRONT_OFFICE, Role.PUSKESOS_OPERATOR, Role.FACILITATOR):
+        return redirect(url_for("cases.today"))
+    if role in (Role.BACK_OFFICE, Role.SUPERVISOR):
+        return redirect(url_for("cases.index"))
+    if role is Role.ADMIN:
+        return redirect(url_for("admin.users"))
+    return render_template("core/home.html")
+
+
+@bp.route("/bahasa", methods=["POST"])
+def set_language():
+    """Switch the interface language (Bahasa Indonesia / English)."""
+    language = request.form.get("lang", "id")
+    if language in current_app.config["LANGUAGES"]:
+        session["lang"] = language
+    target = request.form.get("next") or ""
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("public.status")
+    return redirect(target, code=303)
+
+
+def schema_revisions() -> tuple[str | None, str | None]:
+    from alembic.script import ScriptDirectory
+    from flask_migrate import Migrate  # noqa: F401  (the extension knows the folder)
+    directory = current_app.extensions["migrate"].directory
+    from alembic.config import Config as AlembicConfig
+    config = AlembicConfig()
+    config.set_main_option("script_location", directory)
+    head = ScriptDirectory.from_config(config).get_current_head()
+    try:
+        current = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except Exception:
+        db.session.rollback()
+        current = None
+    return current, head
+
+
+@bp.route("/healthz")
+@read_only
+@csrf.exempt
+def healthz():
+    """Liveness for monitoring: the database answers and the schema is at the latest migration."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        database_ok = True
+    except Exception:
+        db.session.rollback()
+        database_ok = False
+    current, head = schema_revisions() if database_ok else (None, None)
+    up_to_date = database_ok and current == head
+    body = {"status": "ok" if up_to_date else "error", "database": "ok" if database_ok else "unreachable",
+            "schema": {"current": current, "head": head, "up_to_date": up_to_date}}
+    return jsonify(body), (200 if up_to_date else 503)

@@ -1,0 +1,98 @@
+"""Cross-cutting web concerns: security headers, error pages, template globals."""
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from slrt.core import i18n
+from slrt.core.htmx import wants_partial
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+       "base-uri 'none'; object-src 'none'")
+
+
+def init_web(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if app.config.get("PRODUCTION"):
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if request.endpoint != "static" and "Cache-Control" not in headers:
+            # Pages carry personal data: never keep them in a shared or back-button cache.
+            headers["Cache-Control"] = "no-store"
+        return response
+
+    def error_page(status: int, title: str, message: str):
+        template = "errors/_error.html" if wants_partial() else "errors/error.html"
+        return render_template(template, status=status, title=title, message=message), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return error_page(400, _("Formulir kedaluwarsa"),
+                          _("Formulir ini sudah kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi."))
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return error_page(400, _("Permintaan tidak sah"), _("Permintaan tidak dapat diproses."))
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return error_page(403, _("Akses ditolak"), _("Anda tidak berwenang membuka halaman ini."))
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return error_page(404, _("Tidak ditemukan"), _("Halaman atau data yang dicari tidak ada."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        return error_page(405, _("Tidak diizinkan"), _("Cara membuka halaman ini tidak diizinkan."))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return error_page(413, _("Berkas terlalu besar"), _("Berkas yang diunggah melebihi batas ukuran."))
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return error_page(429, _("Terlalu banyak percobaan"),
+                          _("Terlalu banyak percobaan dalam waktu singkat. Tunggu beberapa menit lalu coba lagi."))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        from slrt.extensions import db
+        db.session.rollback()
+        return error_page(500, _("Terjadi kesalahan"),
+                          _("Terjadi kesalahan pada server. Data yang belum tersimpan tidak hilang dari "
+                            "formulir Anda; coba simpan lagi atau hubungi administrator."))
+
+    register_template_globals(app)
+
+
+def register_template_globals(app: Flask) -> None:
+    from slrt.auth import permissions
+    from slrt.auth.models import Role
+    from slrt.cases.models import CaseStatus, Channel, VisitType
+    from slrt.core.nik import mask_nik
+    from slrt.core.labels import LABELS
+
+    app.jinja_env.globals.update(
+        Role=Role, CaseStatus=CaseStatus, Channel=Channel, VisitType=VisitType,
+        can=permissions, label=LABELS.label, labels=LABELS,
+    )
+    app.jinja_env.filters.update(
+        long_date=i18n.long_date, long_datetime=i18n.long_datetime, short_date=i18n.short_date,
+        mask_nik=mask_nik,
+    )
+
+    @app.context_processor
+    def office():
+        from flask_babel import get_locale
+        return {"office_name": app.config["SLRT_OFFICE_NAME"], "district_name": app.config["SLRT_REGION_NAME"],
+                "current_locale": str(get_locale() or "id")}

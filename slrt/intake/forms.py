@@ -1,0 +1,217 @@
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (BooleanField, DateField, FieldList, FormField, RadioField, SelectField, StringField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from slrt.cases.models import Channel, VisitType
+from slrt.core.forms import BaseForm, BaseSubForm, MultiCheckboxField
+from slrt.core.labels import LABELS
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
+PHONE = re.compile(r"^(\+62|62|0)8[0-9]{7,12}$")
+DIGITS_UP_TO_3 = re.compile(r"^[0-9]{1,3}$")
+
+
+def phone_number(form, field):
+    value = re.sub(r"[\s\-()]", "", field.data or "")
+    if value and not PHONE.match(value):
+        raise ValidationError(_l("Nomor HP tidak sah. Contoh: 081234567890."))
+    field.data = value
+
+
+def rt_rw(form, field):
+    if field.data and not DIGITS_UP_TO_3.match(field.data.strip()):
+        raise ValidationError(_l("Isi dengan angka, contoh 003."))
+
+
+def optional_int(value):
+    """Coerce a select's value to int; an empty choice becomes 0 (checked by the cross-field rules)."""
+    if value in (None, ""):
+        return 0
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def relationship_choices():
+    return [(value, text) for value, text in LABELS.choices("Relationship")]
+
+
+class MemberForm(BaseSubForm):
+    nik = StringField(_l("NIK"), validators=[Optional(), Length(max=40)])
+    name = StringField(_l("Nama"), validators=[Optional(), Length(max=120)])
+    relation = SelectField(_l("Hubungan"), coerce=int, validate_choice=True)
+    birth_date = DateField(_l("Tanggal lahir"), format=DATE_FORMATS, validators=[Optional()])
+    sex = SelectField(_l("Jenis kelamin"), choices=[("", "-"), ("L", "L"), ("P", "P")],
+                      validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.relation.choices = [(int(v), t) for v, t in relationship_choices()]
+
+
+class ComplaintForm(BaseSubForm):
+    category = SelectField(_l("Kategori"), coerce=optional_int, validate_choice=False)
+    description = TextAreaField(_l("Uraian keluhan atau permintaan"),
+                                validators=[Optional(), Length(max=4000)])
+
+
+class IntakeForm(BaseForm):
+    nik = StringField(_l("NIK"), validators=[Length(max=40)],
+                      render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": "40"})
+    name = StringField(_l("Nama lengkap"), validators=[DataRequired(_l("Nama wajib diisi.")), Length(max=120)])
+    birth_place = StringField(_l("Tempat lahir"), validators=[Optional(), Length(max=80)])
+    birth_date = DateField(_l("Tanggal lahir"), format=DATE_FORMATS,
+                           validators=[InputRequired(_l("Tanggal lahir wajib diisi."))])
+    sex = RadioField(_l("Jenis kelamin"), choices=[("L", _l("Laki-laki")), ("P", _l("Perempuan"))],
+                     validators=[InputRequired(_l("Pilih jenis kelamin."))])
+    phone = StringField(_l("Nomor HP"), validators=[Optional(), phone_number],
+                        render_kw={"inputmode": "tel", "autocomplete": "off"})
+    kk_number = StringField(_l("No. KK"), validators=[Optional(), Length(max=40)],
+                            render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    address = StringField(_l("Alamat (jalan, kampung, dusun)"), validators=[Optional(), Length(max=255)])
+    rt = StringField(_l("RT"), validators=[Optional(), rt_rw], render_kw={"inputmode": "numeric"})
+    rw = StringField(_l("RW"), validators=[Optional(), rt_rw], render_kw={"inputmode": "numeric"})
+    kecamatan = SelectField(_l("Kecamatan"), validate_choice=False,
+                            validators=[DataRequired(_l("Pilih kecamatan."))])
+    desa = SelectField(_l("Desa/kelurahan"), validate_choice=False,
+                       validators=[DataRequired(_l("Pilih desa/kelurahan."))])
+    members = FieldList(FormField(MemberForm), min_entries=0, max_entries=30)
+
+    channel = SelectField(_l("Jalur layanan"), validate_choice=True)
+    visit_type = SelectField(_l("Jenis layanan"), validate_choice=True)
+    complaints = FieldList(FormField(ComplaintForm), min_entries=1, max_entries=10)
+    needs = MultiCheckboxField(_l("Kebutuhan program/layanan"), coerce=optional_int, validate_choice=False)
+    documents = MultiCheckboxField(_l("Dokumen yang dibawa"), validate_choice=False)
+    note = TextAreaField(_l("Catatan petugas"), validators=[Optional(), Length(max=4000)])
+    confirm_warnings = BooleanField(_l("Data sudah saya periksa dengan KTP; tetap simpan."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.channel.choices = LABELS.choices(Channel)
+        self.visit_type.choices = LABELS.choices(VisitType)
+
+
+def _row_is_blank(row) -> bool:
+    return not any([(row.nik.data or "").strip(), (row.name.data or "").strip(), row.birth_date.data])
+
+
+class IntakeValidation:
+    """Cross-field checks of the intake form that need the region list and the district's lists."""
+
+    def __init__(self, form: IntakeForm, *, district_code: str, regions, category_ids: set[int],
+                 programme_ids: set[int], document_codes: set[str], village_parent) -> None:
+        self.form = form
+        self.district_code = district_code
+        self.regions = regions
+        self.category_ids = category_ids
+        self.programme_ids = programme_ids
+        self.document_codes = document_codes
+        self.village_parent = village_parent  # code -> parent kecamatan code, or None if unknown
+        self.warnings: list[str] = []
+        self.nik_check = None
+
+    def run(self) -> bool:
+        from slrt.core.nik import check_kk, check_nik
+        form = self.form
+        ok = form.validate()
+        self.nik_check = check_nik(form.nik.data or "", self.regions)
+        if not self.nik_check.valid:
+            form.nik.errors = list(form.nik.errors) + [str(e) for e in self.nik_check.errors]
+            ok = False
+        else:
+            form.nik.data = self.nik_check.nik
+            self.warnings += [str(w) for w in self.nik_check.warnings]
+            if form.sex.data in ("L", "P") and self.nik_check.sex and form.sex.data != self.nik_check.sex:
+                self.warnings.append(str(_l("Jenis kelamin yang dipilih tidak sesuai dengan NIK (NIK menunjukkan "
+                                            "%(sex)s).", sex=LABELS.label("Sex", self.nik_check.sex))))
+            if form.birth_date.data and self.nik_check.birth_date and form.birth_date.data != self.nik_check.birth_date:
+                self.warnings.append(str(_l("Tanggal lahir tidak sesuai dengan NIK (NIK menunjukkan %(date)s).",
+                                            date=self.nik_check.birth_date.strftime("%d/%m/%Y"))))
+        if form.kk_number.data:
+            kk = check_kk(form.kk_number.data, self.regions)
+            if not kk.valid:
+                form.kk_number.errors = list(form.kk_number.errors) + [str(e) for e in kk.errors]
+                ok = False
+            else:
+                form.kk_number.data = kk.nik
+        if form.desa.data:
+            parent = self.village_parent(form.desa.data)
+            district_prefix = self.district_code + "."
+            if parent is None or not form.desa.data.startswith(district_prefix):
+                form.desa.errors = list(form.desa.errors) + [str(_l("Desa/kelurahan tidak dikenal."))]
+                ok = False
+            elif form.kecamatan.data and parent != form.kecamatan.data:
+                form.desa.errors = list(form.desa.errors) + [
+                    str(_l("Desa/kelurahan ini tidak berada di kecamatan yang dipilih."))]
+                ok = False
+        ok = self._check_members() and ok
+        ok = self._check_complaints() and ok
+        bad_needs = [n for n in (form.needs.data or []) if n not in self.programme_ids]
+        if bad_needs:
+            form.needs.errors = list(form.needs.errors) + [str(_l("Pilihan program tidak sah."))]
+            ok = False
+        bad_docs = [d for d in (form.documents.data or []) if d not in self.document_codes]
+        if bad_docs:
+            form.documents.errors = list(form.documents.errors) + [str(_l("Pilihan dokumen tidak sah."))]
+            ok = False
+        return ok
+
+    def _check_members(self) -> bool:
+        from slrt.core.nik import check_nik
+        ok = True
+        seen = {self.form.nik.data} if self.nik_check and self.nik_check.valid else set()
+        for row in self.form.members:
+            entry = row.form
+            if _row_is_blank(entry):
+                continue
+            if not (entry.name.data or "").strip():
+                entry.name.errors = list(entry.name.errors) + [str(_l("Nama anggota wajib diisi."))]
+                ok = False
+            if (entry.nik.data or "").strip():
+                check = check_nik(entry.nik.data, self.regions)
+                if not check.valid:
+                    entry.nik.errors = list(entry.nik.errors) + [str(e) for e in check.errors]
+                    ok = False
+                elif check.nik in seen:
+                    entry.nik.errors = list(entry.nik.errors) + [str(_l("NIK ini sudah tercantum di atas."))]
+                    ok = False
+                else:
+                    entry.nik.data = check.nik
+                    seen.add(check.nik)
+        return ok
+
+    def _check_complaints(self) -> bool:
+        ok = True
+        filled = 0
+        for row in self.form.complaints:
+            entry = row.form
+            description = (entry.description.data or "").strip()
+            if not entry.category.data and not description:
+                continue
+            filled += 1
+            if entry.category.data not in self.category_ids:
+                entry.category.errors = list(entry.category.errors) + [str(_l("Pilih kategori."))]
+                ok = False
+            if not description:
+                entry.description.errors = list(entry.description.errors) + [
+                    str(_l("Tuliskan uraian keluhan atau permintaan."))]
+                ok = False
+        if filled == 0:
+            first = self.form.complaints[0].form
+            first.description.errors = list(first.description.errors) + [
+                str(_l("Isi sedikitnya satu keluhan atau permintaan."))]
+            ok = False
+        return ok
+
+    def member_rows(self):
+        return [row.form for row in self.form.members if not _row_is_blank(row.form)]
+
+    def complaint_rows(self):
+        return [row.form for row in self.form.complaints
+                if row.form.category.data or (row.form.description.data or "").strip()]

@@ -1,0 +1,35 @@
+from flask import render_template, request
+from flask_babel import gettext as _
+
+from slrt.core.db import read_only
+from slrt.core.htmx import render_page_or_partial
+from slrt.public import bp, operations
+from slrt.public.forms import StatusForm
+
+
+@bp.route("/status", methods=["GET", "POST"])
+@read_only
+def status():
+    """Cek Status Layanan: the ticket alone shows the steps; with the birth date also the request and messages."""
+    if request.method == "POST":
+        form = StatusForm()
+    else:  # the QR code on the receipt opens the page with the ticket filled in
+        form = StatusForm(request.args, meta={"csrf": False})
+    if request.method == "GET":
+        form.birth_date.data = None  # a birth date never travels in a URL
+    result, failed, throttled = None, False, False
+    typed = (form.ticket.data or "").strip()
+    if typed and (request.method == "POST" or "ticket" in request.args):
+        if form.validate():
+            key = operations.ticket_key(typed)
+            if operations.throttled(key):
+                throttled = True
+            else:
+                result = operations.look_up(typed, form.birth_date.data)
+                if result is None:
+                    failed = True
+                    operations.count_failure(key)
+    status_code = 429 if throttled else 200
+    events = [e for e in result.case.events if e.public] if result else []
+    return render_page_or_partial("public/status.html", "public/_result.html", form=form, result=result,
+                                  events=events, failed=failed, throttled=throttled), status_code

@@ -1,0 +1,1 @@
+"""Referrals to agencies: drafting, sign-off, letters, agency responses."""

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from slrt.core.time import utcnow
+from slrt.extensions import db
+
+
+class ReferralStatus(StrEnum):
+    DRAFT = "draft"                      # drafted by the back office
+    PENDING_SIGNOFF = "pending_signoff"  # waiting for the supervisor (penetapan layanan)
+    RETURNED = "returned"                # returned to the back office with a note
+    REJECTED = "rejected"                # refused by the supervisor, with a reason
+    APPROVED = "approved"                # signed off; letter numbered; waiting for the agency
+    ACCEPTED = "accepted"                # the agency accepted and is processing
+    NEEDS_DOCUMENTS = "needs_documents"  # the agency asks for more documents (the clock pauses)
+    COMPLETED = "completed"              # the agency completed it with an outcome
+    DECLINED = "declined"                # the agency declined, with a reason
+
+
+class Referral(db.Model):
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=ReferralStatus.DRAFT, index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    documents: Mapped[str] = mapped_column(Text, default="")  # comma-separated DocumentType codes
+    drafted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    # The letter: number unique per district and year, in the district's pattern.
+    district_code: Mapped[str] = mapped_column(String(13), default="", index=True)
+    letter_year: Mapped[int | None] = mapped_column(Integer)
+    letter_seq: Mapped[int | None] = mapped_column(Integer)
+    letter_number: Mapped[str | None] = mapped_column(String(80), unique=True)
+    letter_date: Mapped[date | None] = mapped_column(Date, index=True)
+    verification_code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    # The agency's answer.
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    response_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    response_on_behalf: Mapped[bool] = mapped_column(Boolean, default=False)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    # Deadlines in working days (computed by the deadlines module), and the paused time.
+    signoff_due: Mapped[date | None] = mapped_column(Date, index=True)
+    response_due: Mapped[date | None] = mapped_column(Date, index=True)
+    paused_since: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    case = relationship("Case", backref="referrals")
+    complaint = relationship("Complaint")
+    agency = relationship("Agency", lazy="joined")
+    programme = relationship("Programme", lazy="joined")
+    drafted_by = relationship("User", foreign_keys=[drafted_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    response_by = relationship("User", foreign_keys=[response_by_id])

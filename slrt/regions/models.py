@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from slrt.core.time import utcnow
+from slrt.extensions import db
+
+
+class RegionLevel:
+    PROVINCE = 1
+    REGENCY = 2
+    DISTRICT = 3  # kecamatan
+    VILLAGE = 4  # desa/kelurahan
+
+
+class Region(db.Model):
+    """A Kemendagri region: province `NN`, kabupaten/kota `NN.NN`, kecamatan `NN.NN.NN`, desa `NN.NN.NN.NNNN`.
+
+    Codes are the keys everything refers to. A code that disappears from a newer dataset is kept and
+    marked inactive, so old cases and users that refer to it stay valid.
+    """
+
+    __tablename__ = "regions"
+
+    code: Mapped[str] = mapped_column(String(13), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    level: Mapped[int] = mapped_column(Integer, index=True)
+    parent_code: Mapped[str | None] = mapped_column(String(13), ForeignKey("regions.code"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    dataset_version: Mapped[str] = mapped_column(String(40), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def is_kelurahan(self) -> bool:
+        return self.level == RegionLevel.VILLAGE and self.code[9:10] == "1"
+
+
+def level_of(code: str) -> int:
+    return {2: 1, 5: 2, 8: 3, 13: 4}.get(len(code), 0)
+
+
+def region_prefix_match(column, code: str):
+    """A condition: `column` lies under the region `code` (the code itself or any code below it).
+
+    Written as a range ('.' sorts just before '/') rather than LIKE, so every database uses the index."""
+    return (column == code) | ((column > code + ".") & (column < code + "/"))

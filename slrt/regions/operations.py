@@ -1,0 +1,139 @@
+"""Loading the Kemendagri region dataset, and the in-memory index of codes used by validation."""
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import insert, select, update
+
+from slrt.core.time import utcnow
+from slrt.extensions import db
+from slrt.regions.models import Region
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DATASET_VERSION = "idn-area-data@4.0.1"
+FILES = (("provinces.csv", 1, None), ("regencies.csv", 2, "province_code"),
+         ("districts.csv", 3, "regency_code"), ("villages.csv", 4, "district_code"))
+
+
+@dataclass
+class LoadReport:
+    added: int = 0
+    renamed: int = 0
+    retired: int = 0
+    unchanged: int = 0
+    reactivated: int = 0
+
+    def as_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def read_dataset(data_dir: Path = DATA_DIR) -> list[tuple[str, str, int, str | None]]:
+    rows = []
+    for filename, level, parent_column in FILES:
+        with open(data_dir / filename, newline="", encoding="utf-8") as handle:
+            for record in csv.DictReader(handle):
+                parent = record[parent_column] if parent_column else None
+                rows.append((record["code"].strip(), record["name"].strip(), level, parent))
+    return rows
+
+
+def load_regions(data_dir: Path = DATA_DIR, version: str = DATASET_VERSION) -> LoadReport:
+    """Upsert the dataset. Codes missing from it are retired (inactive), never deleted, so references hold."""
+    report = LoadReport()
+    existing = {code: (name, active) for code, name, active in
+                db.session.execute(select(Region.code, Region.name, Region.active))}
+    rows = read_dataset(data_dir)
+    seen = set()
+    now = utcnow()
+    new_rows = []
+    for code, name, level, parent in rows:
+        seen.add(code)
+        if code not in existing:
+            new_rows.append({"code": code, "name": name, "level": level, "parent_code": parent,
+                             "active": True, "dataset_version": version, "updated_at": now})
+            report.added += 1
+            continue
+        old_name, active = existing[code]
+        if old_name != name or not active:
+            db.session.execute(update(Region).where(Region.code == code).values(
+                name=name, parent_code=parent, active=True, dataset_version=version, updated_at=now))
+            if old_name != name:
+                report.renamed += 1
+            if not active:
+                report.reactivated += 1
+        else:
+            report.unchanged += 1
+    # Parents come before children in the file order, so foreign keys hold while inserting in chunks.
+    for start in range(0, len(new_rows), 5000):
+        db.session.execute(insert(Region), new_rows[start:start + 5000])
+    retired = [code for code, (_, active) in existing.items() if code not in seen and active]
+    for start in range(0, len(retired), 500):
+        db.session.execute(update(Region).where(Region.code.in_(retired[start:start + 500]))
+                           .values(active=False, updated_at=now))
+    report.retired = len(retired)
+    region_index.clear()
+    return report
+
+
+class RegionIndex:
+    """The sets of known kabupaten and kecamatan codes, read once per process for NIK validation."""
+
+    def __init__(self) -> None:
+        self._regencies: set[str] | None = None
+        self._districts: set[str] | None = None
+
+    def clear(self) -> None:
+        self._regencies = self._districts = None
+
+    def _load(self) -> None:
+        rows = db.session.execute(select(Region.code, Region.level).where(Region.level.in_((2, 3)))).all()
+        self._regencies = {code for code, level in rows if level == 2}
+        self._districts = {code for code, level in rows if level == 3}
+
+    def has_regency(self, code: str) -> bool:
+        if self._regencies is None:
+            self._load()
+        return code in self._regencies
+
+    def has_district(self, code: str) -> bool:
+        if self._districts is None:
+            self._load()
+        return code in self._districts
+
+
+region_index = RegionIndex()
+
+
+def children(code: str, active_only: bool = True) -> list[Region]:
+    query = select(Region).where(Region.parent_code == code).order_by(Region.name)
+    if active_only:
+        query = query.where(Region.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def get(code: str | None) -> Region | None:
+    return db.session.get(Region, code) if code else None
+
+
+def names_for(codes) -> dict[str, str]:
+    codes = [c for c in set(codes) if c]
+    if not codes:
+        return {}
+    return dict(db.session.execute(select(Region.code, Region.name).where(Region.code.in_(codes))).all())
+
+
+def path_names(code: str | None) -> list[tuple[str, str]]:
+    """The region and its ancestors, from the province down: [(code, name), ...]."""
+    if not code:
+        return []
+    parts = code.split(".")
+    prefixes = [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
+    names = names_for(prefixes)
+    return [(p, names.get(p, p)) for p in prefixes]
+
+
+def report_json(report: LoadReport) -> str:
+    return json.dumps(report.as_dict())

@@ -1,0 +1,17 @@
+from flask import render_template, request
+from flask_login import login_required
+
+from slrt.core.db import read_only
+from slrt.regions import bp
+from slrt.regions.operations import children
+
+
+@bp.route("/desa")
+@login_required
+@read_only
+def villages():
+    """Options of the desa/kelurahan select for the chosen kecamatan (the cascading select's endpoint)."""
+    code = (request.args.get("kecamatan") or "").strip()
+    rows = children(code) if code.count(".") == 2 and len(code) == 8 else []
+    placeholder = request.args.get("placeholder", "pilih")
+    return render_template("regions/_village_options.html", villages=rows, placeholder=placeholder)

@@ -1,0 +1,209 @@
+"""Fixtures: a fresh app per test over a schema built once by the migrations.
+
+SQLite (a temporary file, so threads and processes can share it) by default; the database at
+SLRT_TEST_DATABASE_URL when SLRT_TEST_DATABASE=external (make test does both when the URL is set).
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from sqlalchemy import delete, inspect, text
+
+from slrt import create_app
+from slrt.config import TestConfig
+from slrt.extensions import db
+
+PASSWORD = "correct-horse-battery"
+DISTRICT = "32.04"
+KEEP_TABLES = {"regions", "alembic_version"}
+
+
+def _external() -> bool:
+    return os.environ.get("SLRT_TEST_DATABASE") == "external"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if _external():
+        url = os.environ["SLRT_TEST_DATABASE_URL"]
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    app = create_app(TestConfig(url))
+    with app.app_context():
+        from flask_migrate import upgrade
+        if _external():
+            # A clean slate: the schema comes from the migrations, as in production.
+            db.session.execute(text("SET FOREIGN_KEY_CHECKS=0"))
+            for table in inspect(db.engine).get_table_names():
+                db.session.execute(text(f"DROP TABLE IF EXISTS `{table}`"))
+            db.session.execute(text("SET FOREIGN_KEY_CHECKS=1"))
+            db.session.commit()
+        upgrade()
+        from slrt.regions.operations import load_regions
+        load_regions()
+        db.session.commit()
+    return url
+
+
+@dataclass
+class Places:
+    district: str
+    kecamatan: str
+    desa: str
+    desa2: str          # another desa in the same kecamatan
+    other_kecamatan: str
+    other_desa: str     # a desa in another kecamatan of the district
+    other_district: str
+    other_district_desa: str
+
+
+@pytest.fixture(scope="session")
+def places(database_url) -> Places:
+    app = create_app(TestConfig(database_url))
+    with app.app_context():
+        from slrt.regions.operations import children
+        kecamatan = children(DISTRICT)
+        first, second = kecamatan[0].code, kecamatan[1].code
+        villages = children(first)
+        other_villages = children(second)
+        other_district = "32.73"
+        other_district_desa = children(children(other_district)[0].code)[0].code
+        return Places(DISTRICT, first, villages[0].code, villages[1].code, second, other_villages[0].code,
+                      other_district, other_district_desa)
+
+
+def _clean(app) -> None:
+    with app.app_context():
+        db.session.rollback()
+        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in KEEP_TABLES]
+        for table in tables:
+            db.session.execute(delete(table))
+        db.session.commit()
+
+
+@pytest.fixture
+def make_app(database_url, places):
+    """Build an app over the test database; extra config overrides as keyword arguments."""
+    made = []
+
+    def factory(**overrides):
+        config = TestConfig(database_url)
+        for key, value in overrides.items():
+            setattr(config, key, value)
+        application = create_app(config)
+        made.append(application)
+        return application
+
+    first = factory()
+    _clean(first)
+    with first.app_context():
+        from slrt.admin.reference import load_reference_data
+        load_reference_data()
+        db.session.commit()
+    yield factory
+    for application in made:
+        with application.app_context():
+            db.session.remove()
+    _clean(first)
+    with first.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    application = make_app()
+    with application.app_context():
+        yield application
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+ROLE_REGION = {
+    "front_office": "district", "puskesos_operator": "desa", "back_office": "district",
+    "supervisor": "district", "agency_liaison": "district", "facilitator": "kecamatan", "admin": "district",
+    "provincial_officer": "province",
+}
+
+
+@pytest.fixture
+def make_user(app, places):
+    from slrt.admin.models import Agency
+    from slrt.auth.operations import create_user
+    counter = {"n": 0}
+
+    def factory(role: str, region_code: str | None = None, username: str | None = None, agency_code="DINKES"):
+        counter["n"] += 1
+        where = ROLE_REGION[role]
+        region = region_code or {"district": places.district, "desa": places.desa, "kecamatan": places.kecamatan,
+                                 "province": places.district[:2]}[where]
+        agency_id = None
+        if role == "agency_liaison":
+            agency_id = db.session.scalar(db.select(Agency.id).where(Agency.code == agency_code))
+        user = create_user(username=username or f"{role}{counter['n']}", full_name=f"Petugas {role} {counter['n']}",
+                           role=role, region_code=region, password=PASSWORD, agency_id=agency_id)
+        db.session.commit()
+        return user
+    return factory
+
+
+def login(client, username: str, password: str = PASSWORD):
+    return client.post("/masuk", data={"username": username, "password": password})
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """Create a user with `role` and log the test client in as them."""
+    def do(role: str, **kwargs):
+        user = make_user(role, **kwargs)
+        response = login(client, user.username)
+        assert response.status_code == 303, response.data[:500]
+        return user
+    return do
+
+
+VALID_NIK = "3204054512900001"  # a woman born 5 December 1990, registered in 32.04.05
+
+
+@pytest.fixture
+def make_case(app, make_user, places):
+    """Register a visit through the intake operation, as the counter would."""
+    from slrt.admin.models import ComplaintCategory
+    from slrt.intake.operations import VisitData, register_visit
+    state = {"clerk": None, "n": 0}
+
+    def factory(*, nik: str | None = None, region_code: str | None = None, clerk=None, name="Ani Suryani",
+                birth_date=date(1990, 12, 5), sex="P", **kwargs):
+        if clerk is None:
+            if state["clerk"] is None:
+                state["clerk"] = make_user("front_office", username="factoryclerk")
+            clerk = state["clerk"]
+        state["n"] += 1
+        category = db.session.scalar(db.select(ComplaintCategory.id).where(ComplaintCategory.code == "KESEHATAN"))
+        data = VisitData(nik=nik or VALID_NIK, name=name, birth_date=birth_date, sex=sex,
+                         region_code=region_code or places.desa, channel=kwargs.pop("channel", "counter"),
+                         visit_type=kwargs.pop("visit_type", "service_request"),
+                         complaints=kwargs.pop("complaints", [(category, "Kartu KIS tidak aktif saat berobat")]),
+                         **kwargs)
+        case = register_visit(data, clerk)
+        db.session.commit()
+        return case
+    return factory
+
+
+def is_fragment(response) -> bool:
+    return b"<html" not in response.data
+
+
+def csrf_token_from(html: bytes) -> str:
+    match = re.search(rb'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html) or \
+        re.search(rb'value="([^"]+)" name="csrf_token"', html) or \
+        re.search(rb'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1).decode()

@@ -3,3 +3,10 @@ from flask import Blueprint
 bp = Blueprint("intake", __name__, url_prefix="/pendaftaran")
 
 from slrt.intake import routes  # noqa: E402,F401
+
+from flask_babel import lazy_gettext as _l  # noqa: E402
+
+from slrt.auth.permissions import can_register  # noqa: E402
+from slrt.core import nav  # noqa: E402
+
+nav.register(10, "intake.new", _l("Pendaftaran Baru"), can_register)

@@ -51,7 +51,9 @@ def import_models() -> None:
     from slrt.audit import models as _audit  # noqa: F401
     from slrt.auth import models as _auth  # noqa: F401
     from slrt.cases import models as _cases  # noqa: F401
+    from slrt.deadlines import models as _deadlines  # noqa: F401
     from slrt.intake import models as _intake  # noqa: F401
+    from slrt.notifications import models as _notifications  # noqa: F401
     from slrt.referrals import models as _referrals  # noqa: F401
     from slrt.regions import models as _regions  # noqa: F401
 

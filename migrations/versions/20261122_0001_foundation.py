@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 18:33:43.937087
+Create Date: 2026-11-22 18:36:39.489532
 
 """
 from alembic import op
@@ -36,6 +36,17 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_complaint_categories')),
     sa.UniqueConstraint('code', name=op.f('uq_complaint_categories_code'))
     )
+    op.create_table('days_off',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('region_code', sa.String(length=13), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_days_off')),
+    sa.UniqueConstraint('region_code', 'day', name=op.f('uq_days_off_region_code'))
+    )
+    with op.batch_alter_table('days_off', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_days_off_region_code'), ['region_code'], unique=False)
+
     op.create_table('document_types',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=30), nullable=False),
@@ -237,6 +248,26 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_complaints_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaints_category_id'), ['category_id'], unique=False)
 
+    op.create_table('outbox',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('phone', sa.String(length=20), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_outbox_case_id_cases'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox'))
+    )
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbox_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_next_attempt_at'), ['next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_status'), ['status'], unique=False)
+
     op.create_table('referrals',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -315,6 +346,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_referrals_agency_id'))
 
     op.drop_table('referrals')
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_status'))
+        batch_op.drop_index(batch_op.f('ix_outbox_next_attempt_at'))
+        batch_op.drop_index(batch_op.f('ix_outbox_case_id'))
+
+    op.drop_table('outbox')
     with op.batch_alter_table('complaints', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_complaints_category_id'))
         batch_op.drop_index(batch_op.f('ix_complaints_case_id'))
@@ -370,6 +407,10 @@ def downgrade():
 
     op.drop_table('regions')
     op.drop_table('document_types')
+    with op.batch_alter_table('days_off', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_days_off_region_code'))
+
+    op.drop_table('days_off')
     op.drop_table('complaint_categories')
     op.drop_table('agencies')
     # ### end Alembic commands ###

@@ -1,0 +1,50 @@
+"""District settings with their defaults. Read with `get`, changed with `put` (audited)."""
+from __future__ import annotations
+
+from flask import current_app
+
+from slrt.admin.models import Setting
+from slrt.extensions import db
+
+DEFAULTS: dict[str, str] = {
+    "signoff_role": "supervisor",         # which role signs referrals off (penetapan layanan)
+    "signoff_days": "3",                  # working days from registration to sign-off
+    "response_days": "5",                 # working days from the letter to the agency's answer
+    "autoclose_days": "10",               # working days after the outcome before the case closes
+    "objection_days": "10",               # working days in which a citizen's objection reopens a closed case
+    "letter_pattern": "460/{seq:04d}/SLRT/{month_roman}/{year}",
+    "letter_signer_name": "",
+    "letter_signer_nip": "",
+    "letter_signer_title": "Kepala Dinas Sosial",
+    "letterhead_lines": "",
+}
+
+
+def district_code() -> str:
+    return current_app.config["SLRT_REGION_CODE"]
+
+
+def get(key: str, region_code: str | None = None) -> str:
+    row = db.session.get(Setting, (region_code or district_code(), key))
+    if row is not None:
+        return row.value
+    return DEFAULTS.get(key, "")
+
+
+def get_int(key: str, region_code: str | None = None) -> int:
+    try:
+        return int(get(key, region_code))
+    except ValueError:
+        return int(DEFAULTS[key])
+
+
+def put(key: str, value: str, actor, region_code: str | None = None) -> None:
+    from slrt.audit.operations import record
+    code = region_code or district_code()
+    row = db.session.get(Setting, (code, key))
+    if row is None:
+        row = Setting(region_code=code, key=key, value=value)
+        db.session.add(row)
+    else:
+        row.value = value
+    record("setting.update", None, note=f"{code} {key}={value[:200]}", user=actor)

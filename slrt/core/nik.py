@@ -3,7 +3,7 @@
 A NIK is 16 digits: province (2) + kabupaten/kota (2) + kecamatan (2) of first registration, the birth
 date as DDMMYY with 40 added to the day for women, and a serial 0001-9999. There is no check digit, so
 validation checks structure: digits only, the length, real province and kabupaten codes, a real birth
-date that is not in the future, and a serial that is not 0000. The kecamatan may no longer exist
+date (never read as one in the future), and a serial that is not 0000. The kecamatan may no longer exist
 (a NIK never changes after a split or a move): that gives a warning, never a refusal.
 
 A NIK that a spreadsheet turned into a number (`3.27301E+15`) has lost digits and is rejected with its
@@ -50,19 +50,25 @@ def normalize(raw: str) -> str:
 
 
 def birth_date_from(digits: str, today: date) -> tuple[date | None, str | None]:
+    """The birth date and sex coded in DDMMYY (day + 40 for women).
+
+    The year has two digits: the most recent century that does not put the birth in the future, so a
+    NIK with a date later this year in `..26` is a person born in 1926 (the elderly are served here
+    too), never a birth in the future.
+    """
     day, month, year2 = int(digits[0:2]), int(digits[2:4]), int(digits[4:6])
     sex = "L"
     if day > 40:
         day -= 40
         sex = "P"
-    year = 2000 + year2 if 2000 + year2 <= today.year else 1900 + year2
-    try:
-        born = date(year, month, day)
-    except ValueError:
-        return None, None
-    if born > today:
-        return None, None
-    return born, sex
+    for year in (2000 + year2, 1900 + year2):
+        try:
+            born = date(year, month, day)
+        except ValueError:
+            continue
+        if born <= today:
+            return born, sex
+    return None, None
 
 
 def check_nik(raw: str, regions: RegionCodes | None, today: date | None = None) -> NikCheck:

@@ -92,3 +92,4 @@ class TestConfig(Config):
         self.WTF_CSRF_ENABLED = False
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.SESSION_COOKIE_SECURE = False
+        self.SLRT_CHEAP_PASSWORD_HASH = True  # Argon2id at its smallest cost: tests create many accounts

@@ -207,3 +207,24 @@ def csrf_token_from(html: bytes) -> str:
         re.search(rb'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1).decode()
+
+
+# --- Appended (h2a): every test request starts with a fresh `g` -----------------------------------------
+# The `app` fixture keeps an application context pushed, and Flask reuses a pushed context for the
+# requests of the test client, so `g` lived across requests and clients: Flask-Login's cached user
+# (an anonymous client was served as whoever logged in before), the read-only flag of the previous
+# view, the limiter's per-request state. In production `g` lives for one request; so it does here.
+from flask import Flask, g, has_app_context  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
+
+
+class FreshGlobalsClient(FlaskClient):
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_request_globals(monkeypatch):
+    monkeypatch.setattr(Flask, "test_client_class", FreshGlobalsClient)

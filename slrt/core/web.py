@@ -1,7 +1,7 @@
 """Cross-cutting web concerns: security headers, error pages, template globals."""
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
@@ -32,7 +32,9 @@ def init_web(app: Flask) -> None:
 
     def error_page(status: int, title: str, message: str):
         template = "errors/_error.html" if wants_partial() else "errors/error.html"
-        return render_template(template, status=status, title=title, message=message), status
+        response = make_response(render_template(template, status=status, title=title, message=message), status)
+        response.headers.add("Vary", "HX-Request")
+        return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from slrt.admin.models import ComplaintCategory, DocumentType, Programme
 from slrt.auth.permissions import can_register, permission_required
 from slrt.cases.models import Case
-from slrt.core.htmx import wants_partial
+from slrt.core.htmx import render_fragment_or_redirect
 from slrt.core.nik import check_nik
 from slrt.extensions import db
 from slrt.intake import bp, operations
@@ -139,7 +139,8 @@ def check_nik_widget():
                                        "birth_date": member.birth_date, "sex": member.sex})
         categories, programmes, documents = _lists()
         _fill_choices(form, categories, programmes, documents)
-    return render_template("intake/_nik_check.html", check=check, person=person, earlier=earlier, form=form)
+    return render_fragment_or_redirect("intake/_nik_check.html", url_for("intake.new"), check=check, person=person,
+                                       earlier=earlier, form=form)
 
 
 @bp.route("/baris-anggota")
@@ -158,7 +159,7 @@ def complaint_row():
 
 def _new_row(list_name: str, row_form, template: str):
     # Indices only need to increase: FieldList orders rows by index and tolerates gaps left by removals.
-    index = int(time.time() * 1000) % 1_000_000_000
+    index = time.time_ns() // 1000 % 10**12  # microseconds: two quick clicks still get two rows
     form = IntakeForm(formdata=None)
     getattr(form, list_name).append_entry()
     entry = getattr(form, list_name)[-1]
@@ -168,4 +169,4 @@ def _new_row(list_name: str, row_form, template: str):
     if list_name == "complaints":
         categories, _unused, _unused2 = _lists()
         entry.form.category.choices = [("", _("— pilih kategori —"))] + [(c.id, c.name) for c in categories]
-    return render_template(template, row=entry)
+    return render_fragment_or_redirect(template, url_for("intake.new"), row=entry)

@@ -8,6 +8,7 @@ from slrt.auth.forms import LoginForm, PasswordChangeForm
 from slrt.auth.models import User
 from slrt.auth.passwords import verify_password
 from slrt.core.errors import DomainError
+from slrt.core.web import safe_local_url
 from slrt.extensions import db, limiter
 
 
@@ -17,12 +18,6 @@ def _login_failed(response) -> bool:
 
 def _account_key() -> str:
     return "acct:" + (request.form.get("username") or "").strip().lower()[:60]
-
-
-def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -46,7 +41,7 @@ def login():
             login_user(user)
             operations.record_login(user)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or url_for("core.home"), code=303)
+            return redirect(safe_local_url(request.args.get("next")) or url_for("core.home"), code=303)
         if user is None:
             verify_password(None, form.password.data)  # same cost as a real check
         g.login_failed = True

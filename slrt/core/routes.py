@@ -29,10 +29,22 @@ def set_language():
     language = request.form.get("lang", "id")
     if language in current_app.config["LANGUAGES"]:
         session["lang"] = language
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("public.status")
-    return redirect(target, code=303)
+    from slrt.core.web import safe_local_url
+    target = safe_local_url(request.form.get("next"))
+    if target and not _answers_get(target):
+        target = None  # switched on a page shown after a POST (e.g. the one-time password): go home
+    return redirect(target or url_for("core.home" if current_user.is_authenticated else "public.status"),
+                    code=303)
+
+
+def _answers_get(target: str) -> bool:
+    from urllib.parse import urlsplit
+    from werkzeug.exceptions import HTTPException
+    try:
+        current_app.url_map.bind("localhost").match(urlsplit(target).path, method="GET")
+    except HTTPException:
+        return False
+    return True
 
 
 def schema_revisions() -> tuple[str | None, str | None]:

@@ -1,6 +1,8 @@
 """Cross-cutting web concerns: security headers, error pages, template globals."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -11,6 +13,19 @@ from slrt.core.htmx import wants_partial
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
        "base-uri 'none'; object-src 'none'")
+
+
+def safe_local_url(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None: never `//evil`, a backslash, a scheme, or a URL
+    with whitespace or control characters (browsers drop those and may read `/<tab>/evil` as `//evil`)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
 
 
 def init_web(app: Flask) -> None:

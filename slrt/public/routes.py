@@ -1,5 +1,5 @@
-from flask import render_template, request
-from flask_babel import gettext as _
+from flask import request
+from werkzeug.datastructures import MultiDict
 
 from slrt.core.db import read_only
 from slrt.core.htmx import render_page_or_partial
@@ -13,13 +13,12 @@ def status():
     """Cek Status Layanan: the ticket alone shows the steps; with the birth date also the request and messages."""
     if request.method == "POST":
         form = StatusForm()
-    else:  # the QR code on the receipt opens the page with the ticket filled in
-        form = StatusForm(request.args, meta={"csrf": False})
-    if request.method == "GET":
-        form.birth_date.data = None  # a birth date never travels in a URL
+    else:  # the QR code on the receipt opens the page with the ticket filled in; a birth date never
+        # travels in a URL, so only the ticket is read from it
+        form = StatusForm(MultiDict({"ticket": request.args.get("ticket", "")}), meta={"csrf": False})
     result, failed, throttled = None, False, False
     typed = (form.ticket.data or "").strip()
-    if typed and (request.method == "POST" or "ticket" in request.args):
+    if request.method == "POST" or "ticket" in request.args:
         if form.validate():
             key = operations.ticket_key(typed)
             if operations.throttled(key):

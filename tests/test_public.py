@@ -1,0 +1,168 @@
+"""The public status page: what a ticket alone shows, what ticket + birth date shows, and what it never tells."""
+from __future__ import annotations
+
+import re
+import statistics
+import time
+
+import pytest
+
+from slrt.cases import operations as case_ops
+from slrt.extensions import db
+from tests.conftest import VALID_NIK
+from tests.foundation_helpers import HX
+
+WRONG_DATE = "1991-12-05"
+RIGHT_DATE = "1990-12-05"
+CITIZEN_MESSAGE = "Kartu KIS Anda sudah aktif kembali, silakan berobat."
+
+
+@pytest.fixture
+def case(make_case, make_user):
+    case = make_case(phone="081234567890")
+    officer = make_user("back_office", username="officer")
+    case_ops.assign(case, officer, officer)  # an internal step naming staff
+    case_ops.close(case, officer, CITIZEN_MESSAGE)
+    db.session.commit()
+    return case
+
+
+def result_html(response) -> str:
+    """The #status-result part of a full page, or the whole htmx fragment."""
+    html = response.get_data(as_text=True)
+    if "<html" not in html:
+        return html
+    match = re.search(r'<div id="status-result">(.*?)</div>\s*(?:</main>|$)', html, re.S)
+    assert match, html[-2000:]
+    return match.group(1)
+
+
+PERSONAL = ["Ani Suryani", VALID_NIK, "3204", "Kartu KIS tidak aktif saat berobat", "081234567890", "1990",
+            "Petugas back_office", "officer"]
+
+
+def test_ticket_alone_shows_status_and_steps_but_no_personal_data(app, case):
+    response = app.test_client().get("/status", query_string={"ticket": case.ticket})
+    assert response.status_code == 200
+    part = result_html(response)
+    assert case.ticket in part
+    assert "Selesai" in part and "Pendaftaran diterima" in part  # the status and the dated steps
+    for text in PERSONAL + [CITIZEN_MESSAGE]:
+        assert text not in part, text
+    page = response.get_data(as_text=True)
+    for text in PERSONAL:
+        assert text not in page, text
+
+
+def test_ticket_and_birth_date_show_the_request_and_messages(app, case):
+    response = app.test_client().post("/status", data={"ticket": case.ticket, "birth_date": RIGHT_DATE})
+    part = result_html(response)
+    assert "Kartu KIS tidak aktif saat berobat" in part
+    assert CITIZEN_MESSAGE in part
+    for text in ("Ani Suryani", VALID_NIK, "081234567890", "officer"):
+        assert text not in response.get_data(as_text=True), text
+
+
+@pytest.mark.parametrize("typed_date", ["05/12/1990", "05-12-1990", "1990-12-05"])
+def test_birth_date_in_the_formats_people_type(app, case, typed_date):
+    part = result_html(app.test_client().post("/status", data={"ticket": case.ticket, "birth_date": typed_date}))
+    assert CITIZEN_MESSAGE in part
+
+
+def test_unknown_ticket_and_wrong_birth_date_look_exactly_the_same(app, case):
+    client = app.test_client()
+    unknown_ticket = "ZZZZZ-ZZZZZ" if case.ticket != "ZZZZZ-ZZZZZ" else "YYYYY-YYYYY"
+    for headers in ({}, HX):
+        wrong_date = client.post("/status", data={"ticket": case.ticket, "birth_date": WRONG_DATE}, headers=headers)
+        unknown = client.post("/status", data={"ticket": unknown_ticket, "birth_date": RIGHT_DATE}, headers=headers)
+        malformed = client.post("/status", data={"ticket": "not a ticket!", "birth_date": RIGHT_DATE},
+                                headers=headers)
+        assert wrong_date.status_code == unknown.status_code == malformed.status_code == 200
+        assert result_html(wrong_date) == result_html(unknown) == result_html(malformed)
+        assert "tidak cocok" in result_html(wrong_date)
+        assert CITIZEN_MESSAGE not in wrong_date.get_data(as_text=True)
+
+
+def test_unknown_ticket_and_wrong_birth_date_take_similar_time(make_app, case):
+    app = make_app(SLRT_STATUS_LIMIT="10000 per minute", SLRT_STATUS_TICKET_LIMIT="10000 per minute")
+    client = app.test_client()
+    timings = {"wrong_date": [], "unknown": []}
+    forms = {"wrong_date": {"ticket": case.ticket, "birth_date": WRONG_DATE},
+             "unknown": {"ticket": "ZZZZZ-YYYYY", "birth_date": RIGHT_DATE}}
+    for _ in range(3):  # warm up
+        for data in forms.values():
+            client.post("/status", data=data, headers=HX)
+    for _ in range(15):
+        for name, data in forms.items():
+            start = time.perf_counter()
+            client.post("/status", data=data, headers=HX)
+            timings[name].append(time.perf_counter() - start)
+    a, b = statistics.median(timings["wrong_date"]), statistics.median(timings["unknown"])
+    assert max(a, b) / min(a, b) < 3, timings
+
+
+def test_ticket_typed_in_lower_case_and_with_spaces_works(app, case):
+    client = app.test_client()
+    typed = "  " + case.ticket.lower().replace("-", " ") + " "
+    response = client.post("/status", data={"ticket": typed, "birth_date": RIGHT_DATE})
+    assert CITIZEN_MESSAGE in result_html(response)
+    squashed = case.ticket.replace("-", "").lower()
+    assert case.ticket in result_html(client.get("/status", query_string={"ticket": squashed}))
+
+
+def test_birth_date_is_never_taken_from_the_url(app, case):
+    client = app.test_client()
+    for date in (RIGHT_DATE, "05/12/1990", "garbage"):
+        response = client.get("/status", query_string={"ticket": case.ticket, "birth_date": date})
+        part = result_html(response)
+        assert case.ticket in part  # the ticket still works
+        assert CITIZEN_MESSAGE not in part
+        assert "Kartu KIS tidak aktif" not in part
+        assert f'value="{date}"' not in response.get_data(as_text=True)
+
+
+def test_failed_lookups_are_throttled_per_address(app, case):
+    client = app.test_client()
+    for n in range(10):
+        response = client.post("/status", data={"ticket": f"ZZZZZ-ZZZ{'23456789AB'[n]}Z"})
+        assert response.status_code == 200
+    throttled = client.post("/status", data={"ticket": case.ticket, "birth_date": RIGHT_DATE})
+    assert throttled.status_code == 429
+    html = throttled.get_data(as_text=True)
+    assert "Terlalu banyak percobaan" in html and '<html lang="id"' in html
+    assert CITIZEN_MESSAGE not in html
+    other = app.test_client()
+    response = other.post("/status", data={"ticket": case.ticket, "birth_date": RIGHT_DATE},
+                          environ_base={"REMOTE_ADDR": "10.2.3.4"})
+    assert response.status_code == 200 and CITIZEN_MESSAGE in response.get_data(as_text=True)
+
+
+def test_guessing_one_tickets_birth_date_is_throttled_per_ticket(app, case):
+    for n in range(5):  # five addresses, one wrong guess each
+        response = app.test_client().post("/status", data={"ticket": case.ticket, "birth_date": f"199{n}-01-01"},
+                                          environ_base={"REMOTE_ADDR": f"10.0.0.{n + 1}"})
+        assert response.status_code == 200
+    # the same ticket typed differently is the same ticket
+    typed = case.ticket.lower().replace("-", " ")
+    response = app.test_client().post("/status", data={"ticket": typed, "birth_date": RIGHT_DATE},
+                                      environ_base={"REMOTE_ADDR": "10.0.0.99"})
+    assert response.status_code == 429
+    assert CITIZEN_MESSAGE not in response.get_data(as_text=True)
+    fragment = app.test_client().post("/status", data={"ticket": case.ticket}, headers=HX,
+                                      environ_base={"REMOTE_ADDR": "10.0.0.98"})
+    assert fragment.status_code == 429 and "<html" not in fragment.get_data(as_text=True)
+
+
+def test_successful_lookups_are_not_throttled(app, case):
+    client = app.test_client()
+    for _ in range(15):
+        response = client.post("/status", data={"ticket": case.ticket, "birth_date": RIGHT_DATE})
+        assert response.status_code == 200
+
+
+def test_empty_or_oversized_input_is_a_form_message_not_an_error(app):
+    client = app.test_client()
+    empty = client.post("/status", data={"ticket": ""})
+    assert empty.status_code == 200 and "Nomor tiket wajib diisi" in empty.get_data(as_text=True)
+    long = client.post("/status", data={"ticket": "A" * 5000, "birth_date": "99/99/9999"})
+    assert long.status_code == 200

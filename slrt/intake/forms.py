@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (BooleanField, DateField, FieldList, FormField, RadioField, SelectField, StringField,
@@ -28,6 +29,13 @@ def rt_rw(form, field):
         raise ValidationError(_l("Isi dengan angka, contoh 003."))
 
 
+def plausible_birth_date(form, field):
+    """A birth date people can have: not in the future, not before 1900 (a typo like 0199 or 2099)."""
+    from slrt.core.time import local_today
+    if field.data and not (date(1900, 1, 1) <= field.data <= local_today()):
+        raise ValidationError(_l("Tanggal lahir tidak mungkin. Periksa tahunnya."))
+
+
 def optional_int(value):
     """Coerce a select's value to int; an empty choice becomes 0 (checked by the cross-field rules)."""
     if value in (None, ""):
@@ -46,7 +54,7 @@ class MemberForm(BaseSubForm):
     nik = StringField(_l("NIK"), validators=[Optional(), Length(max=40)])
     name = StringField(_l("Nama"), validators=[Optional(), Length(max=120)])
     relation = SelectField(_l("Hubungan"), coerce=int, validate_choice=True)
-    birth_date = DateField(_l("Tanggal lahir"), format=DATE_FORMATS, validators=[Optional()])
+    birth_date = DateField(_l("Tanggal lahir"), format=DATE_FORMATS, validators=[Optional(), plausible_birth_date])
     sex = SelectField(_l("Jenis kelamin"), choices=[("", "-"), ("L", "L"), ("P", "P")],
                       validators=[Optional()])
 
@@ -67,7 +75,7 @@ class IntakeForm(BaseForm):
     name = StringField(_l("Nama lengkap"), validators=[DataRequired(_l("Nama wajib diisi.")), Length(max=120)])
     birth_place = StringField(_l("Tempat lahir"), validators=[Optional(), Length(max=80)])
     birth_date = DateField(_l("Tanggal lahir"), format=DATE_FORMATS,
-                           validators=[InputRequired(_l("Tanggal lahir wajib diisi."))])
+                           validators=[InputRequired(_l("Tanggal lahir wajib diisi.")), plausible_birth_date])
     sex = RadioField(_l("Jenis kelamin"), choices=[("L", _l("Laki-laki")), ("P", _l("Perempuan"))],
                      validators=[InputRequired(_l("Pilih jenis kelamin."))])
     phone = StringField(_l("Nomor HP"), validators=[Optional(), phone_number],
@@ -143,8 +151,12 @@ class IntakeValidation:
         if form.desa.data:
             parent = self.village_parent(form.desa.data)
             district_prefix = self.district_code + "."
-            if parent is None or not form.desa.data.startswith(district_prefix):
+            if parent is None:
                 form.desa.errors = list(form.desa.errors) + [str(_l("Desa/kelurahan tidak dikenal."))]
+                ok = False
+            elif not form.desa.data.startswith(district_prefix):
+                form.desa.errors = list(form.desa.errors) + [
+                    str(_l("Desa/kelurahan ini berada di luar kabupaten/kota layanan kantor ini."))]
                 ok = False
             elif form.kecamatan.data and parent != form.kecamatan.data:
                 form.desa.errors = list(form.desa.errors) + [

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from slrt.audit.operations import record
 from slrt.cases.models import Case, CaseEvent, CaseStatus
-from slrt.core.errors import TransitionError
+from slrt.core.errors import DomainError, TransitionError
 from slrt.core.labels import LABELS
 from slrt.core.time import utcnow
 
@@ -34,9 +34,14 @@ def _move(case: Case, target: CaseStatus, actor, kind: str, note: str = "", publ
 
 
 def take(case: Case, actor) -> None:
-    """A back-office officer takes the case to handle it."""
-    case.assigned_to_id = actor.id
+    """A back-office officer takes the case to handle it. Whoever comes second (the row is locked, so
+    they see the first one's change) is told who has it."""
+    if case.status == CaseStatus.IN_PROGRESS and case.assigned_to is not None:
+        if case.assigned_to_id == actor.id:
+            raise DomainError(_l("Kasus ini sudah Anda tangani."))
+        raise DomainError(_l("Kasus ini sudah ditangani oleh %(name)s.", name=case.assigned_to.full_name))
     _move(case, CaseStatus.IN_PROGRESS, actor, "taken")
+    case.assigned_to_id = actor.id
 
 
 def assign(case: Case, officer, actor) -> None:

@@ -59,6 +59,8 @@ def import_models() -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from slrt.core.web import RowIdConverter
+    app.url_map.converters["int"] = RowIdConverter  # before any route: `<int:...>` ids out of range are 404
     from slrt.admin import bp as admin_bp
     from slrt.auth import bp as auth_bp
     from slrt.cases import bp as cases_bp

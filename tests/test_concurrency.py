@@ -106,3 +106,24 @@ def test_two_officers_taking_the_same_case_at_once(app, make_user, make_case):
     loser_page = next(page for page in pages if "sekarang Anda tangani" not in page)
     assert f"sudah ditangani oleh {winner.full_name}" in loser_page
     assert count(AuditLog, AuditLog.action == "case.taken") == 1
+
+
+def test_a_person_saved_by_another_window_meanwhile_is_updated_not_duplicated(app, make_case, monkeypatch):
+    """Force the race the threads above can only hit by luck: this window looked the NIK up before the
+    other window's insert was committed."""
+    from slrt.intake import operations
+    first = make_case(phone="081111111111")
+    real_find = operations.find_person
+    calls = {"n": 0}
+
+    def find_too_early(nik):
+        calls["n"] += 1
+        return None if calls["n"] == 1 else real_find(nik)
+
+    monkeypatch.setattr(operations, "find_person", find_too_early)
+    second = make_case(phone="082222222222", clerk=first.created_by)
+    assert second.person_id == first.person_id
+    assert count(Person) == 1 and count(Case) == 2
+    db.session.expire_all()
+    assert db.session.get(Person, first.person_id).phone == "082222222222"
+    assert count(AuditLog, AuditLog.action == "person.update") == 1

@@ -140,17 +140,16 @@ def reset_user_password(user_id: int):
 @permission_required(can_view_audit)
 def audit():
     """The audit trail: who changed, viewed or exported what (newest first)."""
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and len(page) < 10 else 1
     query = select(AuditLog)
     action = (request.args.get("action") or "").strip()
     if action:
         query = query.where(AuditLog.action.startswith(action[:60]))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = min(max(page, 1), pages)
     rows = db.session.scalars(query.order_by(AuditLog.id.desc()).limit(PAGE_SIZE)
                               .offset((page - 1) * PAGE_SIZE)).all()
-    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     return render_page_or_partial("admin/audit.html", "admin/_audit_rows.html", rows=rows, page=page,
                                   pages=pages, total=total, action=action)

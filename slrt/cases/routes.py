@@ -45,7 +45,7 @@ def _apply_filters(query, form: CaseFilterForm):
     region = form.desa.data or form.kecamatan.data
     if region:
         query = query.where(region_prefix_match(Case.region_code, region))
-    if form.category.data and form.category.data.isdigit():
+    if form.category.data and form.category.data.isdigit() and len(form.category.data) < 10:
         query = query.where(Case.complaints.any(Complaint.category_id == int(form.category.data)))
     if form.date_from.data and not form.date_from.errors:
         query = query.where(Case.created_at >= local_day_bounds_utc(form.date_from.data)[0])
@@ -71,10 +71,9 @@ def _page_of(query, page: int):
 
 
 def _page_number() -> int:
-    try:
-        return int(request.args.get("page", "1"))
-    except ValueError:
-        return 1
+    """The page asked for, clamped later to the pages there are."""
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() and len(page) < 10 else 1
 
 
 @bp.route("/")

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import Flask, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter
 
 from slrt.core import i18n
 from slrt.core.htmx import wants_partial
@@ -13,6 +14,14 @@ from slrt.core.htmx import wants_partial
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
        "base-uri 'none'; object-src 'none'")
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in routes: a row id, so at most 2^31 - 1 (MariaDB INT). A larger number is a 404,
+    not an overflow in the database driver."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def safe_local_url(target: str | None) -> str | None:

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
 
 from slrt.audit.operations import record
 from slrt.cases.models import Case, CaseEvent, CaseNeed, CaseStatus, Channel, Complaint, VisitType
@@ -58,12 +59,7 @@ def _unique_ticket() -> str:
     raise RuntimeError("could not draw a free ticket number")  # 31^10 space: practically unreachable
 
 
-def upsert_person(data: VisitData, actor) -> Person:
-    person = find_person(data.nik)
-    created = person is None
-    if created:
-        person = Person(nik=data.nik)
-        db.session.add(person)
+def _fill(person: Person, data: VisitData) -> None:
     person.name = data.name.strip()
     person.birth_place = data.birth_place.strip()
     person.birth_date = data.birth_date
@@ -79,6 +75,27 @@ def upsert_person(data: VisitData, actor) -> Person:
             person.members.append(HouseholdMember(
                 position=position, name=member.name.strip(), relation=member.relation,
                 nik=member.nik, birth_date=member.birth_date, sex=member.sex))
+
+
+def upsert_person(data: VisitData, actor) -> Person:
+    person = find_person(data.nik)
+    created = person is None
+    if created:
+        person = Person(nik=data.nik)
+        _fill(person, data)
+        try:
+            with db.session.begin_nested():
+                db.session.add(person)
+                db.session.flush()
+        except IntegrityError:
+            # Another window registered the same first-time visitor a moment ago (MariaDB lets both
+            # look before either inserts): this visit updates the person they saved.
+            person = find_person(data.nik)
+            if person is None:
+                raise
+            created = False
+    if not created:
+        _fill(person, data)
     db.session.flush()
     record("person.create" if created else "person.update", person, person_id=person.id, user=actor)
     return person

@@ -1,0 +1,47 @@
+"""Whatever lands in a query string, list pages answer with a page, never a server error."""
+from __future__ import annotations
+
+import pytest
+
+from tests.foundation_helpers import HX, client_for
+
+HUGE = "9" * 30
+ARGS = [
+    {"category": HUGE}, {"category": "-1"}, {"page": HUGE}, {"page": "-5"}, {"page": "x"},
+    {"status": "nonsense"}, {"kecamatan": "99.99.99"}, {"desa": "'; --"}, {"date_from": "2026-02-30"},
+    {"date_to": "31/12/99999"}, {"q": "x" * 500}, {"q": "%_%"}, {"q": "ZZZZZ-ZZZZZ"},
+]
+
+
+@pytest.mark.parametrize("args", ARGS, ids=[next(iter(a)) + "=" + next(iter(a.values()))[:12] for a in ARGS])
+def test_case_lists_survive_any_query(app, make_user, make_case, args):
+    make_case()
+    client, _ = client_for(app, make_user, "back_office")
+    for url in ("/kasus/", "/kasus/hari-ini"):
+        for headers in ({}, HX):
+            assert client.get(url, query_string=args, headers=headers).status_code == 200, (url, args)
+
+
+@pytest.mark.parametrize("args", [{"page": HUGE}, {"page": "-1"}, {"action": "x" * 300}, {"page": "abc"}])
+def test_audit_list_survives_any_query(app, make_user, args):
+    client, _ = client_for(app, make_user, "admin")
+    assert client.get("/admin/audit", query_string=args).status_code == 200
+
+
+def test_huge_ids_in_paths_are_404(app, make_user):
+    client, _ = client_for(app, make_user, "admin")
+    for url in (f"/kasus/{HUGE}", f"/kasus/{HUGE}/tanda-terima", f"/admin/pengguna/{HUGE}"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_admin_manages_only_accounts_under_their_region(app, make_user, places):
+    client, _ = client_for(app, make_user, "admin")
+    outsider = make_user("front_office", region_code=places.other_district, username="outsider")
+    assert "outsider" not in client.get("/admin/pengguna").get_data(as_text=True)
+    assert client.get(f"/admin/pengguna/{outsider.id}").status_code == 404
+    assert client.post(f"/admin/pengguna/{outsider.id}/aktif").status_code == 404
+    assert client.post(f"/admin/pengguna/{outsider.id}/reset").status_code == 404
+    response = client.post("/admin/pengguna/baru", data={"username": "newone", "full_name": "Baru",
+                                                         "role": "front_office", "region_code": places.other_district})
+    assert response.status_code == 200
+    assert "di bawah wilayah Anda" in response.get_data(as_text=True)

@@ -273,3 +273,32 @@ def test_no_inline_script_or_style_in_pages(app, make_user, make_case):
         html = client.get(url).get_data(as_text=True)
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
         assert "<style" not in html and " style=" not in html and " onclick=" not in html, url
+
+
+def test_language_chosen_before_login_survives_login_and_logout(app, make_user):
+    make_user("back_office", username="siti")
+    client = app.test_client()
+    client.post("/bahasa", data={"lang": "en", "next": "/masuk"})
+    log_in(client, "siti")
+    assert '<html lang="en"' in client.get("/kasus/").get_data(as_text=True)
+    client.post("/keluar")
+    assert '<html lang="en"' in client.get("/masuk").get_data(as_text=True)
+
+
+def test_changing_ones_password_ends_the_other_sessions(app, make_user):
+    make_user("back_office", username="siti")
+    desk, tablet = app.test_client(), app.test_client()
+    log_in(desk, "siti"), log_in(tablet, "siti")
+    response = desk.post("/akun/kata-sandi", data={"current_password": PASSWORD, "password": "another-secret-1",
+                                                   "confirm": "another-secret-1"})
+    assert response.status_code == 303
+    assert desk.get("/kasus/").status_code == 200
+    assert is_login_redirect(tablet.get("/kasus/"))
+
+
+def test_wrong_current_password_changes_nothing(app, make_user):
+    client, user = client_for(app, make_user, "back_office")
+    response = client.post("/akun/kata-sandi", data={"current_password": "not-it-at-all", "password": "x" * 12,
+                                                     "confirm": "x" * 12})
+    assert "Kata sandi sekarang salah" in response.get_data(as_text=True)
+    assert log_in(app.test_client(), user.username).status_code == 303

@@ -6,6 +6,8 @@ import statistics
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from slrt.cases import operations as case_ops
 from slrt.extensions import db
@@ -166,3 +168,14 @@ def test_empty_or_oversized_input_is_a_form_message_not_an_error(app):
     assert empty.status_code == 200 and "Nomor tiket wajib diisi" in empty.get_data(as_text=True)
     long = client.post("/status", data={"ticket": "A" * 5000, "birth_date": "99/99/9999"})
     assert long.status_code == 200
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ticket=st.text(max_size=50), birth_date=st.text(max_size=20))
+def test_anything_typed_into_the_status_form_gets_a_page(app, ticket, birth_date):
+    client = app.test_client()
+    for headers in ({}, HX):  # (429 once the failures of earlier examples add up: still a page)
+        response = client.post("/status", data={"ticket": ticket, "birth_date": birth_date}, headers=headers)
+        assert response.status_code in (200, 429)
+        assert "Cek Status" in response.get_data(as_text=True) or "<section" in response.get_data(as_text=True)
+        assert client.get("/status", query_string={"ticket": ticket}, headers=headers).status_code in (200, 429)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from werkzeug.routing import NumberConverter
+from werkzeug.routing.converters import NumberConverter
 
 from tests.conftest import VALID_NIK
 from tests.foundation_helpers import (CASE_ROLES, HANDLING_ROLES, HX, INTAKE_ROLES, ROLES, client_for,

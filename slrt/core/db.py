@@ -9,6 +9,7 @@ transaction, so they never wait for a writer.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -33,6 +34,13 @@ def immediate_transactions():
         _immediate_outside_requests.reset(token)
 
 
+def _synchronous() -> str:
+    """FULL unless SLRT_SQLITE_SYNCHRONOUS says otherwise (the test suite, whose database is thrown away,
+    uses OFF: durability is not what it tests, and every commit's fsync made it several times slower)."""
+    value = os.environ.get("SLRT_SQLITE_SYNCHRONOUS", "FULL").upper()
+    return value if value in ("FULL", "NORMAL", "OFF") else "FULL"
+
+
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, connection_record):
     if not isinstance(dbapi_connection, sqlite3.Connection):
@@ -43,7 +51,7 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute(f"PRAGMA synchronous={_synchronous()}")
     cursor.close()
 
 

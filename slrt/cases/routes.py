@@ -42,7 +42,10 @@ def _filter_form() -> CaseFilterForm:
 def _apply_filters(query, form: CaseFilterForm):
     if form.status.data:
         query = query.where(Case.status == form.status.data)
-    region = form.desa.data or form.kecamatan.data
+    region = form.kecamatan.data
+    # A desa left selected from another kecamatan (the desa list is refilled after the kecamatan changes) is ignored.
+    if form.desa.data and (not region or form.desa.data.startswith(region + ".")):
+        region = form.desa.data
     if region:
         query = query.where(region_prefix_match(Case.region_code, region))
     if form.category.data and form.category.data.isdigit():

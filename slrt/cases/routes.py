@@ -142,7 +142,8 @@ def receipt(case_id: int):
     """The printable receipt (tanda terima): A5 by default, `?format=thermal` for a receipt printer."""
     case = _load_case(case_id)
     url = status_url(case.ticket)
-    qr_svg = segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=False)
+    # omitsize: a viewBox instead of a fixed size, so the stylesheet sizes the code for paper (mm)
+    qr_svg = segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=True)
     record("person.view", case, person_id=case.person_id, note=f"receipt {case.ticket}")
     db.session.commit()
     layout = "thermal" if request.args.get("format") == "thermal" else "a5"

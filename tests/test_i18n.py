@@ -111,7 +111,7 @@ def test_intake_form_in_english(web, make_user):
     assert login(web, user.username).status_code == 303
     html = english(web, "/pendaftaran/baru")
     for text in ("New Registration", "1. Identity", "Full name", "Date of birth", "Female", "Mobile number",
-                 "Subdistrict (kecamatan)", "— choose a subdistrict —", "Household members", "Add member",
+                 "Subdistrict", "— choose a subdistrict —", "Household members", "Add member",
                  "2. Complaints and needs", "Add complaint", "Service channel", "SLRT counter", "Service request",
                  "Save and print the receipt", "Sign out", "Front office (counter)"):
         assert text in html, text

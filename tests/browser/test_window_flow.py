@@ -163,6 +163,7 @@ def test_front_office_registers_a_visit_and_the_citizen_follows_the_ticket(page,
         expect(phone.locator("body")).not_to_contain_text("Ani Suryani")
         expect(result).not_to_contain_text("Kartu KIS tidak aktif")
         expect(phone.get_by_label("Nomor tiket")).to_have_value(ticket)
+        expect(phone.locator("script")).to_have_count(0)  # a plain form: nothing to download on a slow line
         screenshot(phone, "window-public-ticket")
 
         phone.get_by_label("Tanggal lahir").fill("1990-12-05")
@@ -271,4 +272,41 @@ def test_queue_filters_swap_the_rows_without_reloading_the_page(page, server, ma
     expect(rows).to_have_count(1)
     expect(page.locator("#case-rows")).to_contain_text("1 kasus")
     assert page.evaluate("window.slrtMarker") == "still here"
+    assert page.js_errors == []
+
+
+def pdf_pages(page) -> int:
+    document = page.pdf(prefer_css_page_size=True, print_background=False)
+    return int(re.search(rb"/Count (\d+)", document).group(1))
+
+
+def test_receipt_prints_on_one_a5_page_and_on_a_72_mm_roll(page, server, make_user, make_case):
+    from slrt.admin.models import ComplaintCategory, Programme
+    from slrt.extensions import db
+    categories = db.session.scalars(db.select(ComplaintCategory).limit(3)).all()
+    programmes = db.session.scalars(db.select(Programme.id).limit(4)).all()
+    case = make_case(name="Siti Maryam Nurjanah binti Abdul Rahman Hakim",
+                     complaints=[(c.id, "Uraian keluhan yang cukup panjang " * 3) for c in categories],
+                     needs=list(programmes))
+    make_user("front_office", username="loket")
+    sign_in(page, server, "loket")
+
+    page.goto(f"{server}/kasus/{case.id}/tanda-terima")
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Cetak")).to_be_hidden()
+    expect(page.locator(".ticket-number")).to_have_text(case.ticket)
+    assert pdf_pages(page) == 1
+
+    page.emulate_media(media="screen")
+    page.get_by_role("link", name="Struk printer thermal").click()
+    page.emulate_media(media="print")
+    expect(page.get_by_role("link", name="Kertas A5")).to_be_hidden()
+    width_mm = page.evaluate("() => document.querySelector('.slip').getBoundingClientRect().width") / 96 * 25.4
+    assert width_mm <= 72.5
+    overflow = page.evaluate("() => [...document.querySelectorAll('.slip *')].filter("
+                             "e => e.getBoundingClientRect().right > document.querySelector('.slip')"
+                             ".getBoundingClientRect().right + 1).length")
+    assert overflow == 0, "something sticks out of the 72 mm strip"
+    assert pdf_pages(page) == 1
+    screenshot(page, "window-receipt-thermal-print")
     assert page.js_errors == []

@@ -217,7 +217,14 @@ def test_second_visit_of_the_same_nik_fills_the_form_and_lists_the_earlier_ticke
     complaint.get_by_label("Uraian keluhan atau permintaan").fill("Akta kelahiran anak hilang")
     page.get_by_role("button", name="Simpan dan cetak tanda terima").click()
     expect(page.get_by_role("heading", name="TANDA TERIMA LAYANAN")).to_be_visible()
-    assert page.locator(".ticket-number").inner_text().strip() != earlier.ticket
+    new_ticket = page.locator(".ticket-number").inner_text().strip()
+    assert new_ticket != earlier.ticket
+    expect(page.get_by_role("status")).to_contain_text(f"Pendaftaran tersimpan. Nomor tiket: {new_ticket}")
+
+    # The next citizen's form starts clean: no message left over from the one before.
+    page.get_by_role("link", name="Pendaftaran berikutnya").click()
+    expect(page.get_by_role("heading", name="Pendaftaran Baru", level=1)).to_be_visible()
+    expect(page.locator(".flash")).to_have_count(0)
 
     # Both visits are on the person's record: the earlier ticket is listed on the next visit too.
     page.goto(f"{server}/pendaftaran/baru")

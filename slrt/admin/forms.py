@@ -21,7 +21,7 @@ class UserForm(BaseForm):
         DataRequired(_l("Kode wilayah wajib diisi.")),
         Regexp(REGION_CODE, message=_l("Format kode wilayah: 32.04, 32.04.01 atau 32.04.01.2001."))],
         description=_l("Kabupaten (32.04), kecamatan (32.04.01) atau desa (32.04.01.2001). "
-                       "Pengguna hanya melihat data di bawah wilayah ini."))
+                       "Pengguna hanya melihat data dalam wilayah ini."))
     agency_id = SelectField(_l("Instansi (untuk petugas penghubung)"), validate_choice=False,
                             validators=[Optional()])
 

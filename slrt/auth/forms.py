@@ -11,8 +11,8 @@ class LoginForm(FlaskForm):
 
 
 class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(_l("Kata sandi sekarang"),
-                                     validators=[DataRequired(_l("Kata sandi sekarang wajib diisi."))])
+    current_password = PasswordField(_l("Kata sandi lama"),
+                                     validators=[DataRequired(_l("Kata sandi lama wajib diisi."))])
     password = PasswordField(_l("Kata sandi baru"), validators=[
         DataRequired(_l("Kata sandi baru wajib diisi.")),
         Length(min=10, message=_l("Kata sandi minimal 10 karakter."))])

@@ -75,7 +75,7 @@ def change_password():
     if form.validate_on_submit():
         user = db.session.get(User, current_user.id)
         if not verify_password(user.password_hash, form.current_password.data):
-            form.current_password.errors.append(_("Kata sandi sekarang salah."))
+            form.current_password.errors.append(_("Kata sandi lama salah."))
         else:
             try:
                 operations.change_own_password(user, form.password.data)

@@ -29,6 +29,6 @@ LABELS.register("EventKind", {
 })
 LABELS.register("Sex", {"L": _l("Laki-laki"), "P": _l("Perempuan")})
 LABELS.register("Relationship", {
-    1: _l("Kepala keluarga"), 2: _l("Istri/suami"), 3: _l("Anak"), 4: _l("Menantu"), 5: _l("Cucu"),
+    1: _l("Kepala keluarga"), 2: _l("Suami/istri"), 3: _l("Anak"), 4: _l("Menantu"), 5: _l("Cucu"),
     6: _l("Orang tua/mertua"), 7: _l("Pembantu rumah tangga"), 8: _l("Lainnya"),
 })

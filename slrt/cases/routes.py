@@ -42,7 +42,10 @@ def _filter_form() -> CaseFilterForm:
 def _apply_filters(query, form: CaseFilterForm):
     if form.status.data:
         query = query.where(Case.status == form.status.data)
-    region = form.desa.data or form.kecamatan.data
+    region = form.kecamatan.data
+    # A desa left selected from another kecamatan (the desa list is refilled after the kecamatan changes) is ignored.
+    if form.desa.data and (not region or form.desa.data.startswith(region + ".")):
+        region = form.desa.data
     if region:
         query = query.where(region_prefix_match(Case.region_code, region))
     if form.category.data and form.category.data.isdigit() and len(form.category.data) < 10:
@@ -138,7 +141,8 @@ def receipt(case_id: int):
     """The printable receipt (tanda terima): A5 by default, `?format=thermal` for a receipt printer."""
     case = _load_case(case_id)
     url = status_url(case.ticket)
-    qr_svg = segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=False)
+    # omitsize: a viewBox instead of a fixed size, so the stylesheet sizes the code for paper (mm)
+    qr_svg = segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=True)
     record("person.view", case, person_id=case.person_id, note=f"receipt {case.ticket}")
     db.session.commit()
     layout = "thermal" if request.args.get("format") == "thermal" else "a5"

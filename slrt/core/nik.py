@@ -104,7 +104,7 @@ def check_nik(raw: str, regions: RegionCodes | None, today: date | None = None) 
                                       code=result.district_code))
     born, sex = birth_date_from(digits[6:12], today)
     if born is None:
-        result.errors.append(_l("Tanggal lahir pada NIK (digit 7-12) bukan tanggal yang mungkin."))
+        result.errors.append(_l("Tanggal lahir pada NIK (digit ke-7 sampai ke-12) bukan tanggal yang sah."))
     else:
         result.birth_date, result.sex = born, sex
     if digits[12:16] == "0000":
@@ -124,7 +124,7 @@ def check_kk(raw: str, regions: RegionCodes | None) -> NikCheck:
         return result
     digits = normalize(text)
     if not digits.isdigit() or not digits.isascii() or len(digits) != 16:
-        result.errors.append(_l("No. KK harus 16 angka."))
+        result.errors.append(_l("No. KK harus 16 digit angka."))
         return result
     result.nik = digits
     result.regency_code = f"{digits[0:2]}.{digits[2:4]}"

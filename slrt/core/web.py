@@ -95,8 +95,8 @@ def init_web(app: Flask) -> None:
         from slrt.extensions import db
         db.session.rollback()
         return error_page(500, _("Terjadi kesalahan"),
-                          _("Terjadi kesalahan pada server. Data yang belum tersimpan tidak hilang dari "
-                            "formulir Anda; coba simpan lagi atau hubungi administrator."))
+                          _("Terjadi kesalahan pada server; data belum tersimpan. Kembali ke halaman sebelumnya "
+                            "lalu coba lagi. Bila masih gagal, hubungi administrator."))
 
     register_template_globals(app)
 

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from slrt.cases.models import Channel, VisitType
 from slrt.core.forms import BaseForm, BaseSubForm, MultiCheckboxField
+from slrt.core.i18n import long_date
 from slrt.core.labels import LABELS
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
@@ -97,7 +98,7 @@ class IntakeForm(BaseForm):
     needs = MultiCheckboxField(_l("Kebutuhan program/layanan"), coerce=optional_int, validate_choice=False)
     documents = MultiCheckboxField(_l("Dokumen yang dibawa"), validate_choice=False)
     note = TextAreaField(_l("Catatan petugas"), validators=[Optional(), Length(max=4000)])
-    confirm_warnings = BooleanField(_l("Data sudah saya periksa dengan KTP; tetap simpan."))
+    confirm_warnings = BooleanField(_l("Data sudah saya cocokkan dengan KTP; tetap simpan."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,7 +141,7 @@ class IntakeValidation:
                                             "%(sex)s).", sex=LABELS.label("Sex", self.nik_check.sex))))
             if form.birth_date.data and self.nik_check.birth_date and form.birth_date.data != self.nik_check.birth_date:
                 self.warnings.append(str(_l("Tanggal lahir tidak sesuai dengan NIK (NIK menunjukkan %(date)s).",
-                                            date=self.nik_check.birth_date.strftime("%d/%m/%Y"))))
+                                            date=long_date(self.nik_check.birth_date))))
         if form.kk_number.data:
             kk = check_kk(form.kk_number.data, self.regions)
             if not kk.valid:

@@ -72,7 +72,12 @@ def test_district_pages_need_login(client):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_district_pages_only_for_admin(client, login_as, role):
+def test_district_pages_only_for_admin(client, login_as, role, app, tmp_path):
+    app.config["SLRT_UPLOAD_DIR"] = str(tmp_path)
+    name = "logo-" + "a" * 32 + ".png"
+    (tmp_path / name).write_bytes(PNG)
+    db.session.add(Setting(region_code="32.04", key="letterhead_logo", value=name))
+    db.session.commit()
     login_as(role)
     allowed = role == "admin"
     for url in ADMIN_GETS:
@@ -91,8 +96,9 @@ def test_district_pages_only_for_admin(client, login_as, role):
     assert settings.get_int("signoff_days") == (4 if allowed else 3)
     assert (db.session.scalar(db.select(Agency).where(Agency.code == "LBH")) is not None) == allowed
     assert agency.active is (not allowed)
-    # The logo is for every signed-in user (letters are printed by several roles); none is set here.
-    assert client.get("/admin/logo").status_code == 404
+    # The logo is for every signed-in user (letters are printed by several roles).
+    logo = client.get("/admin/logo")
+    assert logo.status_code == 200 and logo.data == PNG
 
 
 # Settings -----------------------------------------------------------------------------------------------

@@ -146,6 +146,12 @@ def test_days_off_page_only_for_admin(client, login_as, role):
     response = client.post("/admin/hari-libur/", data={"day": "2026-11-24", "name": "Hari jadi kabupaten"})
     assert response.status_code == (303 if role == "admin" else 403)
     assert db.session.scalar(db.select(db.func.count()).select_from(DayOff)) == (1 if role == "admin" else 0)
+    row = DayOff(region_code="32.04", day=D(2026, 12, 31), name="Tutup buku")
+    db.session.add(row)
+    db.session.commit()
+    assert client.post(f"/admin/hari-libur/{row.id}/hapus").status_code == (303 if role == "admin" else 403)
+    db.session.rollback()
+    assert (db.session.get(DayOff, row.id) is None) == (role == "admin")
 
 
 def _add(client, day="2026-11-24", name="Hari jadi Kabupaten Bandung"):

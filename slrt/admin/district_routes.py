@@ -7,7 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from slrt.admin import bp, operations, settings
@@ -194,6 +194,8 @@ def list_new(slug: str):
     """Add an entry to a list."""
     kind = _kind(slug)
     form = _form(kind)
+    if request.method == "GET" and kind.ordered:
+        form.sort_order.data = (db.session.scalar(select(func.max(kind.model.sort_order))) or 0) + 1
     if form.validate_on_submit():
         item = _save(kind, form)
         if item is not None:

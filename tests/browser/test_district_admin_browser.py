@@ -23,6 +23,7 @@ def test_admin_sets_up_the_district(page, live_server, make_user, make_case):
     page.fill("#letter_signer_name", "Drs. H. Asep Sukmana, M.Si.")
     page.fill("#letter_signer_nip", "19700101 199503 1 002")
     page.fill("#letterhead_lines", "PEMERINTAH KABUPATEN BANDUNG\nDINAS SOSIAL")
+    expect(page.locator("#letter-preview")).to_contain_text("400.9/0001/Dinsos/")
     screenshot(page, "district-settings")
     page.click("text=Simpan pengaturan")
     assert page.locator(".flash-success").inner_text() == "Pengaturan daerah sudah disimpan."

@@ -13,6 +13,7 @@ def test_admin_sets_up_the_district(page, live_server, make_user, make_case):
     login(page, live_server, admin.username, "correct-horse-battery")
 
     page.click("nav.mainnav >> text=Pengaturan")
+    page.wait_for_load_state("networkidle")  # htmx has processed the page
     assert page.get_by_role("heading", name="Pengaturan daerah").is_visible()
     pattern = page.locator("#letter_pattern")
     pattern.fill("400.9/{seq:04d}/Dinsos/{month_roman}/{year}")
@@ -29,6 +30,7 @@ def test_admin_sets_up_the_district(page, live_server, make_user, make_case):
     assert page.locator(".flash-success").inner_text() == "Pengaturan daerah sudah disimpan."
 
     page.click("nav.mainnav >> text=Hari libur")
+    page.wait_for_load_state("networkidle")  # htmx has processed the page
     page.fill("#day", "2026-04-20")
     page.fill("#name", "Hari jadi Kabupaten Bandung")
     page.click("main button:has-text('Tambah')")
@@ -36,6 +38,7 @@ def test_admin_sets_up_the_district(page, live_server, make_user, make_case):
     screenshot(page, "district-days-off")
 
     page.click("nav.mainnav >> text=Daftar isian")
+    page.wait_for_load_state("networkidle")  # htmx has processed the page
     page.click("nav.tabs >> text=Program dan layanan")
     page.click("text=+ Tambah program")
     page.fill("#code", "PKH")
@@ -49,6 +52,7 @@ def test_admin_sets_up_the_district(page, live_server, make_user, make_case):
     screenshot(page, "district-programmes")
 
     page.click("nav.mainnav >> text=Pesan keluar")
+    page.wait_for_load_state("networkidle")  # htmx has processed the page
     assert "Menunggu: 1" in page.locator(".counts").inner_text()
     page.select_option("#status", "failed")
     expect(page.locator("#outbox-rows")).to_contain_text("Tidak ada pesan.")

@@ -345,3 +345,18 @@ def test_retry_of_a_message_that_did_not_fail_is_refused(client, login_as, make_
     response = client.post(f"/admin/pesan-keluar/{pending.id}/kirim-ulang", follow_redirects=True)
     assert "Hanya pesan yang gagal terkirim" in response.get_data(as_text=True)
     assert client.post("/admin/pesan-keluar/999999/kirim-ulang").status_code == 404
+
+
+def test_outbox_settings_from_the_environment(make_app, monkeypatch):
+    monkeypatch.setenv("SLRT_OUTBOX_BACKOFF", "10, 20")
+    monkeypatch.setenv("SLRT_OUTBOX_MAX_ATTEMPTS", "4")
+    monkeypatch.setenv("SLRT_OUTBOX_DISPATCH", "inline")
+    with app_with(make_app) as application:
+        assert dispatch.max_attempts(application) == 4 and dispatch.dispatch_mode(application) == "inline"
+        assert 8 <= dispatch.backoff(application, 1).total_seconds() <= 12
+        assert 16 <= dispatch.backoff(application, 5).total_seconds() <= 24
+    monkeypatch.setenv("SLRT_OUTBOX_BACKOFF", "x")
+    monkeypatch.setenv("SLRT_OUTBOX_DISPATCH", "nonsense")
+    with app_with(make_app) as application:
+        assert 48 <= dispatch.backoff(application, 1).total_seconds() <= 72
+        assert dispatch.dispatch_mode(application) == "off"  # testing

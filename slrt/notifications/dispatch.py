@@ -11,6 +11,7 @@ recorded "sent" leaves a claim that expires, and the message is sent again.
 from __future__ import annotations
 
 import logging
+import os
 import random
 import threading
 from datetime import timedelta
@@ -34,15 +35,29 @@ LEASE = timedelta(minutes=5)  # longer than any gateway timeout
 SESSION_KEY = "slrt_outbox_ids"
 
 
+def _schedule(app) -> tuple[float, ...]:
+    value = app.config.get("SLRT_OUTBOX_BACKOFF") or os.environ.get("SLRT_OUTBOX_BACKOFF") or BACKOFF_SECONDS
+    if isinstance(value, str):
+        try:
+            value = tuple(float(part) for part in value.split(",") if part.strip())
+        except ValueError:
+            value = ()
+    return tuple(value) or BACKOFF_SECONDS
+
+
 def backoff(app, attempts: int) -> timedelta:
     """The wait after the `attempts`-th failed attempt, with ±20% jitter so retries do not arrive in bursts."""
-    schedule = app.config.get("SLRT_OUTBOX_BACKOFF") or BACKOFF_SECONDS
+    schedule = _schedule(app)
     base = schedule[min(max(attempts, 1), len(schedule)) - 1]
     return timedelta(seconds=base * random.uniform(0.8, 1.2))
 
 
 def max_attempts(app) -> int:
-    return int(app.config.get("SLRT_OUTBOX_MAX_ATTEMPTS") or MAX_ATTEMPTS)
+    value = app.config.get("SLRT_OUTBOX_MAX_ATTEMPTS") or os.environ.get("SLRT_OUTBOX_MAX_ATTEMPTS")
+    try:
+        return max(1, int(value)) if value else MAX_ATTEMPTS
+    except ValueError:
+        return MAX_ATTEMPTS
 
 
 def _due_condition(now):
@@ -126,7 +141,10 @@ _threads: list[threading.Thread] = []
 
 def dispatch_mode(app) -> str:
     """thread (default), inline (in the committing thread) or off (leave it to `flask outbox run`)."""
-    return app.config.get("SLRT_OUTBOX_DISPATCH") or ("off" if app.testing else "thread")
+    mode = app.config.get("SLRT_OUTBOX_DISPATCH") or os.environ.get("SLRT_OUTBOX_DISPATCH")
+    if mode in ("thread", "inline", "off"):
+        return mode
+    return "off" if app.testing else "thread"
 
 
 def _run_in_thread(app, ids) -> None:

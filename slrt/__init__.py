@@ -65,11 +65,14 @@ def register_blueprints(app: Flask) -> None:
     from slrt.auth import bp as auth_bp
     from slrt.cases import bp as cases_bp
     from slrt.core.routes import bp as core_bp
+    from slrt.deadlines import bp as deadlines_bp
     from slrt.intake import bp as intake_bp
+    from slrt.notifications import bp as notifications_bp
     from slrt.public import bp as public_bp
     from slrt.regions import bp as regions_bp
 
-    for blueprint in (core_bp, auth_bp, intake_bp, cases_bp, public_bp, admin_bp, regions_bp):
+    for blueprint in (core_bp, auth_bp, intake_bp, cases_bp, public_bp, admin_bp, regions_bp, deadlines_bp,
+                      notifications_bp):
         app.register_blueprint(blueprint)
 
 

@@ -28,3 +28,85 @@ class UserForm(BaseForm):
 
 class ConfirmForm(BaseForm):
     """Only the CSRF token: a button that confirms an action."""
+
+
+# District settings and the editable lists ---------------------------------------------------------------
+
+from flask_wtf.file import FileField  # noqa: E402
+from wtforms import BooleanField, IntegerField, TextAreaField, ValidationError  # noqa: E402
+from wtforms.validators import InputRequired, NumberRange  # noqa: E402
+
+from slrt.admin.letter_numbers import pattern_errors  # noqa: E402
+
+
+def letter_pattern(form, field):
+    errors = pattern_errors(field.data or "")
+    if errors:
+        raise ValidationError(" ".join(str(e) for e in errors))
+
+
+def _days(label, description):
+    return IntegerField(label, description=description, validators=[
+        InputRequired(_l("Isi jumlah hari kerja.")),
+        NumberRange(min=1, max=90, message=_l("Isi antara 1 dan 90 hari kerja."))],
+        render_kw={"inputmode": "numeric", "min": 1, "max": 90})
+
+
+class SettingsForm(BaseForm):
+    signoff_days = _days(_l("Batas penetapan layanan (hari kerja)"),
+                         _l("Dihitung sejak pendaftaran sampai rujukan ditetapkan."))
+    response_days = _days(_l("Batas jawaban instansi (hari kerja)"),
+                          _l("Dihitung sejak tanggal surat rujukan."))
+    autoclose_days = _days(_l("Penutupan otomatis (hari kerja)"),
+                           _l("Kasus ditutup setelah hasil diterima, bila warga tidak berkeberatan."))
+    objection_days = _days(_l("Masa keberatan warga (hari kerja)"),
+                           _l("Selama masa ini keberatan warga membuka kembali kasus yang sudah selesai."))
+    signoff_role = SelectField(_l("Peran yang menetapkan rujukan"), validate_choice=True)
+    letter_pattern = StringField(_l("Pola nomor surat"), validators=[letter_pattern],
+                                 description=_l("Penanda: {seq} nomor urut, {seq:04d} nomor urut 4 digit (0007), "
+                                                "{year} tahun, {month} bulan (11), {month_roman} bulan Romawi "
+                                                "(XI). Wajib memuat nomor urut dan tahun."),
+                                 render_kw={"autocomplete": "off", "spellcheck": "false"})
+    letter_signer_name = StringField(_l("Nama penanda tangan"), validators=[Optional(), Length(max=120)])
+    letter_signer_nip = StringField(_l("NIP penanda tangan"), validators=[
+        Optional(), Regexp(r"^\d{8} ?\d{6} ?\d ?\d{3}$",
+                           message=_l("NIP terdiri atas 18 angka, contoh 19800101 200501 1 001."))],
+        render_kw={"inputmode": "numeric"})
+    letter_signer_title = StringField(_l("Jabatan penanda tangan"), validators=[Optional(), Length(max=120)])
+    letterhead_lines = TextAreaField(_l("Kop surat"), validators=[Optional(), Length(max=600)],
+                                     description=_l("Satu baris per baris kop: nama pemerintah daerah, nama dinas, "
+                                                    "alamat, telepon."), render_kw={"rows": 5})
+    logo = FileField(_l("Logo kop surat"),
+                     description=_l("PNG, JPEG atau SVG, paling besar 512 KB."),
+                     render_kw={"accept": "image/png,image/jpeg,image/svg+xml"})
+    remove_logo = BooleanField(_l("Hapus logo"))
+
+    def validate_letterhead_lines(self, field):
+        if len((field.data or "").splitlines()) > 6:
+            raise ValidationError(_l("Kop surat paling banyak 6 baris."))
+
+
+CODE = re.compile(r"^[A-Z0-9][A-Z0-9._-]*$")
+
+
+def _upper(value):
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+class ListItemForm(BaseForm):
+    code = StringField(_l("Kode"), filters=[_upper], validators=[
+        DataRequired(_l("Kode wajib diisi.")), Length(max=30),
+        Regexp(CODE, message=_l("Gunakan huruf besar, angka, titik, garis bawah atau tanda hubung, tanpa spasi."))],
+        description=_l("Kode tidak dapat diubah setelah disimpan."), render_kw={"autocomplete": "off"})
+    name = StringField(_l("Nama"), validators=[DataRequired(_l("Nama wajib diisi.")), Length(max=160)])
+    sort_order = IntegerField(_l("Urutan"), default=0, validators=[Optional(), NumberRange(min=0, max=9999)],
+                              description=_l("Angka kecil tampil lebih dulu."), render_kw={"inputmode": "numeric"})
+
+
+class AgencyForm(ListItemForm):
+    sort_order = None  # agencies are listed by name
+    address = StringField(_l("Alamat"), validators=[Optional(), Length(max=255)])
+
+
+class ProgrammeForm(ListItemForm):
+    agency_id = SelectField(_l("Instansi yang biasanya menangani"), validate_choice=True)

@@ -17,6 +17,7 @@ DEFAULTS: dict[str, str] = {
     "letter_signer_nip": "",
     "letter_signer_title": "Kepala Dinas Sosial",
     "letterhead_lines": "",
+    "letterhead_logo": "",                # file name under SLRT_UPLOAD_DIR (set by the logo upload)
 }
 
 

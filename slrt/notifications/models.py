@@ -11,10 +11,22 @@ from slrt.extensions import db
 
 
 class OutboxStatus(StrEnum):
-    PENDING = "pending"
+    PENDING = "pending"    # waiting to leave (now, or at next_attempt_at after a failure)
+    SENDING = "sending"    # claimed by one sender until next_attempt_at (a lease; a crashed sender's claim expires)
     SENT = "sent"
     FAILED = "failed"      # gave up after the last retry
     NO_PHONE = "no_phone"  # nothing to send to; kept so the timeline shows it
+
+
+# Which status may follow which. Sending moves are conditional UPDATEs in slrt.notifications.dispatch;
+# the administrator's only move is failed → pending (retry).
+TRANSITIONS: dict[OutboxStatus, set[OutboxStatus]] = {
+    OutboxStatus.PENDING: {OutboxStatus.SENDING},
+    OutboxStatus.SENDING: {OutboxStatus.SENT, OutboxStatus.PENDING, OutboxStatus.FAILED, OutboxStatus.SENDING},
+    OutboxStatus.FAILED: {OutboxStatus.PENDING},
+    OutboxStatus.SENT: set(),
+    OutboxStatus.NO_PHONE: set(),
+}
 
 
 class OutboxMessage(db.Model):

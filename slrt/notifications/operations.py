@@ -1,19 +1,81 @@
 """Queueing messages to the citizen. They are rows written in the same transaction as the step they
-announce, and leave only after it commits (see the sender)."""
+announce, and leave only after it commits (slrt.notifications.dispatch)."""
 from __future__ import annotations
 
+from flask import current_app, has_request_context, url_for
+from flask_babel import lazy_gettext as _l
+
+from slrt.audit.operations import record
+from slrt.core.errors import TransitionError
+from slrt.core.time import utcnow
 from slrt.extensions import db
-from slrt.notifications.models import OutboxMessage, OutboxStatus
+from slrt.notifications.gsm import to_gsm7
+from slrt.notifications.models import TRANSITIONS, OutboxMessage, OutboxStatus
 
 SMS_LENGTH = 160
 
 
+def fit_sms(text: str, ticket: str) -> str:
+    """One GSM-7 SMS (≤160 characters) that carries the ticket, whatever the caller wrote."""
+    text = " ".join(to_gsm7(text).split())
+    if ticket in text and len(text) <= SMS_LENGTH:
+        return text
+    suffix = f" Tiket {ticket}."
+    room = SMS_LENGTH - len(suffix)
+    if len(text) > room:
+        text = text[:room - 3].rstrip(" ,.;:") + "..."
+    return text + suffix
+
+
 def queue_citizen_message(case, kind: str, text: str) -> OutboxMessage:
     """Put a short message (one SMS, carrying the ticket) for the case's citizen in the outbox."""
-    body = text if case.ticket in text else f"{text} Tiket {case.ticket}."
-    body = body[:SMS_LENGTH]
+    body = fit_sms(text, case.ticket)
     phone = (case.person.phone or "") if case.person is not None else ""
-    message = OutboxMessage(case_id=case.id, kind=kind, phone=phone, body=body,
-                            status=OutboxStatus.PENDING if phone else OutboxStatus.NO_PHONE)
+    message = OutboxMessage(case_id=case.id, kind=kind[:40], phone=phone[:20], body=body,
+                            status=OutboxStatus.PENDING if phone else OutboxStatus.NO_PHONE,
+                            attempts=0, last_error="", next_attempt_at=utcnow())
     db.session.add(message)
     return message
+
+
+def _status_url() -> str:
+    base = (current_app.config.get("SLRT_PUBLIC_URL") or "").rstrip("/")
+    if base:
+        return base + "/status"
+    if has_request_context():
+        return url_for("public.status", _external=True)
+    return ""
+
+
+def registered_text(case) -> str:
+    """The "registered" SMS. Always Bahasa Indonesia: it follows the citizen, not the clerk's UI language."""
+    office = current_app.config.get("SLRT_OFFICE_NAME") or "SLRT"
+    url = _status_url()
+    candidates = []
+    if url:
+        candidates.append(f"{office}: permohonan Anda sudah terdaftar. Tiket {case.ticket}. "
+                          f"Cek status di {url}")
+    candidates.append(f"{office}: permohonan Anda sudah terdaftar. Tiket {case.ticket}. "
+                      "Simpan tiket ini untuk cek status.")
+    candidates.append(f"SLRT: permohonan Anda sudah terdaftar. Tiket {case.ticket}.")
+    for text in candidates:
+        if len(to_gsm7(text)) <= SMS_LENGTH:
+            return text
+    return candidates[-1]
+
+
+def on_case_registered(case, **_extra) -> None:
+    """Listener of slrt.core.hooks.case_registered: queue the "registered" message."""
+    queue_citizen_message(case, "registered", registered_text(case))
+
+
+def retry_message(message: OutboxMessage, actor) -> None:
+    """The administrator sends a failed message again (a fresh round of attempts)."""
+    if OutboxStatus.PENDING not in TRANSITIONS.get(OutboxStatus(message.status), set()):
+        raise TransitionError(_l("Hanya pesan yang gagal terkirim yang dapat dikirim ulang."))
+    message.status = OutboxStatus.PENDING
+    message.attempts = 0
+    message.next_attempt_at = utcnow()
+    message.last_error = ""
+    record("outbox.retry", message, note=f"kind={message.kind} case={message.case_id}", user=actor)
+    db.session.flush()

@@ -1,0 +1,40 @@
+"""`flask outbox send` (one pass) and `flask outbox run` (a worker that keeps retrying)."""
+from __future__ import annotations
+
+import time
+
+import click
+from flask import current_app
+
+from slrt.extensions import db
+from slrt.notifications import bp
+from slrt.notifications.dispatch import send_due
+
+
+@bp.cli.command("send")
+@click.option("--limit", default=200, show_default=True, help="At most this many messages in this pass.")
+def send_once(limit):
+    """Send the messages that are due now (new ones and retries whose wait is over)."""
+    counts = send_due(current_app._get_current_object(), limit=limit)
+    db.session.remove()
+    click.echo("Outbox: sent {sent}, to retry {retry}, failed {failed}".format(**counts))
+
+
+@bp.cli.command("run")
+@click.option("--interval", default=30.0, show_default=True, help="Seconds between passes.")
+@click.option("--passes", default=0, help="Stop after this many passes (0: run until stopped).")
+def run_worker(interval, passes):
+    """Keep sending: one pass every --interval seconds, until stopped (Ctrl-C or SIGTERM)."""
+    app = current_app._get_current_object()
+    done = 0
+    try:
+        while True:
+            counts = send_due(app)
+            if any(counts.values()):
+                click.echo("Outbox: sent {sent}, to retry {retry}, failed {failed}".format(**counts))
+            done += 1
+            if passes and done >= passes:
+                break
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo("Outbox worker stopped.")

@@ -1,0 +1,206 @@
+"""Sending the outbox: right after the commit that queued a message, and again by the worker for retries.
+
+Every send first claims its row with a conditional UPDATE (status pending — or a claim whose lease has run
+out — and due now), so two workers, two gunicorn workers or two servers never send one message twice: only
+the one whose UPDATE changed the row sends it. A failure puts the row back to pending with a later
+next_attempt_at (exponential backoff with jitter) until the last attempt, then failed.
+
+Delivery is at least once: a sender that crashes after the gateway accepted a message but before it
+recorded "sent" leaves a claim that expires, and the message is sent again.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import random
+import threading
+from datetime import timedelta
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, or_, select, update
+from sqlalchemy.orm import Session
+
+from slrt.audit.models import AuditLog
+from slrt.core.db import immediate_transactions
+from slrt.core.time import utcnow
+from slrt.extensions import db
+from slrt.notifications.models import OutboxMessage, OutboxStatus
+from slrt.notifications.senders import sender_for
+
+log = logging.getLogger("slrt.outbox")
+
+BACKOFF_SECONDS = (60, 300, 1800, 7200, 21600)  # 1 min, 5 min, 30 min, 2 h, 6 h (then 6 h again)
+MAX_ATTEMPTS = 6
+LEASE = timedelta(minutes=5)  # longer than any gateway timeout
+SESSION_KEY = "slrt_outbox_ids"
+
+
+def _schedule(app) -> tuple[float, ...]:
+    value = app.config.get("SLRT_OUTBOX_BACKOFF") or os.environ.get("SLRT_OUTBOX_BACKOFF") or BACKOFF_SECONDS
+    if isinstance(value, str):
+        try:
+            value = tuple(float(part) for part in value.split(",") if part.strip())
+        except ValueError:
+            value = ()
+    return tuple(value) or BACKOFF_SECONDS
+
+
+def backoff(app, attempts: int) -> timedelta:
+    """The wait after the `attempts`-th failed attempt, with ±20% jitter so retries do not arrive in bursts."""
+    schedule = _schedule(app)
+    base = schedule[min(max(attempts, 1), len(schedule)) - 1]
+    return timedelta(seconds=base * random.uniform(0.8, 1.2))
+
+
+def max_attempts(app) -> int:
+    value = app.config.get("SLRT_OUTBOX_MAX_ATTEMPTS") or os.environ.get("SLRT_OUTBOX_MAX_ATTEMPTS")
+    try:
+        return max(1, int(value)) if value else MAX_ATTEMPTS
+    except ValueError:
+        return MAX_ATTEMPTS
+
+
+def _due_condition(now):
+    return (or_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.status == OutboxStatus.SENDING),
+            OutboxMessage.next_attempt_at <= now)
+
+
+def _claim(session: Session, message_id: int) -> OutboxMessage | None:
+    """Take the message for this sender, or None if someone else has it (or it is not due)."""
+    now = utcnow()
+    result = session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_id, *_due_condition(now))
+        .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1, next_attempt_at=now + LEASE)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        session.rollback()
+        return None
+    message = session.get(OutboxMessage, message_id, populate_existing=True)
+    session.commit()
+    return message
+
+
+def _finish(session: Session, message: OutboxMessage, values: dict, audit: str | None, note: str = "") -> bool:
+    """Record the outcome, only if our claim still holds (same attempt number, still sending)."""
+    result = session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message.id, OutboxMessage.status == OutboxStatus.SENDING,
+                                    OutboxMessage.attempts == message.attempts)
+        .values(**values).execution_options(synchronize_session=False))
+    if audit and result.rowcount == 1:
+        session.add(AuditLog(action=audit, object_type="OutboxMessage", object_id=str(message.id), note=note))
+    session.commit()
+    return result.rowcount == 1
+
+
+def deliver(app, session: Session, message_id: int, sender) -> str | None:
+    """Claim, send and record one message. Returns "sent", "retry", "failed" or None (not ours)."""
+    message = _claim(session, message_id)
+    if message is None:
+        return None
+    attempts, phone, body = message.attempts, message.phone, message.body
+    try:
+        sender.send(phone, body)
+    except Exception as error:  # any failure of the sender is a failed attempt, never a crash of the caller
+        reason = str(error)[:500] or type(error).__name__
+        if attempts >= max_attempts(app):
+            _finish(session, message, {"status": OutboxStatus.FAILED, "last_error": reason,
+                                       "next_attempt_at": utcnow()},
+                    "outbox.failed", f"kind={message.kind} case={message.case_id} attempts={attempts}: {reason}")
+            log.warning("outbox message %s failed for good after %d attempts: %s", message_id, attempts, reason)
+            return "failed"
+        _finish(session, message, {"status": OutboxStatus.PENDING, "last_error": reason,
+                                   "next_attempt_at": utcnow() + backoff(app, attempts)}, None)
+        log.info("outbox message %s attempt %d failed, will retry: %s", message_id, attempts, reason)
+        return "retry"
+    _finish(session, message, {"status": OutboxStatus.SENT, "sent_at": utcnow(), "last_error": ""},
+            "outbox.sent", f"kind={message.kind} case={message.case_id}")
+    return "sent"
+
+
+def send_due(app, ids=None, limit: int = 200) -> dict[str, int]:
+    """One pass: send the messages that are due (only `ids` if given). Needs an app context."""
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    sender = sender_for(app)
+    with immediate_transactions(), Session(bind=db.engine, expire_on_commit=False) as session:
+        query = select(OutboxMessage.id).where(*_due_condition(utcnow()))
+        if ids is not None:
+            query = query.where(OutboxMessage.id.in_(list(ids)))
+        due = list(session.scalars(query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)))
+        session.rollback()
+        for message_id in due:
+            outcome = deliver(app, session, message_id, sender)
+            if outcome:
+                counts[outcome] += 1
+    return counts
+
+
+# After-commit dispatch -------------------------------------------------------------------------------
+
+_threads: list[threading.Thread] = []
+
+
+def dispatch_mode(app) -> str:
+    """thread (default), inline (in the committing thread) or off (leave it to `flask outbox run`)."""
+    mode = app.config.get("SLRT_OUTBOX_DISPATCH") or os.environ.get("SLRT_OUTBOX_DISPATCH")
+    if mode in ("thread", "inline", "off"):
+        return mode
+    return "off" if app.testing else "thread"
+
+
+def _run_in_thread(app, ids) -> None:
+    with app.app_context():
+        try:
+            send_due(app, ids)
+        except Exception:  # the worker picks the messages up later; never let a thread die loudly
+            log.exception("after-commit outbox dispatch failed")
+        finally:
+            db.session.remove()
+
+
+def dispatch(app, ids) -> None:
+    mode = dispatch_mode(app)
+    if mode == "off" or not ids:
+        return
+    if mode == "inline":
+        try:
+            send_due(app, ids)
+        except Exception:
+            log.exception("after-commit outbox dispatch failed")
+        return
+    thread = threading.Thread(target=_run_in_thread, args=(app, frozenset(ids)), name="slrt-outbox", daemon=True)
+    _threads[:] = [t for t in _threads if t.is_alive()]
+    _threads.append(thread)
+    thread.start()
+
+
+def wait_for_dispatch(timeout: float = 10.0) -> None:
+    """For tests and shutdown: wait for the after-commit threads started so far."""
+    for thread in list(_threads):
+        thread.join(timeout)
+
+
+def _collect(session, flush_context) -> None:
+    ids = None
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, OutboxMessage) and obj.status == OutboxStatus.PENDING and obj.id is not None:
+            if ids is None:
+                ids = session.info.setdefault(SESSION_KEY, set())
+            ids.add(obj.id)
+
+
+def _after_commit(session) -> None:
+    ids = session.info.pop(SESSION_KEY, None)
+    if ids and has_app_context():
+        dispatch(current_app._get_current_object(), ids)
+
+
+def _after_rollback(session) -> None:
+    session.info.pop(SESSION_KEY, None)
+
+
+def install_session_hooks() -> None:
+    """Listen on Flask-SQLAlchemy's session class (once per process, whatever the number of apps)."""
+    for name, handler in (("after_flush", _collect), ("after_commit", _after_commit),
+                          ("after_rollback", _after_rollback)):
+        if not event.contains(db.session, name, handler):
+            event.listen(db.session, name, handler)

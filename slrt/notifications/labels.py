@@ -1,0 +1,21 @@
+from flask_babel import lazy_gettext as _l
+
+from slrt.core.labels import LABELS
+from slrt.notifications.models import OutboxStatus
+
+LABELS.register(OutboxStatus, {
+    OutboxStatus.PENDING: _l("Menunggu"),
+    OutboxStatus.SENDING: _l("Sedang dikirim"),
+    OutboxStatus.SENT: _l("Terkirim"),
+    OutboxStatus.FAILED: _l("Gagal"),
+    OutboxStatus.NO_PHONE: _l("Tanpa nomor HP"),
+})
+
+# Kinds of message; features may queue others (shown as they are).
+LABELS.register("OutboxKind", {
+    "registered": _l("Terdaftar"),
+    "referred": _l("Dirujuk"),
+    "outcome": _l("Hasil dari instansi"),
+    "closed": _l("Selesai"),
+    "reopened": _l("Dibuka kembali"),
+})

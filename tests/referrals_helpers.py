@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from slrt.admin.models import Agency, Programme
 from slrt.cases import operations as cases
 from slrt.extensions import db
@@ -52,3 +54,11 @@ def referral_in(status: ReferralStatus, case, officer, signer, liaison=None, tod
                        on_behalf=liaison is None, today=today)
     db.session.commit()
     return referral
+
+
+@pytest.fixture(autouse=False)
+def fast_passwords(monkeypatch):
+    """Argon2 with the cheapest parameters: these tests create and log in many users, and a production-strength
+    hash costs half a second each on a small CI machine. Login still goes through the real verify path."""
+    from argon2 import PasswordHasher
+    monkeypatch.setattr("slrt.auth.passwords._hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))

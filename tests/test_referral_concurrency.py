@@ -1,6 +1,8 @@
 """Sign-off races and letter numbering under concurrency, on SQLite (file database) and MariaDB alike."""
 from __future__ import annotations
 
+import pytest
+
 import re
 import threading
 
@@ -11,6 +13,9 @@ from slrt.referrals import operations
 from slrt.referrals.models import LetterCounter, Referral, ReferralStatus
 from tests.conftest import login
 from tests.referrals_helpers import TODAY, referral_in
+from tests.referrals_helpers import fast_passwords  # noqa: F401 - a fixture
+
+pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
 def test_two_supervisors_deciding_at_once_end_in_one_decision(app, make_user, make_case):

@@ -1,6 +1,8 @@
 """The referral loop through HTTP: handle, draft, sign off, letter, agency answer, closure, objection."""
 from __future__ import annotations
 
+import pytest
+
 import re
 
 from slrt.cases.models import Case, CaseStatus, ComplaintStatus
@@ -9,6 +11,9 @@ from slrt.notifications.models import OutboxMessage
 from slrt.referrals.models import Referral, ReferralStatus
 from tests.conftest import PASSWORD, login
 from tests.referrals_helpers import agency, programme
+from tests.referrals_helpers import fast_passwords  # noqa: F401 - a fixture
+
+pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
 def _as(client, user):

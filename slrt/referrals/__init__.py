@@ -21,7 +21,8 @@ def _template_globals(state) -> None:
     from slrt.cases.models import ComplaintStatus
     state.app.jinja_env.globals.update(
         ReferralStatus=ReferralStatus, ComplaintStatus=ComplaintStatus, referral_can=permissions.PREDICATES,
-        case_handling=routes.case_handling, referral_due=operations.due_date, referral_late=operations.is_late,
+        case_handling=routes.case_handling, referral_documents=routes.document_names, referral_due=operations.due_date, referral_late=operations.is_late,
+        referral_days_late=operations.working_days_late,
     )
 
 

@@ -85,6 +85,14 @@ def is_late(referral: Referral, today: date) -> bool:
     return due is not None and today > due
 
 
+def working_days_late(referral: Referral, today: date) -> int:
+    """How many working days past its due date the referral's current step is (0 when not late)."""
+    due = due_date(referral)
+    if due is None or today <= due:
+        return 0
+    return working_days_between(due, today, _days_off(referral.case))
+
+
 def _event(referral: Referral, kind: str, actor, *, public: bool, note: str = "", message: str = "",
            sms: bool = False) -> None:
     cases.add_event(referral.case, kind, actor, public=public, note=note, citizen_message=message,

@@ -523,6 +523,16 @@ def _facilitators(case: Case) -> list[User]:
                               .order_by(User.full_name)).all()
 
 
+def document_names(referral: Referral) -> str:
+    """The referral's checked documents by their names in the district's list (codes kept if unknown)."""
+    codes = [c for c in referral.documents.split(",") if c]
+    if not codes:
+        return ""
+    names = dict(db.session.execute(select(DocumentType.code, DocumentType.name)
+                                    .where(DocumentType.code.in_(codes))).all())
+    return ", ".join(names.get(code, code) for code in codes)
+
+
 def case_handling(case: Case) -> dict:
     """What the case page's handling section needs (a Jinja global, so the cases view stays as it is)."""
     assign_form = AssignForm()

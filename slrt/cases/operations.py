@@ -141,6 +141,7 @@ def answer_complaint(complaint: Complaint, actor, answer: str) -> CaseEvent:
     complaint.answer = answer.strip()
     complaint.answered_by_id = actor.id
     complaint.answered_at = utcnow()
+    record("complaint.answer", complaint, person_id=case.person_id, note=answer.strip()[:500], user=actor)
     message = _("Jawaban atas %(topic)s: %(answer)s", topic=complaint.category.name, answer=answer.strip())
     event = add_event(case, "answered", actor, public=True, note=complaint.category.name, citizen_message=message,
                       sms=True)
@@ -189,6 +190,29 @@ def close(case: Case, actor, summary: str) -> None:
     message = _("Layanan Anda selesai: %(summary)s", summary=summary.strip())
     _move(case, CaseStatus.CLOSED, actor, "closed", note=summary.strip(), citizen_message=message)
     case.closed_at = utcnow()
+
+
+def autoclose_due(case: Case) -> date | None:
+    """A resolved case closes by itself `autoclose_days` working days after its last outcome."""
+    from slrt.admin import settings
+    from slrt.core.time import to_local
+    from slrt.deadlines.calendar import add_working_days, district_days_off
+    if case.status != CaseStatus.RESOLVED or case.resolved_at is None:
+        return None
+    return add_working_days(to_local(case.resolved_at).date(), settings.get_int("autoclose_days"),
+                            district_days_off(case.office_region_code[:5]))
+
+
+def auto_close(case: Case, today: date) -> bool:
+    """Close a resolved case whose auto-close day has passed (the citizen did not object in time)."""
+    due = autoclose_due(case)
+    if due is None or today <= due or not has_every_outcome(case):
+        return False
+    summary = _("Ditutup otomatis: semua keluhan dan rujukan sudah mendapat hasil.")
+    _move(case, CaseStatus.CLOSED, None, "closed", note=summary,
+          citizen_message=_("Layanan Anda selesai. Bila belum puas, sampaikan keberatan ke kantor SLRT."))
+    case.closed_at = utcnow()
+    return True
 
 
 def objection_deadline(case: Case) -> date | None:

@@ -3,7 +3,7 @@ from flask import Blueprint
 
 bp = Blueprint("referrals", __name__)
 
-from slrt.referrals import labels, routes  # noqa: E402,F401
+from slrt.referrals import commands, labels, routes  # noqa: E402,F401
 
 from flask_babel import lazy_gettext as _l  # noqa: E402
 
@@ -18,11 +18,12 @@ nav.register(45, "referrals.overview", _l("Keterlambatan"), permissions.can_view
 
 
 def _template_globals(state) -> None:
+    from slrt.cases import operations as cases
     from slrt.cases.models import ComplaintStatus
     state.app.jinja_env.globals.update(
         ReferralStatus=ReferralStatus, ComplaintStatus=ComplaintStatus, referral_can=permissions.PREDICATES,
         case_handling=routes.case_handling, referral_documents=routes.document_names, referral_due=operations.due_date, referral_late=operations.is_late,
-        referral_days_late=operations.working_days_late,
+        referral_days_late=operations.working_days_late, case_autoclose_due=cases.autoclose_due,
     )
 
 

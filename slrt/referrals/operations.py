@@ -301,9 +301,13 @@ def _issue_letter(referral: Referral, actor, today: date) -> None:
     referral.letter_date = today
     referral.verification_code = new_verification_code()
     referral.response_due = add_working_days(today, settings.get_int("response_days"), _days_off(case))
-    referral.signer_name = settings.get("letter_signer_name") or actor.full_name
-    referral.signer_nip = settings.get("letter_signer_nip") or (actor.nip or "")
-    referral.signer_title = settings.get("letter_signer_title") or settings.DEFAULTS["letter_signer_title"]
+    title = settings.get("letter_signer_title") or settings.DEFAULTS["letter_signer_title"]
+    if settings.get("letter_signer_name"):
+        referral.signer_name, referral.signer_nip = settings.get("letter_signer_name"), settings.get("letter_signer_nip")
+        referral.signer_title = title
+    else:  # no signer configured: the approver signs on the head's behalf (atas nama)
+        referral.signer_name, referral.signer_nip = actor.full_name, actor.nip or ""
+        referral.signer_title = f"a.n. {title}"
     service = referral.programme.name if referral.programme else referral.agency.name
     message = _("Anda dirujuk ke %(agency)s untuk %(service)s, surat no. %(number)s. Bawa surat itu ke sana.",
                 agency=referral.agency.name, service=service, number=referral.letter_number)

@@ -23,7 +23,7 @@ def _as(client, user):
 
 
 def test_whole_loop_through_the_pages(app, client, make_user, make_case):
-    case = make_case(phone="081234567890") if False else make_case()
+    case = make_case()
     officer, signer = make_user("back_office"), make_user("supervisor")
     liaison = make_user("agency_liaison")
     _as(client, officer)
@@ -74,3 +74,16 @@ def test_whole_loop_through_the_pages(app, client, make_user, make_case):
     assert client.post(f"/kasus/{case.id}/keberatan", data={"reason": "Obat belum diterima"}).status_code == 303
     db.session.expire_all()
     assert db.session.get(Case, case.id).status == CaseStatus.REOPENED
+
+
+def test_messages_to_the_citizen_fit_one_sms_and_start_with_the_ticket(app, make_user, make_case):
+    from tests.referrals_helpers import referral_in
+    officer, signer = make_user("back_office"), make_user("supervisor")
+    case = make_case(phone="081234567890")
+    referral_in(ReferralStatus.COMPLETED, case, officer, signer)
+    messages = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [m.kind for m in messages if m.kind != "registered"] == ["referred", "agency_completed"]
+    for message in messages:
+        assert len(message.body) <= 160 and message.phone == "081234567890"
+    referred = next(m for m in messages if m.kind == "referred")
+    assert referred.body.startswith(f"Tiket {case.ticket}: Anda dirujuk ke Dinas Kesehatan, surat no. 460/0001/")

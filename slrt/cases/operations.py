@@ -57,14 +57,16 @@ def check_complaint_transition(complaint: Complaint, target: ComplaintStatus) ->
 
 
 def add_event(case: Case, kind: str, actor, *, public: bool = True, note: str = "", citizen_message: str = "",
-              agency_name: str = "", sms: bool = False) -> CaseEvent:
-    """A step on the case's timeline; with `sms`, its message also goes to the citizen's outbox."""
+              agency_name: str = "", sms: bool = False, sms_text: str = "") -> CaseEvent:
+    """A step on the case's timeline; with `sms`, its message (or a shorter `sms_text`) also goes to the
+    citizen's outbox, the ticket first so that a cut at 160 characters never loses it."""
     event = CaseEvent(kind=kind, public=public, note=note, actor_id=getattr(actor, "id", None),
                       citizen_message=citizen_message, agency_name=agency_name, at=utcnow())
     case.events.append(event)
-    if sms and citizen_message:
+    text = sms_text or citizen_message
+    if sms and text:
         from slrt.notifications.operations import queue_citizen_message
-        queue_citizen_message(case, kind, citizen_message)
+        queue_citizen_message(case, kind, _("Tiket %(ticket)s: %(text)s", ticket=case.ticket, text=text))
     return event
 
 

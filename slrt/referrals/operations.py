@@ -94,9 +94,9 @@ def working_days_late(referral: Referral, today: date) -> int:
 
 
 def _event(referral: Referral, kind: str, actor, *, public: bool, note: str = "", message: str = "",
-           sms: bool = False) -> None:
+           sms: bool = False, sms_text: str = "") -> None:
     cases.add_event(referral.case, kind, actor, public=public, note=note, citizen_message=message,
-                    agency_name=referral.agency.name if referral.agency else "", sms=sms)
+                    agency_name=referral.agency.name if referral.agency else "", sms=sms, sms_text=sms_text)
 
 
 def _audit(referral: Referral, action: str, actor, note: str = "") -> None:
@@ -311,7 +311,10 @@ def _issue_letter(referral: Referral, actor, today: date) -> None:
     service = referral.programme.name if referral.programme else referral.agency.name
     message = _("Anda dirujuk ke %(agency)s untuk %(service)s, surat no. %(number)s. Bawa surat itu ke sana.",
                 agency=referral.agency.name, service=service, number=referral.letter_number)
-    _event(referral, "referred", actor, public=True, note=referral.letter_number, message=message, sms=True)
+    short = _("Anda dirujuk ke %(agency)s, surat no. %(number)s. Bawa surat itu ke sana.",
+              agency=referral.agency.name, number=referral.letter_number)
+    _event(referral, "referred", actor, public=True, note=referral.letter_number, message=message, sms=True,
+           sms_text=short)
 
 
 def respond(referral: Referral, actor, response: ReferralStatus, note: str, *, on_behalf: bool,

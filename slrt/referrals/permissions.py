@@ -42,6 +42,12 @@ def can_use_agency_queue(user) -> bool:
     return _role(user) is Role.AGENCY_LIAISON and getattr(user, "agency_id", None) is not None
 
 
+def can_use_referrals(user) -> bool:
+    """Roles that may open a referral at all (case staff, and agency liaisons for their agency's)."""
+    from slrt.auth.permissions import can_list_cases
+    return can_list_cases(user) or can_use_agency_queue(user)
+
+
 def can_view_referral(user, referral) -> bool:
     return can_view_case(user, referral.case) or is_liaison_of(user, referral)
 

@@ -28,7 +28,8 @@ from slrt.referrals.forms import (ActionForm, AnswerForm, AssessmentForm, Assign
                                   ObjectionForm, QueueFilterForm, ReferralForm, ResponseForm)
 from slrt.referrals.models import Referral, ReferralStatus
 from slrt.referrals.permissions import (can_edit_referral, can_list_referrals, can_print_letter, can_respond,
-                                        can_sign_off, can_sign_off_any, can_use_agency_queue, can_view_overview,
+                                        can_sign_off, can_sign_off_any, can_use_agency_queue, can_use_referrals,
+                                        can_view_overview,
                                         can_view_referral, responds_on_behalf)
 from slrt.auth.permissions import can_list_cases, permission_required
 
@@ -243,7 +244,7 @@ def _district_deadlines() -> dict:
 # ---- one referral --------------------------------------------------------------------------------------
 
 @bp.route("/rujukan/<int:referral_id>")
-@permission_required(lambda user: user.is_authenticated)
+@permission_required(can_use_referrals)
 def detail(referral_id: int):
     """One referral: its letter, decision, the agency's answer, and the actions the user may take."""
     referral = _load_referral(referral_id)
@@ -346,7 +347,7 @@ def decide(referral_id: int):
 
 
 @bp.route("/rujukan/<int:referral_id>/tanggapan", methods=["POST"])
-@permission_required(lambda user: user.is_authenticated)
+@permission_required(can_use_referrals)
 def respond(referral_id: int):
     """Record the agency's answer (by its liaison, or by the back office on its behalf)."""
     referral = _load_referral(referral_id, lock=True)
@@ -364,7 +365,7 @@ def respond(referral_id: int):
 
 
 @bp.route("/rujukan/<int:referral_id>/surat")
-@permission_required(lambda user: user.is_authenticated)
+@permission_required(can_use_referrals)
 def letter(referral_id: int):
     """The printable A4 referral letter (surat rujukan) with the letterhead and the verification QR code."""
     referral = _load_referral(referral_id)

@@ -87,3 +87,16 @@ def test_messages_to_the_citizen_fit_one_sms_and_start_with_the_ticket(app, make
         assert len(message.body) <= 160 and message.phone == "081234567890"
     referred = next(m for m in messages if m.kind == "referred")
     assert referred.body.startswith(f"Tiket {case.ticket}: Anda dirujuk ke Dinas Kesehatan, surat no. 460/0001/")
+
+
+def test_the_sign_off_page_speaks_english_when_asked(app, client, make_user, make_case):
+    from tests.referrals_helpers import referral_in
+    officer, signer = make_user("back_office"), make_user("supervisor")
+    referral = referral_in(ReferralStatus.PENDING_SIGNOFF, make_case(), officer, signer)
+    _as(client, signer)
+    client.post("/bahasa", data={"lang": "en", "next": "/"})
+    db.session.rollback()  # release this context's transaction before another context writes
+    with app.app_context():  # a fresh context: Flask-Babel keeps the locale it chose on the old one
+        page = client.get(f"/rujukan/{referral.id}").get_data(as_text=True)
+    assert "Approve and issue the letter" in page and "Awaiting sign-off" in page
+    assert "Setujui dan terbitkan surat" not in page

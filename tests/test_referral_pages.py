@@ -9,7 +9,7 @@ from slrt.cases.models import Case, CaseStatus, ComplaintStatus
 from slrt.extensions import db
 from slrt.notifications.models import OutboxMessage
 from slrt.referrals.models import Referral, ReferralStatus
-from tests.conftest import PASSWORD, login
+from tests.conftest import login
 from tests.referrals_helpers import agency, programme
 from tests.referrals_helpers import fast_passwords  # noqa: F401 - a fixture
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from slrt.cases import operations as cases
 from slrt.extensions import db
 from slrt.referrals.models import ReferralStatus
 from tests.conftest import is_fragment, login

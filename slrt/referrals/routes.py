@@ -1,3 +1,4 @@
+"""Referral views: queues, one referral, drafting, sign-off, the letter, verification, case handling."""
 import base64
 import mimetypes
 from collections import defaultdict
@@ -14,7 +15,7 @@ from slrt.admin import settings
 from slrt.admin.models import Agency, DocumentType, Programme
 from slrt.audit.operations import record
 from slrt.auth.models import Role, User
-from slrt.auth.permissions import can_handle_case, can_view_case, require
+from slrt.auth.permissions import can_handle_case, can_list_cases, can_view_case, permission_required, require
 from slrt.cases import operations as cases
 from slrt.cases.models import Case, Complaint
 from slrt.core.db import read_only
@@ -31,7 +32,6 @@ from slrt.referrals.permissions import (can_edit_referral, can_list_referrals, c
                                         can_sign_off, can_sign_off_any, can_use_agency_queue, can_use_referrals,
                                         can_view_overview,
                                         can_view_referral, responds_on_behalf)
-from slrt.auth.permissions import can_list_cases, permission_required
 
 PAGE_SIZE = 30
 S = ReferralStatus

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import Select, and_, case as sql_case, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from slrt.cases.models import Case
 from slrt.cases.scoping import scope_cases
@@ -25,6 +26,12 @@ def agency_referrals(user) -> Select:
             .where(Referral.agency_id == user.agency_id, Referral.letter_number.is_not(None),
                    or_(region_prefix_match(Case.office_region_code, user.region_code),
                        region_prefix_match(Case.region_code, user.region_code))))
+
+
+def with_rows_loaded(query: Select) -> Select:
+    """Load what a queue row shows in a few queries instead of one per row."""
+    return query.options(selectinload(Referral.case).joinedload(Case.assigned_to),
+                         selectinload(Referral.drafted_by))
 
 
 def late_condition(today: date):

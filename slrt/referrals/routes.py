@@ -134,7 +134,7 @@ def _page(query, page: int):
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     page = min(max(page, 1), pages)
-    rows = db.session.scalars(query.order_by(*queries.due_order()).limit(PAGE_SIZE)
+    rows = db.session.scalars(queries.with_rows_loaded(query).order_by(*queries.due_order()).limit(PAGE_SIZE)
                               .offset((page - 1) * PAGE_SIZE)).unique().all()
     return rows, total, page, pages
 
@@ -204,7 +204,7 @@ def agency_queue():
 def overview():
     """The supervisor's overview: late referrals by agency and by officer."""
     today = local_today()
-    late = db.session.scalars(queries.visible_referrals(current_user)
+    late = db.session.scalars(queries.with_rows_loaded(queries.visible_referrals(current_user))
                               .where(queries.late_condition(today)).order_by(*queries.due_order())
                               .limit(2000)).unique().all()
     waiting = db.session.execute(

@@ -69,10 +69,11 @@ def register_blueprints(app: Flask) -> None:
     from slrt.intake import bp as intake_bp
     from slrt.notifications import bp as notifications_bp
     from slrt.public import bp as public_bp
+    from slrt.referrals import bp as referrals_bp
     from slrt.regions import bp as regions_bp
 
     for blueprint in (core_bp, auth_bp, intake_bp, cases_bp, public_bp, admin_bp, regions_bp, deadlines_bp,
-                      notifications_bp):
+                      notifications_bp, referrals_bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,12 +1,23 @@
 from flask_babel import lazy_gettext as _l
 
-from slrt.cases.models import CaseStatus, Channel, VisitType
+from slrt.cases.models import CaseStatus, Channel, ComplaintStatus, VisitType
 from slrt.core.labels import LABELS
 
 LABELS.register(CaseStatus, {
     CaseStatus.REGISTERED: _l("Terdaftar"),
     CaseStatus.IN_PROGRESS: _l("Diproses"),
+    CaseStatus.REFERRED: _l("Dirujuk"),
+    CaseStatus.WAITING_CITIZEN: _l("Menunggu dokumen warga"),
+    CaseStatus.RESOLVED: _l("Tuntas, menunggu penutupan"),
     CaseStatus.CLOSED: _l("Selesai"),
+    CaseStatus.REOPENED: _l("Dibuka kembali"),
+})
+LABELS.register(ComplaintStatus, {
+    ComplaintStatus.OPEN: _l("Belum ditangani"),
+    ComplaintStatus.ANSWERED: _l("Dijawab langsung"),
+    ComplaintStatus.REFERRED: _l("Dirujuk"),
+    ComplaintStatus.COMPLETED: _l("Selesai oleh instansi"),
+    ComplaintStatus.DECLINED: _l("Tidak dapat dipenuhi"),
 })
 LABELS.register(Channel, {
     Channel.COUNTER: _l("Loket SLRT"),
@@ -26,6 +37,10 @@ LABELS.register("EventKind", {
     "assigned": _l("Diserahkan ke petugas"),
     "closed": _l("Kasus selesai"),
     "note": _l("Catatan"),
+    "assessed": _l("Asesmen"),
+    "home_visit": _l("Kunjungan rumah"),
+    "answered": _l("Dijawab langsung"),
+    "reopened": _l("Dibuka kembali atas keberatan warga"),
 })
 LABELS.register("Sex", {"L": _l("Laki-laki"), "P": _l("Perempuan")})
 LABELS.register("Relationship", {

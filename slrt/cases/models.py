@@ -3,7 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from datetime import date
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from slrt.core.time import utcnow
@@ -13,7 +15,19 @@ from slrt.extensions import db
 class CaseStatus(StrEnum):
     REGISTERED = "registered"        # Terdaftar: waiting for the back office
     IN_PROGRESS = "in_progress"      # Diproses: taken by a back-office officer
+    REFERRED = "referred"            # Dirujuk: a signed-off referral waits for the agency
+    WAITING_CITIZEN = "waiting_citizen"  # Menunggu warga: an agency asked for more documents
+    RESOLVED = "resolved"            # Tuntas: every complaint and referral has an outcome; closure pending
     CLOSED = "closed"                # Selesai
+    REOPENED = "reopened"            # Dibuka kembali: the citizen objected within the window
+
+
+class ComplaintStatus(StrEnum):
+    OPEN = "open"                    # not handled yet
+    ANSWERED = "answered"            # answered directly (a question or suggestion)
+    REFERRED = "referred"            # a referral for it is in progress
+    COMPLETED = "completed"          # an agency completed a referral for it
+    DECLINED = "declined"            # the referrals for it ended without the service
 
 
 class Channel(StrEnum):
@@ -50,6 +64,7 @@ class Case(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)  # when the last outcome came in
 
     person = relationship("Person", lazy="joined")
     region = relationship("Region", foreign_keys=[region_code], lazy="joined")
@@ -61,6 +76,8 @@ class Case(db.Model):
     needs = relationship("CaseNeed", back_populates="case", cascade="all, delete-orphan", order_by="CaseNeed.id")
     events = relationship("CaseEvent", back_populates="case", cascade="all, delete-orphan",
                           order_by="CaseEvent.id")
+    assessments = relationship("Assessment", back_populates="case", cascade="all, delete-orphan",
+                               order_by="Assessment.id")
 
     @property
     def document_codes(self) -> list[str]:
@@ -74,9 +91,14 @@ class Complaint(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("complaint_categories.id"), index=True)
     description: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=ComplaintStatus.OPEN, server_default="open", index=True)
+    answer: Mapped[str] = mapped_column(Text, default="", server_default="")  # the direct answer, shown to the citizen
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     case = relationship("Case", back_populates="complaints")
     category = relationship("ComplaintCategory", lazy="joined")
+    answered_by = relationship("User")
 
 
 class CaseNeed(db.Model):
@@ -111,3 +133,21 @@ class CaseEvent(db.Model):
 
     case = relationship("Case", back_populates="events")
     actor = relationship("User")
+
+
+class Assessment(db.Model):
+    """The back office's assessment of a case, with the home visit if one was made."""
+
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    findings: Mapped[str] = mapped_column(Text)
+    visit_date: Mapped[date | None] = mapped_column(Date)  # the home visit, if any
+    facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    case = relationship("Case", back_populates="assessments")
+    facilitator = relationship("User", foreign_keys=[facilitator_id])
+    recorded_by = relationship("User", foreign_keys=[recorded_by_id])

@@ -20,6 +20,7 @@ class ReferralStatus(StrEnum):
     NEEDS_DOCUMENTS = "needs_documents"  # the agency asks for more documents (the clock pauses)
     COMPLETED = "completed"              # the agency completed it with an outcome
     DECLINED = "declined"                # the agency declined, with a reason
+    CANCELLED = "cancelled"              # withdrawn by the back office before sign-off
 
 
 class Referral(db.Model):
@@ -50,7 +51,11 @@ class Referral(db.Model):
     responded_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     response_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     response_on_behalf: Mapped[bool] = mapped_column(Boolean, default=False)
-    outcome: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(Text, default="")  # the outcome, the reason declined, or the documents asked
+    # The signer as printed on the letter, fixed at approval (a later change of settings keeps old letters true).
+    signer_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    signer_nip: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    signer_title: Mapped[str] = mapped_column(String(160), default="", server_default="")
     # Deadlines in working days (computed by the deadlines module), and the paused time.
     signoff_due: Mapped[date | None] = mapped_column(Date, index=True)
     response_due: Mapped[date | None] = mapped_column(Date, index=True)
@@ -64,3 +69,13 @@ class Referral(db.Model):
     drafted_by = relationship("User", foreign_keys=[drafted_by_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])
     response_by = relationship("User", foreign_keys=[response_by_id])
+
+
+class LetterCounter(db.Model):
+    """The last letter number used per district and year: gap-free, incremented under the row lock."""
+
+    __tablename__ = "letter_counters"
+
+    district_code: Mapped[str] = mapped_column(String(13), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,62 @@
+"""Queries over referrals, always through the case's region scoping (or the liaison's own agency)."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Select, and_, case as sql_case, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from slrt.cases.models import Case
+from slrt.cases.scoping import scope_cases
+from slrt.referrals.models import Referral, ReferralStatus
+from slrt.referrals.operations import AWAITING_AGENCY, BEFORE_SIGNOFF, ENDED
+from slrt.regions.models import region_prefix_match
+
+S = ReferralStatus
+
+
+def visible_referrals(user) -> Select:
+    """Referrals of the cases the user may see."""
+    return scope_cases(select(Referral).join(Case, Referral.case_id == Case.id), user)
+
+
+def agency_referrals(user) -> Select:
+    """Referrals addressed to the liaison's agency, once signed off (a draft is not the agency's business)."""
+    return (select(Referral).join(Case, Referral.case_id == Case.id)
+            .where(Referral.agency_id == user.agency_id, Referral.letter_number.is_not(None),
+                   or_(region_prefix_match(Case.office_region_code, user.region_code),
+                       region_prefix_match(Case.region_code, user.region_code))))
+
+
+def with_rows_loaded(query: Select) -> Select:
+    """Load what a queue row shows in a few queries instead of one per row."""
+    return query.options(selectinload(Referral.case).joinedload(Case.assigned_to),
+                         selectinload(Referral.drafted_by))
+
+
+def late_condition(today: date):
+    return or_(and_(Referral.status.in_(list(BEFORE_SIGNOFF)), Referral.signoff_due < today),
+               and_(Referral.status.in_([S.APPROVED, S.ACCEPTED]), Referral.response_due < today))
+
+
+def due_order():
+    """Earliest due first; paused and ended referrals last."""
+    due = sql_case((Referral.status.in_(list(BEFORE_SIGNOFF)), Referral.signoff_due),
+                   (Referral.status.in_([S.APPROVED, S.ACCEPTED]), Referral.response_due), else_=None)
+    return (due.is_(None), due, Referral.id)
+
+
+SHOW_FILTERS = {
+    "open": lambda today: Referral.status.not_in(list(ENDED)),
+    "action": lambda today: Referral.status.in_([S.DRAFT, S.RETURNED]),
+    "signoff": lambda today: Referral.status == S.PENDING_SIGNOFF,
+    "agency": lambda today: Referral.status.in_(list(AWAITING_AGENCY)),
+    "late": late_condition,
+    "ended": lambda today: Referral.status.in_(list(ENDED)),
+    "all": None,
+}
+
+
+def apply_show(query: Select, show: str, today: date) -> Select:
+    condition = SHOW_FILTERS.get(show)
+    return query.where(condition(today)) if condition is not None else query

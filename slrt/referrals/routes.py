@@ -1,0 +1,550 @@
+"""Referral views: queues, one referral, drafting, sign-off, the letter, verification, case handling."""
+import base64
+import mimetypes
+from collections import defaultdict
+from pathlib import Path
+
+import segno
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from limits import parse
+from sqlalchemy import func, select
+
+from slrt.admin import settings
+from slrt.admin.models import Agency, DocumentType, Programme
+from slrt.audit.operations import record
+from slrt.auth.models import Role, User
+from slrt.auth.permissions import can_handle_case, can_list_cases, can_view_case, permission_required, require
+from slrt.cases import operations as cases
+from slrt.cases.models import Case, Complaint
+from slrt.core.db import read_only
+from slrt.core.errors import DomainError
+from slrt.core.htmx import render_page_or_partial
+from slrt.core.labels import LABELS
+from slrt.core.time import local_today
+from slrt.extensions import db, limiter
+from slrt.referrals import bp, operations, queries
+from slrt.referrals.forms import (ActionForm, AnswerForm, AssessmentForm, AssignForm, CloseForm, DecisionForm,
+                                  ObjectionForm, QueueFilterForm, ReferralForm, ResponseForm)
+from slrt.referrals.models import Referral, ReferralStatus
+from slrt.referrals.permissions import (can_edit_referral, can_list_referrals, can_print_letter, can_respond,
+                                        can_sign_off, can_sign_off_any, can_use_agency_queue, can_use_referrals,
+                                        can_view_overview,
+                                        can_view_referral, responds_on_behalf)
+
+PAGE_SIZE = 30
+S = ReferralStatus
+
+
+# ---- helpers -------------------------------------------------------------------------------------------
+
+def _load_case(case_id: int, lock: bool = False) -> Case:
+    case = db.session.get(Case, case_id, with_for_update=lock or None, populate_existing=lock)
+    if case is None:
+        abort(404)
+    require(can_view_case, case)
+    return case
+
+
+def _load_referral(referral_id: int, lock: bool = False) -> Referral:
+    """Load a referral the user may see, or 404/403. `lock` holds the row (and its case) until commit."""
+    referral = db.session.get(Referral, referral_id, with_for_update=lock or None, populate_existing=lock)
+    if referral is None:
+        abort(404)
+    require(can_view_referral, referral)
+    return referral
+
+
+def _case_page(case: Case, anchor: str = "penanganan"):
+    return redirect(url_for("cases.detail", case_id=case.id, _anchor=anchor), code=303)
+
+
+def _referral_page(referral: Referral):
+    return redirect(url_for("referrals.detail", referral_id=referral.id), code=303)
+
+
+def _flash_form_errors(form) -> None:
+    for field in form:
+        for error in field.errors:
+            flash(f"{field.label.text}: {error}", "error")
+
+
+def _commit_or_flash(action, success: str) -> bool:
+    """Run the operation; commit and flash success, or roll back and flash the domain's message."""
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return False
+    db.session.commit()
+    flash(success, "success")
+    return True
+
+
+def _active_agencies():
+    return db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.name)).all()
+
+
+def _referral_form(case: Case, referral: Referral | None = None) -> ReferralForm:
+    form = ReferralForm(obj=None)
+    form.complaint.choices = [("", _("— tidak untuk keluhan tertentu —"))] + [
+        (k.id, f"{k.category.name}: {k.description[:60]}") for k in case.complaints]
+    form.agency.choices = [("", _("— pilih instansi —"))] + [(a.id, a.name) for a in _active_agencies()]
+    programmes = db.session.scalars(select(Programme).where(Programme.active.is_(True))
+                                    .order_by(Programme.sort_order, Programme.name)).all()
+    form.programme.choices = [("", _("— pilih program / layanan —"))] + [
+        (p.id, p.name + (f" ({p.agency.name})" if p.agency else "")) for p in programmes]
+    documents = db.session.scalars(select(DocumentType).where(DocumentType.active.is_(True))
+                                   .order_by(DocumentType.sort_order)).all()
+    form.documents.choices = [(d.code, d.name) for d in documents]
+    if request.method == "GET":
+        if referral is not None:
+            form.complaint.data, form.agency.data = referral.complaint_id, referral.agency_id
+            form.programme.data, form.reason.data = referral.programme_id, referral.reason
+            form.documents.data = [c for c in referral.documents.split(",") if c]
+        else:
+            form.documents.data = list(case.document_codes)
+            wanted = request.args.get("complaint", type=int)
+            if wanted and any(k.id == wanted for k in case.complaints):
+                form.complaint.data = wanted
+    return form
+
+
+def _referral_choices(case: Case, form: ReferralForm) -> dict:
+    agency = db.session.get(Agency, form.agency.data) if form.agency.data else None
+    programme = db.session.get(Programme, form.programme.data) if form.programme.data else None
+    complaint = db.session.get(Complaint, form.complaint.data) if form.complaint.data else None
+    if programme is not None and agency is None:
+        agency = programme.agency
+    return {"agency": agency, "programme": programme, "complaint": complaint, "reason": form.reason.data or "",
+            "documents": [c for c in (form.documents.data or []) if c]}
+
+
+def _apply_domain_error(form, error: DomainError) -> None:
+    target = getattr(form, error.field, None) if error.field else None
+    if target is not None:
+        target.errors = list(target.errors) + [str(error.message)]
+    else:
+        flash(str(error.message), "error")
+
+
+def _page(query, page: int):
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = min(max(page, 1), pages)
+    rows = db.session.scalars(queries.with_rows_loaded(query).order_by(*queries.due_order()).limit(PAGE_SIZE)
+                              .offset((page - 1) * PAGE_SIZE)).unique().all()
+    return rows, total, page, pages
+
+
+def _queue_filters(default: str, options: list[str]) -> QueueFilterForm:
+    form = QueueFilterForm(request.args)
+    names = {"open": _("Semua yang berjalan"), "action": _("Draf dan dikembalikan"),
+             "signoff": _("Menunggu penetapan"), "agency": _("Menunggu instansi"), "late": _("Terlambat"),
+             "ended": _("Sudah berakhir"), "all": _("Semua")}
+    form.show.choices = [(o, names[o]) for o in options]
+    if form.show.data not in options:
+        form.show.data = default
+    form.agency.choices = [("", _("Semua instansi"))] + [(a.id, a.name) for a in _active_agencies()]
+    return form
+
+
+def _queue(page_template: str, query, form: QueueFilterForm, endpoint: str, **extra):
+    today = local_today()
+    query = queries.apply_show(query, form.show.data, today)
+    if form.agency.data:
+        query = query.where(Referral.agency_id == form.agency.data)
+    try:
+        number = int(request.args.get("page", "1"))
+    except ValueError:
+        number = 1
+    rows, total, page, pages = _page(query, number)
+    return render_page_or_partial(page_template, "referrals/_rows.html", form=form, referrals=rows, total=total,
+                                  page=page, pages=pages, today=today, endpoint=endpoint, **extra)
+
+
+# ---- queues --------------------------------------------------------------------------------------------
+
+@bp.route("/rujukan/")
+@permission_required(can_list_referrals)
+@read_only
+def index():
+    """The back office's referral queue: what is due and what is late, earliest due first."""
+    form = _queue_filters("open", ["open", "action", "signoff", "agency", "late", "ended", "all"])
+    return _queue("referrals/index.html", queries.visible_referrals(current_user), form, "referrals.index")
+
+
+@bp.route("/rujukan/penetapan")
+@permission_required(can_sign_off_any)
+@read_only
+def signoff_queue():
+    """The signer's queue (penetapan layanan): referrals waiting for a decision."""
+    form = _queue_filters("signoff", ["signoff", "late", "all"])
+    query = queries.visible_referrals(current_user)
+    if form.show.data == "late":
+        query = query.where(Referral.status == S.PENDING_SIGNOFF)
+    return _queue("referrals/signoff.html", query, form, "referrals.signoff_queue")
+
+
+@bp.route("/rujukan/instansi")
+@permission_required(can_use_agency_queue)
+@read_only
+def agency_queue():
+    """The agency liaison's queue: referrals addressed to their agency."""
+    form = _queue_filters("agency", ["agency", "late", "ended", "all"])
+    return _queue("referrals/agency.html", queries.agency_referrals(current_user), form, "referrals.agency_queue",
+                  agency=current_user.agency)
+
+
+@bp.route("/rujukan/ikhtisar")
+@permission_required(can_view_overview)
+@read_only
+def overview():
+    """The supervisor's overview: late referrals by agency and by officer."""
+    today = local_today()
+    late = db.session.scalars(queries.with_rows_loaded(queries.visible_referrals(current_user))
+                              .where(queries.late_condition(today)).order_by(*queries.due_order())
+                              .limit(2000)).unique().all()
+    waiting = db.session.execute(
+        queries.visible_referrals(current_user).with_only_columns(Referral.agency_id, func.count())
+        .where(Referral.status.in_(list(operations.AWAITING_AGENCY))).group_by(Referral.agency_id)).all()
+    by_agency: dict = defaultdict(lambda: {"late": 0, "waiting": 0, "oldest": None, "name": ""})
+    names = {a.id: a.name for a in db.session.scalars(select(Agency))}
+    for agency_id, count in waiting:
+        by_agency[agency_id]["waiting"] = count
+        by_agency[agency_id]["name"] = names.get(agency_id, "")
+    by_officer: dict = defaultdict(lambda: {"late": 0, "signoff": 0, "agency": 0, "name": ""})
+    for referral in late:
+        if referral.status in (S.APPROVED, S.ACCEPTED):
+            row = by_agency[referral.agency_id]
+            row["late"] += 1
+            row["name"] = referral.agency.name
+            due = operations.due_date(referral)
+            row["oldest"] = due if row["oldest"] is None or due < row["oldest"] else row["oldest"]
+        officer = referral.case.assigned_to or referral.drafted_by
+        slot = by_officer[officer.id]
+        slot["name"] = officer.full_name
+        slot["late"] += 1
+        slot["signoff" if referral.status in operations.BEFORE_SIGNOFF else "agency"] += 1
+    agencies = sorted(by_agency.values(), key=lambda r: (-r["late"], -r["waiting"], r["name"]))
+    officers = sorted(by_officer.values(), key=lambda r: (-r["late"], r["name"]))
+    resolved = db.session.scalars(queries.scope_cases(select(Case), current_user)
+                                  .where(Case.status == "resolved").order_by(Case.resolved_at).limit(200)).all()
+    return render_template("referrals/overview.html", late=late, agencies=agencies, officers=officers,
+                           resolved=resolved, today=today, deadlines=_district_deadlines())
+
+
+def _district_deadlines() -> dict:
+    return {key: settings.get_int(key) for key in ("signoff_days", "response_days", "autoclose_days",
+                                                   "objection_days")} | {"signoff_role": settings.get("signoff_role")}
+
+
+# ---- one referral --------------------------------------------------------------------------------------
+
+@bp.route("/rujukan/<int:referral_id>")
+@permission_required(can_use_referrals)
+def detail(referral_id: int):
+    """One referral: its letter, decision, the agency's answer, and the actions the user may take."""
+    referral = _load_referral(referral_id)
+    record("person.view", referral.case, person_id=referral.case.person_id, note=f"referral {referral.id}")
+    db.session.commit()
+    response_form = ResponseForm()
+    response_form.response.choices = LABELS.choices("AgencyResponse")
+    return render_template("referrals/detail.html", referral=referral, case=referral.case,
+                           decision_form=DecisionForm(), response_form=response_form, action_form=ActionForm(),
+                           today=local_today(), on_behalf=responds_on_behalf(current_user, referral))
+
+
+@bp.route("/kasus/<int:case_id>/rujukan/baru", methods=["GET", "POST"])
+@permission_required(can_list_cases)
+def new(case_id: int):
+    """Draft a referral for a case: agency, programme, reason and documents."""
+    case = _load_case(case_id, lock=request.method == "POST")
+    require(can_handle_case, case)
+    form = _referral_form(case)
+    if form.validate_on_submit():
+        try:
+            referral = operations.draft(case, current_user, **_referral_choices(case, form))
+        except DomainError as error:
+            db.session.rollback()
+            case = _load_case(case_id)
+            _apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Draf rujukan ke %(agency)s tersimpan. Ajukan untuk penetapan bila sudah lengkap.",
+                    agency=referral.agency.name), "success")
+            return _referral_page(referral)
+    return render_template("referrals/form.html", form=form, case=case, referral=None)
+
+
+@bp.route("/rujukan/<int:referral_id>/ubah", methods=["GET", "POST"])
+@permission_required(can_list_cases)
+def edit(referral_id: int):
+    """Edit a draft or a returned referral."""
+    referral = _load_referral(referral_id, lock=request.method == "POST")
+    require(can_edit_referral, referral)
+    form = _referral_form(referral.case, referral)
+    if form.validate_on_submit():
+        try:
+            operations.update_draft(referral, current_user, **_referral_choices(referral.case, form))
+        except DomainError as error:
+            db.session.rollback()
+            referral = _load_referral(referral_id)
+            _apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Perubahan rujukan tersimpan."), "success")
+            return _referral_page(referral)
+    return render_template("referrals/form.html", form=form, case=referral.case, referral=referral)
+
+
+@bp.route("/rujukan/<int:referral_id>/ajukan", methods=["POST"])
+@permission_required(can_list_cases)
+def submit(referral_id: int):
+    """Send a draft to the sign-off queue."""
+    referral = _load_referral(referral_id, lock=True)
+    require(can_edit_referral, referral)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    _commit_or_flash(lambda: operations.submit(referral, current_user),
+                     _("Rujukan diajukan untuk penetapan."))
+    return _referral_page(referral)
+
+
+@bp.route("/rujukan/<int:referral_id>/batalkan", methods=["POST"])
+@permission_required(can_list_cases)
+def cancel(referral_id: int):
+    """Withdraw a draft before sign-off."""
+    referral = _load_referral(referral_id, lock=True)
+    require(can_edit_referral, referral)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    _commit_or_flash(lambda: operations.cancel(referral, current_user), _("Rujukan dibatalkan."))
+    return _referral_page(referral)
+
+
+@bp.route("/rujukan/<int:referral_id>/putuskan", methods=["POST"])
+@permission_required(can_sign_off_any)
+def decide(referral_id: int):
+    """Sign-off: approve (the letter gets its number), return with a note, or reject with a reason."""
+    referral = _load_referral(referral_id)
+    require(can_sign_off, referral)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        _flash_form_errors(form)
+        return _referral_page(referral)
+    try:
+        decision = ReferralStatus(form.decision.data)
+    except ValueError:
+        abort(400)
+    messages = {S.APPROVED: _("Rujukan ditetapkan. Surat rujukan siap dicetak."),
+                S.RETURNED: _("Rujukan dikembalikan ke back office."), S.REJECTED: _("Rujukan ditolak.")}
+    _commit_or_flash(lambda: operations.decide(referral, current_user, decision, form.note.data or "",
+                                               local_today()), messages.get(decision, ""))
+    return _referral_page(referral)
+
+
+@bp.route("/rujukan/<int:referral_id>/tanggapan", methods=["POST"])
+@permission_required(can_use_referrals)
+def respond(referral_id: int):
+    """Record the agency's answer (by its liaison, or by the back office on its behalf)."""
+    referral = _load_referral(referral_id, lock=True)
+    require(can_respond, referral)
+    form = ResponseForm()
+    form.response.choices = LABELS.choices("AgencyResponse")
+    if not form.validate_on_submit():
+        _flash_form_errors(form)
+        return _referral_page(referral)
+    on_behalf = responds_on_behalf(current_user, referral)
+    _commit_or_flash(lambda: operations.respond(referral, current_user, ReferralStatus(form.response.data),
+                                                form.note.data or "", on_behalf=on_behalf, today=local_today()),
+                     _("Tanggapan instansi tercatat."))
+    return _referral_page(referral)
+
+
+@bp.route("/rujukan/<int:referral_id>/surat")
+@permission_required(can_use_referrals)
+def letter(referral_id: int):
+    """The printable A4 referral letter (surat rujukan) with the letterhead and the verification QR code."""
+    referral = _load_referral(referral_id)
+    require(can_print_letter, referral)
+    url = verification_url(referral.verification_code)
+    qr_svg = segno.make(url, error="m").svg_inline(scale=3, border=1, omitsize=False)
+    record("person.view", referral.case, person_id=referral.case.person_id, note=f"letter {referral.letter_number}")
+    db.session.commit()
+    from slrt.regions import operations as regions
+    lines = [line for line in settings.get("letterhead_lines").splitlines() if line.strip()]
+    return render_template("referrals/letter.html", referral=referral, case=referral.case, person=referral.case.person,
+                           qr_svg=qr_svg, verify_url=url, letterhead_lines=lines, logo=_logo_data_uri(),
+                           region_path=regions.path_names(referral.case.region_code))
+
+
+def _logo_data_uri() -> str:
+    """The uploaded logo inlined (the CSP allows data: images), so the letter prints offline in one file."""
+    name = settings.get("letterhead_logo")
+    if not name:
+        return ""
+    folder = Path(current_app.config["SLRT_UPLOAD_DIR"]).resolve()
+    path = (folder / name).resolve()
+    if folder not in path.parents or not path.is_file():
+        return ""
+    mime = mimetypes.guess_type(path.name)[0] or ""
+    if not mime.startswith("image/"):
+        return ""
+    return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode()
+
+
+def verification_url(code: str) -> str:
+    base = current_app.config.get("SLRT_PUBLIC_URL")
+    if base:
+        return base.rstrip("/") + url_for("referrals.verify", code=code)
+    return url_for("referrals.verify", code=code, _external=True)
+
+
+# ---- public verification -------------------------------------------------------------------------------
+
+def _verify_limits():
+    address = request.remote_addr or "unknown"
+    return [(parse(current_app.config["SLRT_STATUS_LIMIT"]), "verify-address", address)]
+
+
+@bp.route("/verifikasi/<code>")
+@read_only
+def verify(code: str):
+    """Public check that a letter is genuine: number, date, issuing office, receiving agency, status."""
+    limits = _verify_limits()
+    if any(not limiter.limiter.test(limit, scope, key) for limit, scope, key in limits):
+        return render_template("referrals/verify.html", referral=None, throttled=True), 429
+    clean = "".join(ch for ch in code.upper() if ch.isalnum())[:32]
+    referral = db.session.scalar(select(Referral).where(Referral.verification_code == clean)) if clean else None
+    if referral is None or referral.letter_number is None:
+        for limit, scope, key in limits:
+            limiter.limiter.hit(limit, scope, key)
+        return render_template("referrals/verify.html", referral=None, throttled=False), 404
+    return render_template("referrals/verify.html", referral=referral, throttled=False)
+
+
+# ---- case handling (the section on the case page) --------------------------------------------------------
+
+def _case_action(case_id: int, form_class):
+    case = _load_case(case_id, lock=True)
+    require(can_handle_case, case)
+    form = form_class()
+    return case, form
+
+
+@bp.route("/kasus/<int:case_id>/serahkan", methods=["POST"])
+@permission_required(can_list_cases)
+def assign(case_id: int):
+    """A supervisor hands the case to a back-office officer."""
+    from slrt.auth.permissions import can_assign_case
+    case = _load_case(case_id, lock=True)
+    require(can_assign_case, case)
+    form = AssignForm()
+    form.officer.choices = [(u.id, u.full_name) for u in _officers(case)]
+    if not form.validate_on_submit():
+        _flash_form_errors(form)
+        return _case_page(case)
+    officer = db.session.get(User, form.officer.data)
+    _commit_or_flash(lambda: cases.assign(case, officer, current_user),
+                     _("Kasus diserahkan ke %(name)s.", name=officer.full_name))
+    return _case_page(case)
+
+
+@bp.route("/kasus/<int:case_id>/asesmen", methods=["POST"])
+@permission_required(can_list_cases)
+def assess(case_id: int):
+    """Record the assessment (and the home visit, if one was made)."""
+    case, form = _case_action(case_id, AssessmentForm)
+    form.facilitator.choices = [("", "—")] + [(u.id, u.full_name) for u in _facilitators(case)]
+    if not form.validate_on_submit():
+        _flash_form_errors(form)
+        return _case_page(case)
+    facilitator = db.session.get(User, form.facilitator.data) if form.facilitator.data else None
+    _commit_or_flash(lambda: cases.record_assessment(case, current_user, form.findings.data,
+                                                     form.visit_date.data, facilitator),
+                     _("Asesmen tercatat."))
+    return _case_page(case)
+
+
+@bp.route("/kasus/<int:case_id>/jawab", methods=["POST"])
+@permission_required(can_list_cases)
+def answer(case_id: int):
+    """Answer a complaint directly (a question or a suggestion); the citizen sees the answer."""
+    case, form = _case_action(case_id, AnswerForm)
+    complaint = next((k for k in case.complaints if str(k.id) == (form.complaint_id.data or "")), None)
+    if complaint is None:
+        abort(404)
+    if not form.validate_on_submit():
+        _flash_form_errors(form)
+        return _case_page(case)
+    _commit_or_flash(lambda: cases.answer_complaint(complaint, current_user, form.answer.data),
+                     _("Jawaban tercatat dan tampil di halaman status warga."))
+    return _case_page(case)
+
+
+@bp.route("/kasus/<int:case_id>/tutup", methods=["POST"])
+@permission_required(can_list_cases)
+def close_case(case_id: int):
+    """Close the case with a summary, once every complaint and referral has an outcome."""
+    case, form = _case_action(case_id, CloseForm)
+    if not form.validate_on_submit():
+        _flash_form_errors(form)
+        return _case_page(case)
+    _commit_or_flash(lambda: cases.close(case, current_user, form.summary.data), _("Kasus ditutup."))
+    return _case_page(case)
+
+
+@bp.route("/kasus/<int:case_id>/keberatan", methods=["POST"])
+@permission_required(can_list_cases)
+def objection(case_id: int):
+    """Record the citizen's objection (at the counter or by phone): the closed case reopens."""
+    case, form = _case_action(case_id, ObjectionForm)
+    if not form.validate_on_submit():
+        _flash_form_errors(form)
+        return _case_page(case)
+    _commit_or_flash(lambda: cases.reopen_on_objection(case, current_user, form.reason.data, local_today()),
+                     _("Keberatan tercatat; kasus dibuka kembali."))
+    return _case_page(case)
+
+
+def _officers(case: Case) -> list[User]:
+    district = case.office_region_code[:5]
+    return db.session.scalars(select(User).where(User.role == Role.BACK_OFFICE, User.active.is_(True),
+                                                 User.region_code.startswith(district))
+                              .order_by(User.full_name)).all()
+
+
+def _facilitators(case: Case) -> list[User]:
+    district = case.office_region_code[:5]
+    return db.session.scalars(select(User).where(User.role == Role.FACILITATOR, User.active.is_(True),
+                                                 User.region_code.startswith(district))
+                              .order_by(User.full_name)).all()
+
+
+def document_names(referral: Referral) -> str:
+    """The referral's checked documents by their names in the district's list (codes kept if unknown)."""
+    codes = [c for c in referral.documents.split(",") if c]
+    if not codes:
+        return ""
+    names = dict(db.session.execute(select(DocumentType.code, DocumentType.name)
+                                    .where(DocumentType.code.in_(codes))).all())
+    return ", ".join(names.get(code, code) for code in codes)
+
+
+def case_handling(case: Case) -> dict:
+    """What the case page's handling section needs (a Jinja global, so the cases view stays as it is)."""
+    assign_form = AssignForm()
+    assign_form.officer.choices = [(u.id, u.full_name) for u in _officers(case)]
+    assessment_form = AssessmentForm()
+    assessment_form.facilitator.choices = [("", "—")] + [(u.id, u.full_name) for u in _facilitators(case)]
+    referrals = sorted(case.referrals, key=lambda r: r.id)
+    return {
+        "assign_form": assign_form, "assessment_form": assessment_form, "answer_form": AnswerForm(),
+        "close_form": CloseForm(), "objection_form": ObjectionForm(), "referrals": referrals,
+        "today": local_today(), "can_close": cases.has_every_outcome(case),
+        "objection_deadline": cases.objection_deadline(case) if case.closed_at else None,
+        "handling": case.status in cases.HANDLING,
+    }

@@ -397,6 +397,7 @@ def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None,
         extract = open_extract(path)
         columns = match_headers(extract.headers, mapping)
         validator = RowValidator(columns, current_app.config["SLRT_REGION_CODE"], date.today())
+        db.session.rollback()  # end the ORM's read transaction: a long-held snapshot would pin the WAL
         progress = Progress(import_id, extract.total)
         writer.execute("UPDATE registry_imports SET total_rows=? WHERE id=?", (extract.total, import_id))
         after = writer.high_water()

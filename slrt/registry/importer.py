@@ -16,6 +16,7 @@ MariaDB: PyMySQL turns executemany into multi-row INSERTs), not the ORM, for spe
 from __future__ import annotations
 
 import json
+import os
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -36,7 +37,8 @@ from slrt.registry.reader import open_extract
 from slrt.regions.models import Region, RegionLevel
 from slrt.regions.operations import region_index
 
-CHUNK_ROWS = 10_000
+CHUNK_ROWS = int(os.environ.get("SLRT_REGISTRY_CHUNK_ROWS", "20000"))
+IMPORT_CACHE_KB = int(os.environ.get("SLRT_REGISTRY_CACHE_KB", "65536"))
 STALE_AFTER = timedelta(minutes=5)
 
 PEOPLE_COLUMNS = ("nik", "import_id", "kk_number", "name", "name_key", "birth_place", "birth_date", "sex",
@@ -279,6 +281,9 @@ class Writer:
         if self.sqlite:
             # Durable enough for rows nobody sees yet; the flip to DONE is written with FULL again.
             self.raw.cursor().execute("PRAGMA synchronous=NORMAL")
+            # Each chunk dirties index pages all over the b-trees; with SQLite's 2 MB default they spill
+            # to the WAL again and again within one transaction. Keep a chunk's dirty pages in memory.
+            self.raw.cursor().execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KB}")
 
     def begin(self, cursor):
         if self.sqlite:
@@ -344,6 +349,7 @@ class Writer:
         if self.sqlite:
             try:
                 self.raw.cursor().execute("PRAGMA synchronous=FULL")
+                self.raw.cursor().execute("PRAGMA cache_size=-2000")
             except Exception:  # noqa: BLE001
                 pass
         self.raw.close()

@@ -183,15 +183,17 @@ def _start_or_map(path: Path, file_name: str, extract_date: str, mapping: dict):
     try:
         row = start_import(file_name, current_user, date.fromisoformat(extract_date) if extract_date else date.today(),
                            mapping)
+        import_id = row.id
         db.session.commit()
+        db.session.close()  # hold no transaction (on SQLite: no write lock) while the import starts
     except ImportBusy as busy:
         db.session.rollback()
         path.unlink(missing_ok=True)
         flash(str(busy), "error")
         return redirect(url_for("registry.imports"), code=303)
     from slrt.registry.background import run_in_background
-    run_in_background(current_app._get_current_object(), row.id, path, mapping)
-    return redirect(url_for("registry.import_detail", import_id=row.id), code=303)
+    run_in_background(current_app._get_current_object(), import_id, path, mapping)
+    return redirect(url_for("registry.import_detail", import_id=import_id), code=303)
 
 
 def _import_or_404(import_id: int) -> RegistryImport:

@@ -244,3 +244,19 @@ def test_synth_is_deterministic_and_its_people_all_import(app, places, tmp_path)
     kecamatan = {p.nik[:6] for p in db.session.scalars(select(RegistryPerson))}
     assert all(code.startswith("3204") for code in kecamatan) and len(kecamatan) > 3
 
+
+
+def test_pipelined_import_gives_the_same_result_and_fails_whole(app, places, tmp_path):
+    """The command line validates in a forked process while it writes: same rows, same all-or-nothing."""
+    rows, niks, number = family(places)
+    messy = rows + [["3.27301E+15"] + rows[0][1:], rows[0]]
+    import_id, progress = import_file(write_csv(tmp_path / "a.csv", messy), chunk_size=2, pipelined=True)
+    assert (progress.accepted, progress.rejected) == (3, 2)
+    assert sorted(rejected_lines(import_id)) == [5, 6] and visible_niks() == set(niks)
+
+    def crash(chunk_no):
+        raise RuntimeError("stopped")
+    more, _n, _k = family(places, kk_serial=2)
+    with pytest.raises(RuntimeError):
+        import_file(write_csv(tmp_path / "b.csv", rows + more), chunk_size=2, on_chunk=crash, pipelined=True)
+    assert visible_niks() == set(niks)

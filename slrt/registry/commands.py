@@ -31,7 +31,9 @@ def parse_mapping(pairs) -> dict[str, str]:
               help="The date of the extract (default: today).")
 @click.option("--user", "username", default=None, help="Record the import under this account.")
 @click.option("--chunk", default=None, type=int, help="Rows per committed chunk.")
-def import_command(path, pairs, extract_date, username, chunk):
+@click.option("--pipelined/--single-process", default=True, show_default=True,
+              help="Validate in a second process while this one writes.")
+def import_command(path, pairs, extract_date, username, chunk, pipelined):
     """Import a CSV or XLSX extract, all or nothing, while the portal keeps running."""
     from sqlalchemy import select
 
@@ -62,7 +64,8 @@ def import_command(path, pairs, extract_date, username, chunk):
             progress_bar.update(progress.processed - bar["shown"],
                                 f"{progress.rate:,.0f} rows/s, {progress.rejected:,} rejected")
             bar["shown"] = progress.processed
-        result = run_import(import_id, path, mapping=mapping, chunk_size=chunk or CHUNK_ROWS, progress_cb=show)
+        result = run_import(import_id, path, mapping=mapping, chunk_size=chunk or CHUNK_ROWS, progress_cb=show,
+                            pipelined=pipelined)
     click.echo(f"Import {import_id} done: {result.accepted:,} people in {result.households:,} households, "
                f"{result.rejected:,} rejected, {result.rate:,.0f} rows/s.")
     current_app.logger.info("registry import %s done: %s accepted, %s rejected", import_id, result.accepted,

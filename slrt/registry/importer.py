@@ -392,49 +392,114 @@ def read_headers(path: str | Path) -> list[str]:
     return headers
 
 
+def validated_chunks(rows, validator: RowValidator, import_id: int, chunk_size: int):
+    """Validate rows; yield (people, households, rejected, counts) every `chunk_size` rows and at the end."""
+    people, households, rejected = [], [], []
+    seen_kk: set[int] = set()
+    processed = accepted = rejected_count = household_count = 0
+    for line, cells in rows:
+        processed += 1
+        try:
+            person, household = validator.validate(line, cells, import_id)
+        except Rejected as why:
+            rejected.append((import_id, line, str(why)[:255]))
+            rejected_count += 1
+        else:
+            people.append(person)
+            accepted += 1
+            kk = int(household[0])
+            if kk not in seen_kk:
+                seen_kk.add(kk)
+                households.append(household)
+                household_count += 1
+        if processed % chunk_size == 0:
+            yield people, households, rejected, (processed, accepted, rejected_count, household_count)
+            people, households, rejected = [], [], []
+    yield people, households, rejected, (processed, accepted, rejected_count, household_count)
+
+
+def _validate_in_child(queue, rows, validator, import_id, chunk_size, parent):
+    """The validating half of a pipelined import (a forked process): never touches the database."""
+    import queue as queues
+
+    def put(item):
+        while True:
+            try:
+                queue.put(item, timeout=1)
+                return
+            except queues.Full:
+                if os.getppid() != parent:  # the importing process died: stop quietly
+                    os._exit(1)
+    try:
+        for chunk in validated_chunks(rows, validator, import_id, chunk_size):
+            put(chunk)
+        put(None)
+    except BaseException as error:  # noqa: BLE001 - reported to the parent, which fails the import
+        put(("error", f"{type(error).__name__}: {error}"))
+    queue.close()
+    queue.join_thread()  # flush the queue's feeder thread before leaving without clean-up
+    os._exit(0)
+
+
+def _pipelined_chunks(rows, validator, import_id, chunk_size):
+    """The same chunks as validated_chunks, validated in a forked child while this process writes:
+    two cores instead of one. The child gets the validator (regions already read) by fork."""
+    import multiprocessing
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue(maxsize=3)
+    child = context.Process(target=_validate_in_child, daemon=True,
+                            args=(queue, rows, validator, import_id, chunk_size, os.getpid()))
+    child.start()
+    import queue as queues
+    try:
+        while True:
+            try:
+                item = queue.get(timeout=5)
+            except queues.Empty:
+                if not child.is_alive():
+                    raise RuntimeError("the validating process stopped") from None
+                continue
+            if item is None:
+                return
+            if item[0] == "error":
+                raise RuntimeError(item[1])
+            yield item
+    finally:
+        if child.is_alive():
+            child.terminate()
+        child.join(5)
+        queue.close()
+
+
 def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None, chunk_size: int = CHUNK_ROWS,
                on_chunk: Callable[[int], None] | None = None,
-               progress_cb: Callable[[Progress], None] | None = None) -> Progress:
+               progress_cb: Callable[[Progress], None] | None = None, pipelined: bool = False) -> Progress:
     """Validate and load the file into import `import_id`, then make it visible. Raises on failure,
-    leaving the previous registry as it was (this import marked FAILED and its rows purged)."""
+    leaving the previous registry as it was (this import marked FAILED and its rows purged).
+
+    `pipelined`: validate in a forked process while this one writes (the command line uses it; a web
+    worker, which has threads, does not fork)."""
     writer = Writer()
     after = None
     try:
         extract = open_extract(path)
         columns = match_headers(extract.headers, mapping)
         validator = RowValidator(columns, current_app.config["SLRT_REGION_CODE"], date.today())
+        region_index.has_district("")  # loaded now, so the rare slow-path NIK check never reads the database
         db.session.rollback()  # end the ORM's read transaction: a long-held snapshot would pin the WAL
         progress = Progress(import_id, extract.total)
         writer.execute("UPDATE registry_imports SET total_rows=? WHERE id=?", (extract.total, import_id))
         after = writer.high_water()
-        people, households, rejected = [], [], []
-        seen_kk: set[int] = set()
-        chunk_no = 0
-        for line, cells in extract.rows:
-            progress.processed += 1
-            try:
-                person, household = validator.validate(line, cells, import_id)
-            except Rejected as why:
-                rejected.append((import_id, line, str(why)[:255]))
-                progress.rejected += 1
-            else:
-                people.append(person)
-                progress.accepted += 1
-                kk = int(household[0])
-                if kk not in seen_kk:
-                    seen_kk.add(kk)
-                    households.append(household)
-                    progress.households += 1
-            if progress.processed % chunk_size == 0:
-                writer.write_chunk(people, households, rejected, progress)
-                people, households, rejected = [], [], []
-                chunk_no += 1
-                if progress_cb:
-                    progress_cb(progress)
-                if on_chunk:
-                    on_chunk(chunk_no)
-        writer.write_chunk(people, households, rejected, progress)
-        del validator, seen_kk
+        chunks = (_pipelined_chunks if pipelined else validated_chunks)(extract.rows, validator, import_id,
+                                                                        chunk_size)
+        for chunk_no, (people, households, rejected, counts) in enumerate(chunks, start=1):
+            progress.processed, progress.accepted, progress.rejected, progress.households = counts
+            writer.write_chunk(people, households, rejected, progress)
+            if progress_cb:
+                progress_cb(progress)
+            if on_chunk:
+                on_chunk(chunk_no)
+        del validator, chunks
         # The one short write that makes the whole extract visible at once.
         if writer.sqlite:
             writer.raw.cursor().execute("PRAGMA synchronous=FULL")

@@ -56,6 +56,7 @@ def import_models() -> None:
     from slrt.notifications import models as _notifications  # noqa: F401
     from slrt.referrals import models as _referrals  # noqa: F401
     from slrt.regions import models as _regions  # noqa: F401
+    from slrt.registry import models as _registry  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -71,9 +72,10 @@ def register_blueprints(app: Flask) -> None:
     from slrt.public import bp as public_bp
     from slrt.referrals import bp as referrals_bp
     from slrt.regions import bp as regions_bp
+    from slrt.registry import bp as registry_bp
 
     for blueprint in (core_bp, auth_bp, intake_bp, cases_bp, public_bp, admin_bp, regions_bp, deadlines_bp,
-                      notifications_bp, referrals_bp):
+                      notifications_bp, referrals_bp, registry_bp):
         app.register_blueprint(blueprint)
 
 
@@ -85,5 +87,7 @@ def register_web(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from slrt.core.commands import register
     register(app)
+    from slrt.registry.commands import register as register_registry_commands
+    register_registry_commands(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)

@@ -139,8 +139,12 @@ def check_nik_widget():
                                        "birth_date": member.birth_date, "sex": member.sex})
         categories, programmes, documents = _lists()
         _fill_choices(form, categories, programmes, documents)
+    from slrt.registry.views_support import intake_context
+    registry = intake_context(check, person)
+    if registry:
+        db.session.commit()  # the audit row of the registry lookup
     return render_fragment_or_redirect("intake/_nik_check.html", url_for("intake.new"), check=check, person=person,
-                                       earlier=earlier, form=form)
+                                       earlier=earlier, form=form, **registry)
 
 
 @bp.route("/baris-anggota")

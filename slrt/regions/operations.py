@@ -89,9 +89,12 @@ class RegionIndex:
         self._regencies = self._districts = None
 
     def _load(self) -> None:
-        rows = db.session.execute(select(Region.code, Region.level).where(Region.level.in_((2, 3)))).all()
-        self._regencies = {code for code, level in rows if level == 2}
-        self._districts = {code for code, level in rows if level == 3}
+        rows = db.session.execute(select(Region.code, Region.level, Region.active)
+                                  .where(Region.level.in_((2, 3)))).all()
+        # A NIK keeps the kabupaten code it was issued under, so a retired one is still known; a retired
+        # kecamatan (split or merged away) is not current and gives the NIK check's warning.
+        self._regencies = {code for code, level, _active in rows if level == 2}
+        self._districts = {code for code, level, active in rows if level == 3 and active}
 
     def has_regency(self, code: str) -> bool:
         if self._regencies is None:

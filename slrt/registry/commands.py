@@ -1,0 +1,96 @@
+"""`flask registry import FILE` and `flask dev synth`."""
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from slrt.extensions import db
+
+registry_cli = AppGroup("registry", help="The welfare registry extract (DTKS/DTSEN).")
+dev_cli = AppGroup("dev", help="Development and benchmark helpers (never needed in production).")
+
+
+def parse_mapping(pairs) -> dict[str, str]:
+    from slrt.registry.columns import FIELDS
+    mapping = {}
+    for pair in pairs:
+        column, sep, field = pair.partition("=")
+        if not sep or field.strip() not in FIELDS:
+            raise click.BadParameter(f"{pair!r}: use COLUMN=field, field one of {', '.join(FIELDS)}")
+        mapping[column.strip()] = field.strip()
+    return mapping
+
+
+@registry_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--map", "pairs", multiple=True, metavar="COLUMN=field", help="Say which field an unknown column is.")
+@click.option("--extract-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The date of the extract (default: today).")
+@click.option("--user", "username", default=None, help="Record the import under this account.")
+@click.option("--chunk", default=None, type=int, help="Rows per committed chunk.")
+@click.option("--pipelined/--single-process", default=True, show_default=True,
+              help="Validate in a second process while this one writes.")
+def import_command(path, pairs, extract_date, username, chunk, pipelined):
+    """Import a CSV or XLSX extract, all or nothing, while the portal keeps running."""
+    from sqlalchemy import select
+
+    from slrt.auth.models import User
+    from slrt.registry.columns import MappingNeeded, match_headers
+    from slrt.registry.importer import CHUNK_ROWS, ImportBusy, read_headers, run_import, start_import
+    mapping = parse_mapping(pairs)
+    try:
+        match_headers(read_headers(path), mapping)
+    except MappingNeeded as need:
+        raise click.ClickException(
+            f"Columns not recognised: {', '.join(need.unknown) or '-'}; fields without a column: "
+            f"{', '.join(need.missing)}. Add --map COLUMN=field.") from None
+    user = db.session.scalar(select(User).where(User.username == username)) if username else None
+    try:
+        row = start_import(path, user, extract_date.date() if extract_date else date.today(), mapping)
+        db.session.commit()
+    except ImportBusy as busy:
+        raise click.ClickException(str(busy)) from None
+    import_id = row.id
+    db.session.close()
+    bar = {"shown": 0}
+    with click.progressbar(length=row.total_rows or 1, label=f"Import {import_id}", show_pos=True,
+                           item_show_func=lambda p: p) as progress_bar:
+        def show(progress):
+            if progress_bar.length != max(progress.total, 1):
+                progress_bar.length = max(progress.total, 1)
+            progress_bar.update(progress.processed - bar["shown"],
+                                f"{progress.rate:,.0f} rows/s, {progress.rejected:,} rejected")
+            bar["shown"] = progress.processed
+        result = run_import(import_id, path, mapping=mapping, chunk_size=chunk or CHUNK_ROWS, progress_cb=show,
+                            pipelined=pipelined)
+    click.echo(f"Import {import_id} done: {result.accepted:,} people in {result.households:,} households, "
+               f"{result.rejected:,} rejected, {result.rate:,.0f} rows/s.")
+    current_app.logger.info("registry import %s done: %s accepted, %s rejected", import_id, result.accepted,
+                            result.rejected)
+
+
+@dev_cli.command("synth")
+@click.option("--people", default=1000, show_default=True, help="How many people (whole households).")
+@click.option("--seed", default=1, show_default=True)
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False))
+@click.option("--delimiter", default=",", show_default=True)
+def synth(people, seed, out, delimiter):
+    """Write a realistic made-up extract of the district (valid NIKs on its real kecamatan codes)."""
+    from slrt.regions.models import Region, RegionLevel, region_prefix_match
+    from slrt.registry.synth import write_extract
+    district = current_app.config["SLRT_REGION_CODE"]
+    villages = list(db.session.scalars(db.select(Region.code).where(
+        region_prefix_match(Region.code, district), Region.level == RegionLevel.VILLAGE,
+        Region.active.is_(True)).order_by(Region.code)))
+    if not villages:
+        raise click.ClickException(f"No desa under {district}: run `flask regions load` first.")
+    written = write_extract(out, villages, people, seed, "\t" if delimiter == "tab" else delimiter)
+    click.echo(f"{written:,} people written to {out}")
+
+
+def register(app) -> None:
+    app.cli.add_command(registry_cli)
+    app.cli.add_command(dev_cli)

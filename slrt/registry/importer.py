@@ -1,0 +1,569 @@
+"""Importing an extract: all or nothing, while the counter keeps working.
+
+How it stays all-or-nothing without one long transaction:
+1. Rows are validated and written in committed chunks (a few thousand rows, a fraction of a second of
+   write lock each), tagged with this import's id. Nobody sees them: the counter only reads rows of DONE
+   imports (see `lookup.py`).
+2. When every row is in, one tiny write flips the import to DONE: from that instant the counter sees the
+   new version of every person in it, all at once.
+3. Then, in chunks again, the older versions of those people are deleted (already invisible).
+If the import fails or the process is killed, its rows were never visible; they are purged by the next
+import (a RUNNING import without a heartbeat for STALE_AFTER is taken as dead).
+
+The writes go through the DBAPI connection with executemany (SQLite: one prepared statement reused;
+MariaDB: PyMySQL turns executemany into multi-row INSERTs), not the ORM, for speed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+import zlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Callable
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from slrt.core.nik import check_kk, check_nik
+from slrt.core.time import utcnow
+from slrt.extensions import db
+from slrt.registry.columns import match_headers, normalize_header
+from slrt.registry.models import ImportStatus, RegistryImport
+from slrt.registry.reader import open_extract
+from slrt.regions.models import Region, RegionLevel
+from slrt.regions.operations import region_index
+
+CHUNK_ROWS = int(os.environ.get("SLRT_REGISTRY_CHUNK_ROWS", "20000"))
+IMPORT_CACHE_KB = int(os.environ.get("SLRT_REGISTRY_CACHE_KB", "65536"))
+STALE_AFTER = timedelta(minutes=5)
+
+PEOPLE_COLUMNS = ("nik", "import_id", "kk_number", "name", "name_key", "birth_place", "birth_date", "sex",
+                  "relation", "region_code", "decile", "disability", "dukcapil_matched", "pkh", "bpnt", "pbi",
+                  "pip", "bst", "atensi")
+HOUSEHOLD_COLUMNS = ("kk_number", "import_id", "address", "rt", "rw", "region_code", "decile")
+FLAG_FIELDS = ("disability", "pkh", "bpnt", "pbi", "pip", "bst", "atensi")
+TRUE_WORDS = {"1", "Y", "YA", "YES", "TRUE", "X", "V", "ADA", "PENERIMA", "T"}
+FALSE_WORDS = {"", "0", "N", "TIDAK", "NO", "FALSE", "-", "BUKAN", "TIDAK ADA", "F"}
+RELATION_WORDS = {
+    "KEPALA KELUARGA": 1, "KEPALA RUMAH TANGGA": 1, "KRT": 1, "KK": 1,
+    "ISTRI": 2, "SUAMI": 2, "ISTRI/SUAMI": 2, "SUAMI/ISTRI": 2, "PASANGAN": 2,
+    "ANAK": 3, "MENANTU": 4, "CUCU": 5, "ORANG TUA": 6, "ORANGTUA": 6, "MERTUA": 6, "ORANG TUA/MERTUA": 6,
+    "PEMBANTU": 7, "PEMBANTU RUMAH TANGGA": 7, "LAINNYA": 8, "FAMILI LAIN": 8, "LAIN-LAIN": 8,
+}
+FLAG_VALUES = {"0": 0, "1": 1, "": 0, "Y": 1, "N": 0, "YA": 1, "TIDAK": 0}
+SEX_WORDS = {"1": "L", "L": "L", "LK": "L", "LAKI-LAKI": "L", "LAKI LAKI": "L", "PRIA": "L", "M": "L",
+             "2": "P", "P": "P", "PR": "P", "PEREMPUAN": "P", "WANITA": "P", "F": "P", "W": "P"}
+
+
+class Rejected(Exception):
+    pass
+
+
+class ImportBusy(Exception):
+    pass
+
+
+@dataclass
+class Progress:
+    import_id: int
+    total: int
+    processed: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    households: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def rate(self) -> float:
+        elapsed = time.monotonic() - self.started
+        return self.processed / elapsed if elapsed > 0 else 0.0
+
+
+def parse_date(text: str, today: date) -> date | None:
+    """Dates as extracts write them: 1980-05-17, 17-05-1980, 17/05/1980, 17.05.1980, 19800517."""
+    text = text.strip()[:10]
+    if not text:
+        return None
+    try:
+        if len(text) == 10 and text[4] in "-/.":
+            born = date(int(text[0:4]), int(text[5:7]), int(text[8:10]))
+        elif len(text) == 10 and text[2] in "-/." and text[5] in "-/.":
+            born = date(int(text[6:10]), int(text[3:5]), int(text[0:2]))
+        elif len(text) == 8 and text.isdigit():
+            born = date(int(text[0:4]), int(text[4:6]), int(text[6:8]))
+        else:
+            parts = text.replace("/", "-").replace(".", "-").split("-")
+            if len(parts) != 3 or len(parts[2]) != 4:
+                raise ValueError
+            born = date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        raise Rejected(_("Tanggal lahir %(value)s bukan tanggal yang mungkin.", value=text)) from None
+    if born > today or born.year < 1890:
+        raise Rejected(_("Tanggal lahir %(value)s bukan tanggal yang mungkin.", value=text))
+    return born
+
+
+def flag(text: str) -> int:
+    word = text.strip().upper()
+    if word in TRUE_WORDS:
+        return 1
+    if word in FALSE_WORDS:
+        return 0
+    return 1  # a disability type, a card number, ...: something is written, so the flag is set
+
+
+class RegionResolver:
+    """The district's desa/kelurahan by code (dotted or not) and by kecamatan and desa name."""
+
+    def __init__(self, district: str):
+        rows = db.session.execute(select(Region.code, Region.name, Region.parent_code, Region.level).where(
+            (Region.code == district) | ((Region.code > district + ".") & (Region.code < district + "/")))).all()
+        kecamatan = {code: name.upper() for code, name, _p, level in rows if level == RegionLevel.DISTRICT}
+        self.codes: set[str] = set()
+        self.by_code: dict[str, str] = {}  # "32.04.05.2001" and "3204052001" -> "32.04.05.2001"
+        self.by_names: dict[tuple[str, str], str] = {}
+        self.by_desa: dict[str, str | None] = {}
+        for code, name, parent, level in rows:
+            if level != RegionLevel.VILLAGE:
+                continue
+            self.codes.add(code)
+            self.by_code[code] = self.by_code[code.replace(".", "")] = code
+            key = " ".join(name.upper().split())
+            self.by_names[(" ".join(kecamatan.get(parent, "").split()), key)] = code
+            self.by_desa[key] = None if key in self.by_desa else code  # ambiguous names need the kecamatan
+
+    def resolve(self, code: str, kecamatan: str, desa: str) -> str:
+        code = code.strip()
+        if code:
+            digits = code.replace(".", "")
+            dotted = f"{digits[0:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:10]}" if len(digits) == 10 else code
+            if dotted in self.codes:
+                return dotted
+            raise Rejected(_("Kode wilayah %(code)s tidak dikenal di kabupaten/kota ini.", code=code))
+        desa_key = " ".join(desa.upper().split())
+        kec_key = " ".join(kecamatan.upper().split())
+        for prefix in ("KECAMATAN ", "KEC. ", "KEC "):
+            kec_key = kec_key.removeprefix(prefix)
+        found = self.by_names.get((kec_key, desa_key)) if kec_key else self.by_desa.get(desa_key)
+        if not found:
+            raise Rejected(_("Desa/kelurahan %(desa)s (kecamatan %(kecamatan)s) tidak dikenal.",
+                             desa=desa or "-", kecamatan=kecamatan or "-"))
+        return found
+
+
+class RowValidator:
+    """Validates one row into a person tuple and a household tuple, or raises Rejected with the reason.
+
+    The common case (a clean 16-digit NIK, an ISO date) takes a fast path with caches; anything unusual
+    goes through the same checks the counter uses (`check_nik`, `check_kk`) for the exact message."""
+
+    def __init__(self, columns: dict[str, int], district: str, today: date):
+        self.regions = RegionResolver(district)
+        self.today = today
+        self.width = max(columns.values()) + 1
+        # Missing fields read the blank cell appended at the end of every row.
+        self.index = {name: columns.get(name, -1) for name in
+                      ("nik", "kk_number", "name", "birth_place", "birth_date", "sex", "relation", "address",
+                       "rt", "rw", "region_code", "kecamatan_name", "desa_name", "decile", "dukcapil_matched",
+                       *FLAG_FIELDS)}
+        self.flag_indexes = tuple(self.index[f] for f in FLAG_FIELDS)
+        self.regencies = {code.replace(".", "") for code in db.session.scalars(
+            select(Region.code).where(Region.level == RegionLevel.REGENCY))}
+        self.nik_dates: dict[str, tuple | None] = {}
+        self.dates: dict[str, tuple | None] = {}
+        self.seen: dict[int, int] = {}  # NIK -> line << 32 | fingerprint of (name, birth date)
+
+    def _nik_date(self, digits: str):
+        found = self.nik_dates.get(digits, False)
+        if found is False:
+            from slrt.core.nik import birth_date_from
+            born, sex = birth_date_from(digits, self.today)
+            found = self.nik_dates[digits] = (born, sex) if born else None
+        return found
+
+    def _date(self, text: str):
+        found = self.dates.get(text, False)
+        if found is False:
+            try:
+                born = parse_date(text, self.today)
+            except Rejected:
+                found = None
+            else:
+                found = (born, born.isoformat()) if born else ("", None)
+            self.dates[text] = found
+        if found is None:
+            parse_date(text, self.today)  # raises with the message
+        return found
+
+    def validate(self, line: int, cells: list[str], import_id: int):
+        if len(cells) < self.width:
+            cells = cells + [""] * (self.width - len(cells))
+        cells.append("")
+        i = self.index
+        raw_nik = cells[i["nik"]].strip()
+        nik_date = None
+        if len(raw_nik) == 16 and raw_nik.isdigit() and raw_nik.isascii() and raw_nik[:4] in self.regencies \
+                and raw_nik[12:] != "0000":
+            nik_date = self._nik_date(raw_nik[6:12])
+        if nik_date is None:
+            check = check_nik(raw_nik, region_index, self.today)
+            if not check.valid:
+                raise Rejected(str(check.errors[0]))
+            raw_nik, nik_date = check.nik, (check.birth_date, check.sex)
+        nik = raw_nik
+        kk = cells[i["kk_number"]].strip()
+        if not (len(kk) == 16 and kk.isdigit() and kk.isascii() and kk[:4] in self.regencies):
+            kk_check = check_kk(kk, region_index)
+            if not kk_check.nik or not kk_check.valid:
+                raise Rejected(str(kk_check.errors[0]) if kk_check.errors else _("No. KK wajib diisi."))
+            kk = kk_check.nik
+        name = " ".join(cells[i["name"]].split())
+        if not name:
+            raise Rejected(_("Nama kosong."))
+        date_text = cells[i["birth_date"]].strip()
+        if date_text:
+            born, born_iso = self._date(date_text)
+        else:
+            born = nik_date[0]
+            born_iso = born.isoformat() if born else None
+        sex = SEX_WORDS.get(cells[i["sex"]].strip().upper(), nik_date[1] or "")
+        relation_text = cells[i["relation"]].strip()
+        if len(relation_text) == 1 and "1" <= relation_text <= "8":
+            relation = int(relation_text)
+        else:
+            relation = RELATION_WORDS.get(" ".join(relation_text.upper().split()), 8)
+        decile_text = cells[i["decile"]].strip()
+        decile = None
+        if decile_text:
+            if not decile_text.isdigit() or not 1 <= int(decile_text) <= 10:
+                raise Rejected(_("Desil %(value)s tidak sah (harus 1-10).", value=decile_text))
+            decile = int(decile_text)
+        code = cells[i["region_code"]].strip()
+        region = self.regions.by_code.get(code) or self.regions.resolve(
+            code, cells[i["kecamatan_name"]], cells[i["desa_name"]])
+        name_key = name.upper()
+        fingerprint = zlib.crc32(f"{name_key}|{born_iso}".encode())
+        key = int(nik)
+        earlier = self.seen.get(key)
+        if earlier is not None:
+            if earlier & 0xFFFFFFFF == fingerprint:
+                raise Rejected(_("Baris ganda: orang yang sama sudah ada di baris %(line)d.", line=earlier >> 32))
+            raise Rejected(_("NIK yang sama dipakai orang lain di baris %(line)d.", line=earlier >> 32))
+        self.seen[key] = (line << 32) | fingerprint
+        words = FLAG_VALUES
+        flags = [words.get(cells[j]) if cells[j] in words else flag(cells[j]) for j in self.flag_indexes]
+        matched = cells[i["dukcapil_matched"]]
+        person = (nik, import_id, kk, name[:120], name_key[:120], cells[i["birth_place"]].strip()[:80],
+                  born_iso, sex, relation, region, decile, flags[0],
+                  flag(matched) if matched.strip() else 1, *flags[1:])
+        household = (kk, import_id, cells[i["address"]].strip()[:255], cells[i["rt"]].strip()[:3],
+                     cells[i["rw"]].strip()[:3], region, decile)
+        return person, household
+
+
+class Writer:
+    """Chunked writes on the DBAPI connection: SQLite and MariaDB each their way."""
+
+    def __init__(self):
+        self.raw = db.engine.raw_connection()
+        self.sqlite = db.engine.dialect.name == "sqlite"
+        mark = "?" if self.sqlite else "%s"
+        self.people_sql = (f"INSERT INTO registry_people ({', '.join(PEOPLE_COLUMNS)}) "
+                           f"VALUES ({', '.join([mark] * len(PEOPLE_COLUMNS))})")
+        self.households_sql = (f"INSERT INTO registry_households ({', '.join(HOUSEHOLD_COLUMNS)}) "
+                               f"VALUES ({', '.join([mark] * len(HOUSEHOLD_COLUMNS))})")
+        self.rejected_sql = f"INSERT INTO registry_rejected_rows (import_id, line, reason) VALUES ({mark}, {mark}, {mark})"
+        self.mark = mark
+        if self.sqlite:
+            # Durable enough for rows nobody sees yet; the flip to DONE is written with FULL again.
+            self.raw.cursor().execute("PRAGMA synchronous=NORMAL")
+            # Each chunk dirties index pages all over the b-trees; with SQLite's 2 MB default they spill
+            # to the WAL again and again within one transaction. Keep a chunk's dirty pages in memory.
+            self.raw.cursor().execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KB}")
+
+    def begin(self, cursor):
+        if self.sqlite:
+            cursor.execute("BEGIN IMMEDIATE")
+
+    def execute(self, sql: str, params=()):
+        cursor = self.raw.cursor()
+        try:
+            self.begin(cursor)
+            cursor.execute(sql.replace("?", self.mark), params)
+            self.raw.commit() if not self.sqlite else cursor.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+
+    def rollback(self):
+        try:
+            if self.sqlite:
+                self.raw.cursor().execute("ROLLBACK")
+            else:
+                self.raw.rollback()
+        except Exception:  # noqa: BLE001 - nothing was open
+            pass
+
+    def write_chunk(self, people, households, rejected, progress: Progress):
+        cursor = self.raw.cursor()
+        try:
+            self.begin(cursor)
+            if people:
+                cursor.executemany(self.people_sql, people)
+            if households:
+                cursor.executemany(self.households_sql, households)
+            if rejected:
+                cursor.executemany(self.rejected_sql, rejected)
+            cursor.execute(
+                "UPDATE registry_imports SET processed_rows=?, accepted_rows=?, rejected_rows=?, households=?, "
+                "rows_per_second=?, heartbeat_at=? WHERE id=?".replace("?", self.mark),
+                (progress.processed, progress.accepted, progress.rejected, progress.households,
+                 round(progress.rate, 1), utcnow(), progress.import_id))
+            self.raw.commit() if not self.sqlite else cursor.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+
+    def ids(self, sql: str, params, whole: bool = False) -> list:
+        cursor = self.raw.cursor()
+        cursor.execute(sql.replace("?", self.mark), params)
+        found = [tuple(row) if whole else row[0] for row in cursor.fetchall()]
+        if not self.sqlite:
+            self.raw.commit()  # end the read snapshot
+        return found
+
+    def high_water(self) -> dict:
+        return {table: self.ids(f"SELECT COALESCE(MAX(id), 0) FROM {table}", ())[0]
+                for table in ("registry_people", "registry_households")}
+
+    def delete_ids(self, table: str, ids: list[int]):
+        for start in range(0, len(ids), 5000):
+            part = ids[start:start + 5000]
+            self.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(str(int(i)) for i in part)})")
+
+    def close(self):
+        if self.sqlite:
+            try:
+                self.raw.cursor().execute("PRAGMA synchronous=FULL")
+                self.raw.cursor().execute("PRAGMA cache_size=-2000")
+            except Exception:  # noqa: BLE001
+                pass
+        self.raw.close()
+
+
+def mark_stale_imports() -> list[int]:
+    """A RUNNING import whose heartbeat stopped (the process died) is FAILED."""
+    limit = utcnow() - STALE_AFTER
+    stale = list(db.session.scalars(select(RegistryImport.id).where(
+        RegistryImport.status == ImportStatus.RUNNING, RegistryImport.heartbeat_at < limit)))
+    if stale:
+        db.session.execute(update(RegistryImport).where(RegistryImport.id.in_(stale)).values(
+            status=ImportStatus.FAILED, finished_at=utcnow(),
+            error=_("Proses impor berhenti di tengah jalan (tidak ada kabar).")))
+    return stale
+
+
+def start_import(file_name: str, user=None, extract_date: date | None = None,
+                 mapping: dict | None = None) -> RegistryImport:
+    """Create the import row (RUNNING). Refuses while another import is alive. The caller commits."""
+    from slrt.audit.operations import record
+    mark_stale_imports()
+    busy = db.session.scalar(select(RegistryImport.id).where(RegistryImport.status == ImportStatus.RUNNING))
+    if busy:
+        raise ImportBusy(_("Impor lain (no. %(id)d) sedang berjalan. Tunggu sampai selesai.", id=busy))
+    row = RegistryImport(file_name=Path(file_name).name[:255], user_id=getattr(user, "id", None),
+                         extract_date=extract_date, status=ImportStatus.RUNNING,
+                         mapping=json.dumps(mapping or {}))
+    db.session.add(row)
+    db.session.flush()
+    record("registry.import_start", row, user=user, note=row.file_name)
+    return row
+
+
+def read_headers(path: str | Path) -> list[str]:
+    extract = open_extract(path)
+    headers = extract.headers
+    if extract.close:
+        extract.close()
+    return headers
+
+
+def validated_chunks(rows, validator: RowValidator, import_id: int, chunk_size: int):
+    """Validate rows; yield (people, households, rejected, counts) every `chunk_size` rows and at the end."""
+    people, households, rejected = [], [], []
+    seen_kk: set[int] = set()
+    processed = accepted = rejected_count = household_count = 0
+    for line, cells in rows:
+        processed += 1
+        try:
+            person, household = validator.validate(line, cells, import_id)
+        except Rejected as why:
+            rejected.append((import_id, line, str(why)[:255]))
+            rejected_count += 1
+        else:
+            people.append(person)
+            accepted += 1
+            kk = int(household[0])
+            if kk not in seen_kk:
+                seen_kk.add(kk)
+                households.append(household)
+                household_count += 1
+        if processed % chunk_size == 0:
+            yield people, households, rejected, (processed, accepted, rejected_count, household_count)
+            people, households, rejected = [], [], []
+    yield people, households, rejected, (processed, accepted, rejected_count, household_count)
+
+
+def _validate_in_child(queue, rows, validator, import_id, chunk_size, parent):
+    """The validating half of a pipelined import (a forked process): never touches the database."""
+    import queue as queues
+
+    def put(item):
+        while True:
+            try:
+                queue.put(item, timeout=1)
+                return
+            except queues.Full:
+                if os.getppid() != parent:  # the importing process died: stop quietly
+                    os._exit(1)
+    try:
+        for chunk in validated_chunks(rows, validator, import_id, chunk_size):
+            put(chunk)
+        put(None)
+    except BaseException as error:  # noqa: BLE001 - reported to the parent, which fails the import
+        put(("error", f"{type(error).__name__}: {error}"))
+    queue.close()
+    queue.join_thread()  # flush the queue's feeder thread before leaving without clean-up
+    os._exit(0)
+
+
+def _pipelined_chunks(rows, validator, import_id, chunk_size):
+    """The same chunks as validated_chunks, validated in a forked child while this process writes:
+    two cores instead of one. The child gets the validator (regions already read) by fork."""
+    import multiprocessing
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue(maxsize=3)
+    child = context.Process(target=_validate_in_child, daemon=True,
+                            args=(queue, rows, validator, import_id, chunk_size, os.getpid()))
+    child.start()
+    import queue as queues
+    try:
+        while True:
+            try:
+                item = queue.get(timeout=5)
+            except queues.Empty:
+                if not child.is_alive():
+                    raise RuntimeError("the validating process stopped") from None
+                continue
+            if item is None:
+                return
+            if item[0] == "error":
+                raise RuntimeError(item[1])
+            yield item
+    finally:
+        if child.is_alive():
+            child.terminate()
+        child.join(5)
+        queue.close()
+
+
+def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None, chunk_size: int = CHUNK_ROWS,
+               on_chunk: Callable[[int], None] | None = None,
+               progress_cb: Callable[[Progress], None] | None = None, pipelined: bool = False) -> Progress:
+    """Validate and load the file into import `import_id`, then make it visible. Raises on failure,
+    leaving the previous registry as it was (this import marked FAILED and its rows purged).
+
+    `pipelined`: validate in a forked process while this one writes (the command line uses it; a web
+    worker, which has threads, does not fork)."""
+    writer = Writer()
+    after = None
+    try:
+        extract = open_extract(path)
+        columns = match_headers(extract.headers, mapping)
+        validator = RowValidator(columns, current_app.config["SLRT_REGION_CODE"], date.today())
+        region_index.has_district("")  # loaded now, so the rare slow-path NIK check never reads the database
+        db.session.rollback()  # end the ORM's read transaction: a long-held snapshot would pin the WAL
+        progress = Progress(import_id, extract.total)
+        writer.execute("UPDATE registry_imports SET total_rows=? WHERE id=?", (extract.total, import_id))
+        after = writer.high_water()
+        chunks = (_pipelined_chunks if pipelined else validated_chunks)(extract.rows, validator, import_id,
+                                                                        chunk_size)
+        for chunk_no, (people, households, rejected, counts) in enumerate(chunks, start=1):
+            progress.processed, progress.accepted, progress.rejected, progress.households = counts
+            writer.write_chunk(people, households, rejected, progress)
+            if progress_cb:
+                progress_cb(progress)
+            if on_chunk:
+                on_chunk(chunk_no)
+        del validator, chunks
+        # The one short write that makes the whole extract visible at once.
+        if writer.sqlite:
+            writer.raw.cursor().execute("PRAGMA synchronous=FULL")
+        writer.execute("UPDATE registry_imports SET status=?, finished_at=?, rows_per_second=?, heartbeat_at=? "
+                       "WHERE id=? AND status=?",
+                       (ImportStatus.DONE.value, utcnow(), round(progress.rate, 1), utcnow(), import_id,
+                        ImportStatus.RUNNING.value))
+        if progress_cb:
+            progress_cb(progress)
+        compact(writer, import_id, after)
+        return progress
+    except BaseException as error:
+        writer.rollback()
+        try:
+            writer.execute("UPDATE registry_imports SET status=?, finished_at=?, error=? WHERE id=? AND status=?",
+                           (ImportStatus.FAILED.value, utcnow(), _describe(error)[:2000], import_id,
+                            ImportStatus.RUNNING.value))
+            purge(writer, import_id, after)
+        except Exception:  # noqa: BLE001 - the next import purges what is left
+            current_app.logger.exception("registry import %s: clean-up failed", import_id)
+        raise
+    finally:
+        writer.close()
+
+
+def _describe(error: BaseException) -> str:
+    from slrt.registry.columns import MappingNeeded
+    if isinstance(error, MappingNeeded):
+        return _("Kolom wajib tidak ditemukan: %(fields)s.", fields=", ".join(error.missing))
+    if isinstance(error, KeyboardInterrupt):
+        return _("Impor dihentikan.")
+    return f"{type(error).__name__}: {error}"
+
+
+def purge(writer: Writer, import_id: int, after: dict | None = None) -> None:
+    """Delete the (invisible) rows of a failed import, in chunks, walking the tables by id from `after`."""
+    for table in ("registry_people", "registry_households"):
+        last = (after or {}).get(table, 0)
+        while True:
+            batch = writer.ids(f"SELECT id, import_id FROM {table} WHERE id>? ORDER BY id LIMIT 20000", (last,),
+                               whole=True)
+            if not batch:
+                break
+            writer.delete_ids(table, [row_id for row_id, owner in batch if owner == import_id])
+            last = batch[-1][0]
+
+
+def compact(writer: Writer, import_id: int, after: dict) -> None:
+    """After the flip: delete older versions of what this import brought, and rows of dead imports.
+
+    This import's rows all have ids above `after` (imports never run side by side), so the scan starts there."""
+    for table, key in (("registry_people", "nik"), ("registry_households", "kk_number")):
+        last = after[table]
+        while True:
+            batch = writer.ids(f"SELECT id FROM {table} WHERE id>? AND import_id=? ORDER BY id LIMIT 20000",
+                               (last, import_id))
+            if not batch:
+                break
+            old = writer.ids(f"SELECT o.id FROM {table} n JOIN {table} o ON o.{key} = n.{key} "
+                             f"AND o.import_id < n.import_id WHERE n.id>=? AND n.id<=? AND n.import_id=?",
+                             (batch[0], batch[-1], import_id))
+            writer.delete_ids(table, old)
+            last = batch[-1]
+    dead = writer.ids("SELECT id FROM registry_imports WHERE status=? AND id<>?",
+                      (ImportStatus.FAILED.value, import_id))
+    for dead_id in dead:
+        purge(writer, dead_id)

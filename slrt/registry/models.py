@@ -1,0 +1,164 @@
+"""The welfare registry extract (DTKS/DTSEN) as the district received it, its imports and proposals.
+
+Rows are versioned by the import that brought them: a person or household is visible at the counter in
+its newest version whose import is DONE. An import writes its rows in committed chunks that nobody sees,
+then becomes visible in one tiny write (its status flips to DONE); a failed or killed import leaves only
+invisible rows, removed later. Older versions of the people it brought are then deleted in chunks.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, SmallInteger, String,
+                        Text, UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from slrt.core.time import utcnow
+from slrt.extensions import db
+
+# Programme flags an extract carries, in the order they show at the counter: column -> label.
+PROGRAMMES = ("pkh", "bpnt", "pbi", "pip", "bst", "atensi")
+
+
+class ImportStatus(StrEnum):
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class RegistryImport(db.Model):
+    """One import of an extract: who, when, the file, its counts and progress."""
+
+    __tablename__ = "registry_imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(20), default=ImportStatus.RUNNING, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    extract_date: Mapped[date | None] = mapped_column(Date)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    total_rows: Mapped[int] = mapped_column(Integer, default=0)  # rows in the file, when known
+    processed_rows: Mapped[int] = mapped_column(Integer, default=0)
+    accepted_rows: Mapped[int] = mapped_column(Integer, default=0)
+    rejected_rows: Mapped[int] = mapped_column(Integer, default=0)
+    households: Mapped[int] = mapped_column(Integer, default=0)
+    rows_per_second: Mapped[float] = mapped_column(Float, default=0.0)
+    mapping: Mapped[str] = mapped_column(Text, default="")  # JSON: file column -> field
+    error: Mapped[str] = mapped_column(Text, default="")
+
+    user = relationship("User")
+
+    @property
+    def percent(self) -> int:
+        if self.status == ImportStatus.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, int(100 * self.processed_rows / self.total_rows))
+
+
+class RegistryHousehold(db.Model):
+    """A household (one family card) in one import's version."""
+
+    __tablename__ = "registry_households"
+    __table_args__ = (UniqueConstraint("kk_number", "import_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kk_number: Mapped[str] = mapped_column(String(16))
+    import_id: Mapped[int] = mapped_column(Integer)  # no index of its own: writes stay fast
+    address: Mapped[str] = mapped_column(String(255), default="")
+    rt: Mapped[str] = mapped_column(String(3), default="")
+    rw: Mapped[str] = mapped_column(String(3), default="")
+    region_code: Mapped[str] = mapped_column(String(13), index=True)
+    decile: Mapped[int | None] = mapped_column(SmallInteger)
+
+
+class RegistryPerson(db.Model):
+    """A person of the extract, in one import's version (the import they came from)."""
+
+    __tablename__ = "registry_people"
+    __table_args__ = (UniqueConstraint("nik", "import_id"), Index("ix_registry_people_name_key", "name_key"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nik: Mapped[str] = mapped_column(String(16))
+    import_id: Mapped[int] = mapped_column(Integer)  # no index of its own: writes stay fast
+    kk_number: Mapped[str] = mapped_column(String(16), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_key: Mapped[str] = mapped_column(String(120))  # upper-case, single spaces: what name search matches
+    birth_place: Mapped[str] = mapped_column(String(80), default="")
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(1), default="")
+    relation: Mapped[int] = mapped_column(SmallInteger, default=8)
+    region_code: Mapped[str] = mapped_column(String(13))
+    decile: Mapped[int | None] = mapped_column(SmallInteger)
+    disability: Mapped[bool] = mapped_column(Boolean, default=False)
+    dukcapil_matched: Mapped[bool] = mapped_column(Boolean, default=True)  # "padan Dukcapil"
+    pkh: Mapped[bool] = mapped_column(Boolean, default=False)
+    bpnt: Mapped[bool] = mapped_column(Boolean, default=False)
+    pbi: Mapped[bool] = mapped_column(Boolean, default=False)
+    pip: Mapped[bool] = mapped_column(Boolean, default=False)
+    bst: Mapped[bool] = mapped_column(Boolean, default=False)
+    atensi: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    def programmes(self) -> list[str]:
+        return [p for p in PROGRAMMES if getattr(self, p)]
+
+
+class RejectedRow(db.Model):
+    """A row an import refused: its line in the file and why (the downloadable report)."""
+
+    __tablename__ = "registry_rejected_rows"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("registry_imports.id", ondelete="CASCADE"), index=True)
+    line: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(255))
+
+
+class ProposalKind(StrEnum):
+    USULAN = "usulan"    # add a household that is not in the registry
+    SANGGAH = "sanggah"  # correct or dispute a registry entry
+
+
+class ProposalStatus(StrEnum):
+    DRAFT = "draft"
+    VERIFIED = "verified"        # home visit done
+    DELIBERATED = "deliberated"  # village meeting (musdes) held, minutes uploaded
+    APPROVED = "approved"        # district approved: ready for SIKS-NG
+    REJECTED = "rejected"
+
+
+class Proposal(db.Model):
+    """A registry proposal (usulan) or correction (sanggah) on its way to SIKS-NG."""
+
+    __tablename__ = "registry_proposals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(20), default=ProposalStatus.DRAFT, index=True)
+    nik: Mapped[str] = mapped_column(String(16))
+    kk_number: Mapped[str] = mapped_column(String(16), default="")
+    name: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str] = mapped_column(String(255), default="")
+    rt: Mapped[str] = mapped_column(String(3), default="")
+    rw: Mapped[str] = mapped_column(String(3), default="")
+    region_code: Mapped[str] = mapped_column(String(13), ForeignKey("regions.code"), index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    visit_date: Mapped[date | None] = mapped_column(Date)
+    visit_notes: Mapped[str] = mapped_column(Text, default="")
+    visit_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    musdes_date: Mapped[date | None] = mapped_column(Date)
+    minutes_file: Mapped[str] = mapped_column(String(255), default="")  # stored name under the upload dir
+    minutes_name: Mapped[str] = mapped_column(String(255), default="")  # the name it was uploaded with
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+
+    region = relationship("Region")
+    created_by = relationship("User", foreign_keys=[created_by_id])

@@ -1,0 +1,136 @@
+"""Registry proposals (usulan and sanggah): every state change as one function."""
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from slrt.audit.operations import record
+from slrt.core.errors import DomainError, TransitionError
+from slrt.core.time import utcnow
+from slrt.extensions import db
+from slrt.registry.models import Proposal, ProposalKind, ProposalStatus
+
+S = ProposalStatus
+# action -> (allowed from, goes to). Declared once; every operation checks it.
+TRANSITIONS: dict[str, tuple[frozenset, ProposalStatus]] = {
+    "verify": (frozenset({S.DRAFT}), S.VERIFIED),
+    "deliberate": (frozenset({S.VERIFIED}), S.DELIBERATED),
+    "approve": (frozenset({S.DELIBERATED}), S.APPROVED),
+    "reject": (frozenset({S.DRAFT, S.VERIFIED, S.DELIBERATED}), S.REJECTED),
+}
+OPEN = (S.DRAFT, S.VERIFIED, S.DELIBERATED)
+MINUTES_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+
+
+def _move(proposal: Proposal, action: str) -> None:
+    allowed, target = TRANSITIONS[action]
+    if proposal.status not in allowed:
+        raise TransitionError(_l("Usulan berstatus %(status)s tidak dapat diproses dengan cara ini.",
+                                 status=proposal.status))
+    proposal.status = target
+
+
+@dataclass
+class ProposalData:
+    kind: str
+    nik: str
+    name: str
+    region_code: str
+    kk_number: str = ""
+    address: str = ""
+    rt: str = ""
+    rw: str = ""
+    reason: str = ""
+    case_id: int | None = None
+
+
+def create_proposal(data: ProposalData, user) -> Proposal:
+    from slrt.registry.lookup import person_by_nik
+    registered = person_by_nik(data.nik) is not None
+    if data.kind == ProposalKind.USULAN and registered:
+        raise DomainError(_l("Warga ini sudah terdaftar di DTSEN. Ajukan sanggah/perbaikan data, bukan usulan baru."))
+    if data.kind == ProposalKind.SANGGAH and not registered:
+        raise DomainError(_l("Warga ini belum terdaftar di DTSEN. Ajukan usulan baru."))
+    if data.kind == ProposalKind.SANGGAH and not data.reason.strip():
+        raise DomainError(_l("Tuliskan data apa yang salah atau disanggah."))
+    open_one = db.session.scalar(select(Proposal.id).where(Proposal.nik == data.nik, Proposal.status.in_(OPEN)))
+    if open_one:
+        raise DomainError(_l("Sudah ada usulan yang masih berjalan untuk NIK ini (no. %(id)d).", id=open_one))
+    proposal = Proposal(kind=data.kind, nik=data.nik, name=data.name.strip(), region_code=data.region_code,
+                        kk_number=data.kk_number, address=data.address, rt=data.rt, rw=data.rw,
+                        reason=data.reason.strip(), case_id=data.case_id, created_by_id=user.id,
+                        status=ProposalStatus.DRAFT)
+    db.session.add(proposal)
+    db.session.flush()
+    record("proposal.create", proposal, user=user, note=data.kind)
+    return proposal
+
+
+def record_visit(proposal: Proposal, visit_date: date, notes: str, user) -> None:
+    """The home visit has verified the household's situation."""
+    _move(proposal, "verify")
+    proposal.visit_date, proposal.visit_notes, proposal.visit_by_id = visit_date, notes.strip(), user.id
+    record("proposal.verify", proposal, user=user)
+    db.session.flush()
+
+
+def record_musdes(proposal: Proposal, meeting_date: date, minutes, user) -> None:
+    """The village meeting (musyawarah desa) agreed; its minutes are kept with the proposal."""
+    suffix = Path(minutes.filename or "").suffix.lower()
+    if suffix not in MINUTES_TYPES:
+        raise DomainError(_l("Notulen harus berupa PDF, JPG, atau PNG."))
+    _move(proposal, "deliberate")
+    folder = Path(current_app.config["SLRT_UPLOAD_DIR"]) / "musdes"
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = f"{uuid.uuid4().hex}{suffix}"
+    minutes.save(folder / stored)
+    proposal.musdes_date, proposal.minutes_file = meeting_date, stored
+    proposal.minutes_name = Path(minutes.filename).name[:255]
+    record("proposal.deliberate", proposal, user=user)
+    db.session.flush()
+
+
+def minutes_path(proposal: Proposal) -> Path | None:
+    if not proposal.minutes_file:
+        return None
+    return Path(current_app.config["SLRT_UPLOAD_DIR"]) / "musdes" / proposal.minutes_file
+
+
+def decide(proposal: Proposal, approve: bool, note: str, user) -> None:
+    """The district approves (ready for SIKS-NG) or rejects, with a reason."""
+    if not approve and not note.strip():
+        raise DomainError(_l("Tuliskan alasan penolakan."))
+    _move(proposal, "approve" if approve else "reject")
+    proposal.decided_by_id, proposal.decided_at, proposal.decision_note = user.id, utcnow(), note.strip()
+    record("proposal.approve" if approve else "proposal.reject", proposal, user=user)
+    db.session.flush()
+
+
+SIKS_NG_COLUMNS = ["NO", "JENIS_USULAN", "NIK", "NO_KK", "NAMA", "ALAMAT", "RT", "RW", "KODE_PROVINSI",
+                   "KODE_KABUPATEN", "KODE_KECAMATAN", "KODE_DESA", "NAMA_DESA", "TANGGAL_MUSDES",
+                   "ALASAN", "TANGGAL_PERSETUJUAN"]
+
+
+def export_siks_ng(proposals: list[Proposal], user) -> str:
+    """Approved proposals in the column layout SIKS-NG operators type from (semicolon CSV, UTF-8 BOM)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(SIKS_NG_COLUMNS)
+    for n, p in enumerate(proposals, start=1):
+        code = p.region_code.replace(".", "")
+        writer.writerow([n, "USULAN BARU" if p.kind == ProposalKind.USULAN else "SANGGAH", p.nik, p.kk_number,
+                         p.name.upper(), p.address, p.rt, p.rw, code[:2], code[:4], code[:6], code,
+                         p.region.name if p.region else "", p.musdes_date.strftime("%d-%m-%Y") if p.musdes_date else "",
+                         p.reason, p.decided_at.strftime("%d-%m-%Y") if p.decided_at else ""])
+        record("proposal.export", p, user=user, note="SIKS-NG CSV")
+    db.session.flush()
+    return out.getvalue()

@@ -1,0 +1,57 @@
+"""Who may read the registry, import extracts, and move proposals along."""
+from __future__ import annotations
+
+from slrt.auth.models import Role
+from slrt.auth.permissions import _role, in_region
+
+LOOKUP_ROLES = {Role.FRONT_OFFICE, Role.PUSKESOS_OPERATOR, Role.FACILITATOR, Role.BACK_OFFICE, Role.SUPERVISOR}
+PROPOSING_ROLES = {Role.FRONT_OFFICE, Role.PUSKESOS_OPERATOR, Role.FACILITATOR, Role.BACK_OFFICE}
+FIELD_ROLES = {Role.PUSKESOS_OPERATOR, Role.FACILITATOR, Role.BACK_OFFICE}
+
+
+def can_lookup_registry(user) -> bool:
+    return _role(user) in LOOKUP_ROLES
+
+
+def can_see_household(user, region_code: str | None) -> bool:
+    """A household shows to a user whose region contains it (a Puskesos sees its own village)."""
+    return can_lookup_registry(user) and in_region(user, region_code)
+
+
+def can_import_registry(user) -> bool:
+    return _role(user) is Role.ADMIN
+
+
+def can_view_imports(user) -> bool:
+    return _role(user) in {Role.ADMIN, Role.SUPERVISOR}
+
+
+def can_propose(user) -> bool:
+    return _role(user) in PROPOSING_ROLES
+
+
+def can_list_proposals(user) -> bool:
+    return _role(user) in PROPOSING_ROLES | {Role.SUPERVISOR, Role.ADMIN}
+
+
+def can_view_proposal(user, proposal) -> bool:
+    return can_list_proposals(user) and in_region(user, proposal.region_code)
+
+
+def can_verify_proposal(user, proposal) -> bool:
+    return _role(user) in FIELD_ROLES and in_region(user, proposal.region_code)
+
+
+def can_record_musdes(user, proposal) -> bool:
+    return _role(user) in FIELD_ROLES and in_region(user, proposal.region_code)
+
+
+def can_decide_proposal(user, proposal) -> bool:
+    return _role(user) is Role.SUPERVISOR and in_region(user, proposal.region_code)
+
+
+def can_export_proposals(user) -> bool:
+    return _role(user) in {Role.SUPERVISOR, Role.ADMIN}
+
+
+TEMPLATE_PREDICATES = {name: value for name, value in globals().items() if name.startswith("can_")}

@@ -1,0 +1,400 @@
+import re
+import uuid
+from pathlib import Path
+
+from flask import (Response, abort, current_app, flash, redirect, render_template, request, send_file,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from slrt.audit.operations import record
+from slrt.auth.permissions import can_register, in_region, permission_required, require
+from slrt.core.db import read_only
+from slrt.core.errors import DomainError
+from slrt.core.htmx import render_page_or_partial
+from slrt.core.nik import check_kk, check_nik
+from slrt.extensions import db
+from slrt.registry import bp, lookup, operations
+from slrt.registry.columns import FIELDS, MappingNeeded, match_headers
+from slrt.registry.forms import (DecisionForm, HouseholdForm, LookupForm, MappingForm, MusdesForm, ProposalForm,
+                                 UploadForm, VisitForm)
+from slrt.registry.importer import ImportBusy, read_headers, start_import
+from slrt.registry.models import ImportStatus, Proposal, ProposalStatus, RegistryImport, RejectedRow
+from slrt.registry.permissions import (can_decide_proposal, can_export_proposals, can_import_registry,
+                                       can_list_proposals, can_lookup_registry, can_propose, can_record_musdes,
+                                       can_verify_proposal, can_view_imports, can_view_proposal)
+from slrt.registry.views_support import (district_villages, household_context, intake_form_from_registry,
+                                         show_household)
+from slrt.regions.operations import region_index
+
+TOKEN = re.compile(r"^[0-9a-f]{32}\.(csv|txt|xlsx)$")
+
+
+def _lookup_form() -> LookupForm:
+    form = LookupForm()
+    form.desa.choices = [("", _("— semua desa —"))] + [
+        (code, name) for code, name in district_villages() if in_region(current_user, code)]
+    return form
+
+
+# ---- lookup at the counter -------------------------------------------------------------------------
+
+@bp.route("/")
+@permission_required(can_lookup_registry)
+@read_only
+def index():
+    """Cek DTSEN: the search page of the registry."""
+    return render_template("registry/lookup.html", form=_lookup_form(), latest_import=lookup.latest_import())
+
+
+@bp.route("/cari", methods=["POST"])
+@permission_required(can_lookup_registry)
+def search():
+    """Search the registry by NIK, No. KK or name (+ desa); the NIK travels in the body, never the URL."""
+    form = _lookup_form()
+    context = {"form": form, "latest_import": lookup.latest_import(), "searched": False}
+    if form.validate_on_submit():
+        context.update(_search(form.q.data.strip(), form.desa.data or None))
+        context["searched"] = True
+        db.session.commit()
+    context["for_intake"] = request.headers.get("HX-Target") == "registry-intake-results"
+    return render_page_or_partial("registry/lookup.html", "registry/_lookup_results.html", **context)
+
+
+def _search(text: str, desa: str | None) -> dict:
+    digits = re.sub(r"[\s.\-]", "", text)
+    if digits.isdigit() or "E+" in text.upper():
+        check = check_nik(text, region_index)
+        if not check.valid and digits.isdigit() and len(digits) == 16:
+            check = None
+        if check is not None and not check.valid:
+            return {"errors": check.errors}
+        found = lookup.household_of(digits)
+        how = "NIK"
+        if found is None:
+            kk = check_kk(digits, None)
+            found = lookup.household_by_kk(kk.nik) if kk.valid and kk.nik else None
+            how = "No. KK"
+        household = show_household(found, f"registry search by {how}")
+        return {**household_context(household), "elsewhere": found is not None and household is None,
+                "searched_nik": how == "NIK"}
+    if len(" ".join(text.split())) < 3:
+        return {"errors": [_("Ketik paling sedikit 3 huruf nama.")]}
+    people = lookup.search_names(text, desa, within=current_user.region_code)
+    if people:
+        record("registry.search", None, note=f"name search, {len(people)} hasil")
+    return {"people": people, "household_form": HouseholdForm()}
+
+
+@bp.route("/keluarga", methods=["POST"])
+@permission_required(can_lookup_registry)
+def household():
+    """One household of the registry, chosen from the name search results."""
+    form = HouseholdForm()
+    if not form.validate_on_submit():
+        abort(400)
+    household = show_household(lookup.household_by_kk(form.kk.data), "registry household from name search")
+    if household is None:
+        abort(404)
+    db.session.commit()
+    return render_page_or_partial("registry/household.html", "registry/_household.html",
+                                  for_intake=request.headers.get("HX-Target") == "registry-intake-results",
+                                  **household_context(household))
+
+
+@bp.route("/isi-pendaftaran", methods=["POST"])
+@permission_required(can_register)
+def fill_intake():
+    """Fill the intake form from a registry member (the name search at the counter)."""
+    nik = request.form.get("nik", "")
+    household = show_household(lookup.household_of(nik), "intake filled from registry") if nik else None
+    form = intake_form_from_registry(household, nik) if household else None
+    if form is None:
+        abort(404)
+    db.session.commit()
+    return render_template("registry/_fill_intake.html", form=form)
+
+
+# ---- imports (administrator) -----------------------------------------------------------------------
+
+@bp.route("/impor")
+@permission_required(can_view_imports)
+@read_only
+def imports():
+    """Import history: every import with its file, counts, who and when."""
+    rows = db.session.scalars(select(RegistryImport).order_by(RegistryImport.id.desc()).limit(200)).all()
+    return render_template("registry/imports.html", imports=rows, ImportStatus=ImportStatus)
+
+
+def _upload_dir() -> Path:
+    folder = Path(current_app.config["SLRT_UPLOAD_DIR"]) / "registry"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@bp.route("/impor/unggah", methods=["GET", "POST"])
+@permission_required(can_import_registry)
+def upload():
+    """Upload an extract; ask which column is which when the headers are not recognised."""
+    form = UploadForm()
+    if form.validate_on_submit():
+        upload = form.extract.data
+        suffix = Path(upload.filename or "").suffix.lower() or ".csv"
+        token = f"{uuid.uuid4().hex}{suffix}"
+        path = _upload_dir() / token
+        upload.save(path)
+        extract_date = form.extract_date.data.isoformat() if form.extract_date.data else ""
+        return _start_or_map(path, Path(upload.filename).name, extract_date, {})
+    return render_template("registry/upload.html", form=form)
+
+
+@bp.route("/impor/petakan", methods=["POST"])
+@permission_required(can_import_registry)
+def map_columns():
+    """Second step of the upload: the person importing says which field each unknown column is."""
+    form = MappingForm()
+    if not form.validate_on_submit() or not TOKEN.match(form.token.data or ""):
+        abort(400)
+    path = _upload_dir() / form.token.data
+    if not path.exists():
+        flash(_("Berkas unggahan sudah tidak ada. Unggah ulang."), "error")
+        return redirect(url_for("registry.upload"), code=303)
+    mapping = {}
+    for index, header in enumerate(read_headers(path)):
+        chosen = request.form.get(f"col-{index}", "")
+        if chosen in FIELDS:
+            mapping[header] = chosen
+    return _start_or_map(path, form.file_name.data or path.name, form.extract_date.data or "", mapping)
+
+
+def _start_or_map(path: Path, file_name: str, extract_date: str, mapping: dict):
+    from datetime import date
+    try:
+        headers = read_headers(path)
+        match_headers(headers, mapping)
+    except MappingNeeded as need:
+        form = MappingForm(formdata=None, token=path.name, extract_date=extract_date, file_name=file_name)
+        return render_template("registry/mapping.html", form=form, need=need, fields=FIELDS, mapping=mapping)
+    except Exception:  # noqa: BLE001 - not a readable CSV/XLSX
+        path.unlink(missing_ok=True)
+        flash(_("Berkas tidak dapat dibaca sebagai CSV atau XLSX."), "error")
+        return redirect(url_for("registry.upload"), code=303)
+    try:
+        row = start_import(file_name, current_user, date.fromisoformat(extract_date) if extract_date else date.today(),
+                           mapping)
+        import_id = row.id
+        db.session.commit()
+        db.session.close()  # hold no transaction (on SQLite: no write lock) while the import starts
+    except ImportBusy as busy:
+        db.session.rollback()
+        path.unlink(missing_ok=True)
+        flash(str(busy), "error")
+        return redirect(url_for("registry.imports"), code=303)
+    from slrt.registry.background import run_in_background
+    run_in_background(current_app._get_current_object(), import_id, path, mapping)
+    return redirect(url_for("registry.import_detail", import_id=import_id), code=303)
+
+
+def _import_or_404(import_id: int) -> RegistryImport:
+    row = db.session.get(RegistryImport, import_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.route("/impor/<int:import_id>")
+@permission_required(can_view_imports)
+@read_only
+def import_detail(import_id: int):
+    """One import: its progress bar (polled while it runs) and its counts."""
+    return render_template("registry/import_detail.html", row=_import_or_404(import_id), ImportStatus=ImportStatus)
+
+
+@bp.route("/impor/<int:import_id>/progres")
+@permission_required(can_view_imports)
+@read_only
+def import_progress(import_id: int):
+    """The progress bar alone, for htmx polling."""
+    return render_page_or_partial("registry/import_detail.html", "registry/_progress.html",
+                                  row=_import_or_404(import_id), ImportStatus=ImportStatus)
+
+
+@bp.route("/impor/<int:import_id>/ditolak.csv")
+@permission_required(can_view_imports)
+@read_only
+def rejected_csv(import_id: int):
+    """The rejected rows of an import (line number and reason) as CSV."""
+    row = _import_or_404(import_id)
+
+    def generate():
+        yield "\ufeffBARIS;ALASAN\r\n"
+        query = select(RejectedRow.line, RejectedRow.reason).where(RejectedRow.import_id == row.id) \
+            .order_by(RejectedRow.line)
+        for line, reason in db.session.execute(query):
+            yield f"{line};\"{reason.replace(chr(34), chr(39))}\"\r\n"
+    return Response(generate(), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename=ditolak-impor-{row.id}.csv"})
+
+
+# ---- proposals (usulan and sanggah) ------------------------------------------------------------------
+
+def _proposal_or_404(proposal_id: int, lock: bool = False) -> Proposal:
+    query = select(Proposal).where(Proposal.id == proposal_id)
+    if lock:
+        query = query.with_for_update()
+    proposal = db.session.scalar(query)
+    if proposal is None:
+        abort(404)
+    require(can_view_proposal, proposal)
+    return proposal
+
+
+@bp.route("/usulan")
+@permission_required(can_list_proposals)
+@read_only
+def proposals():
+    """Registry proposals in the user's region, newest first."""
+    from slrt.regions.models import region_prefix_match
+    status = request.args.get("status", "")
+    query = select(Proposal).where(region_prefix_match(Proposal.region_code, current_user.region_code))
+    if status in set(ProposalStatus):
+        query = query.where(Proposal.status == status)
+    rows = db.session.scalars(query.order_by(Proposal.id.desc()).limit(300)).all()
+    return render_page_or_partial("registry/proposals.html", "registry/_proposal_rows.html", proposals=rows,
+                                  status=status)
+
+
+@bp.route("/usulan/baru", methods=["GET", "POST"])
+@permission_required(can_propose)
+def new_proposal():
+    """Propose a household for the registry (usulan) or a correction of its entry (sanggah)."""
+    form = ProposalForm()
+    form.desa.choices = [("", _("— pilih desa/kelurahan —"))] + [
+        (code, name) for code, name in district_villages() if in_region(current_user, code)]
+    if request.method == "GET":
+        form.kind.data = request.args.get("jenis") if request.args.get("jenis") in ("usulan", "sanggah") else None
+    if request.method == "POST" and request.form.get("prefill"):
+        form = _prefilled_proposal_form(form)
+        form.errors.clear() if hasattr(form.errors, "clear") else None
+        return render_template("registry/proposal_form.html", form=form)
+    if form.validate_on_submit():
+        nik = check_nik(form.nik.data, region_index)
+        kk = check_kk(form.kk_number.data or "", region_index)
+        valid_desa = form.desa.data in {c for c, _n in form.desa.choices if c}
+        if not nik.valid:
+            form.nik.errors.append(nik.errors[0])
+        elif not kk.valid:
+            form.kk_number.errors.append(kk.errors[0])
+        elif not valid_desa:
+            form.desa.errors.append(_("Pilih desa/kelurahan di wilayah Anda."))
+        else:
+            try:
+                proposal = operations.create_proposal(operations.ProposalData(
+                    kind=form.kind.data, nik=nik.nik, kk_number=kk.nik, name=form.name.data,
+                    address=form.address.data or "", rt=form.rt.data or "", rw=form.rw.data or "",
+                    region_code=form.desa.data, reason=form.reason.data or "",
+                    case_id=int(form.case_id.data) if (form.case_id.data or "").isdigit() else None), current_user)
+                db.session.commit()
+                flash(_("Usulan tersimpan. Lanjutkan dengan verifikasi kunjungan rumah."), "success")
+                return redirect(url_for("registry.proposal", proposal_id=proposal.id), code=303)
+            except DomainError as error:
+                db.session.rollback()
+                flash(str(error), "error")
+    return render_template("registry/proposal_form.html", form=form)
+
+
+def _prefilled_proposal_form(form: ProposalForm) -> ProposalForm:
+    """Start a proposal from a household shown at the counter (its data posted, never in the URL)."""
+    filled = ProposalForm(formdata=None)
+    filled.desa.choices = form.desa.choices
+    filled.kind.data = request.form.get("kind") if request.form.get("kind") in ("usulan", "sanggah") else None
+    for name in ("nik", "kk_number", "name", "address", "rt", "rw", "desa", "case_id"):
+        getattr(filled, name).data = request.form.get(name, "")
+    return filled
+
+
+@bp.route("/usulan/<int:proposal_id>")
+@permission_required(can_list_proposals)
+@read_only
+def proposal(proposal_id: int):
+    """One proposal: its steps and the action the user may take next."""
+    item = _proposal_or_404(proposal_id)
+    return render_template("registry/proposal.html", proposal=item, visit_form=VisitForm(), musdes_form=MusdesForm(),
+                           decision_form=DecisionForm())
+
+
+@bp.route("/usulan/<int:proposal_id>/kunjungan", methods=["POST"])
+@permission_required(can_list_proposals)
+def verify(proposal_id: int):
+    """Record the home-visit verification."""
+    item = _proposal_or_404(proposal_id, lock=True)
+    require(can_verify_proposal, item)
+    form = VisitForm()
+    return _act(item, form, lambda: operations.record_visit(item, form.visit_date.data, form.notes.data, current_user),
+                _("Hasil kunjungan rumah tersimpan."))
+
+
+@bp.route("/usulan/<int:proposal_id>/musdes", methods=["POST"])
+@permission_required(can_list_proposals)
+def deliberate(proposal_id: int):
+    """Record the village meeting (date and minutes)."""
+    item = _proposal_or_404(proposal_id, lock=True)
+    require(can_record_musdes, item)
+    form = MusdesForm()
+    return _act(item, form, lambda: operations.record_musdes(item, form.meeting_date.data, form.minutes.data,
+                                                             current_user), _("Hasil musyawarah desa tersimpan."))
+
+
+@bp.route("/usulan/<int:proposal_id>/putuskan", methods=["POST"])
+@permission_required(can_list_proposals)
+def decide(proposal_id: int):
+    """The district approves or rejects the proposal."""
+    item = _proposal_or_404(proposal_id, lock=True)
+    require(can_decide_proposal, item)
+    form = DecisionForm()
+    return _act(item, form, lambda: operations.decide(item, form.decision.data == "approve", form.note.data or "",
+                                                      current_user), _("Keputusan tersimpan."))
+
+
+def _act(item: Proposal, form, action, message: str):
+    if form.validate_on_submit():
+        try:
+            action()
+            db.session.commit()
+            flash(message, "success")
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+    else:
+        db.session.rollback()
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+    return redirect(url_for("registry.proposal", proposal_id=item.id), code=303)
+
+
+@bp.route("/usulan/<int:proposal_id>/notulen")
+@permission_required(can_list_proposals)
+@read_only
+def minutes(proposal_id: int):
+    """Download the minutes of the village meeting."""
+    item = _proposal_or_404(proposal_id)
+    path = operations.minutes_path(item)
+    if path is None or not path.exists():
+        abort(404)
+    return send_file(path, as_attachment=True, download_name=item.minutes_name or path.name)
+
+
+@bp.route("/usulan/ekspor-siks-ng.csv")
+@permission_required(can_export_proposals)
+def export_proposals():
+    """Approved proposals as CSV in the SIKS-NG entry layout."""
+    from slrt.regions.models import region_prefix_match
+    rows = db.session.scalars(select(Proposal).where(
+        Proposal.status == ProposalStatus.APPROVED,
+        region_prefix_match(Proposal.region_code, current_user.region_code)).order_by(Proposal.id)).all()
+    body = operations.export_siks_ng(rows, current_user)
+    db.session.commit()
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=usulan-siks-ng.csv"})

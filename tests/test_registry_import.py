@@ -1,0 +1,262 @@
+"""Importing extracts: messy files give exactly the expected accepted and rejected rows; all or nothing."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from slrt.extensions import db
+from slrt.registry.columns import MappingNeeded
+from slrt.registry.models import ImportStatus, RegistryHousehold, RegistryImport, RegistryPerson, RejectedRow
+from tests.registry_helpers import (HEADERS, family, import_file, kk, nik, person_row, visible_niks, write_csv)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def rejected_lines(import_id):
+    return {line: reason for line, reason in db.session.execute(
+        select(RejectedRow.line, RejectedRow.reason).where(RejectedRow.import_id == import_id))}
+
+
+def test_messy_extract_gives_exactly_the_expected_rows(app, places, tmp_path):
+    rows, niks, number = family(places)
+    kec = places.kecamatan
+    other = nik(kec, date(1990, 1, 2), False, 77)
+    messy = rows + [
+        ["3.27301E+15", number, "NANA SUTISNA", "BANDUNG", "1970-01-01", "1", "6", "", "", "",
+         places.desa.replace(".", ""), "3", "0", "1", "0", "0", "0", "0"],                           # line 5
+        person_row(places, nik_value=niks[0][:15], kk_value=number, name="PENDEK", born=date(1980, 3, 1)),  # 6
+        person_row(places, nik_value=other, kk_value=number, name="TANGGAL SALAH", born=date(1990, 1, 2))[:4]
+        + ["1990-02-31"] + person_row(places, nik_value=other, kk_value=number, name="X",
+                                      born=date(1990, 1, 2))[5:],                                      # 7
+        rows[0],                                                                                       # 8 same person again
+        person_row(places, nik_value=niks[1], kk_value=number, name="ORANG LAIN", born=date(1983, 7, 9)),  # 9
+        person_row(places, nik_value=nik(kec, date(1991, 4, 4), False, 5), kk_value=kk(kec, 9), name="JAUH",
+                   born=date(1991, 4, 4), region="32.04.99.9999"),                                    # 10
+        person_row(places, nik_value=nik(kec, date(1992, 4, 4), True, 6), kk_value="3.20405E+15",
+                   name="KK RUSAK", born=date(1992, 4, 4)),                                            # 11
+        person_row(places, nik_value=nik(kec, date(1993, 4, 4), True, 7), kk_value=kk(kec, 3),
+                   name="  Nur   Aini  ", born=date(1993, 4, 4), decile="11"),                         # 12
+    ]
+    path = write_csv(tmp_path / "ekstrak.csv", messy, delimiter=";", bom=True)
+    import_id, progress = import_file(path)
+    assert (progress.accepted, progress.rejected) == (3, 8)
+    assert visible_niks() == set(niks)
+    reasons = rejected_lines(import_id)
+    assert sorted(reasons) == [5, 6, 7, 8, 9, 10, 11, 12]
+    assert "spreadsheet" in reasons[5]
+    assert "16 digit" in reasons[6]
+    assert "bukan tanggal yang mungkin" in reasons[7]
+    assert "Baris ganda" in reasons[8] and "baris 2" in reasons[8]
+    assert "orang lain di baris 3" in reasons[9]
+    assert "tidak dikenal" in reasons[10]
+    assert "No. KK" in reasons[11]
+    assert "Desil" in reasons[12]
+    row = db.session.get(RegistryImport, import_id)
+    assert row.status == ImportStatus.DONE and row.accepted_rows == 3 and row.rejected_rows == 8
+    assert row.households == 1
+
+
+def test_windows_1252_tab_file_with_aliases_and_region_names(app, places, tmp_path):
+    from slrt.regions.operations import get
+    kecamatan, desa = get(places.kecamatan), get(places.desa)
+    rows, niks, number = family(places, names=("DÉDÉ SURYANA", "ÉUIS MARLINA", "ASÉP"))
+    headers = ["NO_NIK", "NO_KK", "NAMA_LENGKAP", "TEMPAT_LAHIR", "TANGGAL_LAHIR", "JENIS_KELAMIN", "HUBUNGAN",
+               "ALAMAT", "RT", "RW", "KECAMATAN", "DESA", "DESIL", "PKH"]
+    text_rows = []
+    for r, relation, sex in zip(rows, ("KEPALA KELUARGA", "ISTRI", "ANAK"), ("LAKI-LAKI", "PEREMPUAN", "L")):
+        born = date.fromisoformat(r[4])
+        text_rows.append([r[0], r[1], r[2], "Bandung", born.strftime("%d/%m/%Y"), sex, relation, r[7], r[8], r[9],
+                          kecamatan.name.upper(), desa.name.lower(), "2", "Y"])
+    path = write_csv(tmp_path / "ekstrak.txt", text_rows, headers=headers, delimiter="\t", encoding="cp1252")
+    _import_id, progress = import_file(path)
+    assert (progress.accepted, progress.rejected) == (3, 0)
+    people = {p.nik: p for p in db.session.scalars(select(RegistryPerson))}
+    assert people[niks[0]].name == "DÉDÉ SURYANA"
+    assert people[niks[1]].relation == 2 and people[niks[1]].sex == "P"
+    assert people[niks[2]].birth_date == date(2012, 5, 17)
+    assert all(p.region_code == places.desa and p.pkh and p.decile == 2 for p in people.values())
+
+
+def test_xlsx_numbers_that_lost_digits_are_rejected(app, places, tmp_path):
+    from openpyxl import Workbook
+    rows, niks, number = family(places)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    sheet.append(rows[0])
+    mangled = list(rows[1])
+    mangled[0] = float(mangled[0])  # what Excel does to a NIK typed in a number cell
+    sheet.append(mangled)
+    path = tmp_path / "ekstrak.xlsx"
+    book.save(path)
+    import_id, progress = import_file(path)
+    assert (progress.accepted, progress.rejected) == (1, 1)
+    assert "spreadsheet" in rejected_lines(import_id)[3]
+
+
+def test_unknown_headers_need_a_mapping(app, places, tmp_path):
+    rows, niks, _number = family(places)
+    headers = ["NOMOR_INDUK"] + HEADERS[1:]
+    path = write_csv(tmp_path / "ekstrak.csv", rows, headers=headers, delimiter=",")
+    with pytest.raises(MappingNeeded) as need:
+        import_file(path)
+    assert need.value.missing == ["nik"] and "NOMOR_INDUK" in need.value.unknown
+    assert visible_niks() == set()
+    _id, progress = import_file(path, mapping={"NOMOR_INDUK": "nik"})
+    assert progress.accepted == 3
+
+
+def test_a_person_imported_again_is_updated_not_duplicated(app, places, tmp_path):
+    rows, niks, number = family(places)
+    first, _ = import_file(write_csv(tmp_path / "a.csv", rows))
+    rows[0][2] = "ASEP SURYANA S.PD"
+    rows[2][17] = "1"  # the child now receives PIP
+    second, _ = import_file(write_csv(tmp_path / "b.csv", rows))
+    people = db.session.scalars(select(RegistryPerson).where(RegistryPerson.nik.in_(niks))).all()
+    assert len(people) == 3 and {p.import_id for p in people} == {second}
+    assert {p.nik: p for p in people}[niks[0]].name == "ASEP SURYANA S.PD"
+    assert db.session.scalar(select(func.count()).select_from(RegistryHousehold)) == 1
+    from slrt.registry.lookup import household_of
+    assert household_of(niks[2]).programmes == ["pip"]
+
+
+def test_an_import_that_fails_half_way_leaves_the_previous_registry_whole(app, places, tmp_path):
+    rows, niks, _number = family(places)
+    previous, _ = import_file(write_csv(tmp_path / "a.csv", rows))
+    bigger = []
+    for serial in range(2, 8):
+        more, _n, _k = family(places, kk_serial=serial, decile="1")
+        bigger += more
+    bigger[0][2] = "CHANGED NAME"
+
+    def crash(chunk_no):
+        if chunk_no == 2:
+            raise RuntimeError("disk full")
+    with pytest.raises(RuntimeError):
+        import_file(write_csv(tmp_path / "b.csv", rows + bigger), chunk_size=4, on_chunk=crash)
+    assert visible_niks() == set(niks)
+    failed = db.session.scalar(select(RegistryImport).where(RegistryImport.id != previous))
+    assert failed.status == ImportStatus.FAILED and "disk full" in failed.error
+    assert db.session.scalar(select(func.count()).select_from(RegistryPerson)
+                             .where(RegistryPerson.import_id == failed.id)) == 0
+
+
+def test_the_counter_keeps_registering_visits_during_an_import(app, places, tmp_path, make_case):
+    from slrt.cases.models import Case
+    rows = []
+    for serial in range(1, 5):
+        more, _n, _k = family(places, kk_serial=serial)
+        rows += more
+    tickets = []
+
+    def visit(chunk_no):
+        # As a request at the counter does: a write transaction that takes the lock at BEGIN.
+        from slrt.core.db import immediate_transactions
+        started = time.monotonic()
+        with immediate_transactions():
+            db.session.rollback()
+            tickets.append(make_case(nik=nik(places.kecamatan, date(1970, 1, 1), False, 100 + chunk_no)).ticket)
+            db.session.rollback()
+        assert time.monotonic() - started < 5
+    _id, progress = import_file(write_csv(tmp_path / "a.csv", rows), chunk_size=3, on_chunk=visit)
+    assert progress.accepted == 12 and len(tickets) == 4
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 4
+
+
+KILL_SCRIPT = """
+import sys, time
+from slrt import create_app
+from slrt.config import TestConfig
+from slrt.extensions import db
+app = create_app(TestConfig(sys.argv[1]))
+with app.app_context():
+    from slrt.registry.importer import run_import, start_import
+    row = start_import(sys.argv[2]); db.session.commit(); import_id = row.id; db.session.close()
+    print(import_id, flush=True)
+    run_import(import_id, sys.argv[2], chunk_size=5, on_chunk=lambda n: time.sleep(0.2))
+"""
+
+
+def test_an_import_killed_with_sigkill_leaves_the_previous_registry_whole(app, places, tmp_path, database_url):
+    rows, niks, _number = family(places)
+    import_file(write_csv(tmp_path / "a.csv", rows))
+    more_rows = []
+    for serial in range(2, 30):
+        more, _n, _k = family(places, kk_serial=serial)
+        more_rows += more
+    path = write_csv(tmp_path / "b.csv", rows + more_rows)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, database_url, str(path)], stdout=subprocess.PIPE,
+                               env=env, cwd=ROOT)
+    import_id = int(process.stdout.readline())
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        db.session.rollback()
+        if db.session.get(RegistryImport, import_id).processed_rows >= 10:
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait(10)
+    db.session.rollback()
+    killed = db.session.get(RegistryImport, import_id)
+    assert killed.status == ImportStatus.RUNNING and 10 <= killed.processed_rows < len(rows + more_rows)
+    assert visible_niks() == set(niks)
+    # Without a heartbeat the import counts as dead: the next import says so and purges its rows.
+    from slrt.registry import importer
+    killed.heartbeat_at = killed.heartbeat_at.replace(year=2000)
+    db.session.commit()
+    newer, progress = import_file(path)
+    assert db.session.get(RegistryImport, import_id).status == ImportStatus.FAILED
+    assert db.session.scalar(select(func.count()).select_from(RegistryPerson)
+                             .where(RegistryPerson.import_id == import_id)) == 0
+    assert len(visible_niks()) == progress.accepted == len(rows + more_rows)
+    assert importer.STALE_AFTER.total_seconds() > 60
+
+
+def test_cli_import_shows_progress_and_mapping(app, places, tmp_path):
+    rows, _niks, _number = family(places)
+    path = write_csv(tmp_path / "ekstrak.csv", rows, headers=["NOMOR_INDUK"] + HEADERS[1:])
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["registry", "import", str(path)])
+    assert refused.exit_code != 0 and "--map" in refused.output
+    result = runner.invoke(args=["registry", "import", str(path), "--map", "NOMOR_INDUK=nik", "--chunk", "2"])
+    assert result.exit_code == 0, result.output
+    assert "3 people in 1 households, 0 rejected" in result.output and "rows/s" in result.output
+
+
+def test_synth_is_deterministic_and_its_people_all_import(app, places, tmp_path):
+    runner = app.test_cli_runner()
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    for path in (one, two):
+        result = runner.invoke(args=["dev", "synth", "--people", "300", "--seed", "5", "--out", str(path)])
+        assert result.exit_code == 0, result.output
+    assert one.read_bytes() == two.read_bytes()
+    _id, progress = import_file(one)
+    assert (progress.accepted, progress.rejected) == (300, 0)
+    kecamatan = {p.nik[:6] for p in db.session.scalars(select(RegistryPerson))}
+    assert all(code.startswith("3204") for code in kecamatan) and len(kecamatan) > 3
+
+
+
+def test_pipelined_import_gives_the_same_result_and_fails_whole(app, places, tmp_path):
+    """The command line validates in a forked process while it writes: same rows, same all-or-nothing."""
+    rows, niks, number = family(places)
+    messy = rows + [["3.27301E+15"] + rows[0][1:], rows[0]]
+    import_id, progress = import_file(write_csv(tmp_path / "a.csv", messy), chunk_size=2, pipelined=True)
+    assert (progress.accepted, progress.rejected) == (3, 2)
+    assert sorted(rejected_lines(import_id)) == [5, 6] and visible_niks() == set(niks)
+
+    def crash(chunk_no):
+        raise RuntimeError("stopped")
+    more, _n, _k = family(places, kk_serial=2)
+    with pytest.raises(RuntimeError):
+        import_file(write_csv(tmp_path / "b.csv", rows + more), chunk_size=2, on_chunk=crash, pipelined=True)
+    assert visible_niks() == set(niks)

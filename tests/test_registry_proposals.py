@@ -1,0 +1,91 @@
+"""Proposals (usulan/sanggah): the transition table, the steps, the SIKS-NG export."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from werkzeug.datastructures import FileStorage
+
+from slrt.core.errors import DomainError, TransitionError
+from slrt.extensions import db
+from slrt.registry import operations
+from slrt.registry.models import ProposalStatus as S
+from tests.registry_helpers import family, import_file, nik, write_csv
+
+
+def new_proposal(user, places, kind="usulan", nik_value=None, **kw):
+    data = operations.ProposalData(kind=kind, nik=nik_value or nik(places.kecamatan, date(1975, 2, 3)),
+                                   name="Ujang Sopandi", region_code=places.desa, kk_number="", **kw)
+    proposal = operations.create_proposal(data, user)
+    db.session.commit()
+    return proposal
+
+
+def minutes(name="notulen.pdf"):
+    return FileStorage(stream=io.BytesIO(b"%PDF-1.4 notulen"), filename=name, content_type="application/pdf")
+
+
+ACTIONS = {
+    "verify": lambda p, u: operations.record_visit(p, date(2025, 9, 2), "Rumah tidak layak huni", u),
+    "deliberate": lambda p, u: operations.record_musdes(p, date(2025, 9, 10), minutes(), u),
+    "approve": lambda p, u: operations.decide(p, True, "", u),
+    "reject": lambda p, u: operations.decide(p, False, "Mampu", u),
+}
+
+
+@pytest.mark.parametrize("status", list(S))
+@pytest.mark.parametrize("action", list(ACTIONS))
+def test_transition_table(app, make_user, places, status, action):
+    user = make_user("supervisor")
+    proposal = new_proposal(user, places)
+    proposal.status = status
+    allowed, target = operations.TRANSITIONS[action]
+    if status in allowed:
+        ACTIONS[action](proposal, user)
+        assert proposal.status == target
+    else:
+        with pytest.raises(TransitionError):
+            ACTIONS[action](proposal, user)
+        assert proposal.status == status
+
+
+def test_whole_path_to_siks_ng_export(app, make_user, places):
+    clerk, supervisor = make_user("facilitator"), make_user("supervisor")
+    proposal = new_proposal(clerk, places, rt="003", rw="001", address="Kp. Babakan", reason="Belum terdaftar")
+    ACTIONS["verify"](proposal, clerk)
+    ACTIONS["deliberate"](proposal, clerk)
+    assert operations.minutes_path(proposal).read_bytes().startswith(b"%PDF")
+    ACTIONS["approve"](proposal, supervisor)
+    db.session.commit()
+    text = operations.export_siks_ng([proposal], supervisor)
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0] == operations.SIKS_NG_COLUMNS
+    record = dict(zip(rows[0], rows[1]))
+    assert record["JENIS_USULAN"] == "USULAN BARU" and record["NIK"] == proposal.nik
+    assert record["KODE_DESA"] == places.desa.replace(".", "") and record["TANGGAL_MUSDES"] == "10-09-2025"
+
+
+def test_usulan_for_a_registered_person_is_refused_and_sanggah_needs_one(app, make_user, places, tmp_path):
+    rows, niks, _kk = family(places)
+    import_file(write_csv(tmp_path / "a.csv", rows))
+    user = make_user("front_office")
+    with pytest.raises(DomainError):
+        new_proposal(user, places, nik_value=niks[0])
+    with pytest.raises(DomainError):
+        new_proposal(user, places, kind="sanggah", nik_value=nik(places.kecamatan, date(1970, 1, 1)), reason="x")
+    assert new_proposal(user, places, kind="sanggah", nik_value=niks[0], reason="Desil salah").status == S.DRAFT
+    with pytest.raises(DomainError):  # one open proposal per person
+        new_proposal(user, places, kind="sanggah", nik_value=niks[0], reason="lagi")
+
+
+def test_minutes_must_be_a_document_and_rejection_needs_a_reason(app, make_user, places):
+    user = make_user("supervisor")
+    proposal = new_proposal(user, places)
+    ACTIONS["verify"](proposal, user)
+    with pytest.raises(DomainError):
+        operations.record_musdes(proposal, date(2025, 9, 10), minutes("notulen.exe"), user)
+    assert proposal.status == S.VERIFIED
+    with pytest.raises(DomainError):
+        operations.decide(proposal, False, "  ", user)

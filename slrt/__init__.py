@@ -66,8 +66,9 @@ def register_blueprints(app: Flask) -> None:
     from slrt.intake import bp as intake_bp
     from slrt.public import bp as public_bp
     from slrt.regions import bp as regions_bp
+    from slrt.reports import bp as reports_bp
 
-    for blueprint in (core_bp, auth_bp, intake_bp, cases_bp, public_bp, admin_bp, regions_bp):
+    for blueprint in (core_bp, auth_bp, intake_bp, cases_bp, public_bp, admin_bp, regions_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 

@@ -58,7 +58,7 @@ def build(places, make_user) -> DataSet:
                         sex="P", phone=f"08123456{n:04d}", region_code=desa)
         db.session.add(person)
         db.session.flush()
-        case = Case(ticket=f"TST-{n:04d}", person_id=person.id, region_code=desa, office_region_code=places.district,
+        case = Case(ticket=f"TST-{n:04d}", person_id=person.id, region_code=desa, office_region_code=desa[:5],
                     channel="counter", visit_type=visit, status=status, created_by_id=clerk.id,
                     created_at=at_local(today - timedelta(days=ago), hour))
         case.complaints = [Complaint(category_id=categories[c], description="uji") for c in cats]

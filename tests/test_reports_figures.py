@@ -58,8 +58,7 @@ def test_referral_figures(ds, make_user):
     outcomes = {r.key: r.cells for r in d.outcomes}
     assert outcomes[a["BPJSKES"]] == {"completed": 1, "declined": 0, "at_agency": 1, "before_agency": 0}
     assert outcomes[a["DINKES"]]["before_agency"] == 1 and outcomes[a["DISDIK"]]["declined"] == 1
-    assert d.statuses[:9] == ["draft", "pending_signoff", "returned", "rejected", "approved", "accepted",
-                              "needs_documents", "completed", "declined"]
+    assert d.statuses == ["pending_signoff", "approved", "completed", "declined"]   # those that occur, in order
 
 
 def test_late_figures(ds, make_user):

@@ -7,6 +7,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import format_date
 from sqlalchemy import and_, distinct, func, or_, select
 
 from slrt.admin.models import Agency, ComplaintCategory, Programme
@@ -172,9 +173,10 @@ def referrals_by_programme(f, user) -> list[Row]:
 
 
 def referral_statuses(*matrices) -> list[str]:
-    """The referral statuses to show as columns: every enum value in order, plus unknown ones seen."""
-    seen = {s for m in matrices for r in m for s in r.cells}
-    return [s.value for s in ReferralStatus] + sorted(seen - {s.value for s in ReferralStatus})
+    """The referral statuses to show as columns: those that occur, in the enum's order (then unknown ones)."""
+    seen = {s for m in matrices for r in m for s in r.cells if r.cells[s]}
+    known = [s.value for s in ReferralStatus]
+    return [s for s in known if s in seen] + sorted(seen - set(known))
 
 
 def late_by(f, user, column, model, attr="name") -> list[Row]:
@@ -201,7 +203,7 @@ def cases_per_month(f, user, months: int = 12) -> list[Row]:
         first_day, last_day = month_bounds(year, month)
         count = db.session.scalar(base.where(Case.created_at >= local_day_bounds_utc(first_day)[0],
                                              Case.created_at <= local_day_bounds_utc(last_day)[1]))
-        rows.append(Row(f"{year:04d}-{month:02d}", f"{year:04d}-{month:02d}", count))
+        rows.append(Row(f"{year:04d}-{month:02d}", format_date(first_day, "MMM yyyy"), count))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return rows[::-1]
 

@@ -101,9 +101,12 @@ def fill(app, n_cases: int, seed: int = 42) -> None:
         began = time.perf_counter()
         for first in range(1, n_cases + 1, batch):
             people, cases, complaints, needs, referrals = [], [], [], [], []
+            # Registered in time order, as a real office registers them (ids grow with the date).
+            size = min(first + batch, n_cases + 1) - first
+            moments = sorted(rng.random() for _ in range(size))
             for i in range(first, min(first + batch, n_cases + 1)):
                 desa = villages[rng.randrange(len(villages))]
-                created = start + timedelta(seconds=rng.random() * span)
+                created = start + timedelta(seconds=((first - 1) + moments[i - first] * size) / n_cases * span)
                 age = (now - created).days
                 status = rng.choice(STATUSES_OLD) if age > 30 else rng.choice(["registered", "in_progress", "closed"])
                 people.append((i, f"3204{i:012d}", f"Warga {i}", "", date(1980, 1, 1), "P", "", "", "", "", "", desa,
@@ -132,7 +135,8 @@ def fill(app, n_cases: int, seed: int = 42) -> None:
                     if not decided:
                         status_r = rng.choice(["draft", "pending_signoff", "pending_signoff"])
                     elif rng.random() < 0.05:
-                        status_r = "rejected"
+                        status_r = "rejected"  # refused at sign-off: no letter, nothing to answer
+                        letter, response_due, responded = None, None, None
                     elif responded:
                         status_r = "completed" if rng.random() < 0.8 else "declined"
                     else:
@@ -165,6 +169,12 @@ def fill(app, n_cases: int, seed: int = 42) -> None:
         raw.commit()
         raw.close()
         print(f"filled {n_cases:,} cases, {referral_id:,} referrals in {time.perf_counter() - began:.1f} s")
+        began = time.perf_counter()
+        from slrt.reports.operations import summarise
+        db.session.rollback()  # a fresh snapshot that sees the rows inserted on the raw connection
+        counted = summarise()
+        db.session.commit()
+        print(f"flask reports summarise: {len(counted)} months in {time.perf_counter() - began:.1f} s")
 
 
 def time_requests(client, url: str, repeat: int) -> tuple[list[float], bytes]:

@@ -56,6 +56,7 @@ def import_models() -> None:
     from slrt.notifications import models as _notifications  # noqa: F401
     from slrt.referrals import models as _referrals  # noqa: F401
     from slrt.regions import models as _regions  # noqa: F401
+    from slrt.reports import models as _reports  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:

@@ -3,7 +3,7 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__, url_prefix="/laporan")
 
-from slrt.reports import labels, routes  # noqa: E402,F401
+from slrt.reports import commands, labels, routes  # noqa: E402,F401
 
 from flask_babel import lazy_gettext as _l  # noqa: E402
 

@@ -95,7 +95,7 @@ def fill(app, n_cases: int, seed: int = 42) -> None:
                 cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
                                    f"({', '.join([mark] * len(columns))})", rows)
 
-        now = datetime.utcnow()
+        now = datetime.combine(today, datetime.min.time())  # not the wall clock: the same data all day
         batch = 20_000
         referral_id = 0
         began = time.perf_counter()

@@ -17,7 +17,9 @@ def _count_table(title: str, head: str, rows, sheet: str) -> Table:
                  [[label, count] for label, count in rows], sheet=sheet)
 
 
-def dashboard_tables(d: Dashboard) -> list[Table]:
+def dashboard_tables(d: Dashboard, monthly: bool = False) -> list[Table]:
+    """The dashboard's figures as tables. The monthly report leaves out "new this week/month", which
+    count from today rather than from the chosen month."""
     from slrt.cases.models import CaseStatus, VisitType
     from slrt.referrals.models import ReferralStatus
     status_cols = [Column(LABELS.label(ReferralStatus, s), "int", 12) for s in d.statuses]
@@ -41,7 +43,8 @@ def dashboard_tables(d: Dashboard) -> list[Table]:
         matrix(_("Rujukan menurut program dan status"), _("Program"), d.by_programme, _("Rujukan per program")),
         Table(_("Hasil rujukan per instansi"), [Column(_("Instansi"), width=40), Column(_("Jumlah"), "int", 10)]
               + [Column(LABELS.label("OutcomeBucket", b), "int", 14) for b in BUCKETS],
-              [[r.label, r.count] + [r.cells[b] for b in BUCKETS] for r in d.outcomes], sheet=_("Hasil per instansi")),
+              [[r.label, r.count] + [r.cells[b] for b in BUCKETS] for r in d.outcomes], sheet=_("Hasil per instansi"),
+              chart="outcomes"),
         _count_table(_("Rujukan terlambat menurut instansi"), _("Instansi"),
                      [(r.label, r.count) for r in d.late_by_agency], _("Terlambat per instansi")),
         _count_table(_("Rujukan terlambat menurut petugas"), _("Petugas"),
@@ -62,8 +65,12 @@ def dashboard_tables(d: Dashboard) -> list[Table]:
                             [[r.label, r.count] + [r.cells["statuses"].get(s.value, 0) for s in CaseStatus]
                              + [r.cells["referrals"], r.cells["completed"], r.cells["late"],
                                 r.cells["signoff"]["median"]] for r in d.regions], sheet=_("Per wilayah")))
-    tables.append(_count_table(_("Kasus per bulan"), _("Bulan"), [(r.label, r.count) for r in d.per_month],
-                               _("Kasus per bulan")))
+    per_month = _count_table(_("Kasus per bulan"), _("Bulan"), [(r.label, r.count) for r in d.per_month],
+                             _("Kasus per bulan"))
+    per_month.chart = "per_month"
+    tables.append(per_month)
+    if monthly:
+        tables = [t for t in tables if t.sheet != _("Kasus baru")]
     return tables
 
 

@@ -46,6 +46,11 @@ def _table(pdf: FPDF, table: Table) -> None:
     pdf.set_font("helvetica", "B", 10)
     pdf.set_text_color(0, 0, 0)
     pdf.multi_cell(0, 6, _latin(table.title), new_x="LMARGIN", new_y="NEXT")
+    if not table.rows:
+        pdf.set_font("helvetica", "I", 8)
+        pdf.cell(0, 5, _latin(_("Tidak ada data dalam periode ini.")), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+        return
     pdf.set_font("helvetica", size=7 if len(table.columns) > 6 else 8)
     first = 3 if len(table.columns) > 6 else 4
     widths = (first,) + (1,) * (len(table.columns) - 1)
@@ -60,8 +65,8 @@ def _table(pdf: FPDF, table: Table) -> None:
 
 
 def _column_chart(pdf: FPDF, title: str, points: list[tuple[str, int]]) -> None:
-    pdf.set_font("helvetica", "B", 10)
-    pdf.cell(0, 6, _latin(title), new_x="LMARGIN", new_y="NEXT")
+    if pdf.get_y() > pdf.h - 80:
+        pdf.add_page()
     x0, y0, width, height = pdf.l_margin + 10, pdf.get_y() + 4, pdf.epw - 12, 45
     peak = max((v for _, v in points), default=0) or 1
     slot = width / max(1, len(points))
@@ -80,8 +85,8 @@ def _column_chart(pdf: FPDF, title: str, points: list[tuple[str, int]]) -> None:
 
 
 def _stacked_chart(pdf: FPDF, title: str, rows) -> None:
-    pdf.set_font("helvetica", "B", 10)
-    pdf.cell(0, 6, _latin(title), new_x="LMARGIN", new_y="NEXT")
+    if pdf.get_y() > pdf.h - 50:
+        pdf.add_page()
     pdf.set_font("helvetica", size=7)
     x = pdf.l_margin
     y = pdf.get_y() + 1
@@ -136,6 +141,8 @@ def monthly_pdf(d: Dashboard, tables: list[Table], letterhead: dict, title: str,
     pdf.ln(3)
     for table in tables:
         _table(pdf, table)
-    _column_chart(pdf, tables[-1].title, [(r.label, r.count) for r in d.per_month])
-    _stacked_chart(pdf, _("Hasil rujukan per instansi"), d.outcomes)
+        if table.chart == "per_month":
+            _column_chart(pdf, table.title, [(r.label, r.count) for r in d.per_month])
+        elif table.chart == "outcomes" and d.outcomes:
+            _stacked_chart(pdf, table.title, d.outcomes)
     return bytes(pdf.output())

@@ -195,7 +195,7 @@ def monthly():
     form.month.choices = _month_choices(local_today())
     form.month.data = f.month
     return render_template("reports/monthly.html", d=d, f=f, form=form, charts=_charts(d),
-                           tables=exports.dashboard_tables(d), letterhead=_letterhead(), crumbs=_breadcrumbs(f),
+                           tables=exports.dashboard_tables(d, monthly=True), letterhead=_letterhead(), crumbs=_breadcrumbs(f),
                            month_name=dict(_month_choices(local_today(), 60)).get(f.month, f.month))
 
 
@@ -207,7 +207,7 @@ def export_monthly(fmt: str):
         abort(404)
     f = _monthly_filter()
     d = figures.build(f, current_user)
-    tables = exports.dashboard_tables(d)
+    tables = exports.dashboard_tables(d, monthly=True)
     filename = f"laporan-bulanan-slrt-{f.month}"
     if fmt != "pdf":
         return exports.send(tables, fmt, filename, "monthly", f.describe())

@@ -34,6 +34,7 @@ class Table:
     columns: list[Column]
     rows: list[list] = field(default_factory=list)
     sheet: str = ""      # the worksheet's name (31 characters at most)
+    chart: str = ""      # the chart drawn from this table in the monthly report (HTML and PDF), if any
 
 
 def _sheet_name(text: str, used: set[str]) -> str:

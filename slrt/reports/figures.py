@@ -5,15 +5,17 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import format_date
-from sqlalchemy import and_, distinct, func, or_, select
+from sqlalchemy import Float, and_, case, distinct, func, literal, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
 
 from slrt.admin.models import Agency, ComplaintCategory, Programme
 from slrt.auth.models import User
 from slrt.cases.models import Case, CaseStatus, Complaint, VisitType
-from slrt.core.time import local_day_bounds_utc, to_local
+from slrt.core.time import local_day_bounds_utc, local_zone
 from slrt.extensions import db
 from slrt.referrals.models import Referral, ReferralStatus
 from slrt.regions import operations as regions
@@ -57,11 +59,15 @@ def period_cases(f: ReportFilter, user, *columns):
     return scoped(query, f, user).where(in_period(Case.created_at, f))
 
 
-def new_since(f: ReportFilter, which: str):
-    """Cases registered since Monday of this week or the 1st of this month (whatever the period)."""
+def _new_start(f: ReportFilter, which: str) -> datetime:
     today = f.today
     first = today - timedelta(days=today.weekday()) if which == "week" else today.replace(day=1)
-    return Case.created_at >= local_day_bounds_utc(first)[0]
+    return local_day_bounds_utc(first)[0]
+
+
+def new_since(f: ReportFilter, which: str):
+    """Cases registered since Monday of this week or the 1st of this month (whatever the period)."""
+    return Case.created_at >= _new_start(f, which)
 
 
 def referral_base(f: ReportFilter, user, *columns):
@@ -91,18 +97,62 @@ def summary(values: list[float]) -> dict:
             "p90": round(percentile(values, 90), 1) if values else None}
 
 
+class days_between(FunctionElement):
+    """Days (fractional) from one timestamp to another, computed by the database."""
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(days_between, "sqlite")
+def _days_sqlite(element, compiler, **kw):
+    start, end = list(element.clauses)
+    return f"(julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)}))"
+
+
+@compiles(days_between)
+def _days_mysql(element, compiler, **kw):
+    start, end = list(element.clauses)
+    return f"(TIMESTAMPDIFF(SECOND, {compiler.process(start, **kw)}, {compiler.process(end, **kw)}) / 86400.0)"
+
+
+class local_days_since(FunctionElement):
+    """Whole calendar days from a date to the local date of a naive-UTC timestamp: (date, timestamp, hours)."""
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(local_days_since, "sqlite")
+def _local_days_sqlite(element, compiler, **kw):
+    day, moment, hours = list(element.clauses)
+    return (f"(julianday(date({compiler.process(moment, **kw)}, printf('%+d hours', {compiler.process(hours, **kw)})))"
+            f" - julianday({compiler.process(day, **kw)}))")
+
+
+@compiles(local_days_since)
+def _local_days_mysql(element, compiler, **kw):
+    day, moment, hours = list(element.clauses)
+    return (f"DATEDIFF(DATE({compiler.process(moment, **kw)} + INTERVAL {compiler.process(hours, **kw)} HOUR), "
+            f"{compiler.process(day, **kw)})")
+
+
+def _utc_offset_hours() -> int:
+    """The district's offset from UTC (Indonesian zones have no daylight saving time)."""
+    return int(datetime.now(local_zone()).utcoffset().total_seconds() // 3600)
+
+
 def signoff_days(f: ReportFilter, user) -> list[tuple[str, float]]:
     """Registration → sign-off decision, in days, for referrals decided in the period."""
-    rows = db.session.execute(referral_base(f, user, Case.region_code, Case.created_at, Referral.decided_at)
+    rows = db.session.execute(referral_base(f, user, Case.region_code, days_between(Case.created_at, Referral.decided_at))
                               .where(in_period(Referral.decided_at, f))).all()
-    return [(code, (decided - created).total_seconds() / 86400) for code, created, decided in rows]
+    return [(code, float(days)) for code, days in rows]
 
 
 def response_days(f: ReportFilter, user) -> list[tuple[str, float]]:
     """Letter date → the agency's answer (local calendar days), for answers received in the period."""
-    rows = db.session.execute(referral_base(f, user, Case.region_code, Referral.letter_date, Referral.responded_at)
+    days = local_days_since(Referral.letter_date, Referral.responded_at, literal(_utc_offset_hours()))
+    rows = db.session.execute(referral_base(f, user, Case.region_code, days)
                               .where(in_period(Referral.responded_at, f), Referral.letter_date.is_not(None))).all()
-    return [(code, float((to_local(answered).date() - letter).days)) for code, letter, answered in rows]
+    return [(code, float(d)) for code, d in rows]
 
 
 def names(model, ids, attr="name") -> dict[int, str]:
@@ -122,20 +172,37 @@ class Row:
 
 # ---- the dashboard -----------------------------------------------------------------------------------
 
-def cases_by_status(f, user) -> list[Row]:
-    counts = dict(db.session.execute(period_cases(f, user, Case.status, func.count()).group_by(Case.status)).all())
+def case_facts(f, user) -> list[tuple[str, str, str, int]]:
+    """(desa, status, visit type, cases) of the period: by status, by visit type and by region in one pass."""
+    return [tuple(r) for r in db.session.execute(
+        period_cases(f, user, Case.region_code, Case.status, Case.visit_type, func.count())
+        .group_by(Case.region_code, Case.status, Case.visit_type)).all()]
+
+
+def _sum_by(facts, index: int) -> dict:
+    out: dict = {}
+    for fact in facts:
+        out[fact[index]] = out.get(fact[index], 0) + fact[-1]
+    return out
+
+
+def cases_by_status(facts) -> list[Row]:
+    counts = _sum_by(facts, 1)
     statuses = [s.value for s in CaseStatus] + sorted(set(counts) - {s.value for s in CaseStatus})
     return [Row(s, s, counts.get(s, 0)) for s in statuses]
 
 
 def new_counts(f, user) -> dict[str, int]:
-    base = scoped(select(func.count()).select_from(Case), f, user)
-    return {which: db.session.scalar(base.where(new_since(f, which))) for which in ("week", "month")}
+    week, month = new_since(f, "week"), new_since(f, "month")
+    since = min(_new_start(f, "week"), _new_start(f, "month"))  # this week may begin last month
+    query = scoped(select(func.count(case((week, 1))), func.count(case((month, 1)))).select_from(Case), f, user
+                   ).where(Case.created_at >= since)
+    in_week, in_month = db.session.execute(query).one()
+    return {"week": in_week, "month": in_month}
 
 
-def by_visit_type(f, user) -> list[Row]:
-    counts = dict(db.session.execute(period_cases(f, user, Case.visit_type, func.count())
-                                     .group_by(Case.visit_type)).all())
+def by_visit_type(facts) -> list[Row]:
+    counts = _sum_by(facts, 2)
     kinds = [v.value for v in VisitType] + sorted(set(counts) - {v.value for v in VisitType})
     return [Row(v, v, counts.get(v, 0)) for v in kinds]
 
@@ -150,12 +217,20 @@ def by_category(f, user) -> list[Row]:
     return [Row(cid, name, counts.get(cid, 0)) for cid, name in categories]
 
 
-def _referral_matrix(f, user, column, model) -> list[Row]:
-    query = (referral_base(f, user, column, Referral.status, func.count())
-             .where(in_period(Referral.created_at, f)).group_by(column, Referral.status))
+def referral_facts(f, user) -> list[tuple]:
+    """(desa, agency, programme, status, referrals) of the referrals drafted in the period."""
+    return [tuple(r) for r in db.session.execute(
+        referral_base(f, user, Case.region_code, Referral.agency_id, Referral.programme_id, Referral.status,
+                      func.count())
+        .where(in_period(Referral.created_at, f))
+        .group_by(Case.region_code, Referral.agency_id, Referral.programme_id, Referral.status)).all()]
+
+
+def _referral_matrix(facts, index: int, model) -> list[Row]:
     rows: dict = {}
-    for key, status, count in db.session.execute(query).all():
-        row = rows.setdefault(key or 0, Row(key or 0, ""))
+    for fact in facts:
+        key, status, count = fact[index] or 0, fact[3], fact[-1]
+        row = rows.setdefault(key, Row(key, ""))
         row.cells[status] = row.cells.get(status, 0) + count
         row.count += count
     labels = names(model, rows)
@@ -164,12 +239,12 @@ def _referral_matrix(f, user, column, model) -> list[Row]:
     return sorted(rows.values(), key=lambda r: (-r.count, r.label))
 
 
-def referrals_by_agency(f, user) -> list[Row]:
-    return _referral_matrix(f, user, Referral.agency_id, Agency)
+def referrals_by_agency(facts) -> list[Row]:
+    return _referral_matrix(facts, 1, Agency)
 
 
-def referrals_by_programme(f, user) -> list[Row]:
-    return _referral_matrix(f, user, Referral.programme_id, Programme)
+def referrals_by_programme(facts) -> list[Row]:
+    return _referral_matrix(facts, 2, Programme)
 
 
 def referral_statuses(*matrices) -> list[str]:
@@ -179,18 +254,26 @@ def referral_statuses(*matrices) -> list[str]:
     return [s for s in known if s in seen] + sorted(seen - set(known))
 
 
-def late_by(f, user, column, model, attr="name") -> list[Row]:
-    query = (referral_base(f, user, column, func.count()).where(late_condition(f.today))
-             .group_by(column))
-    counts = dict(db.session.execute(query).all())
+def late_facts(f, user) -> list[tuple]:
+    """(desa, agency, officer, late at sign-off, late at the agency, referrals) of the referrals late today."""
+    signoff = case((late_condition(f.today, "signoff"), 1), else_=0)
+    response = case((late_condition(f.today, "response"), 1), else_=0)
+    return [tuple(r) for r in db.session.execute(
+        referral_base(f, user, Case.region_code, Referral.agency_id, Referral.drafted_by_id, signoff, response,
+                      func.count())
+        .where(late_condition(f.today))
+        .group_by(Case.region_code, Referral.agency_id, Referral.drafted_by_id, signoff, response)).all()]
+
+
+def late_by(facts, index: int, model, attr="name") -> list[Row]:
+    counts = _sum_by(facts, index)
     labels = names(model, counts, attr)
     return sorted((Row(k or 0, labels.get(k, ""), c) for k, c in counts.items()), key=lambda r: (-r.count, r.label))
 
 
-def late_totals(f, user) -> dict[str, int]:
-    base = referral_base(f, user, func.count())
-    return {which: db.session.scalar(base.where(late_condition(f.today, which)))
-            for which in ("signoff", "response", "any")}
+def late_totals(facts) -> dict[str, int]:
+    return {"signoff": sum(f[-1] for f in facts if f[3]), "response": sum(f[-1] for f in facts if f[4]),
+            "any": sum(f[-1] for f in facts)}
 
 
 def cases_per_month(f, user, months: int = 12) -> list[Row]:
@@ -244,7 +327,7 @@ def _child_of(code: str, children: list[str]) -> str | None:
     return None
 
 
-def by_region(f, user, signoff: list[tuple[str, float]]) -> list[Row]:
+def by_region(f, cases, referrals, late, signoff: list[tuple[str, float]]) -> list[Row]:
     """The drill-down: each region one level below the current one, with its figures side by side."""
     children = [(r.code, r.name) for r in regions.children(f.scope_region)]
     if not children:
@@ -252,35 +335,28 @@ def by_region(f, user, signoff: list[tuple[str, float]]) -> list[Row]:
     codes = [c for c, _ in children]
     rows = {c: Row(c, name, 0, {"statuses": {}, "referrals": 0, "completed": 0, "late": 0, "signoff": []})
             for c, name in children}
+    memo: dict[str, str | None] = {}
 
-    def add(code, key, value):
-        child = _child_of(code, codes)
-        if child is not None:
-            cell = rows[child].cells
-            if key == "statuses":
-                cell["statuses"][value[0]] = cell["statuses"].get(value[0], 0) + value[1]
-                rows[child].count += value[1]
-            elif key == "signoff":
-                cell["signoff"].append(value)
-            else:
-                cell[key] += value
+    def row_of(code):
+        if code not in memo:
+            memo[code] = _child_of(code, codes)
+        return rows.get(memo[code]) if memo[code] else None
 
-    for code, status, count in db.session.execute(
-            period_cases(f, user, Case.region_code, Case.status, func.count())
-            .group_by(Case.region_code, Case.status)).all():
-        add(code, "statuses", (status, count))
-    for code, status, count in db.session.execute(
-            referral_base(f, user, Case.region_code, Referral.status, func.count())
-            .where(in_period(Referral.created_at, f)).group_by(Case.region_code, Referral.status)).all():
-        add(code, "referrals", count)
-        if status == COMPLETED:
-            add(code, "completed", count)
-    for code, count in db.session.execute(
-            referral_base(f, user, Case.region_code, func.count()).where(late_condition(f.today))
-            .group_by(Case.region_code)).all():
-        add(code, "late", count)
+    for code, status, _visit, count in cases:
+        if row := row_of(code):
+            row.cells["statuses"][status] = row.cells["statuses"].get(status, 0) + count
+            row.count += count
+    for code, _agency, _programme, status, count in referrals:
+        if row := row_of(code):
+            row.cells["referrals"] += count
+            if status == COMPLETED:
+                row.cells["completed"] += count
+    for fact in late:
+        if row := row_of(fact[0]):
+            row.cells["late"] += fact[-1]
     for code, days in signoff:
-        add(code, "signoff", days)
+        if row := row_of(code):
+            row.cells["signoff"].append(days)
     for row in rows.values():
         row.cells["signoff"] = summary(row.cells["signoff"])
     return list(rows.values())
@@ -309,20 +385,22 @@ class Dashboard:
 
 
 def build(f: ReportFilter, user) -> Dashboard:
-    by_status = cases_by_status(f, user)
-    by_agency = referrals_by_agency(f, user)
-    by_programme = referrals_by_programme(f, user)
+    cases = case_facts(f, user)
+    referrals = referral_facts(f, user)
+    late = late_facts(f, user)
+    by_status = cases_by_status(cases)
+    by_agency = referrals_by_agency(referrals)
     signoff = signoff_days(f, user)
     response = response_days(f, user)
     return Dashboard(
         filter=f, by_status=by_status, new=new_counts(f, user), total=sum(r.count for r in by_status),
-        by_visit_type=by_visit_type(f, user), by_category=by_category(f, user),
-        by_agency=by_agency, by_programme=by_programme, statuses=referral_statuses(by_agency),
+        by_visit_type=by_visit_type(cases), by_category=by_category(f, user),
+        by_agency=by_agency, by_programme=referrals_by_programme(referrals), statuses=referral_statuses(by_agency),
         referrals_total=sum(r.count for r in by_agency),
-        late=late_totals(f, user),
-        late_by_agency=late_by(f, user, Referral.agency_id, Agency),
-        late_by_officer=late_by(f, user, Referral.drafted_by_id, User, "full_name"),
+        late=late_totals(late),
+        late_by_agency=late_by(late, 1, Agency),
+        late_by_officer=late_by(late, 2, User, "full_name"),
         signoff=summary([d for _, d in signoff]), response=summary([d for _, d in response]),
-        regions=by_region(f, user, signoff), per_month=cases_per_month(f, user),
+        regions=by_region(f, cases, referrals, late, signoff), per_month=cases_per_month(f, user),
         outcomes=outcomes_per_agency(by_agency),
     )

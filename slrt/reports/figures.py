@@ -141,8 +141,8 @@ def _utc_offset_hours() -> int:
 
 
 def signoff_days(f: ReportFilter, user) -> list[tuple[str, float]]:
-    """Registration → sign-off decision, in days, for referrals decided in the period."""
-    rows = db.session.execute(referral_base(f, user, Case.region_code, days_between(Case.created_at, Referral.decided_at))
+    """Registration → sign-off decision, in days, for referrals decided in the period (by sub-region)."""
+    rows = db.session.execute(referral_base(f, user, child_key(f), days_between(Case.created_at, Referral.decided_at))
                               .where(in_period(Referral.decided_at, f))).all()
     return [(code, float(days)) for code, days in rows]
 
@@ -150,7 +150,7 @@ def signoff_days(f: ReportFilter, user) -> list[tuple[str, float]]:
 def response_days(f: ReportFilter, user) -> list[tuple[str, float]]:
     """Letter date → the agency's answer (local calendar days), for answers received in the period."""
     days = local_days_since(Referral.letter_date, Referral.responded_at, literal(_utc_offset_hours()))
-    rows = db.session.execute(referral_base(f, user, Case.region_code, days)
+    rows = db.session.execute(referral_base(f, user, child_key(f), days)
                               .where(in_period(Referral.responded_at, f), Referral.letter_date.is_not(None))).all()
     return [(code, float(d)) for code, d in rows]
 
@@ -172,11 +172,22 @@ class Row:
 
 # ---- the dashboard -----------------------------------------------------------------------------------
 
+CHILD_LENGTH = {2: 5, 5: 8, 8: 13}   # a province's districts, a district's kecamatan, a kecamatan's desa
+
+
+def child_key(f: ReportFilter):
+    """The code of the region one level below the drill-down region that a case lies in (the first
+    characters of its desa code), so grouping happens in the database at the level shown."""
+    length = CHILD_LENGTH.get(len(f.scope_region))
+    return func.substr(Case.region_code, 1, length) if length else literal("")
+
+
 def case_facts(f, user) -> list[tuple[str, str, str, int]]:
-    """(desa, status, visit type, cases) of the period: by status, by visit type and by region in one pass."""
+    """(sub-region, status, visit type, cases) of the period: by status, by visit type and by region at once."""
+    key = child_key(f)
     return [tuple(r) for r in db.session.execute(
-        period_cases(f, user, Case.region_code, Case.status, Case.visit_type, func.count())
-        .group_by(Case.region_code, Case.status, Case.visit_type)).all()]
+        period_cases(f, user, key, Case.status, Case.visit_type, func.count())
+        .group_by(key, Case.status, Case.visit_type)).all()]
 
 
 def _sum_by(facts, index: int) -> dict:
@@ -217,19 +228,19 @@ def by_category(f, user) -> list[Row]:
     return [Row(cid, name, counts.get(cid, 0)) for cid, name in categories]
 
 
-def referral_facts(f, user) -> list[tuple]:
-    """(desa, agency, programme, status, referrals) of the referrals drafted in the period."""
+def referral_facts(f, user, column=None) -> list[tuple]:
+    """(sub-region, agency, status, referrals) of the referrals drafted in the period; with `column`,
+    (column, status, referrals)."""
+    keys = (column,) if column is not None else (child_key(f), Referral.agency_id)
     return [tuple(r) for r in db.session.execute(
-        referral_base(f, user, Case.region_code, Referral.agency_id, Referral.programme_id, Referral.status,
-                      func.count())
-        .where(in_period(Referral.created_at, f))
-        .group_by(Case.region_code, Referral.agency_id, Referral.programme_id, Referral.status)).all()]
+        referral_base(f, user, *keys, Referral.status, func.count())
+        .where(in_period(Referral.created_at, f)).group_by(*keys, Referral.status)).all()]
 
 
 def _referral_matrix(facts, index: int, model) -> list[Row]:
     rows: dict = {}
     for fact in facts:
-        key, status, count = fact[index] or 0, fact[3], fact[-1]
+        key, status, count = fact[index] or 0, fact[-2], fact[-1]
         row = rows.setdefault(key, Row(key, ""))
         row.cells[status] = row.cells.get(status, 0) + count
         row.count += count
@@ -244,7 +255,8 @@ def referrals_by_agency(facts) -> list[Row]:
 
 
 def referrals_by_programme(facts) -> list[Row]:
-    return _referral_matrix(facts, 2, Programme)
+    """From referral_facts(f, user, Referral.programme_id)."""
+    return _referral_matrix(facts, 0, Programme)
 
 
 def referral_statuses(*matrices) -> list[str]:
@@ -254,25 +266,27 @@ def referral_statuses(*matrices) -> list[str]:
     return [s for s in known if s in seen] + sorted(seen - set(known))
 
 
-def late_facts(f, user) -> list[tuple]:
-    """(desa, agency, officer, late at sign-off, late at the agency, referrals) of the referrals late today."""
-    signoff = case((late_condition(f.today, "signoff"), 1), else_=0)
-    response = case((late_condition(f.today, "response"), 1), else_=0)
+def late_facts(f, user, column=None) -> list[tuple]:
+    """(sub-region, late at sign-off, late at the agency, referrals) of the referrals late today; with
+    `column`, (column, referrals)."""
+    if column is not None:
+        keys = (column,)
+    else:
+        keys = (child_key(f), case((late_condition(f.today, "signoff"), 1), else_=0),
+                case((late_condition(f.today, "response"), 1), else_=0))
     return [tuple(r) for r in db.session.execute(
-        referral_base(f, user, Case.region_code, Referral.agency_id, Referral.drafted_by_id, signoff, response,
-                      func.count())
-        .where(late_condition(f.today))
-        .group_by(Case.region_code, Referral.agency_id, Referral.drafted_by_id, signoff, response)).all()]
+        referral_base(f, user, *keys, func.count()).where(late_condition(f.today)).group_by(*keys)).all()]
 
 
-def late_by(facts, index: int, model, attr="name") -> list[Row]:
-    counts = _sum_by(facts, index)
+def late_by(facts, model, attr="name") -> list[Row]:
+    """From late_facts(f, user, column)."""
+    counts = _sum_by(facts, 0)
     labels = names(model, counts, attr)
     return sorted((Row(k or 0, labels.get(k, ""), c) for k, c in counts.items()), key=lambda r: (-r.count, r.label))
 
 
 def late_totals(facts) -> dict[str, int]:
-    return {"signoff": sum(f[-1] for f in facts if f[3]), "response": sum(f[-1] for f in facts if f[4]),
+    return {"signoff": sum(f[-1] for f in facts if f[1]), "response": sum(f[-1] for f in facts if f[2]),
             "any": sum(f[-1] for f in facts)}
 
 
@@ -320,33 +334,20 @@ def outcomes_per_agency(agency_rows: list[Row]) -> list[Row]:
     return out
 
 
-def _child_of(code: str, children: list[str]) -> str | None:
-    for child in children:
-        if code == child or code.startswith(child + "."):
-            return child
-    return None
-
-
 def by_region(f, cases, referrals, late, signoff: list[tuple[str, float]]) -> list[Row]:
     """The drill-down: each region one level below the current one, with its figures side by side."""
     children = [(r.code, r.name) for r in regions.children(f.scope_region)]
     if not children:
         return []
-    codes = [c for c, _ in children]
     rows = {c: Row(c, name, 0, {"statuses": {}, "referrals": 0, "completed": 0, "late": 0, "signoff": []})
             for c, name in children}
-    memo: dict[str, str | None] = {}
-
-    def row_of(code):
-        if code not in memo:
-            memo[code] = _child_of(code, codes)
-        return rows.get(memo[code]) if memo[code] else None
+    row_of = rows.get   # the facts are grouped by sub-region already (child_key)
 
     for code, status, _visit, count in cases:
         if row := row_of(code):
             row.cells["statuses"][status] = row.cells["statuses"].get(status, 0) + count
             row.count += count
-    for code, _agency, _programme, status, count in referrals:
+    for code, _agency, status, count in referrals:
         if row := row_of(code):
             row.cells["referrals"] += count
             if status == COMPLETED:
@@ -395,11 +396,11 @@ def build(f: ReportFilter, user) -> Dashboard:
     return Dashboard(
         filter=f, by_status=by_status, new=new_counts(f, user), total=sum(r.count for r in by_status),
         by_visit_type=by_visit_type(cases), by_category=by_category(f, user),
-        by_agency=by_agency, by_programme=referrals_by_programme(referrals), statuses=referral_statuses(by_agency),
-        referrals_total=sum(r.count for r in by_agency),
+        by_agency=by_agency, by_programme=referrals_by_programme(referral_facts(f, user, Referral.programme_id)),
+        statuses=referral_statuses(by_agency), referrals_total=sum(r.count for r in by_agency),
         late=late_totals(late),
-        late_by_agency=late_by(late, 1, Agency),
-        late_by_officer=late_by(late, 2, User, "full_name"),
+        late_by_agency=late_by(late_facts(f, user, Referral.agency_id), Agency),
+        late_by_officer=late_by(late_facts(f, user, Referral.drafted_by_id), User, "full_name"),
         signoff=summary([d for _, d in signoff]), response=summary([d for _, d in response]),
         regions=by_region(f, cases, referrals, late, signoff), per_month=cases_per_month(f, user),
         outcomes=outcomes_per_agency(by_agency),

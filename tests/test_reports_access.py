@@ -84,3 +84,9 @@ def test_bad_period_input_is_never_a_500(client, login_as):
     page = client.get("/laporan/?period=range&date_from=2026-05-01&date_to=2026-04-01").get_data(as_text=True)
     assert "Tanggal akhir sebelum tanggal awal" in page
     assert client.get("/laporan/bulanan?month=2026-99").status_code == 200
+
+
+def test_case_queue_offers_its_export_with_the_same_filters(client, login_as):
+    login_as("back_office")
+    page = client.get("/kasus/?status=closed").get_data(as_text=True)
+    assert "/laporan/antrean-kasus.xlsx?status=closed" in page and "/laporan/antrean-kasus.csv?status=closed" in page

@@ -160,3 +160,13 @@ def test_every_figure_links_to_a_list_of_that_many_rows(ds, client, login_as):
         assert total and int(total.group(1)) == int(shown.replace(".", "")), (href, shown)
         args = parse_qs(urlsplit(href).query)
         assert args["period"] == ["range"]
+
+
+def test_each_month_bar_links_to_that_months_cases(ds, client, login_as):
+    login_as("supervisor")
+    page = client.get("/laporan/", query_string=ds.range_args()).get_data(as_text=True)
+    bars = re.findall(r'<a href="([^"]+)" class="bar-link"><rect[^>]*><title>[^<]*: (\d+)</title>', page)
+    assert bars                                            # only months with cases have a link
+    for href, shown in bars:
+        listing = client.get(unescape(href)).get_data(as_text=True)
+        assert f'data-total="{shown}"' in listing, href

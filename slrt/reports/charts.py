@@ -18,7 +18,8 @@ def _nice_step(value: int, ticks: int = 4) -> int:
     return raw
 
 
-def column_chart(points: list[tuple[str, int]], title: str, width: int = 480, height: int = 230) -> Markup:
+def column_chart(points: list[tuple[str, int]], title: str, width: int = 480, height: int = 230,
+                 links: list[str] | None = None) -> Markup:
     """Vertical bars (cases per month): label under each bar, value above it. Drawn 480 wide with 12-point
     text so that, scaled down to a phone's width, the text stays readable."""
     left, bottom, top = 48, 36, 18
@@ -37,8 +38,11 @@ def column_chart(points: list[tuple[str, int]], title: str, width: int = 480, he
         bar_h = plot_h * value / peak if peak else 0
         x = left + i * slot + slot * 0.15
         y = top + plot_h - bar_h
-        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{bar_h:.1f}" '
-                     f'fill="{COLOURS["bar"]}"><title>{escape(label)}: {value}</title></rect>')
+        bar = (f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{bar_h:.1f}" '
+               f'fill="{COLOURS["bar"]}"><title>{escape(label)}: {value}</title></rect>')
+        if links and value:
+            bar = f'<a href="{escape(links[i])}" class="bar-link">{bar}</a>'
+        parts.append(bar)
         if value:
             parts.append(f'<text x="{x + slot * 0.35:.1f}" y="{y - 3:.1f}" text-anchor="middle" font-size="11" '
                          f'fill="#1d2733">{_short(value)}</text>')

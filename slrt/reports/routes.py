@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import abort, current_app, make_response, render_template, request
+from flask import abort, current_app, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -41,9 +41,13 @@ def _breadcrumbs(f: ReportFilter) -> list[tuple[str, str]]:
     return [(code, name) for code, name in regions.path_names(f.scope_region) if len(code.split(".")) >= root_depth]
 
 
-def _charts(d: figures.Dashboard) -> dict:
+def _charts(d: figures.Dashboard, links: bool = False) -> dict:
     buckets = [(b, LABELS.label("OutcomeBucket", b)) for b in BUCKETS]
-    return {"per_month": charts.column_chart([(r.label, r.count) for r in d.per_month], _("Kasus per bulan")),
+    region = {"region": d.filter.region} if d.filter.region else {}
+    month_links = ([url_for("reports.list", period="month", month=r.key, **region) for r in d.per_month]
+                   if links else None)
+    return {"per_month": charts.column_chart([(r.label, r.count) for r in d.per_month], _("Kasus per bulan"),
+                                             links=month_links),
             "outcomes": charts.stacked_bars([(r.label, r.cells) for r in d.outcomes], buckets,
                                             _("Hasil rujukan per instansi"))}
 
@@ -61,7 +65,8 @@ def dashboard():
     f = _filter()
     d = figures.build(f, current_user)
     return render_page_or_partial("reports/dashboard.html", "reports/_dashboard.html", d=d, f=f,
-                                  form=_period_form(f), crumbs=_breadcrumbs(f), charts=_charts(d),
+                                  form=_period_form(f), crumbs=_breadcrumbs(f),
+                                  charts=_charts(d, can_view_report_lists(current_user)),
                                   with_args=with_args, links=can_view_report_lists(current_user),
                                   provincial=Role(current_user.role) is Role.PROVINCIAL_OFFICER)
 

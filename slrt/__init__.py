@@ -57,6 +57,7 @@ def import_models() -> None:
     from slrt.referrals import models as _referrals  # noqa: F401
     from slrt.regions import models as _regions  # noqa: F401
     from slrt.registry import models as _registry  # noqa: F401
+    from slrt.reports import models as _reports  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -73,9 +74,10 @@ def register_blueprints(app: Flask) -> None:
     from slrt.referrals import bp as referrals_bp
     from slrt.regions import bp as regions_bp
     from slrt.registry import bp as registry_bp
+    from slrt.reports import bp as reports_bp
 
     for blueprint in (core_bp, auth_bp, intake_bp, cases_bp, public_bp, admin_bp, regions_bp, deadlines_bp,
-                      notifications_bp, referrals_bp, registry_bp):
+                      notifications_bp, referrals_bp, registry_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 

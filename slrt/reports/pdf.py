@@ -1,0 +1,148 @@
+"""The monthly report as a PDF (fpdf2, pure Python): letterhead, the same tables as the page and the two
+charts drawn as vectors from the same numbers."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from slrt.core.labels import LABELS
+from slrt.reports.charts import COLOURS
+from slrt.reports.figures import BUCKETS, Dashboard
+from slrt.reports.tables import Table
+
+
+def _latin(text) -> str:
+    """The built-in PDF fonts cover Latin-1 only: replace anything else rather than fail."""
+    text = "" if text is None else str(text)
+    return text.replace("…", "...").replace("–", "-").replace("→", "->").encode("latin-1", "replace").decode("latin-1")
+
+
+def _hex(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def _cell(value, kind: str) -> str:
+    if value is None:
+        return "-"
+    if kind == "float":
+        return f"{value:.1f}".replace(".", ",")
+    if kind == "int":
+        return f"{value:,}".replace(",", ".")
+    return _latin(value)
+
+
+class ReportPDF(FPDF):
+    footer_text = ""
+
+    def footer(self):
+        self.set_y(-12)
+        self.set_font("helvetica", size=8)
+        self.set_text_color(90, 100, 110)
+        self.cell(0, 8, _latin(f"{self.footer_text} - {self.page_no()}/{{nb}}"), align="C")
+
+
+def _table(pdf: FPDF, table: Table) -> None:
+    pdf.set_font("helvetica", "B", 10)
+    pdf.set_text_color(0, 0, 0)
+    pdf.multi_cell(0, 6, _latin(table.title), new_x="LMARGIN", new_y="NEXT")
+    if not table.rows:
+        pdf.set_font("helvetica", "I", 8)
+        pdf.cell(0, 5, _latin(_("Tidak ada data dalam periode ini.")), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+        return
+    pdf.set_font("helvetica", size=7 if len(table.columns) > 6 else 8)
+    first = 3 if len(table.columns) > 6 else 4
+    widths = (first,) + (1,) * (len(table.columns) - 1)
+    aligns = ["LEFT"] + ["RIGHT" if c.type in ("int", "float") else "LEFT" for c in table.columns[1:]]
+    with pdf.table(col_widths=widths, text_align=aligns, line_height=4.2, padding=1,
+                   headings_style=FontFace(emphasis="BOLD", fill_color=(238, 242, 245)), first_row_as_headings=True,
+                   repeat_headings=1) as grid:
+        grid.row([_latin(c.header) for c in table.columns])
+        for row in table.rows:
+            grid.row([_cell(v, c.type) for v, c in zip(row, table.columns)])
+    pdf.ln(3)
+
+
+def _column_chart(pdf: FPDF, title: str, points: list[tuple[str, int]]) -> None:
+    if pdf.get_y() > pdf.h - 80:
+        pdf.add_page()
+    x0, y0, width, height = pdf.l_margin + 10, pdf.get_y() + 4, pdf.epw - 12, 45
+    peak = max((v for _, v in points), default=0) or 1
+    slot = width / max(1, len(points))
+    pdf.set_draw_color(200, 205, 210)
+    pdf.line(x0, y0 + height, x0 + width, y0 + height)
+    pdf.set_fill_color(*_hex(COLOURS["bar"]))
+    pdf.set_font("helvetica", size=6.5)
+    for i, (label, value) in enumerate(points):
+        h = height * value / peak
+        x = x0 + i * slot + slot * 0.15
+        if h:
+            pdf.rect(x, y0 + height - h, slot * 0.7, h, style="F")
+        pdf.text(x, y0 + height - h - 1, str(value))
+        pdf.text(x, y0 + height + 4, _latin(label))
+    pdf.set_y(y0 + height + 9)
+
+
+def _stacked_chart(pdf: FPDF, title: str, rows) -> None:
+    if pdf.get_y() > pdf.h - 50:
+        pdf.add_page()
+    pdf.set_font("helvetica", size=7)
+    x = pdf.l_margin
+    y = pdf.get_y() + 1
+    for bucket in BUCKETS:
+        pdf.set_fill_color(*_hex(COLOURS[bucket]))
+        pdf.rect(x, y, 3, 3, style="F")
+        name = _latin(LABELS.label("OutcomeBucket", bucket))
+        pdf.text(x + 4, y + 2.6, name)
+        x += 8 + pdf.get_string_width(name)
+    y += 6
+    label_w = 55
+    plot_w = pdf.epw - label_w - 12
+    peak = max((r.count for r in rows), default=0) or 1
+    for row in rows:
+        if y > pdf.h - 20:
+            pdf.add_page()
+            y = pdf.get_y()
+        pdf.set_text_color(0, 0, 0)
+        pdf.text(pdf.l_margin, y + 3, _latin(row.label[:38]))
+        cursor = pdf.l_margin + label_w
+        for bucket in BUCKETS:
+            value = row.cells.get(bucket, 0)
+            if value:
+                w = plot_w * value / peak
+                pdf.set_fill_color(*_hex(COLOURS[bucket]))
+                pdf.rect(cursor, y, w, 4, style="F")
+                cursor += w
+        pdf.text(cursor + 1.5, y + 3, str(row.count))
+        y += 6
+    pdf.set_y(y + 3)
+
+
+def monthly_pdf(d: Dashboard, tables: list[Table], letterhead: dict, title: str, subtitle: str) -> bytes:
+    pdf = ReportPDF(format="A4", unit="mm")
+    pdf.footer_text = f"{title} - {subtitle}"
+    pdf.set_auto_page_break(True, margin=16)
+    pdf.set_margins(15, 15, 15)
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 12)
+    for i, line in enumerate(letterhead["lines"]):
+        pdf.set_font("helvetica", "B" if i == 0 else "", 12 if i == 0 else 9)
+        pdf.cell(0, 6 if i == 0 else 4.5, _latin(line), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_line_width(0.6)
+    pdf.line(pdf.l_margin, pdf.get_y() + 1.5, pdf.w - pdf.r_margin, pdf.get_y() + 1.5)
+    pdf.set_line_width(0.2)
+    pdf.ln(5)
+    pdf.set_font("helvetica", "B", 14)
+    pdf.cell(0, 7, _latin(title), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=10)
+    pdf.cell(0, 6, _latin(subtitle), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    for table in tables:
+        _table(pdf, table)
+        if table.chart == "per_month":
+            _column_chart(pdf, table.title, [(r.label, r.count) for r in d.per_month])
+        elif table.chart == "outcomes" and d.outcomes:
+            _stacked_chart(pdf, table.title, d.outcomes)
+    return bytes(pdf.output())

@@ -300,5 +300,5 @@ def test_wrong_current_password_changes_nothing(app, make_user):
     client, user = client_for(app, make_user, "back_office")
     response = client.post("/akun/kata-sandi", data={"current_password": "not-it-at-all", "password": "x" * 12,
                                                      "confirm": "x" * 12})
-    assert "Kata sandi sekarang salah" in response.get_data(as_text=True)
+    assert "Kata sandi lama salah" in response.get_data(as_text=True)
     assert log_in(app.test_client(), user.username).status_code == 303

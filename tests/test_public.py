@@ -24,6 +24,8 @@ def case(make_case, make_user):
     case = make_case(phone="081234567890")
     officer = make_user("back_office", username="officer")
     case_ops.assign(case, officer, officer)  # an internal step naming staff
+    for complaint in case.complaints:
+        case_ops.answer_complaint(complaint, officer, "Sudah kami teruskan ke BPJS Kesehatan.")
     case_ops.close(case, officer, CITIZEN_MESSAGE)
     db.session.commit()
     return case

@@ -138,3 +138,41 @@ def test_a_broken_pattern_is_a_clear_message_and_uses_no_number(app, make_user, 
         raise AssertionError("a broken pattern numbered a letter")
     db.session.rollback()
     assert db.session.scalar(db.select(LetterCounter)) is None
+
+
+def test_two_agencies_answering_one_case_at_once_resolve_it(app, make_user, make_case):
+    """Each answer re-reads the case's referrals under the case's row lock, so neither misses the other."""
+    from slrt.admin.models import Agency
+    from slrt.cases.models import Case
+    officer, signer = make_user("back_office"), make_user("supervisor")
+    case = make_case()
+    first = referral_in(ReferralStatus.APPROVED, case, officer, signer)
+    second = operations.draft(case, officer, agency=db.session.scalar(db.select(Agency).where(Agency.code == "RSUD")),
+                              reason="Keringanan biaya rawat inap")
+    operations.submit(second, officer)
+    operations.decide(second, signer, ReferralStatus.APPROVED, "", TODAY)
+    db.session.commit()
+    ids, officer_id, case_id = [first.id, second.id], officer.id, case.id
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def complete(referral_id):
+        try:
+            with app.app_context(), immediate_transactions():
+                barrier.wait()
+                referral = db.session.get(Referral, referral_id)
+                operations.respond(referral, db.session.get(User, officer_id), ReferralStatus.COMPLETED,
+                                   "Selesai", on_behalf=True, today=TODAY)
+                db.session.commit()
+                db.session.remove()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=complete, args=(i,)) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    db.session.rollback()
+    assert db.session.get(Case, case_id).status == "resolved"

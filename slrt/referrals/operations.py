@@ -11,8 +11,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
 
 from slrt.admin import settings
 from slrt.audit.operations import record
@@ -103,11 +102,24 @@ def _audit(referral: Referral, action: str, actor, note: str = "") -> None:
     record(f"referral.{action}", referral, person_id=referral.case.person_id, note=note, user=actor)
 
 
+def lock_case(case_id: int) -> None:
+    """Take the case's row lock before anything inserted for it (events, outbox) takes a shared one: two
+    transactions that both hold the shared lock and then want the exclusive one deadlock on MariaDB."""
+    lock_row(Case, case_id)
+
+
 def _move(referral: Referral, target: ReferralStatus, actor, note: str = "") -> None:
     check_transition(referral, target)
+    lock_case(referral.case_id)
     previous = referral.status
     referral.status = target
     _audit(referral, str(target), actor, f"{previous}->{target} {note}".strip())
+
+
+def lock_row(model, row_id: int) -> None:
+    """SELECT id ... FOR UPDATE on that one row: a plain load would also lock the rows its eager joins reach
+    (the person, the agency), which other transactions hold shared locks on through their foreign keys."""
+    db.session.execute(select(model.id).where(model.id == row_id).with_for_update())
 
 
 def sync_complaint(complaint: Complaint | None, actor) -> None:
@@ -131,7 +143,11 @@ def sync_complaint(complaint: Complaint | None, actor) -> None:
 
 
 def _after_change(referral: Referral, actor) -> None:
+    """The complaint and the case follow the referral. The case row is locked and re-read first, so that two
+    referrals of one case answered at once (two agencies) both count: the second waits for the first."""
     db.session.flush()
+    lock_case(referral.case_id)  # already ours: taken at the start of the operation
+    db.session.expire(referral.case)
     sync_complaint(referral.complaint, actor)
     cases.follow_referrals(referral.case, actor)
     db.session.flush()
@@ -153,6 +169,7 @@ def draft(case: Case, actor, *, agency, programme=None, complaint=None, reason: 
     _check_choices(case, agency, programme, complaint)
     if not reason.strip():
         raise DomainError(_l("Tuliskan alasan rujukan."), field="reason")
+    lock_case(case.id)
     referral = Referral(case=case, complaint=complaint, agency=agency, programme=programme, reason=reason.strip(),
                         documents=",".join(documents or []), drafted_by_id=actor.id, status=S.DRAFT,
                         district_code=district_of(case), signoff_due=signoff_due_for(case))
@@ -175,6 +192,7 @@ def update_draft(referral: Referral, actor, *, agency, programme=None, complaint
     _check_choices(referral.case, agency, programme, complaint)
     if not reason.strip():
         raise DomainError(_l("Tuliskan alasan rujukan."), field="reason")
+    lock_case(referral.case_id)
     old_complaint = referral.complaint
     referral.agency, referral.programme, referral.complaint = agency, programme, complaint
     referral.reason, referral.documents = reason.strip(), ",".join(documents or [])
@@ -232,6 +250,7 @@ def decide(referral: Referral, actor, decision: ReferralStatus, note: str, today
     db.session.refresh(referral)
     if result.rowcount != 1:
         raise _already_decided(referral)
+    lock_case(referral.case_id)
     _audit(referral, str(decision), actor, f"pending_signoff->{decision} {note.strip()}".strip())
     if decision == S.APPROVED:
         _issue_letter(referral, actor, today)
@@ -258,31 +277,25 @@ def format_letter_number(pattern: str, seq: int, day: date, district_code: str) 
 
 
 def next_letter_seq(district_code: str, year: int) -> int:
-    """The next number of the district's year, gap-free: the counter row is incremented in this transaction
-    (the UPDATE holds its row lock until commit, so concurrent approvals queue behind it)."""
-    bump = (update(LetterCounter)
-            .where(LetterCounter.district_code == district_code, LetterCounter.year == year)
-            .values(last_seq=LetterCounter.last_seq + 1).execution_options(synchronize_session=False))
-    if db.session.execute(bump).rowcount == 0:
-        _create_counter(district_code, year)
-        db.session.execute(bump)
+    """The next number of the district's year, gap-free: one upsert increments the counter row (creating it
+    for the year's first letter) and holds its row lock until this transaction commits, so concurrent
+    approvals queue behind it and a rolled-back approval gives its number back."""
+    dialect = db.engine.dialect.name
+    if dialect in ("mysql", "mariadb"):
+        from sqlalchemy.dialects.mysql import insert as upsert
+        statement = upsert(LetterCounter).values(district_code=district_code, year=year, last_seq=1)
+        statement = statement.on_duplicate_key_update(last_seq=LetterCounter.last_seq + 1)
+    else:  # SQLite (and PostgreSQL) spell it ON CONFLICT
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as upsert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as upsert
+        statement = upsert(LetterCounter).values(district_code=district_code, year=year, last_seq=1)
+        statement = statement.on_conflict_do_update(index_elements=["district_code", "year"],
+                                                    set_={"last_seq": LetterCounter.last_seq + 1})
+    db.session.execute(statement)
     return db.session.scalar(select(LetterCounter.last_seq).where(LetterCounter.district_code == district_code,
                                                                   LetterCounter.year == year))
-
-
-def _create_counter(district_code: str, year: int) -> None:
-    """The year's first letter: create the counter row. On MariaDB in its own short transaction, so that two
-    first letters never deadlock on the insert; on SQLite the request already holds the only write lock."""
-    if db.engine.dialect.name == "sqlite":
-        db.session.execute(insert(LetterCounter).prefix_with("OR IGNORE")
-                           .values(district_code=district_code, year=year, last_seq=0))
-        return
-    with db.engine.begin() as connection:
-        try:
-            connection.execute(insert(LetterCounter).prefix_with("IGNORE")
-                               .values(district_code=district_code, year=year, last_seq=0))
-        except IntegrityError:
-            pass
 
 
 def new_verification_code() -> str:

@@ -40,7 +40,9 @@ S = ReferralStatus
 # ---- helpers -------------------------------------------------------------------------------------------
 
 def _load_case(case_id: int, lock: bool = False) -> Case:
-    case = db.session.get(Case, case_id, with_for_update=lock or None, populate_existing=lock)
+    if lock:
+        operations.lock_case(case_id)
+    case = db.session.get(Case, case_id, populate_existing=lock)
     if case is None:
         abort(404)
     require(can_view_case, case)
@@ -49,7 +51,9 @@ def _load_case(case_id: int, lock: bool = False) -> Case:
 
 def _load_referral(referral_id: int, lock: bool = False) -> Referral:
     """Load a referral the user may see, or 404/403. `lock` holds the row (and its case) until commit."""
-    referral = db.session.get(Referral, referral_id, with_for_update=lock or None, populate_existing=lock)
+    if lock:
+        operations.lock_row(Referral, referral_id)
+    referral = db.session.get(Referral, referral_id, populate_existing=lock)
     if referral is None:
         abort(404)
     require(can_view_referral, referral)

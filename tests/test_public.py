@@ -166,6 +166,10 @@ def test_empty_or_oversized_input_is_a_form_message_not_an_error(app):
     client = app.test_client()
     empty = client.post("/status", data={"ticket": ""})
     assert empty.status_code == 200 and "Nomor tiket wajib diisi" in empty.get_data(as_text=True)
+    swapped = client.post("/status", data={"ticket": "  "}, headers=HX)  # htmx swaps only the result
+    assert "Nomor tiket wajib diisi" in swapped.get_data(as_text=True)
+    bad_date = client.post("/status", data={"ticket": "ABCDE-FGHJK", "birth_date": "31/02/1990"}, headers=HX)
+    assert "Tanggal tidak sah" in bad_date.get_data(as_text=True)
     long = client.post("/status", data={"ticket": "A" * 5000, "birth_date": "99/99/9999"})
     assert long.status_code == 200
 

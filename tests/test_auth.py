@@ -162,15 +162,16 @@ def test_password_reset_ends_sessions_and_forces_a_new_password(app, make_user):
 
 
 def test_idle_session_expires_and_activity_keeps_it_alive(make_app, make_user):
-    short = make_app(PERMANENT_SESSION_LIFETIME=timedelta(seconds=1))
+    # (the cookie's timestamp has whole seconds: a 2 s lifetime leaves room for a slow machine)
+    short = make_app(PERMANENT_SESSION_LIFETIME=timedelta(seconds=2))
     make_user("back_office", username="siti")
     db.session.commit()
     client = short.test_client()
     assert log_in(client, "siti").status_code == 303
-    for _ in range(4):  # 1.6 s of steady work: each request slides the expiry
-        time.sleep(0.4)
+    for _ in range(5):  # 2.5 s of steady work: each request slides the expiry
+        time.sleep(0.5)
         assert client.get("/kasus/").status_code == 200
-    time.sleep(2.1)
+    time.sleep(3.2)
     assert is_login_redirect(client.get("/kasus/"))
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import statistics
 import time
 
 import pytest
@@ -88,21 +87,27 @@ def test_unknown_ticket_and_wrong_birth_date_look_exactly_the_same(app, case):
 
 
 def test_unknown_ticket_and_wrong_birth_date_take_similar_time(make_app, case):
+    """The fastest of many tries of each (the least disturbed by a busy machine), interleaved; a real
+    difference would show in every round, noise in one at most."""
     app = make_app(SLRT_STATUS_LIMIT="10000 per minute", SLRT_STATUS_TICKET_LIMIT="10000 per minute")
     client = app.test_client()
-    timings = {"wrong_date": [], "unknown": []}
     forms = {"wrong_date": {"ticket": case.ticket, "birth_date": WRONG_DATE},
              "unknown": {"ticket": "ZZZZZ-YYYYY", "birth_date": RIGHT_DATE}}
     for _ in range(3):  # warm up
         for data in forms.values():
             client.post("/status", data=data, headers=HX)
-    for _ in range(15):
-        for name, data in forms.items():
-            start = time.perf_counter()
-            client.post("/status", data=data, headers=HX)
-            timings[name].append(time.perf_counter() - start)
-    a, b = statistics.median(timings["wrong_date"]), statistics.median(timings["unknown"])
-    assert max(a, b) / min(a, b) < 3, timings
+    ratios = []
+    for _round in range(3):
+        fastest = {name: float("inf") for name in forms}
+        for _ in range(20):
+            for name, data in forms.items():
+                start = time.perf_counter()
+                client.post("/status", data=data, headers=HX)
+                fastest[name] = min(fastest[name], time.perf_counter() - start)
+        ratios.append(max(fastest.values()) / min(fastest.values()))
+        if ratios[-1] < 2:
+            break
+    assert min(ratios) < 2, ratios
 
 
 def test_ticket_typed_in_lower_case_and_with_spaces_works(app, case):
@@ -168,6 +173,10 @@ def test_empty_or_oversized_input_is_a_form_message_not_an_error(app):
     client = app.test_client()
     empty = client.post("/status", data={"ticket": ""})
     assert empty.status_code == 200 and "Nomor tiket wajib diisi" in empty.get_data(as_text=True)
+    swapped = client.post("/status", data={"ticket": "  "}, headers=HX)  # htmx swaps only the result
+    assert "Nomor tiket wajib diisi" in swapped.get_data(as_text=True)
+    bad_date = client.post("/status", data={"ticket": "ABCDE-FGHJK", "birth_date": "31/02/1990"}, headers=HX)
+    assert "Tanggal tidak sah" in bad_date.get_data(as_text=True)
     long = client.post("/status", data={"ticket": "A" * 5000, "birth_date": "99/99/9999"})
     assert long.status_code == 200
 

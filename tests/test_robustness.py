@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.foundation_helpers import HX, client_for
 
@@ -45,3 +47,31 @@ def test_admin_manages_only_accounts_under_their_region(app, make_user, places):
                                                          "role": "front_office", "region_code": places.other_district})
     assert response.status_code == 200
     assert "di bawah wilayah Anda" in response.get_data(as_text=True)
+
+
+@pytest.fixture
+def queue_client(client, login_as):
+    login_as("back_office")
+    return client
+
+
+@pytest.fixture
+def roomy_app(make_app):
+    """Login throttling out of the way: the property test sends many failed logins."""
+    return make_app(SLRT_LOGIN_LIMIT="100000 per minute", SLRT_LOGIN_ADDRESS_LIMIT="100000 per minute")
+
+
+# (function-scoped fixtures are shared by the examples of one test: that is what these tests want)
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(["q", "status", "kecamatan", "desa", "category", "date_from", "date_to",
+                                        "page"]), st.text(max_size=30), max_size=5))
+def test_case_queue_with_arbitrary_filters(queue_client, args):
+    assert queue_client.get("/kasus/", query_string=args, headers=HX).status_code == 200
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(username=st.text(max_size=80), password=st.text(max_size=80), next_=st.text(max_size=40))
+def test_login_form_with_arbitrary_text(roomy_app, username, password, next_):
+    response = roomy_app.test_client().post("/masuk", query_string={"next": next_},
+                                            data={"username": username, "password": password})
+    assert response.status_code in (200, 401)

@@ -2,7 +2,7 @@ from flask import request
 from werkzeug.datastructures import MultiDict
 
 from slrt.core.db import read_only
-from slrt.core.htmx import render_page_or_partial
+from slrt.core.htmx import render_page_or_partial, wants_partial
 from slrt.public import bp, operations
 from slrt.public.forms import StatusForm
 
@@ -31,4 +31,6 @@ def status():
     status_code = 429 if throttled else 200
     events = [e for e in result.case.events if e.public] if result else []
     return render_page_or_partial("public/status.html", "public/_result.html", form=form, result=result,
-                                  events=events, failed=failed, throttled=throttled), status_code
+                                  events=events, failed=failed, throttled=throttled,
+                                  # an htmx swap replaces only the result: the form's messages go there
+                                  form_errors_here=wants_partial()), status_code

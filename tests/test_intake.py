@@ -52,11 +52,11 @@ BAD_INPUT = [
     ("NIK with letters", {"nik": "32040545129O0001"}, "nik", "hanya boleh berisi angka"),
     ("NIK of 15 digits", {"nik": "320405451290001"}, "nik", "16 digit"),
     ("NIK from a spreadsheet", {"nik": "3.27301E+15"}, "nik", "rusak oleh spreadsheet"),
-    ("NIK with 31 February", {"nik": "3204053102900001"}, "nik", "bukan tanggal yang mungkin"),
+    ("NIK with 31 February", {"nik": "3204053102900001"}, "nik", "bukan tanggal yang sah"),
     ("NIK of an unknown kabupaten", {"nik": "3299054512900001"}, "nik", "tidak dikenal"),
     ("NIK missing", {"nik": ""}, "nik", "NIK wajib diisi"),
     ("KK from a spreadsheet", {"kk_number": "3,20405E+15"}, "kk_number", "rusak oleh spreadsheet"),
-    ("KK too short", {"kk_number": "320405123456"}, "kk_number", "16 angka"),
+    ("KK too short", {"kk_number": "320405123456"}, "kk_number", "16 digit angka"),
     ("bad phone", {"phone": "12345"}, "phone", "Nomor HP tidak sah"),
     ("RT with letters", {"rt": "0a3"}, "rt", "Isi dengan angka"),
     ("RW too long", {"rw": "0007"}, "rw", "Isi dengan angka"),
@@ -175,7 +175,7 @@ def test_second_visit_updates_the_person_and_the_nik_check_shows_earlier_tickets
 
 def test_nik_check_widget_answers(counter):
     unknown = counter.post("/pendaftaran/cek-nik", data={"nik": VALID_NIK}, headers=HX).get_data(as_text=True)
-    assert "NIK sah" in unknown and "5 Desember 1990" in unknown and "Belum pernah tercatat" in unknown
+    assert "NIK sah" in unknown and "5 Desember 1990" in unknown and "belum pernah tercatat" in unknown
     partial = counter.post("/pendaftaran/cek-nik", data={"nik": "3204"}, headers=HX)
     assert partial.status_code == 200 and "NIK" not in partial.get_data(as_text=True)  # still typing
     for typed, words in (("3.27301E+15", "spreadsheet"), ("3204O5", "hanya boleh berisi angka")):

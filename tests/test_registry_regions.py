@@ -55,7 +55,7 @@ def test_reload_keeps_references_and_retires_codes(app, client, places, tmp_path
         assert login(client, user.username).status_code == 303
         assert client.get(f"/kasus/{case.id}").status_code == 200
         # Forms offer only active codes.
-        options = client.get(f"/wilayah/desa?kecamatan={places.kecamatan}").get_data(as_text=True)
+        options = client.get(f"/wilayah/desa?kecamatan={places.kecamatan}", headers={"HX-Request": "true"}).get_data(as_text=True)
         assert places.desa2 not in options and places.desa in options
         client.post("/keluar")
         make_user("front_office", username="loketbaru")

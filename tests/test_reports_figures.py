@@ -30,7 +30,7 @@ def by_key(rows):
 
 def test_case_figures(ds, make_user):
     d = dashboard_for(make_user("supervisor"), ds)
-    assert by_key(d.by_status) == {"registered": 2, "in_progress": 1, "closed": 1}
+    assert {k: v for k, v in by_key(d.by_status).items() if v} == {"registered": 2, "in_progress": 1, "closed": 1}
     assert d.total == 4
     assert by_key(d.by_visit_type) == {"question": 1, "suggestion": 0, "grievance": 1, "service_request": 2}
     cat = ds.ids["category"]

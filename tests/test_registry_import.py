@@ -53,7 +53,7 @@ def test_messy_extract_gives_exactly_the_expected_rows(app, places, tmp_path):
     assert sorted(reasons) == [5, 6, 7, 8, 9, 10, 11, 12]
     assert "spreadsheet" in reasons[5]
     assert "16 digit" in reasons[6]
-    assert "bukan tanggal yang sah" in reasons[7]
+    assert "bukan tanggal yang mungkin" in reasons[7]
     assert "Baris ganda" in reasons[8] and "baris 2" in reasons[8]
     assert "orang lain di baris 3" in reasons[9]
     assert "tidak dikenal" in reasons[10]

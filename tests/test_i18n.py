@@ -123,9 +123,9 @@ def test_nik_check_and_form_errors_in_english(web, make_user):
     user = make_user("front_office")
     login(web, user.username)
     english(web, "/pendaftaran/baru")
-    widget = web.post("/pendaftaran/cek-nik", data={"nik": "3204054512900001"}).get_data(as_text=True)
+    widget = web.post("/pendaftaran/cek-nik", data={"nik": "3204054512900001"}, headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "Valid NIK." in widget and "Born 5 December 1990, female." in widget
-    widget = web.post("/pendaftaran/cek-nik", data={"nik": "3.27301E+15"}).get_data(as_text=True)
+    widget = web.post("/pendaftaran/cek-nik", data={"nik": "3.27301E+15"}, headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "damaged by a spreadsheet" in widget
     page = web.post("/pendaftaran/baru", data={"nik": "", "name": ""}).get_data(as_text=True)
     assert "Enter the name." in page and "Enter the NIK." in page and "Check the marked fields." in page

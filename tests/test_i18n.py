@@ -128,7 +128,7 @@ def test_nik_check_and_form_errors_in_english(web, make_user):
     widget = web.post("/pendaftaran/cek-nik", data={"nik": "3.27301E+15"}, headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "damaged by a spreadsheet" in widget
     page = web.post("/pendaftaran/baru", data={"nik": "", "name": ""}).get_data(as_text=True)
-    assert "Enter the name." in page and "Enter the NIK." in page and "Check the marked fields." in page
+    assert "Enter a name." in page and "Enter the NIK." in page and "Check the marked fields." in page
 
 
 def test_public_status_page_in_english(web, make_case):

@@ -90,3 +90,9 @@ def test_case_queue_offers_its_export_with_the_same_filters(client, login_as):
     login_as("back_office")
     page = client.get("/kasus/?status=closed").get_data(as_text=True)
     assert "/laporan/antrean-kasus.xlsx?status=closed" in page and "/laporan/antrean-kasus.csv?status=closed" in page
+
+
+def test_dashboard_text_has_no_broken_placeholders(client, login_as):
+    login_as("supervisor")
+    page = client.get("/laporan/").get_data(as_text=True)
+    assert "90% rujukan" in page and "{}" not in page

@@ -41,8 +41,8 @@ def upgrade():
 
     with op.batch_alter_table('referrals', schema=None) as batch_op:
         batch_op.create_index('ix_referrals_report_period', ['created_at', 'case_id', 'agency_id', 'programme_id', 'status'], unique=False)
-        batch_op.create_index('ix_referrals_response_late', ['responded_at', 'response_due'], unique=False)
-        batch_op.create_index('ix_referrals_signoff_late', ['decided_at', 'signoff_due'], unique=False)
+        batch_op.create_index('ix_referrals_response_late', ['responded_at', 'response_due', 'letter_date', 'case_id'], unique=False)
+        batch_op.create_index('ix_referrals_signoff_late', ['decided_at', 'signoff_due', 'case_id'], unique=False)
 
 
 

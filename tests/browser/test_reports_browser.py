@@ -63,3 +63,17 @@ def test_dashboard_reads_on_a_phone_and_the_monthly_report_prints(browser, live_
     screenshot(page, "reports-needs-phone")
     context.close()
     assert errors == []
+
+
+def test_provincial_officer_sees_districts_without_links_to_people(page, live_server, make_user, places):
+    h.build(places, make_user)
+    user = make_user("provincial_officer", username="provinsi")
+    login(page, live_server, user.username, PASSWORD)
+    page.goto(f"{live_server}/laporan/")
+    assert page.locator("#by-region").get_by_role("link", name="Kabupaten Bandung", exact=True).is_visible()
+    assert page.locator("a.figure-link").count() == 0
+    screenshot(page, "reports-dashboard-province")
+    page.locator("#by-region").get_by_role("link", name="Kabupaten Bandung", exact=True).click()
+    page.locator("#by-region", has_text="Arjasari").wait_for()
+    assert "region=32.04" in page.url
+    assert page.js_errors == []

@@ -415,7 +415,8 @@ def validated_chunks(rows, validator: RowValidator, import_id: int, chunk_size: 
         if processed % chunk_size == 0:
             yield people, households, rejected, (processed, accepted, rejected_count, household_count)
             people, households, rejected = [], [], []
-    yield people, households, rejected, (processed, accepted, rejected_count, household_count)
+    if processed % chunk_size or not processed:
+        yield people, households, rejected, (processed, accepted, rejected_count, household_count)
 
 
 def _validate_in_child(queue, rows, validator, import_id, chunk_size, parent):

@@ -20,7 +20,7 @@ import os
 import time
 import zlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable
 
@@ -31,7 +31,7 @@ from sqlalchemy import select, update
 from slrt.core.nik import check_kk, check_nik
 from slrt.core.time import utcnow
 from slrt.extensions import db
-from slrt.registry.columns import match_headers, normalize_header
+from slrt.registry.columns import match_headers
 from slrt.registry.models import ImportStatus, RegistryImport
 from slrt.registry.reader import open_extract
 from slrt.regions.models import Region, RegionLevel

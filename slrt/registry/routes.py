@@ -275,9 +275,7 @@ def new_proposal():
     if request.method == "GET":
         form.kind.data = request.args.get("jenis") if request.args.get("jenis") in ("usulan", "sanggah") else None
     if request.method == "POST" and request.form.get("prefill"):
-        form = _prefilled_proposal_form(form)
-        form.errors.clear() if hasattr(form.errors, "clear") else None
-        return render_template("registry/proposal_form.html", form=form)
+        return render_template("registry/proposal_form.html", form=_prefilled_proposal_form(form))
     if form.validate_on_submit():
         nik = check_nik(form.nik.data, region_index)
         kk = check_kk(form.kk_number.data or "", region_index)

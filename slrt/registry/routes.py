@@ -12,7 +12,7 @@ from slrt.audit.operations import record
 from slrt.auth.permissions import can_register, in_region, permission_required, require
 from slrt.core.db import read_only
 from slrt.core.errors import DomainError
-from slrt.core.htmx import render_page_or_partial
+from slrt.core.htmx import render_page_or_partial, wants_partial
 from slrt.core.nik import check_kk, check_nik
 from slrt.extensions import db
 from slrt.registry import bp, lookup, operations
@@ -31,10 +31,11 @@ from slrt.regions.operations import region_index
 TOKEN = re.compile(r"^[0-9a-f]{32}\.(csv|txt|xlsx)$")
 
 
-def _lookup_form() -> LookupForm:
+def _lookup_form(with_choices: bool = True) -> LookupForm:
     form = LookupForm()
-    form.desa.choices = [("", _("— semua desa —"))] + [
-        (code, name) for code, name in district_villages() if in_region(current_user, code)]
+    form.desa.choices = [("", _("— semua desa —"))]
+    if with_choices:  # an htmx search renders only the results: no need to list the villages
+        form.desa.choices += [(code, name) for code, name in district_villages() if in_region(current_user, code)]
     return form
 
 
@@ -52,7 +53,7 @@ def index():
 @permission_required(can_lookup_registry)
 def search():
     """Search the registry by NIK, No. KK or name (+ desa); the NIK travels in the body, never the URL."""
-    form = _lookup_form()
+    form = _lookup_form(with_choices=not wants_partial())
     context = {"form": form, "latest_import": lookup.latest_import(), "searched": False}
     if form.validate_on_submit():
         context.update(_search(form.q.data.strip(), form.desa.data or None))

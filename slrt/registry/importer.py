@@ -37,7 +37,9 @@ from slrt.registry.reader import open_extract
 from slrt.regions.models import Region, RegionLevel
 from slrt.regions.operations import region_index
 
-CHUNK_ROWS = int(os.environ.get("SLRT_REGISTRY_CHUNK_ROWS", "20000"))
+# Rows per committed chunk: each commit rewrites the index pages it touched, so bigger chunks write far
+# less; each holds the write lock for about a second, which a counter request waits out (busy timeout).
+CHUNK_ROWS = int(os.environ.get("SLRT_REGISTRY_CHUNK_ROWS", "50000"))
 IMPORT_CACHE_KB = int(os.environ.get("SLRT_REGISTRY_CACHE_KB", "65536"))
 STALE_AFTER = timedelta(minutes=5)
 

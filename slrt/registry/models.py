@@ -72,7 +72,7 @@ class RegistryHousehold(db.Model):
     address: Mapped[str] = mapped_column(String(255), default="")
     rt: Mapped[str] = mapped_column(String(3), default="")
     rw: Mapped[str] = mapped_column(String(3), default="")
-    region_code: Mapped[str] = mapped_column(String(13), index=True)
+    region_code: Mapped[str] = mapped_column(String(13))
     decile: Mapped[int | None] = mapped_column(SmallInteger)
 
 

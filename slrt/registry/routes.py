@@ -58,9 +58,10 @@ def search():
     if form.validate_on_submit():
         context.update(_search(form.q.data.strip(), form.desa.data or None))
         context["searched"] = True
-        db.session.commit()
     context["for_intake"] = request.headers.get("HX-Target") == "registry-intake-results"
-    return render_page_or_partial("registry/lookup.html", "registry/_lookup_results.html", **context)
+    response = render_page_or_partial("registry/lookup.html", "registry/_lookup_results.html", **context)
+    db.session.commit()  # the audit rows; after rendering, so the loaded rows are not expired and reread
+    return response
 
 
 def _search(text: str, desa: str | None) -> dict:
@@ -98,10 +99,11 @@ def household():
     household = show_household(lookup.household_by_kk(form.kk.data), "registry household from name search")
     if household is None:
         abort(404)
-    db.session.commit()
-    return render_page_or_partial("registry/household.html", "registry/_household.html",
-                                  for_intake=request.headers.get("HX-Target") == "registry-intake-results",
-                                  **household_context(household))
+    response = render_page_or_partial("registry/household.html", "registry/_household.html",
+                                      for_intake=request.headers.get("HX-Target") == "registry-intake-results",
+                                      **household_context(household))
+    db.session.commit()  # the audit row, after rendering (see search)
+    return response
 
 
 @bp.route("/isi-pendaftaran", methods=["POST"])

@@ -34,6 +34,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('nik', sa.String(length=16), nullable=False),
     sa.Column('import_id', sa.Integer(), nullable=False),
+    sa.Column('line', sa.Integer(), nullable=False),
     sa.Column('kk_number', sa.String(length=16), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('name_key', sa.String(length=120), nullable=False),

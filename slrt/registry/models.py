@@ -85,6 +85,7 @@ class RegistryPerson(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     nik: Mapped[str] = mapped_column(String(16))
     import_id: Mapped[int] = mapped_column(Integer)  # no index of its own: writes stay fast
+    line: Mapped[int] = mapped_column(Integer, default=0)  # its line in the imported file
     kk_number: Mapped[str] = mapped_column(String(16), index=True)
     name: Mapped[str] = mapped_column(String(120))
     name_key: Mapped[str] = mapped_column(String(120))  # upper-case, single spaces: what name search matches

@@ -38,8 +38,8 @@ from slrt.regions.operations import region_index
 
 # Rows per committed chunk: each commit rewrites the index pages it touched, so bigger chunks write far
 # less; each holds the write lock for about a second, which a counter request waits out (busy timeout).
-CHUNK_ROWS = int(os.environ.get("SLRT_REGISTRY_CHUNK_ROWS", "50000"))
-IMPORT_CACHE_KB = int(os.environ.get("SLRT_REGISTRY_CACHE_KB", "65536"))
+CHUNK_ROWS = int(os.environ.get("SLRT_REGISTRY_CHUNK_ROWS", "25000"))
+IMPORT_CACHE_KB = int(os.environ.get("SLRT_REGISTRY_CACHE_KB", "49152"))
 STALE_AFTER = timedelta(minutes=5)
 
 PEOPLE_COLUMNS = ("nik", "import_id", "line", "kk_number", "name", "name_key", "birth_place", "birth_date", "sex",

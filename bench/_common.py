@@ -51,15 +51,16 @@ def synth(env: dict, people: int, seed: int, path: Path) -> Path:
 
 
 def rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants."""
+    """Memory of a process and all its descendants: the sum of their PSS (pages shared after a fork
+    counted once, split between the sharers), so a forked helper is not counted twice."""
     total = 0
     try:
-        with open(f"/proc/{pid}/status") as handle:
-            total += next(int(line.split()[1]) for line in handle if line.startswith("VmRSS:"))
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            total += next(int(line.split()[1]) for line in handle if line.startswith("Pss:"))
         for task in os.listdir(f"/proc/{pid}/task"):
             with open(f"/proc/{pid}/task/{task}/children") as handle:
                 total += sum(rss_kb(int(child)) for child in handle.read().split())
-    except (FileNotFoundError, ProcessLookupError, StopIteration):
+    except (FileNotFoundError, ProcessLookupError, StopIteration, PermissionError):
         pass
     return total
 

@@ -60,7 +60,8 @@ def main() -> None:
     dot_rate, dot_seconds = sqlite_import_rate(extract, args.work, args.people)
     print(f"extract: {args.people:,} people, {size_mb:.0f} MB ({extract})")
     print(f"portal import (flask registry import, SQLite): {seconds:.1f} s, {rate:,.0f} rows/s, "
-          f"peak RSS {peak_kb / 1024:.0f} MB (both processes), {largest_kb / 1024:.0f} MB (largest)")
+          f"peak memory {peak_kb / 1024:.0f} MB (PSS, writer + validator process), "
+          f"{largest_kb / 1024:.0f} MB (RSS of the larger process)")
     print(f"sqlite3 .import, same file, unique NIK index: {dot_seconds:.1f} s, {dot_rate:,.0f} rows/s")
     print(f"ratio: {rate / dot_rate:.2f} of the .import rate")
     print(f"targets: <60 s {'OK' if seconds < 60 else 'MISSED'}; >=0.5x .import "

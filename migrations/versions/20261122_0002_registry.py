@@ -30,13 +30,11 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_registry_households')),
     sa.UniqueConstraint('kk_number', 'import_id', name=op.f('uq_registry_households_kk_number'))
     )
-    with op.batch_alter_table('registry_households', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_registry_households_region_code'), ['region_code'], unique=False)
-
     op.create_table('registry_people',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('nik', sa.String(length=16), nullable=False),
     sa.Column('import_id', sa.Integer(), nullable=False),
+    sa.Column('line', sa.Integer(), nullable=False),
     sa.Column('kk_number', sa.String(length=16), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('name_key', sa.String(length=120), nullable=False),
@@ -153,8 +151,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_registry_people_kk_number'))
 
     op.drop_table('registry_people')
-    with op.batch_alter_table('registry_households', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_registry_households_region_code'))
-
     op.drop_table('registry_households')
     # ### end Alembic commands ###

@@ -11,7 +11,10 @@ _threads: dict[int, threading.Thread] = {}
 
 def run_in_background(app: Flask, import_id: int, path: Path, mapping: dict) -> threading.Thread:
     def work():
+        import os
+
         from slrt.registry.importer import run_import
+        os.nice(10)  # on Linux this lowers only this thread: the portal's requests go first
         with app.app_context():
             try:
                 run_import(import_id, path, mapping=mapping)

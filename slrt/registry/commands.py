@@ -1,6 +1,7 @@
 """`flask registry import FILE` and `flask dev synth`."""
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import click
@@ -33,7 +34,9 @@ def parse_mapping(pairs) -> dict[str, str]:
 @click.option("--chunk", default=None, type=int, help="Rows per committed chunk.")
 @click.option("--pipelined/--single-process", default=True, show_default=True,
               help="Validate in a second process while this one writes.")
-def import_command(path, pairs, extract_date, username, chunk, pipelined):
+@click.option("--nice", "niceness", default=10, show_default=True,
+              help="Lower the import's CPU priority by this much, so the portal's requests go first.")
+def import_command(path, pairs, extract_date, username, chunk, pipelined, niceness):
     """Import a CSV or XLSX extract, all or nothing, while the portal keeps running."""
     from sqlalchemy import select
 
@@ -41,6 +44,8 @@ def import_command(path, pairs, extract_date, username, chunk, pipelined):
     from slrt.registry.columns import MappingNeeded, match_headers
     from slrt.registry.importer import CHUNK_ROWS, ImportBusy, read_headers, run_import, start_import
     mapping = parse_mapping(pairs)
+    if niceness:
+        os.nice(niceness)  # the counter's requests first; the import takes what is left of the CPU
     try:
         match_headers(read_headers(path), mapping)
     except MappingNeeded as need:

@@ -18,9 +18,8 @@ from __future__ import annotations
 import json
 import os
 import time
-import zlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable
 
@@ -31,17 +30,19 @@ from sqlalchemy import select, update
 from slrt.core.nik import check_kk, check_nik
 from slrt.core.time import utcnow
 from slrt.extensions import db
-from slrt.registry.columns import match_headers, normalize_header
+from slrt.registry.columns import match_headers
 from slrt.registry.models import ImportStatus, RegistryImport
 from slrt.registry.reader import open_extract
 from slrt.regions.models import Region, RegionLevel
 from slrt.regions.operations import region_index
 
-CHUNK_ROWS = int(os.environ.get("SLRT_REGISTRY_CHUNK_ROWS", "20000"))
-IMPORT_CACHE_KB = int(os.environ.get("SLRT_REGISTRY_CACHE_KB", "65536"))
+# Rows per committed chunk: each commit rewrites the index pages it touched, so bigger chunks write far
+# less; each holds the write lock for about a second, which a counter request waits out (busy timeout).
+CHUNK_ROWS = int(os.environ.get("SLRT_REGISTRY_CHUNK_ROWS", "25000"))
+IMPORT_CACHE_KB = int(os.environ.get("SLRT_REGISTRY_CACHE_KB", "49152"))
 STALE_AFTER = timedelta(minutes=5)
 
-PEOPLE_COLUMNS = ("nik", "import_id", "kk_number", "name", "name_key", "birth_place", "birth_date", "sex",
+PEOPLE_COLUMNS = ("nik", "import_id", "line", "kk_number", "name", "name_key", "birth_place", "birth_date", "sex",
                   "relation", "region_code", "decile", "disability", "dukcapil_matched", "pkh", "bpnt", "pbi",
                   "pip", "bst", "atensi")
 HOUSEHOLD_COLUMNS = ("kk_number", "import_id", "address", "rt", "rw", "region_code", "decile")
@@ -175,7 +176,6 @@ class RowValidator:
             select(Region.code).where(Region.level == RegionLevel.REGENCY))}
         self.nik_dates: dict[str, tuple | None] = {}
         self.dates: dict[str, tuple | None] = {}
-        self.seen: dict[int, int] = {}  # NIK -> line << 32 | fingerprint of (name, birth date)
 
     def _nik_date(self, digits: str):
         found = self.nik_dates.get(digits, False)
@@ -246,18 +246,10 @@ class RowValidator:
         region = self.regions.by_code.get(code) or self.regions.resolve(
             code, cells[i["kecamatan_name"]], cells[i["desa_name"]])
         name_key = name.upper()
-        fingerprint = zlib.crc32(f"{name_key}|{born_iso}".encode())
-        key = int(nik)
-        earlier = self.seen.get(key)
-        if earlier is not None:
-            if earlier & 0xFFFFFFFF == fingerprint:
-                raise Rejected(_("Baris ganda: orang yang sama sudah ada di baris %(line)d.", line=earlier >> 32))
-            raise Rejected(_("NIK yang sama dipakai orang lain di baris %(line)d.", line=earlier >> 32))
-        self.seen[key] = (line << 32) | fingerprint
         words = FLAG_VALUES
         flags = [words.get(cells[j]) if cells[j] in words else flag(cells[j]) for j in self.flag_indexes]
         matched = cells[i["dukcapil_matched"]]
-        person = (nik, import_id, kk, name[:120], name_key[:120], cells[i["birth_place"]].strip()[:80],
+        person = (nik, import_id, line, kk, name[:120], name_key[:120], cells[i["birth_place"]].strip()[:80],
                   born_iso, sex, relation, region, decile, flags[0],
                   flag(matched) if matched.strip() else 1, *flags[1:])
         household = (kk, import_id, cells[i["address"]].strip()[:255], cells[i["rt"]].strip()[:3],
@@ -272,9 +264,12 @@ class Writer:
         self.raw = db.engine.raw_connection()
         self.sqlite = db.engine.dialect.name == "sqlite"
         mark = "?" if self.sqlite else "%s"
-        self.people_sql = (f"INSERT INTO registry_people ({', '.join(PEOPLE_COLUMNS)}) "
+        # A NIK twice in one file: the unique (nik, import_id) key keeps the first, the insert skips the
+        # second, and write_chunk reports it. The same for a family card's household row.
+        ignore = "INSERT OR IGNORE" if self.sqlite else "INSERT IGNORE"
+        self.people_sql = (f"{ignore} INTO registry_people ({', '.join(PEOPLE_COLUMNS)}) "
                            f"VALUES ({', '.join([mark] * len(PEOPLE_COLUMNS))})")
-        self.households_sql = (f"INSERT INTO registry_households ({', '.join(HOUSEHOLD_COLUMNS)}) "
+        self.households_sql = (f"{ignore} INTO registry_households ({', '.join(HOUSEHOLD_COLUMNS)}) "
                                f"VALUES ({', '.join([mark] * len(HOUSEHOLD_COLUMNS))})")
         self.rejected_sql = f"INSERT INTO registry_rejected_rows (import_id, line, reason) VALUES ({mark}, {mark}, {mark})"
         self.mark = mark
@@ -308,14 +303,23 @@ class Writer:
         except Exception:  # noqa: BLE001 - nothing was open
             pass
 
-    def write_chunk(self, people, households, rejected, progress: Progress):
+    def write_chunk(self, people, households, rejected, progress: Progress) -> int:
+        """Write one chunk in one short transaction; returns how many people were duplicates (rejected)."""
         cursor = self.raw.cursor()
+        duplicates = 0
         try:
             self.begin(cursor)
             if people:
                 cursor.executemany(self.people_sql, people)
+                if cursor.rowcount < len(people):
+                    found = self._duplicates(cursor, people, progress.import_id)
+                    rejected = rejected + found
+                    duplicates = len(found)
+                    progress.accepted -= duplicates
+                    progress.rejected += duplicates
             if households:
                 cursor.executemany(self.households_sql, households)
+                progress.households += max(cursor.rowcount, 0)
             if rejected:
                 cursor.executemany(self.rejected_sql, rejected)
             cursor.execute(
@@ -327,6 +331,29 @@ class Writer:
         except BaseException:
             self.rollback()
             raise
+        return duplicates
+
+    def _duplicates(self, cursor, people, import_id: int) -> list[tuple]:
+        """The rows of this chunk the insert skipped: their NIK was already taken earlier in the file."""
+        stored = {}
+        niks = [p[0] for p in people]
+        for start in range(0, len(niks), 500):
+            part = niks[start:start + 500]
+            cursor.execute(f"SELECT nik, line, name_key, birth_date FROM registry_people WHERE import_id={self.mark} "
+                           f"AND nik IN ({', '.join([self.mark] * len(part))})", (import_id, *part))
+            stored.update({nik: (line, name_key, str(born) if born else None)
+                           for nik, line, name_key, born in cursor.fetchall()})
+        found = []
+        for person in people:
+            line, name_key, born = stored[person[0]]
+            if line == person[2]:
+                continue
+            if (name_key, born) == (person[5], person[7]):
+                reason = _("Baris ganda: orang yang sama sudah ada di baris %(line)d.", line=line)
+            else:
+                reason = _("NIK yang sama dipakai orang lain di baris %(line)d.", line=line)
+            found.append((import_id, person[2], str(reason)[:255]))
+        return found
 
     def ids(self, sql: str, params, whole: bool = False) -> list:
         cursor = self.raw.cursor()
@@ -395,8 +422,8 @@ def read_headers(path: str | Path) -> list[str]:
 def validated_chunks(rows, validator: RowValidator, import_id: int, chunk_size: int):
     """Validate rows; yield (people, households, rejected, counts) every `chunk_size` rows and at the end."""
     people, households, rejected = [], [], []
-    seen_kk: set[int] = set()
-    processed = accepted = rejected_count = household_count = 0
+    chunk_kk: set[str] = set()  # the database keeps the first version of a household across chunks
+    processed = accepted = rejected_count = 0
     for line, cells in rows:
         processed += 1
         try:
@@ -407,15 +434,14 @@ def validated_chunks(rows, validator: RowValidator, import_id: int, chunk_size: 
         else:
             people.append(person)
             accepted += 1
-            kk = int(household[0])
-            if kk not in seen_kk:
-                seen_kk.add(kk)
+            if household[0] not in chunk_kk:
+                chunk_kk.add(household[0])
                 households.append(household)
-                household_count += 1
         if processed % chunk_size == 0:
-            yield people, households, rejected, (processed, accepted, rejected_count, household_count)
-            people, households, rejected = [], [], []
-    yield people, households, rejected, (processed, accepted, rejected_count, household_count)
+            yield people, households, rejected, (processed, accepted, rejected_count)
+            people, households, rejected, chunk_kk = [], [], [], set()
+    if processed % chunk_size or not processed:
+        yield people, households, rejected, (processed, accepted, rejected_count)
 
 
 def _validate_in_child(queue, rows, validator, import_id, chunk_size, parent):
@@ -446,7 +472,7 @@ def _pipelined_chunks(rows, validator, import_id, chunk_size):
     two cores instead of one. The child gets the validator (regions already read) by fork."""
     import multiprocessing
     context = multiprocessing.get_context("fork")
-    queue = context.Queue(maxsize=3)
+    queue = context.Queue(maxsize=2)
     child = context.Process(target=_validate_in_child, daemon=True,
                             args=(queue, rows, validator, import_id, chunk_size, os.getpid()))
     child.start()
@@ -492,9 +518,12 @@ def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None,
         after = writer.high_water()
         chunks = (_pipelined_chunks if pipelined else validated_chunks)(extract.rows, validator, import_id,
                                                                         chunk_size)
+        duplicates = 0
         for chunk_no, (people, households, rejected, counts) in enumerate(chunks, start=1):
-            progress.processed, progress.accepted, progress.rejected, progress.households = counts
-            writer.write_chunk(people, households, rejected, progress)
+            progress.processed, progress.accepted, progress.rejected = counts
+            progress.accepted -= duplicates
+            progress.rejected += duplicates
+            duplicates += writer.write_chunk(people, households, rejected, progress)
             if progress_cb:
                 progress_cb(progress)
             if on_chunk:

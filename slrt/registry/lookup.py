@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import has_request_context, request
 from sqlalchemy import func, select
 
 from slrt.extensions import db
@@ -32,13 +33,20 @@ class Household:
 
 
 def visible_imports() -> dict[int, RegistryImport]:
-    rows = db.session.scalars(select(RegistryImport).where(RegistryImport.status == ImportStatus.DONE))
-    return {row.id: row for row in rows}
+    """The DONE imports, read once per request: every lookup of the request sees the same registry."""
+    # Kept on the request itself (not `g`, which lives as long as the app context).
+    cached = getattr(request, "slrt_registry_imports", None) if has_request_context() else None
+    if cached is None:
+        rows = db.session.scalars(select(RegistryImport).where(RegistryImport.status == ImportStatus.DONE))
+        cached = {row.id: row for row in rows}
+        if has_request_context():
+            request.slrt_registry_imports = cached
+    return cached
 
 
 def latest_import() -> RegistryImport | None:
-    return db.session.scalar(select(RegistryImport).where(RegistryImport.status == ImportStatus.DONE)
-                             .order_by(RegistryImport.id.desc()).limit(1))
+    imports = visible_imports()
+    return imports[max(imports)] if imports else None
 
 
 def _newest(rows, key):

@@ -72,7 +72,7 @@ class RegistryHousehold(db.Model):
     address: Mapped[str] = mapped_column(String(255), default="")
     rt: Mapped[str] = mapped_column(String(3), default="")
     rw: Mapped[str] = mapped_column(String(3), default="")
-    region_code: Mapped[str] = mapped_column(String(13), index=True)
+    region_code: Mapped[str] = mapped_column(String(13))
     decile: Mapped[int | None] = mapped_column(SmallInteger)
 
 
@@ -85,6 +85,7 @@ class RegistryPerson(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     nik: Mapped[str] = mapped_column(String(16))
     import_id: Mapped[int] = mapped_column(Integer)  # no index of its own: writes stay fast
+    line: Mapped[int] = mapped_column(Integer, default=0)  # its line in the imported file
     kk_number: Mapped[str] = mapped_column(String(16), index=True)
     name: Mapped[str] = mapped_column(String(120))
     name_key: Mapped[str] = mapped_column(String(120))  # upper-case, single spaces: what name search matches

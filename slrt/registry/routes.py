@@ -12,7 +12,7 @@ from slrt.audit.operations import record
 from slrt.auth.permissions import can_register, in_region, permission_required, require
 from slrt.core.db import read_only
 from slrt.core.errors import DomainError
-from slrt.core.htmx import render_page_or_partial
+from slrt.core.htmx import render_page_or_partial, wants_partial
 from slrt.core.nik import check_kk, check_nik
 from slrt.extensions import db
 from slrt.registry import bp, lookup, operations
@@ -31,10 +31,11 @@ from slrt.regions.operations import region_index
 TOKEN = re.compile(r"^[0-9a-f]{32}\.(csv|txt|xlsx)$")
 
 
-def _lookup_form() -> LookupForm:
+def _lookup_form(with_choices: bool = True) -> LookupForm:
     form = LookupForm()
-    form.desa.choices = [("", _("— semua desa —"))] + [
-        (code, name) for code, name in district_villages() if in_region(current_user, code)]
+    form.desa.choices = [("", _("— semua desa —"))]
+    if with_choices:  # an htmx search renders only the results: no need to list the villages
+        form.desa.choices += [(code, name) for code, name in district_villages() if in_region(current_user, code)]
     return form
 
 
@@ -52,14 +53,15 @@ def index():
 @permission_required(can_lookup_registry)
 def search():
     """Search the registry by NIK, No. KK or name (+ desa); the NIK travels in the body, never the URL."""
-    form = _lookup_form()
+    form = _lookup_form(with_choices=not wants_partial())
     context = {"form": form, "latest_import": lookup.latest_import(), "searched": False}
     if form.validate_on_submit():
         context.update(_search(form.q.data.strip(), form.desa.data or None))
         context["searched"] = True
-        db.session.commit()
     context["for_intake"] = request.headers.get("HX-Target") == "registry-intake-results"
-    return render_page_or_partial("registry/lookup.html", "registry/_lookup_results.html", **context)
+    response = render_page_or_partial("registry/lookup.html", "registry/_lookup_results.html", **context)
+    db.session.commit()  # the audit rows; after rendering, so the loaded rows are not expired and reread
+    return response
 
 
 def _search(text: str, desa: str | None) -> dict:
@@ -97,10 +99,11 @@ def household():
     household = show_household(lookup.household_by_kk(form.kk.data), "registry household from name search")
     if household is None:
         abort(404)
-    db.session.commit()
-    return render_page_or_partial("registry/household.html", "registry/_household.html",
-                                  for_intake=request.headers.get("HX-Target") == "registry-intake-results",
-                                  **household_context(household))
+    response = render_page_or_partial("registry/household.html", "registry/_household.html",
+                                      for_intake=request.headers.get("HX-Target") == "registry-intake-results",
+                                      **household_context(household))
+    db.session.commit()  # the audit row, after rendering (see search)
+    return response
 
 
 @bp.route("/isi-pendaftaran", methods=["POST"])
@@ -275,9 +278,7 @@ def new_proposal():
     if request.method == "GET":
         form.kind.data = request.args.get("jenis") if request.args.get("jenis") in ("usulan", "sanggah") else None
     if request.method == "POST" and request.form.get("prefill"):
-        form = _prefilled_proposal_form(form)
-        form.errors.clear() if hasattr(form.errors, "clear") else None
-        return render_template("registry/proposal_form.html", form=form)
+        return render_template("registry/proposal_form.html", form=_prefilled_proposal_form(form))
     if form.validate_on_submit():
         nik = check_nik(form.nik.data, region_index)
         kk = check_kk(form.kk_number.data or "", region_index)

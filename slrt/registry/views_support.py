@@ -61,9 +61,19 @@ def intake_form_from_registry(household, nik: str):
 
 
 def district_villages():
-    from slrt.regions.operations import children
-    district = current_app.config["SLRT_REGION_CODE"]
-    return [(v.code, f"{k.name} / {v.name}") for k in children(district) for v in children(k.code)]
+    """(code, "Kecamatan / Desa") of the district's active villages, in one query."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import aliased
+
+    from slrt.extensions import db
+    from slrt.regions.models import Region, RegionLevel, region_prefix_match
+    kecamatan = aliased(Region)
+    rows = db.session.execute(
+        select(Region.code, Region.name, kecamatan.name).join(kecamatan, kecamatan.code == Region.parent_code)
+        .where(region_prefix_match(Region.code, current_app.config["SLRT_REGION_CODE"]),
+               Region.level == RegionLevel.VILLAGE, Region.active.is_(True), kecamatan.active.is_(True))
+        .order_by(kecamatan.name, Region.name)).all()
+    return [(code, f"{kec} / {name}") for code, name, kec in rows]
 
 
 def case_registry_panel(case) -> dict:

@@ -99,6 +99,25 @@ def init_web(app: Flask) -> None:
                             "lalu coba lagi. Bila masih gagal, hubungi administrator."))
 
     register_template_globals(app)
+    register_static_versions(app)
+
+
+def register_static_versions(app: Flask) -> None:
+    """Static URLs carry the file's modification time (?v=...), so browsers may keep them for a week
+    and still fetch a new copy the moment an upgrade changes the file: fewer round trips on a slow line."""
+    from pathlib import Path
+
+    if app.config.get("SEND_FILE_MAX_AGE_DEFAULT") is None:
+        app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 7 * 24 * 3600
+    folder = Path(app.static_folder)
+
+    @app.url_defaults
+    def static_version(endpoint, values):
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            try:
+                values["v"] = int((folder / values["filename"]).stat().st_mtime)
+            except OSError:
+                pass
 
 
 def register_template_globals(app: Flask) -> None:

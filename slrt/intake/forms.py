@@ -93,7 +93,8 @@ class IntakeForm(BaseForm):
     members = FieldList(FormField(MemberForm), min_entries=0, max_entries=30)
 
     channel = SelectField(_l("Jalur layanan"), validate_choice=True)
-    visit_type = SelectField(_l("Jenis layanan"), validate_choice=True)
+    visit_type = SelectField(_l("Jenis layanan"), validate_choice=True,
+                             validators=[DataRequired(_l("Pilih jenis layanan."))])
     complaints = FieldList(FormField(ComplaintForm), min_entries=1, max_entries=10)
     needs = MultiCheckboxField(_l("Kebutuhan program/layanan"), coerce=optional_int, validate_choice=False)
     documents = MultiCheckboxField(_l("Dokumen yang dibawa"), validate_choice=False)
@@ -103,7 +104,8 @@ class IntakeForm(BaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.channel.choices = LABELS.choices(Channel)
-        self.visit_type.choices = LABELS.choices(VisitType)
+        # No preselected type: a clerk who forgets to choose would otherwise file a request as a question.
+        self.visit_type.choices = [("", str(_l("— pilih jenis layanan —")))] + LABELS.choices(VisitType)
 
 
 def _row_is_blank(row) -> bool:

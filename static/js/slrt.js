@@ -10,3 +10,12 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// A form marked data-confirm asks before it is sent (disabling an account, resetting a password).
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var question = form.getAttribute && form.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+  }
+}, true);

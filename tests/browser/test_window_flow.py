@@ -215,6 +215,7 @@ def test_second_visit_of_the_same_nik_fills_the_form_and_lists_the_earlier_ticke
     complaint = page.locator("#complaints .row").first
     complaint.get_by_label("Kategori").select_option(label="Dokumen kependudukan")
     complaint.get_by_label("Uraian keluhan atau permintaan").fill("Akta kelahiran anak hilang")
+    page.get_by_label("Jenis layanan").select_option(label="Permohonan layanan")
     page.get_by_role("button", name="Simpan dan cetak tanda terima").click()
     expect(page.get_by_role("heading", name="TANDA TERIMA LAYANAN")).to_be_visible()
     new_ticket = page.locator(".ticket-number").inner_text().strip()

@@ -115,12 +115,12 @@ def test_letter_numbers_restart_each_year_and_follow_the_pattern(app, make_user,
     from datetime import date
     from slrt.admin import settings
     officer, signer = make_user("back_office"), make_user("supervisor")
-    settings.put("letter_pattern", "400.9/{seq:03d}/{district}/{month}/{year}", signer)
+    settings.put("letter_pattern", "400.9/{seq:04d}/SLRT/{month}/{year}", signer)
     db.session.commit()
     december = referral_in(ReferralStatus.APPROVED, make_case(), officer, signer, today=date(2026, 12, 30))
     january = referral_in(ReferralStatus.APPROVED, make_case(), officer, signer, today=date(2027, 1, 4))
-    assert december.letter_number == "400.9/001/32.04/12/2026"
-    assert january.letter_number == "400.9/001/32.04/1/2027"
+    assert december.letter_number == "400.9/0001/SLRT/12/2026"
+    assert january.letter_number == "400.9/0001/SLRT/01/2027"
 
 
 def test_a_broken_pattern_is_a_clear_message_and_uses_no_number(app, make_user, make_case):

@@ -85,6 +85,15 @@ def test_liaison_of_another_agency_sees_nothing(app, client, make_user, world):
     assert "Tidak ada rujukan" in client.get("/rujukan/instansi").get_data(as_text=True)
 
 
+def test_liaison_of_the_agency_in_another_district_cannot_open_it_by_id(app, client, make_user, world, places):
+    """The same agency's liaison bound to another district: the queue hides the referral, and so do its pages."""
+    user = make_user("agency_liaison", region_code=places.other_district)
+    login(client, user.username)
+    assert client.get(f"/rujukan/{world['approved']}").status_code == 403
+    assert client.get(f"/rujukan/{world['approved']}/surat").status_code == 403
+    assert client.post(f"/rujukan/{world['approved']}/tanggapan", data={"response": "accepted"}).status_code == 403
+
+
 def test_the_signer_role_is_a_district_setting(app, client, make_user, world):
     from slrt.admin import settings
     admin = make_user("admin")

@@ -1,7 +1,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from slrt.admin import bp
 from slrt.admin.forms import ConfirmForm, UserForm
@@ -11,6 +11,7 @@ from slrt.auth import operations as accounts
 from slrt.auth.models import Role, User
 from slrt.auth.permissions import can_manage_users, can_view_audit, permission_required
 from slrt.core.errors import DomainError
+from slrt.core.pagination import page_number, paginate
 from slrt.core.htmx import render_page_or_partial
 from slrt.core.labels import LABELS
 from slrt.extensions import db
@@ -140,16 +141,10 @@ def reset_user_password(user_id: int):
 @permission_required(can_view_audit)
 def audit():
     """The audit trail: who changed, viewed or exported what (newest first)."""
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and len(page) < 10 else 1
     query = select(AuditLog)
     action = (request.args.get("action") or "").strip()
     if action:
         query = query.where(AuditLog.action.startswith(action[:60]))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
-    page = min(max(page, 1), pages)
-    rows = db.session.scalars(query.order_by(AuditLog.id.desc()).limit(PAGE_SIZE)
-                              .offset((page - 1) * PAGE_SIZE)).all()
-    return render_page_or_partial("admin/audit.html", "admin/_audit_rows.html", rows=rows, page=page,
-                                  pages=pages, total=total, action=action)
+    result = paginate(query, page_number(), PAGE_SIZE, AuditLog.id.desc())
+    return render_page_or_partial("admin/audit.html", "admin/_audit_rows.html", rows=result.rows, page=result.page,
+                                  pages=result.pages, total=result.total, action=action)

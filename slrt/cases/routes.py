@@ -1,10 +1,8 @@
-from datetime import timedelta
-
 import segno
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
 from slrt.admin.models import ComplaintCategory, DocumentType
 from slrt.audit.operations import record
@@ -16,6 +14,7 @@ from slrt.cases.scoping import visible_cases
 from slrt.cases.tickets import normalize_ticket
 from slrt.core.errors import DomainError
 from slrt.core.htmx import render_page_or_partial
+from slrt.core.pagination import page_number, paginate
 from slrt.core.time import local_day_bounds_utc, local_today
 from slrt.extensions import db
 from slrt.intake.models import Person
@@ -65,18 +64,8 @@ def _apply_filters(query, form: CaseFilterForm):
 
 
 def _page_of(query, page: int):
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
-    page = min(max(page, 1), pages)
-    rows = db.session.scalars(query.order_by(Case.created_at.desc(), Case.id.desc())
-                              .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).unique().all()
-    return rows, total, page, pages
-
-
-def _page_number() -> int:
-    """The page asked for, clamped later to the pages there are."""
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and len(page) < 10 else 1
+    result = paginate(query, page, PAGE_SIZE, Case.created_at.desc(), Case.id.desc())
+    return result.rows, result.total, result.page, result.pages
 
 
 @bp.route("/")
@@ -87,7 +76,7 @@ def index():
     if not request.args:
         form.status.data = CaseStatus.REGISTERED
     query = _apply_filters(visible_cases(current_user), form)
-    rows, total, page, pages = _page_of(query, _page_number())
+    rows, total, page, pages = _page_of(query, page_number())
     return render_page_or_partial("cases/index.html", "cases/_rows.html", form=form, cases=rows, total=total,
                                   page=page, pages=pages, view="index")
 
@@ -101,7 +90,7 @@ def today():
     query = visible_cases(current_user).where(Case.office_region_code == current_user.region_code,
                                               Case.created_at >= start, Case.created_at <= end)
     query = _apply_filters(query, form)
-    rows, total, page, pages = _page_of(query, _page_number())
+    rows, total, page, pages = _page_of(query, page_number())
     return render_page_or_partial("cases/today.html", "cases/_rows.html", form=form, cases=rows, total=total,
                                   page=page, pages=pages, view="today")
 

@@ -49,7 +49,6 @@ def _answers_get(target: str) -> bool:
 
 def schema_revisions() -> tuple[str | None, str | None]:
     from alembic.script import ScriptDirectory
-    from flask_migrate import Migrate  # noqa: F401  (the extension knows the folder)
     directory = current_app.extensions["migrate"].directory
     from alembic.config import Config as AlembicConfig
     config = AlembicConfig()

@@ -51,7 +51,7 @@ def days_off():
             getattr(form, error.field or "name").errors.append(str(error.message))
         else:
             db.session.commit()
-            flash(_("Hari libur %(day)s ditambahkan; tenggat dihitung ulang tanpa tanggal ini.",
+            flash(_("Hari libur %(day)s ditambahkan; berlaku untuk tenggat yang dihitung mulai sekarang.",
                     day=long_date(row.day)), "success")
             return redirect(url_for("deadlines.days_off", tahun=row.day.year), code=303)
         year = form.day.data.year if form.day.data else year

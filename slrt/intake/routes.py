@@ -61,7 +61,6 @@ def new():
     form = IntakeForm()
     categories, programmes, documents = _lists()
     if request.method == "GET":
-        from slrt.core.labels import LABELS  # noqa: F401
         form.channel.data = _default_channel()
         _default_office_place(form)
     _fill_choices(form, categories, programmes, documents)

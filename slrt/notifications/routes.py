@@ -7,6 +7,7 @@ from slrt.admin.forms import ConfirmForm
 from slrt.auth.permissions import permission_required
 from slrt.core.db import read_only
 from slrt.core.errors import DomainError
+from slrt.core.pagination import page_number, paginate
 from slrt.core.htmx import render_page_or_partial
 from slrt.extensions import db
 from slrt.notifications import bp, operations
@@ -24,20 +25,14 @@ def outbox():
     status = request.args.get("status", "")
     if status not in set(OutboxStatus):
         status = ""
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
     counts = dict(db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
     query = select(OutboxMessage)
     if status:
         query = query.where(OutboxMessage.status == status)
-    total = counts.get(status, 0) if status else sum(counts.values())
-    rows = db.session.scalars(query.order_by(OutboxMessage.id.desc()).limit(PAGE_SIZE)
-                              .offset((page - 1) * PAGE_SIZE)).all()
-    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    result = paginate(query, page_number(), PAGE_SIZE, OutboxMessage.id.desc())
     return render_page_or_partial("notifications/outbox.html", "notifications/_outbox_rows.html",
-                                  rows=rows, counts=counts, status=status, total=total, page=page, pages=pages,
+                                  rows=result.rows, counts=counts, status=status, total=result.total,
+                                  page=result.page, pages=result.pages,
                                   statuses=list(OutboxStatus), confirm=ConfirmForm())
 
 

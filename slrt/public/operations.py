@@ -5,13 +5,12 @@ import hmac
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app, request
-from limits import parse
 from sqlalchemy import select
 
 from slrt.cases.models import Case
 from slrt.cases.tickets import normalize_ticket
-from slrt.extensions import db, limiter
+from slrt.core import throttle
+from slrt.extensions import db
 
 _NO_DATE = date(1900, 1, 1)
 
@@ -22,23 +21,17 @@ class Lookup:
     detailed: bool  # ticket and birth date matched: show what was requested and the messages
 
 
-def _limits():
-    config = current_app.config
-    return ((parse(config["SLRT_STATUS_LIMIT"]), "status-address", request.remote_addr or "unknown"),)
-
-
-def _ticket_limit(ticket_key: str):
-    return parse(current_app.config["SLRT_STATUS_TICKET_LIMIT"]), "status-ticket", ticket_key
+def _checks(ticket_key: str):
+    return [throttle.per_address("SLRT_STATUS_LIMIT", "status-address"),
+            throttle.per_key("SLRT_STATUS_TICKET_LIMIT", "status-ticket", ticket_key)]
 
 
 def throttled(ticket_key: str) -> bool:
-    checks = list(_limits()) + [_ticket_limit(ticket_key)]
-    return any(not limiter.limiter.test(limit, scope, key) for limit, scope, key in checks)
+    return throttle.blocked(_checks(ticket_key))
 
 
 def count_failure(ticket_key: str) -> None:
-    for limit, scope, key in list(_limits()) + [_ticket_limit(ticket_key)]:
-        limiter.limiter.hit(limit, scope, key)
+    throttle.count_failure(_checks(ticket_key))
 
 
 def look_up(typed_ticket: str, birth_date: date | None) -> Lookup | None:

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from slrt.admin import settings
+from slrt.admin.letter_numbers import format_letter_number, pattern_errors
 from slrt.audit.operations import record
 from slrt.cases import operations as cases
 from slrt.cases.models import Case, Complaint, ComplaintStatus
@@ -44,7 +45,6 @@ AGENCY_RESPONSES = (S.ACCEPTED, S.NEEDS_DOCUMENTS, S.COMPLETED, S.DECLINED)
 ENDED = {S.REJECTED, S.COMPLETED, S.DECLINED, S.CANCELLED}
 SIGNOFF_DECISIONS = (S.APPROVED, S.RETURNED, S.REJECTED)
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 
 def check_transition(referral: Referral, target: ReferralStatus) -> None:
@@ -261,21 +261,6 @@ def decide(referral: Referral, actor, decision: ReferralStatus, note: str, today
     _after_change(referral, actor)
 
 
-def roman_month(month: int) -> str:
-    return _ROMAN[month - 1]
-
-
-def format_letter_number(pattern: str, seq: int, day: date, district_code: str) -> str:
-    """Fill the district's pattern, e.g. `460/{seq:04d}/SLRT/{month_roman}/{year}` → 460/0007/SLRT/XI/2026."""
-    try:
-        return pattern.format(seq=seq, year=day.year, month=day.month, month_roman=roman_month(day.month),
-                              district=district_code, district_digits=district_code.replace(".", ""))
-    except (KeyError, IndexError, ValueError, AttributeError):
-        raise DomainError(_l("Pola nomor surat di pengaturan tidak sah (\"%(pattern)s\"). Minta administrator "
-                             "memperbaikinya; kata yang dikenal: {seq}, {year}, {month}, {month_roman}, "
-                             "{district}.", pattern=pattern)) from None
-
-
 def next_letter_seq(district_code: str, year: int) -> int:
     """The next number of the district's year, gap-free: one upsert increments the counter row (creating it
     for the year's first letter) and holds its row lock until this transaction commits, so concurrent
@@ -306,11 +291,13 @@ def _issue_letter(referral: Referral, actor, today: date) -> None:
     case = referral.case
     district = district_of(case)
     pattern = settings.get("letter_pattern") or settings.DEFAULTS["letter_pattern"]
-    format_letter_number(pattern, 1, today, district)  # a bad pattern fails before the counter moves
+    if pattern_errors(pattern):  # a bad pattern fails before the counter moves
+        raise DomainError(_l("Pola nomor surat di pengaturan tidak sah (\"%(pattern)s\"). Minta administrator "
+                             "memperbaikinya di halaman Pengaturan.", pattern=pattern))
     seq = next_letter_seq(district, today.year)
     referral.district_code = district
     referral.letter_year, referral.letter_seq = today.year, seq
-    referral.letter_number = format_letter_number(pattern, seq, today, district)
+    referral.letter_number = format_letter_number(pattern, seq, today)
     referral.letter_date = today
     referral.verification_code = new_verification_code()
     referral.response_due = add_working_days(today, settings.get_int("response_days"), _days_off(case))

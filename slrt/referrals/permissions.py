@@ -34,8 +34,12 @@ def can_view_overview(user) -> bool:
 
 
 def is_liaison_of(user, referral) -> bool:
+    """The liaison of the referral's agency, for a signed-off referral under the liaison's region: the same
+    rule as their queue (queries.agency_referrals), so a referral their queue hides cannot be opened by id."""
+    case = referral.case
     return (_role(user) is Role.AGENCY_LIAISON and user.agency_id is not None
-            and user.agency_id == referral.agency_id and referral.letter_number is not None)
+            and user.agency_id == referral.agency_id and referral.letter_number is not None
+            and (in_region(user, case.region_code) or in_region(user, case.office_region_code)))
 
 
 def can_use_agency_queue(user) -> bool:

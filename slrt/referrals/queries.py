@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import Select, and_, case as sql_case, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from slrt.cases.models import Case
 from slrt.cases.scoping import scope_cases

@@ -8,7 +8,6 @@ import segno
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from limits import parse
 from sqlalchemy import func, select
 
 from slrt.admin import settings
@@ -23,7 +22,8 @@ from slrt.core.errors import DomainError
 from slrt.core.htmx import render_page_or_partial
 from slrt.core.labels import LABELS
 from slrt.core.time import local_today
-from slrt.extensions import db, limiter
+from slrt.core import throttle
+from slrt.extensions import db
 from slrt.referrals import bp, operations, queries
 from slrt.referrals.forms import (ActionForm, AnswerForm, AssessmentForm, AssignForm, CloseForm, DecisionForm,
                                   ObjectionForm, QueueFilterForm, ReferralForm, ResponseForm)
@@ -71,7 +71,8 @@ def _referral_page(referral: Referral):
 def _flash_form_errors(form) -> None:
     for field in form:
         for error in field.errors:
-            flash(f"{field.label.text}: {error}", "error")
+            # The CSRF field's label is WTForms' own English one: its (Indonesian) message says enough.
+            flash(str(error) if field.name == "csrf_token" else f"{field.label.text}: {error}", "error")
 
 
 def _commit_or_flash(action, success: str) -> bool:
@@ -409,23 +410,17 @@ def verification_url(code: str) -> str:
 
 # ---- public verification -------------------------------------------------------------------------------
 
-def _verify_limits():
-    address = request.remote_addr or "unknown"
-    return [(parse(current_app.config["SLRT_STATUS_LIMIT"]), "verify-address", address)]
-
-
 @bp.route("/verifikasi/<code>")
 @read_only
 def verify(code: str):
     """Public check that a letter is genuine: number, date, issuing office, receiving agency, status."""
-    limits = _verify_limits()
-    if any(not limiter.limiter.test(limit, scope, key) for limit, scope, key in limits):
+    checks = [throttle.per_address("SLRT_STATUS_LIMIT", "verify-address")]
+    if throttle.blocked(checks):
         return render_template("referrals/verify.html", referral=None, throttled=True), 429
     clean = "".join(ch for ch in code.upper() if ch.isalnum())[:32]
     referral = db.session.scalar(select(Referral).where(Referral.verification_code == clean)) if clean else None
     if referral is None or referral.letter_number is None:
-        for limit, scope, key in limits:
-            limiter.limiter.hit(limit, scope, key)
+        throttle.count_failure(checks)
         return render_template("referrals/verify.html", referral=None, throttled=False), 404
     return render_template("referrals/verify.html", referral=referral, throttled=False)
 

@@ -567,7 +567,10 @@ def _describe(error: BaseException) -> str:
         return _("Kolom wajib tidak ditemukan: %(fields)s.", fields=", ".join(error.missing))
     if isinstance(error, KeyboardInterrupt):
         return _("Impor dihentikan.")
-    return f"{type(error).__name__}: {error}"
+    # The exception itself goes to the server log only: database errors quote their parameters (NIKs).
+    current_app.logger.error("registry import failed: %s", type(error).__name__)
+    return _("Impor gagal karena kesalahan pada server; data DTSEN yang lama tetap dipakai. "
+             "Hubungi administrator sistem.")
 
 
 def purge(writer: Writer, import_id: int, after: dict | None = None) -> None:

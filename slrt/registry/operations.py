@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from slrt.audit.operations import record
 from slrt.core.errors import DomainError, TransitionError
+from slrt.core.labels import LABELS
 from slrt.core.time import utcnow
 from slrt.extensions import db
 from slrt.registry.models import Proposal, ProposalKind, ProposalStatus
@@ -33,8 +34,8 @@ MINUTES_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "imag
 def _move(proposal: Proposal, action: str) -> None:
     allowed, target = TRANSITIONS[action]
     if proposal.status not in allowed:
-        raise TransitionError(_l("Usulan berstatus %(status)s tidak dapat diproses dengan cara ini.",
-                                 status=proposal.status))
+        raise TransitionError(_l("Usulan berstatus \"%(status)s\" tidak dapat diproses dengan cara ini.",
+                                 status=LABELS.label(ProposalStatus, proposal.status)))
     proposal.status = target
 
 

@@ -1,5 +1,6 @@
 import re
 import uuid
+from datetime import date
 from pathlib import Path
 
 from flask import (Response, abort, current_app, flash, redirect, render_template, request, send_file,
@@ -14,6 +15,7 @@ from slrt.core.db import read_only
 from slrt.core.errors import DomainError
 from slrt.core.htmx import render_page_or_partial, wants_partial
 from slrt.core.nik import check_kk, check_nik
+from slrt.core.time import local_today
 from slrt.extensions import db
 from slrt.registry import bp, lookup, operations
 from slrt.registry.columns import FIELDS, MappingNeeded, match_headers
@@ -171,8 +173,14 @@ def map_columns():
     return _start_or_map(path, form.file_name.data or path.name, form.extract_date.data or "", mapping)
 
 
+def _extract_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text) if text else local_today()
+    except ValueError:
+        return local_today()
+
+
 def _start_or_map(path: Path, file_name: str, extract_date: str, mapping: dict):
-    from datetime import date
     try:
         headers = read_headers(path)
         match_headers(headers, mapping)
@@ -184,8 +192,7 @@ def _start_or_map(path: Path, file_name: str, extract_date: str, mapping: dict):
         flash(_("Berkas tidak dapat dibaca sebagai CSV atau XLSX."), "error")
         return redirect(url_for("registry.upload"), code=303)
     try:
-        row = start_import(file_name, current_user, date.fromisoformat(extract_date) if extract_date else date.today(),
-                           mapping)
+        row = start_import(file_name, current_user, _extract_date(extract_date), mapping)
         import_id = row.id
         db.session.commit()
         db.session.close()  # hold no transaction (on SQLite: no write lock) while the import starts

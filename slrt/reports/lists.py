@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from slrt.cases.models import Case, Complaint
 from slrt.core.labels import LABELS
 from slrt.core.time import to_local
+from slrt.core.pagination import paginate
 from slrt.extensions import db
 from slrt.referrals.models import Referral
 from slrt.regions.operations import names_for
@@ -65,11 +66,8 @@ def _with_loads(query, kind: str):
 
 
 def page_of(query, kind: str, page: int):
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
-    page = min(max(page, 1), pages)
-    rows = db.session.scalars(_with_loads(query, kind).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).unique().all()
-    return rows, total, page, pages
+    result = paginate(_with_loads(query, kind), page, PAGE_SIZE)
+    return result.rows, result.total, result.page, result.pages
 
 
 def all_rows(query, kind: str):

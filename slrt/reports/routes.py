@@ -10,6 +10,7 @@ from slrt.admin import settings
 from slrt.auth.models import Role
 from slrt.auth.permissions import permission_required
 from slrt.core.db import read_only
+from slrt.core.pagination import page_number
 from slrt.core.htmx import render_page_or_partial
 from slrt.core.labels import LABELS
 from slrt.core.time import local_today
@@ -52,11 +53,6 @@ def _charts(d: figures.Dashboard, links: bool = False) -> dict:
                                             _("Hasil rujukan per instansi"))}
 
 
-def _page_number() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() else 1
-
-
 @bp.route("/")
 @permission_required(can_view_reports)
 @read_only
@@ -89,7 +85,7 @@ def export_dashboard(fmt: str):
 def figure_list():
     """The cases or referrals behind one figure of the dashboard, paged."""
     f = _filter()
-    rows, total, page, pages = lists.page_of(lists.list_query(f, current_user), f.kind, _page_number())
+    rows, total, page, pages = lists.page_of(lists.list_query(f, current_user), f.kind, page_number())
     return render_page_or_partial("reports/list.html", "reports/_list_rows.html", f=f, rows=rows, total=total,
                                   page=page, pages=pages, args=f.all_args(), crumbs=_breadcrumbs(f),
                                   today=f.today)
@@ -178,7 +174,7 @@ def _monthly_filter() -> ReportFilter:
 def _month_choices(today: date, count: int = 24) -> list[tuple[str, str]]:
     from slrt.core.i18n import long_date
     year, month, out = today.year, today.month, []
-    for _ in range(count):
+    for _step in range(count):
         out.append((f"{year:04d}-{month:02d}", long_date(date(year, month, 1)).split(" ", 1)[1]))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return out

@@ -5,7 +5,7 @@ import io
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from slrt.audit.models import AuditLog
 from slrt.extensions import db
@@ -181,3 +181,15 @@ def test_proposal_pages_through_http(client, login_as, places, make_user):
     listing = client.get("/registri/usulan?status=deliberated", headers={"HX-Request": "true"})
     assert is_fragment(listing) and "Ujang Sopandi" in listing.get_data(as_text=True)
     assert not is_fragment(client.get("/registri/usulan"))
+
+
+def test_the_case_page_audits_the_registry_household_it_shows(client, login_as, registry, make_case):
+    """The case page's registry panel shows the household; its audit row must be committed with the page."""
+    case = make_case(nik=registry["niks"][1], name="EUIS MARLINA")
+    case_id = case.id
+    login_as("back_office")
+    page = client.get(f"/kasus/{case_id}").get_data(as_text=True)
+    assert "ASEP SURYANA" in page
+    db.session.rollback()  # read what was committed, not this session's own rows
+    assert db.session.scalar(select(func.count()).select_from(AuditLog)
+                             .where(AuditLog.action == "registry.view")) == 1

@@ -111,10 +111,12 @@ def detail(case_id: int):
     """Everything recorded on a case and its dated timeline (the view is audited)."""
     case = _load_case(case_id)
     record("person.view", case, person_id=case.person_id, note=f"case {case.ticket}")
-    db.session.commit()
     documents = db.session.scalars(select(DocumentType).order_by(DocumentType.sort_order)).all()
-    return render_template("cases/detail.html", case=case, documents=documents, take_form=TakeForm(),
+    page = render_template("cases/detail.html", case=case, documents=documents, take_form=TakeForm(),
                            region_path=regions.path_names(case.region_code))
+    # Commit after rendering: the page's panels (registry household) add audit rows of their own.
+    db.session.commit()
+    return page
 
 
 def status_url(ticket: str) -> str:

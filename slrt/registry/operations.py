@@ -1,8 +1,6 @@
 """Registry proposals (usulan and sanggah): every state change as one function."""
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +13,7 @@ from sqlalchemy import select
 from slrt.audit.operations import record
 from slrt.core.errors import DomainError, TransitionError
 from slrt.core.labels import LABELS
+from slrt.core.spreadsheets import csv_text
 from slrt.core.time import utcnow
 from slrt.extensions import db
 from slrt.registry.models import Proposal, ProposalKind, ProposalStatus
@@ -121,17 +120,15 @@ SIKS_NG_COLUMNS = ["NO", "JENIS_USULAN", "NIK", "NO_KK", "NAMA", "ALAMAT", "RT",
 
 
 def export_siks_ng(proposals: list[Proposal], user) -> str:
-    """Approved proposals in the column layout SIKS-NG operators type from (semicolon CSV, UTF-8 BOM)."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(SIKS_NG_COLUMNS)
+    """Approved proposals in the column layout SIKS-NG operators type from (semicolon CSV, UTF-8 BOM); names,
+    addresses and reasons are written formula-safe."""
+    rows = [SIKS_NG_COLUMNS]
     for n, p in enumerate(proposals, start=1):
         code = p.region_code.replace(".", "")
-        writer.writerow([n, "USULAN BARU" if p.kind == ProposalKind.USULAN else "SANGGAH", p.nik, p.kk_number,
-                         p.name.upper(), p.address, p.rt, p.rw, code[:2], code[:4], code[:6], code,
-                         p.region.name if p.region else "", p.musdes_date.strftime("%d-%m-%Y") if p.musdes_date else "",
-                         p.reason, p.decided_at.strftime("%d-%m-%Y") if p.decided_at else ""])
+        rows.append([n, "USULAN BARU" if p.kind == ProposalKind.USULAN else "SANGGAH", p.nik, p.kk_number,
+                     p.name.upper(), p.address, p.rt, p.rw, code[:2], code[:4], code[:6], code,
+                     p.region.name if p.region else "", p.musdes_date.strftime("%d-%m-%Y") if p.musdes_date else "",
+                     p.reason, p.decided_at.strftime("%d-%m-%Y") if p.decided_at else ""])
         record("proposal.export", p, user=user, note="SIKS-NG CSV")
     db.session.flush()
-    return out.getvalue()
+    return csv_text(rows, ";")

@@ -137,11 +137,12 @@ def _xlsx_opens(path: Path) -> bool:
         if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
             return False
         from openpyxl import load_workbook
-        workbook = load_workbook(path, read_only=True)
-        try:
-            return bool(workbook.sheetnames)
-        finally:
-            workbook.close()
+        with open(path, "rb") as handle:  # a handle: openpyxl judges a path by its suffix
+            workbook = load_workbook(handle, read_only=True)
+            try:
+                return bool(workbook.sheetnames)
+            finally:
+                workbook.close()
     except Exception:  # noqa: BLE001 - whatever a broken zip raises, it is not a workbook
         return False
 

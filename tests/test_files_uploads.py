@@ -212,7 +212,7 @@ def test_a_proposal_for_someone_not_yet_known_is_audited_without_a_person(client
 def rejected_import(app, make_user, monkeypatch):
     """An import with more rejected rows than one batch, one of them carrying a formula from the file."""
     from slrt.registry import routes
-    monkeypatch.setattr(routes, "REJECTED_BATCH", 3)
+    monkeypatch.setattr(routes, "REJECTED_BATCH", 3, raising=False)
     row = RegistryImport(file_name="dtsen.csv", status="done", rejected_rows=7, user_id=make_user("admin").id)
     db.session.add(row)
     db.session.flush()

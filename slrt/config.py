@@ -79,7 +79,13 @@ class Config:
         self.LANGUAGES = ("id", "en")
         self.MAX_CONTENT_LENGTH = int(env.get("SLRT_MAX_UPLOAD_MB", "200")) * 1024 * 1024
         self.SLRT_DEMO_PASSWORD = env.get("SLRT_DEMO_PASSWORD")
-        self.SLRT_UPLOAD_DIR = str(INSTANCE_DIR / "uploads")
+        # Uploads hold personal data: kept outside static/, served only through audited routes.
+        self.SLRT_UPLOAD_DIR = env.get("SLRT_UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
+        # The largest file of each kind (slrt/core/uploads.py): minutes and attachments, the letterhead logo
+        # (inlined in every printed letter), a registry extract.
+        self.SLRT_UPLOAD_LIMITS = {"document": int(env.get("SLRT_DOCUMENT_MAX_MB", "10")) * 1024 * 1024,
+                                   "logo": int(env.get("SLRT_LOGO_MAX_KB", "512")) * 1024,
+                                   "registry": self.MAX_CONTENT_LENGTH}
 
 
 class TestConfig(Config):

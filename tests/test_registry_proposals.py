@@ -23,8 +23,8 @@ def new_proposal(user, places, kind="usulan", nik_value=None, **kw):
     return proposal
 
 
-def minutes(name="notulen.pdf"):
-    return FileStorage(stream=io.BytesIO(b"%PDF-1.4 notulen"), filename=name, content_type="application/pdf")
+def minutes(name="notulen.pdf", content=b"%PDF-1.4 notulen"):
+    return FileStorage(stream=io.BytesIO(content), filename=name, content_type="application/pdf")
 
 
 ACTIONS = {
@@ -85,7 +85,7 @@ def test_minutes_must_be_a_document_and_rejection_needs_a_reason(app, make_user,
     proposal = new_proposal(user, places)
     ACTIONS["verify"](proposal, user)
     with pytest.raises(DomainError):
-        operations.record_musdes(proposal, date(2025, 9, 10), minutes("notulen.exe"), user)
+        operations.record_musdes(proposal, date(2025, 9, 10), minutes("notulen.pdf", b"MZ\x90\x00 program"), user)
     assert proposal.status == S.VERIFIED
     with pytest.raises(DomainError):
         operations.decide(proposal, False, "  ", user)

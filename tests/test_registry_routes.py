@@ -169,12 +169,12 @@ def test_proposal_pages_through_http(client, login_as, places, make_user):
     url = f"/registri/usulan/{proposal.id}"
     assert client.post(url + "/kunjungan", data={"visit_date": "2025-09-02", "notes": "Lantai tanah"}).status_code == 303
     response = client.post(url + "/musdes", data={"meeting_date": "2025-09-10",
-                                                  "minutes": (io.BytesIO(b"%PDF"), "notulen.pdf")},
+                                                  "minutes": (io.BytesIO(b"%PDF-1.4 notulen"), "notulen.pdf")},
                            content_type="multipart/form-data")
     assert response.status_code == 303
     db.session.rollback()
     assert db.session.get(Proposal, proposal.id).status == ProposalStatus.DELIBERATED
-    assert client.get(url + "/notulen").data == b"%PDF"
+    assert client.get(url + "/notulen").data == b"%PDF-1.4 notulen"
     # an illegal move is a flash, not a 500
     again = client.post(url + "/kunjungan", data={"visit_date": "2025-09-02", "notes": "x"}, follow_redirects=True)
     assert again.status_code == 200 and "tidak dapat diproses" in again.get_data(as_text=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,10 +18,12 @@ from slrt.admin.permissions import can_manage_district, can_see_logo
 from slrt.auth.models import Role
 from slrt.auth.permissions import permission_required
 from slrt.core.db import read_only
+from slrt.core.downloads import send_download
 from slrt.core.errors import DomainError
 from slrt.core.htmx import render_page_or_partial
 from slrt.core.labels import LABELS
 from slrt.core.time import local_today
+from slrt.core.uploads import MIME_TYPES
 from slrt.extensions import db
 
 SIGNING_ROLES = (Role.SUPERVISOR, Role.BACK_OFFICE, Role.ADMIN)
@@ -54,8 +56,7 @@ def settings_page():
             operations.update_settings({name: getattr(form, name).data for name in SETTING_FIELDS}, current_user)
             upload = form.logo.data
             if upload is not None and getattr(upload, "filename", ""):
-                max_bytes = int(current_app.config.get("SLRT_LOGO_MAX_BYTES") or operations.LOGO_MAX_BYTES)
-                operations.store_logo(upload.stream.read(max_bytes + 1), current_user)
+                operations.store_logo(upload, current_user)
             elif form.remove_logo.data:
                 operations.remove_logo(current_user)
         except DomainError as error:
@@ -89,10 +90,11 @@ def logo():
     path = operations.logo_path(settings.get("letterhead_logo"))
     if path is None:
         abort(404)
-    response = send_file(path, mimetype=operations.LOGO_TYPES[path.suffix[1:]], max_age=0)
+    # The logo is nobody's personal data: no audit row
+    response = send_download(path, filename=path.name, mimetype=MIME_TYPES[path.suffix[1:]], audit=None,
+                             inline=True)
     # An SVG opened on its own must not run anything.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
-    response.headers["Cache-Control"] = "private, no-cache"
     return response
 
 

@@ -1,8 +1,6 @@
 """Referral views: queues, one referral, drafting, sign-off, the letter, verification, case handling."""
 import base64
-import mimetypes
 from collections import defaultdict
-from pathlib import Path
 
 import segno
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -388,17 +386,11 @@ def letter(referral_id: int):
 
 def _logo_data_uri() -> str:
     """The uploaded logo inlined (the CSP allows data: images), so the letter prints offline in one file."""
-    name = settings.get("letterhead_logo")
-    if not name:
+    from slrt.core.uploads import MIME_TYPES, stored_path
+    path = stored_path("logo", settings.get("letterhead_logo"))
+    if path is None:
         return ""
-    folder = Path(current_app.config["SLRT_UPLOAD_DIR"]).resolve()
-    path = (folder / name).resolve()
-    if folder not in path.parents or not path.is_file():
-        return ""
-    mime = mimetypes.guess_type(path.name)[0] or ""
-    if not mime.startswith("image/"):
-        return ""
-    return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode()
+    return f"data:{MIME_TYPES[path.suffix[1:]]};base64," + base64.b64encode(path.read_bytes()).decode()
 
 
 def verification_url(code: str) -> str:

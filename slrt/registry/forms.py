@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileAllowed, FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -23,8 +23,7 @@ class HouseholdForm(BaseForm):
 
 class UploadForm(BaseForm):
     extract = FileField(_l("Berkas ekstrak (CSV atau XLSX)"), validators=[
-        FileRequired(_l("Pilih berkas ekstrak.")),
-        FileAllowed(["csv", "txt", "xlsx"], _l("Berkas harus CSV atau XLSX."))])
+        FileRequired(_l("Pilih berkas ekstrak."))])  # CSV or XLSX: judged by the content (slrt.core.uploads)
     extract_date = DateField(_l("Tanggal data ekstrak"), format=DATE_FORMATS, validators=[Optional()],
                              description=_l("Tanggal yang tertera pada data dari Kemensos/Pusdatin."))
 

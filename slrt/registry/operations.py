@@ -1,20 +1,18 @@
 """Registry proposals (usulan and sanggah): every state change as one function."""
 from __future__ import annotations
 
-import csv
-import io
-import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from slrt.audit.operations import record
 from slrt.core.errors import DomainError, TransitionError
 from slrt.core.labels import LABELS
+from slrt.core.spreadsheets import csv_text
+from slrt.core.uploads import save_upload, stored_path
 from slrt.core.time import utcnow
 from slrt.extensions import db
 from slrt.registry.models import Proposal, ProposalKind, ProposalStatus
@@ -28,15 +26,18 @@ TRANSITIONS: dict[str, tuple[frozenset, ProposalStatus]] = {
     "reject": (frozenset({S.DRAFT, S.VERIFIED, S.DELIBERATED}), S.REJECTED),
 }
 OPEN = (S.DRAFT, S.VERIFIED, S.DELIBERATED)
-MINUTES_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 
 
-def _move(proposal: Proposal, action: str) -> None:
+def _check(proposal: Proposal, action: str) -> ProposalStatus:
     allowed, target = TRANSITIONS[action]
     if proposal.status not in allowed:
         raise TransitionError(_l("Usulan berstatus \"%(status)s\" tidak dapat diproses dengan cara ini.",
                                  status=LABELS.label(ProposalStatus, proposal.status)))
-    proposal.status = target
+    return target
+
+
+def _move(proposal: Proposal, action: str) -> None:
+    proposal.status = _check(proposal, action)
 
 
 @dataclass
@@ -84,25 +85,24 @@ def record_visit(proposal: Proposal, visit_date: date, notes: str, user) -> None
 
 
 def record_musdes(proposal: Proposal, meeting_date: date, minutes, user) -> None:
-    """The village meeting (musyawarah desa) agreed; its minutes are kept with the proposal."""
-    suffix = Path(minutes.filename or "").suffix.lower()
-    if suffix not in MINUTES_TYPES:
-        raise DomainError(_l("Notulen harus berupa PDF, JPG, atau PNG."))
+    """The village meeting (musyawarah desa) agreed; its minutes (PDF, JPEG or PNG by their content) are kept
+    with the proposal."""
+    _check(proposal, "deliberate")
+    stored = save_upload(minutes, "document", field="minutes")
     _move(proposal, "deliberate")
-    folder = Path(current_app.config["SLRT_UPLOAD_DIR"]) / "musdes"
-    folder.mkdir(parents=True, exist_ok=True)
-    stored = f"{uuid.uuid4().hex}{suffix}"
-    minutes.save(folder / stored)
-    proposal.musdes_date, proposal.minutes_file = meeting_date, stored
-    proposal.minutes_name = Path(minutes.filename).name[:255]
-    record("proposal.deliberate", proposal, user=user)
+    proposal.musdes_date, proposal.minutes_file, proposal.minutes_name = meeting_date, stored.name, stored.original_name
+    record("proposal.deliberate", proposal, user=user, note=f"minutes {stored.type} {stored.size} bytes")
     db.session.flush()
 
 
 def minutes_path(proposal: Proposal) -> Path | None:
-    if not proposal.minutes_file:
-        return None
-    return Path(current_app.config["SLRT_UPLOAD_DIR"]) / "musdes" / proposal.minutes_file
+    return stored_path("document", proposal.minutes_file)
+
+
+def person_id_of(proposal: Proposal) -> int | None:
+    """The citizen a proposal is about, when the portal knows them (for the audit trail of their data)."""
+    from slrt.intake.models import Person
+    return db.session.scalar(select(Person.id).where(Person.nik == proposal.nik))
 
 
 def decide(proposal: Proposal, approve: bool, note: str, user) -> None:
@@ -121,17 +121,15 @@ SIKS_NG_COLUMNS = ["NO", "JENIS_USULAN", "NIK", "NO_KK", "NAMA", "ALAMAT", "RT",
 
 
 def export_siks_ng(proposals: list[Proposal], user) -> str:
-    """Approved proposals in the column layout SIKS-NG operators type from (semicolon CSV, UTF-8 BOM)."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(SIKS_NG_COLUMNS)
+    """Approved proposals in the column layout SIKS-NG operators type from (semicolon CSV, UTF-8 BOM); names,
+    addresses and reasons are written formula-safe."""
+    rows = [SIKS_NG_COLUMNS]
     for n, p in enumerate(proposals, start=1):
         code = p.region_code.replace(".", "")
-        writer.writerow([n, "USULAN BARU" if p.kind == ProposalKind.USULAN else "SANGGAH", p.nik, p.kk_number,
-                         p.name.upper(), p.address, p.rt, p.rw, code[:2], code[:4], code[:6], code,
-                         p.region.name if p.region else "", p.musdes_date.strftime("%d-%m-%Y") if p.musdes_date else "",
-                         p.reason, p.decided_at.strftime("%d-%m-%Y") if p.decided_at else ""])
+        rows.append([n, "USULAN BARU" if p.kind == ProposalKind.USULAN else "SANGGAH", p.nik, p.kk_number,
+                     p.name.upper(), p.address, p.rt, p.rw, code[:2], code[:4], code[:6], code,
+                     p.region.name if p.region else "", p.musdes_date.strftime("%d-%m-%Y") if p.musdes_date else "",
+                     p.reason, p.decided_at.strftime("%d-%m-%Y") if p.decided_at else ""])
         record("proposal.export", p, user=user, note="SIKS-NG CSV")
     db.session.flush()
-    return out.getvalue()
+    return csv_text(rows, ";")

@@ -1,21 +1,22 @@
 import re
-import uuid
 from datetime import date
 from pathlib import Path
 
-from flask import (Response, abort, current_app, flash, redirect, render_template, request, send_file,
-                   url_for)
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 
 from slrt.audit.operations import record
 from slrt.auth.permissions import can_register, in_region, permission_required, require
 from slrt.core.db import read_only
+from slrt.core.downloads import send_download
 from slrt.core.errors import DomainError
 from slrt.core.htmx import render_page_or_partial, wants_partial
 from slrt.core.nik import check_kk, check_nik
+from slrt.core.spreadsheets import CSV_MIME, csv_lines
 from slrt.core.time import local_today
+from slrt.core.uploads import MIME_TYPES, UploadRefused, save_upload, stored_path
 from slrt.extensions import db
 from slrt.registry import bp, lookup, operations
 from slrt.registry.columns import FIELDS, MappingNeeded, match_headers
@@ -132,25 +133,19 @@ def imports():
     return render_template("registry/imports.html", imports=rows, ImportStatus=ImportStatus)
 
 
-def _upload_dir() -> Path:
-    folder = Path(current_app.config["SLRT_UPLOAD_DIR"]) / "registry"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 @bp.route("/impor/unggah", methods=["GET", "POST"])
 @permission_required(can_import_registry)
 def upload():
     """Upload an extract; ask which column is which when the headers are not recognised."""
     form = UploadForm()
     if form.validate_on_submit():
-        upload = form.extract.data
-        suffix = Path(upload.filename or "").suffix.lower() or ".csv"
-        token = f"{uuid.uuid4().hex}{suffix}"
-        path = _upload_dir() / token
-        upload.save(path)
-        extract_date = form.extract_date.data.isoformat() if form.extract_date.data else ""
-        return _start_or_map(path, Path(upload.filename).name, extract_date, {})
+        try:
+            stored = save_upload(form.extract.data, "registry", field="extract")
+        except UploadRefused as refused:
+            form.extract.errors.append(str(refused))
+        else:
+            extract_date = form.extract_date.data.isoformat() if form.extract_date.data else ""
+            return _start_or_map(stored.path, stored.original_name, extract_date, {})
     return render_template("registry/upload.html", form=form)
 
 
@@ -161,8 +156,8 @@ def map_columns():
     form = MappingForm()
     if not form.validate_on_submit() or not TOKEN.match(form.token.data or ""):
         abort(400)
-    path = _upload_dir() / form.token.data
-    if not path.exists():
+    path = stored_path("registry", form.token.data)
+    if path is None:
         flash(_("Berkas unggahan sudah tidak ada. Unggah ulang."), "error")
         return redirect(url_for("registry.upload"), code=303)
     mapping = {}
@@ -230,21 +225,34 @@ def import_progress(import_id: int):
                                   row=_import_or_404(import_id), ImportStatus=ImportStatus)
 
 
+REJECTED_BATCH = 5000
+
+
+def _rejected_rows(import_id: int):
+    """The header, then the rejected rows in line order, read a batch at a time while the file streams."""
+    yield ["BARIS", "ALASAN"]
+    after = (0, 0)
+    while True:
+        batch = db.session.execute(
+            select(RejectedRow.line, RejectedRow.id, RejectedRow.reason)
+            .where(RejectedRow.import_id == import_id,
+                   tuple_(RejectedRow.line, RejectedRow.id) > tuple_(*after))
+            .order_by(RejectedRow.line, RejectedRow.id).limit(REJECTED_BATCH)).all()
+        for line, _id, reason in batch:
+            yield [line, reason]
+        if len(batch) < REJECTED_BATCH:
+            return
+        after = (batch[-1].line, batch[-1].id)
+
+
 @bp.route("/impor/<int:import_id>/ditolak.csv")
 @permission_required(can_view_imports)
-@read_only
 def rejected_csv(import_id: int):
-    """The rejected rows of an import (line number and reason) as CSV."""
+    """The rejected rows of an import (line number and reason) as CSV; the download is audited."""
     row = _import_or_404(import_id)
-
-    def generate():
-        yield "\ufeffBARIS;ALASAN\r\n"
-        query = select(RejectedRow.line, RejectedRow.reason).where(RejectedRow.import_id == row.id) \
-            .order_by(RejectedRow.line)
-        for line, reason in db.session.execute(query):
-            yield f"{line};\"{reason.replace(chr(34), chr(39))}\"\r\n"
-    return Response(generate(), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename=ditolak-impor-{row.id}.csv"})
+    return send_download(csv_lines(_rejected_rows(row.id)), filename=f"ditolak-impor-{row.id}.csv",
+                         mimetype=CSV_MIME, audit="registry.rejected_export", obj=row,
+                         note=f"rejected rows of import {row.id} ({row.rejected_rows})")
 
 
 # ---- proposals (usulan and sanggah) ------------------------------------------------------------------
@@ -324,12 +332,14 @@ def _prefilled_proposal_form(form: ProposalForm) -> ProposalForm:
 
 @bp.route("/usulan/<int:proposal_id>")
 @permission_required(can_list_proposals)
-@read_only
 def proposal(proposal_id: int):
-    """One proposal: its steps and the action the user may take next."""
+    """One proposal: its steps and the action the user may take next (the view of the person is audited)."""
     item = _proposal_or_404(proposal_id)
-    return render_template("registry/proposal.html", proposal=item, visit_form=VisitForm(), musdes_form=MusdesForm(),
-                           decision_form=DecisionForm())
+    record("proposal.view", item, person_id=operations.person_id_of(item), note=f"proposal {item.id}")
+    page = render_template("registry/proposal.html", proposal=item, visit_form=VisitForm(),
+                           musdes_form=MusdesForm(), decision_form=DecisionForm())
+    db.session.commit()  # after rendering, so the loaded proposal is not expired and reread
+    return page
 
 
 @bp.route("/usulan/<int:proposal_id>/kunjungan", methods=["POST"])
@@ -384,14 +394,15 @@ def _act(item: Proposal, form, action, message: str):
 
 @bp.route("/usulan/<int:proposal_id>/notulen")
 @permission_required(can_list_proposals)
-@read_only
 def minutes(proposal_id: int):
-    """Download the minutes of the village meeting."""
+    """Download the minutes of the village meeting (audited, kept by no cache)."""
     item = _proposal_or_404(proposal_id)
     path = operations.minutes_path(item)
-    if path is None or not path.exists():
+    if path is None:
         abort(404)
-    return send_file(path, as_attachment=True, download_name=item.minutes_name or path.name)
+    return send_download(path, filename=item.minutes_name or path.name, mimetype=MIME_TYPES[path.suffix[1:]],
+                         audit="proposal.minutes", obj=item, person_id=operations.person_id_of(item),
+                         note=f"minutes of proposal {item.id}")
 
 
 @bp.route("/usulan/ekspor-siks-ng.csv")
@@ -402,7 +413,5 @@ def export_proposals():
     rows = db.session.scalars(select(Proposal).where(
         Proposal.status == ProposalStatus.APPROVED,
         region_prefix_match(Proposal.region_code, current_user.region_code)).order_by(Proposal.id)).all()
-    body = operations.export_siks_ng(rows, current_user)
-    db.session.commit()
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=usulan-siks-ng.csv"})
+    body = operations.export_siks_ng(rows, current_user)  # one audit row per proposal exported
+    return send_download(body.encode("utf-8"), filename="usulan-siks-ng.csv", mimetype=CSV_MIME, audit=None)

@@ -4,9 +4,8 @@ from __future__ import annotations
 from flask import Response
 from flask_babel import gettext as _
 
-from slrt.audit.operations import record
+from slrt.core.downloads import send_download
 from slrt.core.labels import LABELS
-from slrt.extensions import db
 from slrt.reports.figures import BUCKETS, Dashboard
 from slrt.reports.needs import NeedsReport
 from slrt.reports.tables import CSV_MIME, XLSX_MIME, Column, Table, row_count, to_csv, to_xlsx  # noqa: F401
@@ -90,15 +89,14 @@ def needs_tables(n: NeedsReport) -> list[Table]:
 
 
 def send(tables: list[Table], fmt: str, filename: str, what: str, description: str) -> Response:
-    """The file, after writing the audit row (who, what, when, how many rows) and committing it."""
+    """The file, after writing the audit row (who, what, when, how many rows) and committing it; kept by no
+    cache."""
     if fmt == "xlsx":
         body, mime = to_xlsx(tables), XLSX_MIME
     else:
         body, mime = to_csv(tables), CSV_MIME
     rows = row_count(tables)
-    record("report.export", None, note=f"{what} {fmt} rows={rows} {description}")
-    db.session.commit()
-    response = Response(body, mimetype=mime)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    response = send_download(body, filename=f"{filename}.{fmt}", mimetype=mime, audit="report.export",
+                             note=f"{what} {fmt} rows={rows} {description}")
     response.headers["X-Export-Rows"] = str(rows)
     return response

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import abort, current_app, make_response, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,6 +10,7 @@ from slrt.admin import settings
 from slrt.auth.models import Role
 from slrt.auth.permissions import permission_required
 from slrt.core.db import read_only
+from slrt.core.downloads import send_download
 from slrt.core.pagination import page_number
 from slrt.core.htmx import render_page_or_partial
 from slrt.core.labels import LABELS
@@ -212,15 +213,9 @@ def export_monthly(fmt: str):
     filename = f"laporan-bulanan-slrt-{f.month}"
     if fmt != "pdf":
         return exports.send(tables, fmt, filename, "monthly", f.describe())
-    from slrt.audit.operations import record
-    from slrt.extensions import db
     from slrt.reports.pdf import monthly_pdf
     month_name = dict(_month_choices(local_today(), 60)).get(f.month, f.month)
     place = regions.path_names(f.scope_region)[-1][1] if regions.path_names(f.scope_region) else f.scope_region
     body = monthly_pdf(d, tables, _letterhead(), _("Laporan Bulanan SLRT"), f"{month_name} · {place}")
-    record("report.export", None, note=f"monthly pdf rows={exports.row_count(tables)} {f.describe()}")
-    db.session.commit()
-    response = make_response(body)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
-    return response
+    return send_download(body, filename=f"{filename}.pdf", mimetype="application/pdf", audit="report.export",
+                         note=f"monthly pdf rows={exports.row_count(tables)} {f.describe()}")

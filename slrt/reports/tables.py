@@ -7,7 +7,6 @@ spreadsheet reads as a date.
 """
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,9 +15,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from slrt.core.spreadsheets import Literal, csv_text, xlsx_cell
+
 CSV_DELIMITER = ";"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv; charset=utf-8"
+FORMATS = {"date": "DD/MM/YYYY", "datetime": "DD/MM/YYYY HH:MM", "float": "0.0"}
 
 
 @dataclass
@@ -48,7 +50,7 @@ def _sheet_name(text: str, used: set[str]) -> str:
 
 
 def to_xlsx(tables: list[Table], subtitle: str = "") -> bytes:
-    """One sheet per table: bold Indonesian headers on a frozen first row, typed cells."""
+    """One sheet per table: bold Indonesian headers on a frozen first row, typed cells; text always as text."""
     workbook = Workbook(write_only=True)
     used: set[str] = set()
     bold = Font(bold=True)
@@ -57,24 +59,15 @@ def to_xlsx(tables: list[Table], subtitle: str = "") -> bytes:
         sheet.freeze_panes = "A2"
         for index, column in enumerate(table.columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = column.width
-        from openpyxl.cell import WriteOnlyCell
         header = []
         for column in table.columns:
-            cell = WriteOnlyCell(sheet, value=column.header)
+            cell = xlsx_cell(sheet, column.header)
             cell.font = bold
             header.append(cell)
         sheet.append(header)
-        formats = {"date": "DD/MM/YYYY", "datetime": "DD/MM/YYYY HH:MM", "float": "0.0"}
-        typed = [(i, formats[c.type]) for i, c in enumerate(table.columns) if c.type in formats]
+        formats = [FORMATS.get(c.type) for c in table.columns]
         for row in table.rows:
-            if typed:
-                row = list(row)
-                for i, number_format in typed:
-                    if row[i] is not None:
-                        cell = WriteOnlyCell(sheet, value=row[i])
-                        cell.number_format = number_format
-                        row[i] = cell
-            sheet.append(row)
+            sheet.append([xlsx_cell(sheet, value, number_format) for value, number_format in zip(row, formats)])
     if not tables:
         workbook.create_sheet("Kosong")
     buffer = io.BytesIO()
@@ -82,31 +75,30 @@ def to_xlsx(tables: list[Table], subtitle: str = "") -> bytes:
     return buffer.getvalue()
 
 
-def _csv_value(value, kind: str) -> str:
+def _csv_value(value, kind: str):
+    """Numbers and dates as the portal writes them (not text from a person); text goes through csv_safe."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return Literal(value.strftime("%Y-%m-%d %H:%M"))
     if isinstance(value, date):
-        return value.isoformat()
+        return Literal(value.isoformat())
     if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    return str(value)
+        return Literal(f"{value:.1f}".replace(".", ","))
+    return value
 
 
 def to_csv(tables: list[Table]) -> bytes:
     """The tables one after the other; with more than one, each starts with its title and ends blank."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    rows: list[list] = []
     for table in tables:
         if len(tables) > 1:
-            writer.writerow([table.title])
-        writer.writerow([c.header for c in table.columns])
-        for row in table.rows:
-            writer.writerow([_csv_value(v, c.type) for v, c in zip(row, table.columns)])
+            rows.append([table.title])
+        rows.append([c.header for c in table.columns])
+        rows.extend([_csv_value(v, c.type) for v, c in zip(row, table.columns)] for row in table.rows)
         if len(tables) > 1:
-            writer.writerow([])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+            rows.append([])
+    return csv_text(rows, CSV_DELIMITER).encode("utf-8")
 
 
 def row_count(tables: list[Table]) -> int:

@@ -13,12 +13,12 @@ from slrt.core.time import utcnow
 from slrt.extensions import db
 from slrt.notifications import dispatch
 from slrt.notifications.models import OutboxMessage, OutboxStatus
-from slrt.notifications.operations import SMS_LENGTH, fit_sms, queue_citizen_message, registered_text
+from slrt.notifications.operations import SMS_LENGTH, fit_sms, queue_citizen_message, registered_text, resend_message
 from slrt.config import ConfigError
 from slrt.notifications.senders import (HttpGatewaySender, LogSender, SendError, SendOutcomeUnknown, mask_phone,
                                         sender_for)
 from tests.conftest import VALID_NIK, is_fragment
-from tests.notifications_helpers import FakeGateway
+from tests.notifications_helpers import FakeGateway, FlakyGateway
 
 PHONE = "081234567890"
 ROLES = ["front_office", "puskesos_operator", "back_office", "supervisor", "agency_liaison", "facilitator",
@@ -495,3 +495,157 @@ def test_outbox_settings_from_the_environment(make_app, monkeypatch):
     with app_with(make_app) as application:
         assert 48 <= dispatch.backoff(application, 1).total_seconds() <= 72
         assert dispatch.dispatch_mode(application) == "off"  # testing
+
+
+# Kirim ulang: straight away for a failed message, after a confirmation where the citizen may get it twice ------
+
+def _message(status, **kw):
+    message = OutboxMessage(kind="referred", phone="081298765432", body="Rujukan. Tiket ABCDE-FGHJK.",
+                            status=status, attempts=6, last_error=kw.pop("last_error", ""), **kw)
+    db.session.add(message)
+    db.session.commit()
+    return message
+
+
+def test_outbox_offers_confirmation_before_a_resend_that_may_duplicate(client, login_as):
+    failed = _message(OutboxStatus.FAILED, last_error="gateway answered HTTP 500")
+    unknown = _message(OutboxStatus.UNKNOWN, maybe_sent=True, last_error="no answer: outcome unknown")
+    sent = _message(OutboxStatus.SENT, sent_at=utcnow())
+    login_as("admin")
+    text = client.get("/admin/pesan-keluar/").get_data(as_text=True)
+    assert "Belum pasti: <strong>1</strong>" in text
+    assert f'action="/admin/pesan-keluar/{failed.id}/kirim-ulang' in text  # a button: nothing reached anyone
+    for message in (unknown, sent):  # a link to the confirmation page, no form that posts at once
+        assert f'href="/admin/pesan-keluar/{message.id}/kirim-ulang' in text
+        assert f'action="/admin/pesan-keluar/{message.id}/kirim-ulang' not in text
+    assert "mungkin sudah sampai ke warga" in text
+
+
+def test_resend_of_an_unknown_message_needs_the_confirmation_and_keeps_the_key(client, login_as):
+    unknown = _message(OutboxStatus.UNKNOWN, maybe_sent=True, last_error="no answer: outcome unknown")
+    key = unknown.idempotency_key
+    login_as("admin")
+    page = client.get(f"/admin/pesan-keluar/{unknown.id}/kirim-ulang").get_data(as_text=True)
+    assert "belum pasti" in page and "dua kali" in page and 'name="confirmed"' in page
+    refused = client.post(f"/admin/pesan-keluar/{unknown.id}/kirim-ulang")
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "Centang pernyataan" in text and "belum pasti" in text
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, unknown.id).status == OutboxStatus.UNKNOWN
+    response = client.post(f"/admin/pesan-keluar/{unknown.id}/kirim-ulang", data={"confirmed": "y"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    message = db.session.get(OutboxMessage, unknown.id)
+    assert (message.status, message.attempts, message.idempotency_key) == (OutboxStatus.PENDING, 0, key)
+    assert message.maybe_sent  # it may still have arrived the first time: it can never end as failed
+    assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)) == 1
+    audit = db.session.scalar(db.select(AuditLog).where(AuditLog.action == "outbox.retry"))
+    assert audit.object_id == str(unknown.id) and "was=unknown" in audit.note
+
+
+def test_resend_of_a_delivered_message_is_a_confirmed_copy_with_a_new_key(client, login_as):
+    sent = _message(OutboxStatus.SENT, sent_at=utcnow())
+    login_as("admin")
+    page = client.get(f"/admin/pesan-keluar/{sent.id}/kirim-ulang").get_data(as_text=True)
+    assert "sudah diterima gateway" in page and "sekali lagi" in page
+    assert client.post(f"/admin/pesan-keluar/{sent.id}/kirim-ulang").status_code == 200  # not confirmed
+    assert len(messages()) == 1
+    response = client.post(f"/admin/pesan-keluar/{sent.id}/kirim-ulang", data={"confirmed": "y"},
+                           follow_redirects=True)
+    assert "Salinan pesan dijadwalkan" in response.get_data(as_text=True)
+    original, copy = messages()
+    assert original.status == OutboxStatus.SENT  # what happened stays recorded
+    assert (copy.status, copy.body, copy.phone) == (OutboxStatus.PENDING, original.body, original.phone)
+    assert copy.idempotency_key != original.idempotency_key  # else the gateway would rightly drop it
+    audit = db.session.scalar(db.select(AuditLog).where(AuditLog.action == "outbox.resend"))
+    assert audit.object_id == str(original.id) and f"copy={copy.id}" in audit.note
+
+
+def test_resend_of_a_failed_or_logged_message_needs_no_confirmation(client, login_as):
+    failed = _message(OutboxStatus.FAILED)
+    logged = _message(OutboxStatus.LOGGED, sent_at=utcnow())
+    login_as("admin")
+    for message in (failed, logged):
+        page = client.get(f"/admin/pesan-keluar/{message.id}/kirim-ulang").get_data(as_text=True)
+        assert 'name="confirmed"' not in page
+        assert client.post(f"/admin/pesan-keluar/{message.id}/kirim-ulang").status_code == 303
+    assert [(m.status, m.attempts) for m in messages()] == [(OutboxStatus.PENDING, 0)] * 2
+
+
+# Against a gateway that fails half the time and answers after the client gave up -------------------------------
+
+def _drain(application, workers=2):
+    """The worker loop, twice over: passes until a pass finds nothing due."""
+    def worker():
+        with application.app_context():
+            while any(dispatch.send_due(application).values()):
+                pass
+            db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+
+
+def _queue(count, phones):
+    expected = {}
+    for n in range(count):
+        phone = f"08120000{n % phones:04d}"
+        body = f"Rujukan Anda disetujui. Tiket T{n:05d}."
+        db.session.add(OutboxMessage(kind="referred", phone=phone, body=body))
+        expected.setdefault(phone, []).append(body)
+    db.session.commit()
+    return expected
+
+
+def test_flaky_gateway_every_message_reaches_the_phone_once(make_app, make_user):
+    with FlakyGateway(fail_rate=0.35, late_rate=0.2, late_delay=0.3, seed=8) as gateway, \
+            app_with(make_app, SLRT_SMS_GATEWAY_URL=gateway.url, SLRT_SMS_GATEWAY_TIMEOUT="0.1",
+                     SLRT_OUTBOX_BACKOFF=(0,), SLRT_OUTBOX_MAX_ATTEMPTS=3) as application:
+        expected = _queue(300, phones=30)
+        _drain(application)
+        rows = messages()
+        received = {body for bodies in gateway.phones.values() for body in bodies}
+        by_status = {s: [m for m in rows if m.status == s] for s in OutboxStatus}
+        # After three attempts some are still out; none that reached a phone is called failed.
+        assert by_status[OutboxStatus.FAILED] and by_status[OutboxStatus.UNKNOWN]
+        assert not received & {m.body for m in by_status[OutboxStatus.FAILED]}
+        assert all(m.body in received for m in by_status[OutboxStatus.SENT])
+        assert all(m.maybe_sent for m in by_status[OutboxStatus.UNKNOWN])
+
+        # The administrator sends the failed ones again; the worker may now try up to 40 times.
+        admin = make_user("admin")
+        for message in by_status[OutboxStatus.FAILED]:
+            resend_message(db.session.get(OutboxMessage, message.id), admin)
+        db.session.commit()
+        application.config["SLRT_OUTBOX_MAX_ATTEMPTS"] = 40
+        _drain(application)
+
+        rows = messages()
+        assert {m.status for m in rows} == {OutboxStatus.SENT}
+        assert gateway.key_mismatches == 0
+        assert len(gateway.received) > 600  # the gateway really was flaky: many retries
+        late = sum(1 for r in gateway.received if r["status"] == 200) - len(rows)
+        assert late > 30  # and many answers came after the client gave up
+        for phone, bodies in expected.items():
+            assert sorted(gateway.phones[phone]) == sorted(bodies), phone  # each message once, no copy
+
+
+def test_flaky_gateway_without_keys_would_deliver_twice(make_app):
+    """The control: the same gateway, a sender that sends no key (the old request) — citizens get copies."""
+
+    class KeylessSender(HttpGatewaySender):
+        def send(self, phone, body, key):
+            super().send(phone, body, "")
+
+    with FlakyGateway(fail_rate=0.35, late_rate=0.2, late_delay=0.3, seed=8) as gateway:
+        sender = KeylessSender(gateway.url, timeout=0.1, env="test")
+        with app_with(make_app, SLRT_SMS_SENDER=sender, SLRT_OUTBOX_BACKOFF=(0,),
+                      SLRT_OUTBOX_MAX_ATTEMPTS=40) as application:
+            _queue(100, phones=10)
+            _drain(application)
+            assert {m.status for m in messages()} == {OutboxStatus.SENT}
+        copies = sum(len(bodies) for bodies in gateway.phones.values()) - 100
+        assert copies >= 5

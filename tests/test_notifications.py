@@ -649,3 +649,26 @@ def test_flaky_gateway_without_keys_would_deliver_twice(make_app):
             assert {m.status for m in messages()} == {OutboxStatus.SENT}
         copies = sum(len(bodies) for bodies in gateway.phones.values()) - 100
         assert copies >= 5
+
+
+def test_migration_gives_existing_messages_their_own_key(make_app, tmp_path):
+    """Messages queued before the upgrade get a key each (a private SQLite database, migrated step by step)."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+    private = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'outbox.db'}")
+    with private.app_context():
+        upgrade(revision="0004")
+        for n in range(3):
+            db.session.execute(text(
+                "INSERT INTO outbox (kind, phone, body, status, attempts, next_attempt_at, last_error, created_at) "
+                "VALUES ('registered', :phone, 'Tiket', 'sent', 1, :now, '', :now)"),
+                {"phone": PHONE, "now": utcnow()})
+        db.session.commit()
+        upgrade()
+        rows = db.session.execute(text("SELECT idempotency_key, maybe_sent FROM outbox")).all()
+        assert len({key for key, _ in rows}) == 3 and all(key and len(key) == 36 for key, _ in rows)
+        assert all(not maybe for _, maybe in rows)
+        downgrade(revision="0004")
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()

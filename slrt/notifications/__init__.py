@@ -17,7 +17,9 @@ nav.register(88, "notifications.outbox", _l("Pesan keluar"), can_manage_outbox)
 case_registered.connect(on_case_registered)
 install_session_hooks()
 from slrt.notifications.models import OutboxStatus  # noqa: E402
-from slrt.notifications.senders import mask_phone  # noqa: E402
+from slrt.notifications.senders import check_gateway_config, mask_phone  # noqa: E402
 
 bp.record_once(lambda state: state.app.jinja_env.globals.update(
     can_manage_outbox=can_manage_outbox, OutboxStatus=OutboxStatus, mask_phone=mask_phone))
+# A gateway the portal must not use (plain http in production) stops the start-up, not the first message.
+bp.record_once(lambda state: check_gateway_config(state.app))

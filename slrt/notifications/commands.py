@@ -10,6 +10,8 @@ from slrt.extensions import db
 from slrt.notifications import bp
 from slrt.notifications.dispatch import send_due
 
+SUMMARY = "Outbox: sent {sent}, logged {logged}, to retry {retry}, failed {failed}, outcome unknown {unknown}"
+
 
 @bp.cli.command("send")
 @click.option("--limit", default=200, show_default=True, help="At most this many messages in this pass.")
@@ -17,7 +19,7 @@ def send_once(limit):
     """Send the messages that are due now (new ones and retries whose wait is over)."""
     counts = send_due(current_app._get_current_object(), limit=limit)
     db.session.remove()
-    click.echo("Outbox: sent {sent}, to retry {retry}, failed {failed}".format(**counts))
+    click.echo(SUMMARY.format(**counts))
 
 
 @bp.cli.command("run")
@@ -31,7 +33,7 @@ def run_worker(interval, passes):
         while True:
             counts = send_due(app)
             if any(counts.values()):
-                click.echo("Outbox: sent {sent}, to retry {retry}, failed {failed}".format(**counts))
+                click.echo(SUMMARY.format(**counts))
             done += 1
             if passes and done >= passes:
                 break

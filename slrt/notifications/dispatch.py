@@ -1,12 +1,18 @@
 """Sending the outbox: right after the commit that queued a message, and again by the worker for retries.
 
-Every send first claims its row with a conditional UPDATE (status pending — or a claim whose lease has run
-out — and due now), so two workers, two gunicorn workers or two servers never send one message twice: only
-the one whose UPDATE changed the row sends it. A failure puts the row back to pending with a later
-next_attempt_at (exponential backoff with jitter) until the last attempt, then failed.
+Every send first claims its row with a conditional UPDATE (status pending, unknown with attempts left, or a
+claim whose lease has run out — and due now), so two workers, two gunicorn workers or two servers never send
+one message at the same time: only the one whose UPDATE changed the row sends it.
 
-Delivery is at least once: a sender that crashes after the gateway accepted a message but before it
-recorded "sent" leaves a claim that expires, and the message is sent again.
+Every attempt carries the message's idempotency key, the same each time. The outcome of an attempt is one of:
+- accepted (2xx): sent;
+- surely refused (an error answer, or the gateway unreachable before it got the request): pending again with
+  a later next_attempt_at (exponential backoff with jitter) until the last attempt, then failed;
+- no answer (timeout, dropped connection, a sender that crashed mid-send and whose claim ran out): the gateway
+  may have taken it, so the message is "unknown" — retried with the same key like a failure, and after the
+  last attempt it stays unknown. From then on it is never called failed: a later refusal does not undo an
+  earlier attempt that may have gone through.
+A gateway that honours the key therefore delivers each message once, whatever the retries.
 """
 from __future__ import annotations
 
@@ -17,7 +23,7 @@ import threading
 from datetime import timedelta
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, or_, select, update
+from sqlalchemy import and_, event, or_, select, update
 from sqlalchemy.orm import Session
 
 from slrt.audit.models import AuditLog
@@ -25,7 +31,8 @@ from slrt.core.db import immediate_transactions
 from slrt.core.time import utcnow
 from slrt.extensions import db
 from slrt.notifications.models import OutboxMessage, OutboxStatus
-from slrt.notifications.senders import sender_for
+from slrt.config import ConfigError
+from slrt.notifications.senders import SendOutcomeUnknown, sender_for
 
 log = logging.getLogger("slrt.outbox")
 
@@ -60,17 +67,24 @@ def max_attempts(app) -> int:
         return MAX_ATTEMPTS
 
 
-def _due_condition(now):
-    return (or_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.status == OutboxStatus.SENDING),
+def _due_condition(now, limit: int):
+    return (or_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.status == OutboxStatus.SENDING,
+                and_(OutboxMessage.status == OutboxStatus.UNKNOWN, OutboxMessage.attempts < limit)),
             OutboxMessage.next_attempt_at <= now)
 
 
-def _claim(session: Session, message_id: int) -> OutboxMessage | None:
+def _claim(session: Session, message_id: int, limit: int) -> OutboxMessage | None:
     """Take the message for this sender, or None if someone else has it (or it is not due)."""
     now = utcnow()
+    # Re-claiming an expired claim: the sender that held it may have sent the message before it died.
+    # maybe_sent is assigned first because MariaDB evaluates SET from left to right (status is changed next).
     result = session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == message_id, *_due_condition(now))
-        .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1, next_attempt_at=now + LEASE)
+        update(OutboxMessage).where(OutboxMessage.id == message_id, *_due_condition(now, limit))
+        .ordered_values((OutboxMessage.maybe_sent,
+                         or_(OutboxMessage.maybe_sent, OutboxMessage.status == OutboxStatus.SENDING)),
+                        (OutboxMessage.status, OutboxStatus.SENDING),
+                        (OutboxMessage.attempts, OutboxMessage.attempts + 1),
+                        (OutboxMessage.next_attempt_at, now + LEASE))
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         session.rollback()
@@ -93,36 +107,60 @@ def _finish(session: Session, message: OutboxMessage, values: dict, audit: str |
 
 
 def deliver(app, session: Session, message_id: int, sender) -> str | None:
-    """Claim, send and record one message. Returns "sent", "retry", "failed" or None (not ours)."""
-    message = _claim(session, message_id)
+    """Claim, send and record one message.
+
+    Returns "sent", "logged", "retry", "failed", "unknown" (no answer and no attempt left) or None (not ours).
+    """
+    limit = max_attempts(app)
+    message = _claim(session, message_id, limit)
     if message is None:
         return None
-    attempts, phone, body = message.attempts, message.phone, message.body
+    attempts, phone, body, key = message.attempts, message.phone, message.body, message.idempotency_key
+    about = f"kind={message.kind} case={message.case_id}"
     try:
-        sender.send(phone, body)
+        sender.send(phone, body, key)
     except Exception as error:  # any failure of the sender is a failed attempt, never a crash of the caller
         reason = str(error)[:500] or type(error).__name__
-        if attempts >= max_attempts(app):
+        last = attempts >= limit
+        if isinstance(error, SendOutcomeUnknown) or message.maybe_sent:
+            _finish(session, message, {"status": OutboxStatus.UNKNOWN, "maybe_sent": True, "last_error": reason,
+                                       "next_attempt_at": utcnow() if last else utcnow() + backoff(app, attempts)},
+                    "outbox.unknown" if last else None, f"{about} attempts={attempts}: {reason}")
+            if last:
+                log.warning("outbox message %s: outcome unknown after %d attempts: %s", message_id, attempts, reason)
+                return "unknown"
+            log.info("outbox message %s attempt %d: outcome unknown, will retry with the same key: %s",
+                     message_id, attempts, reason)
+            return "retry"
+        if last:
             _finish(session, message, {"status": OutboxStatus.FAILED, "last_error": reason,
                                        "next_attempt_at": utcnow()},
-                    "outbox.failed", f"kind={message.kind} case={message.case_id} attempts={attempts}: {reason}")
+                    "outbox.failed", f"{about} attempts={attempts}: {reason}")
             log.warning("outbox message %s failed for good after %d attempts: %s", message_id, attempts, reason)
             return "failed"
         _finish(session, message, {"status": OutboxStatus.PENDING, "last_error": reason,
                                    "next_attempt_at": utcnow() + backoff(app, attempts)}, None)
         log.info("outbox message %s attempt %d failed, will retry: %s", message_id, attempts, reason)
         return "retry"
+    if not getattr(sender, "reaches_phone", True):
+        _finish(session, message, {"status": OutboxStatus.LOGGED, "sent_at": utcnow(), "last_error": ""},
+                "outbox.logged", about)
+        return "logged"
     _finish(session, message, {"status": OutboxStatus.SENT, "sent_at": utcnow(), "last_error": ""},
-            "outbox.sent", f"kind={message.kind} case={message.case_id}")
+            "outbox.sent", about)
     return "sent"
 
 
 def send_due(app, ids=None, limit: int = 200) -> dict[str, int]:
     """One pass: send the messages that are due (only `ids` if given). Needs an app context."""
-    counts = {"sent": 0, "retry": 0, "failed": 0}
-    sender = sender_for(app)
+    counts = {"sent": 0, "logged": 0, "retry": 0, "failed": 0, "unknown": 0}
+    try:
+        sender = sender_for(app)
+    except ConfigError as error:  # e.g. a plain-http gateway in production: nothing leaves, messages wait
+        log.error("outbox: not sending, the SMS gateway is misconfigured: %s", error)
+        return counts
     with immediate_transactions(), Session(bind=db.engine, expire_on_commit=False) as session:
-        query = select(OutboxMessage.id).where(*_due_condition(utcnow()))
+        query = select(OutboxMessage.id).where(*_due_condition(utcnow(), max_attempts(app)))
         if ids is not None:
             query = query.where(OutboxMessage.id.in_(list(ids)))
         due = list(session.scalars(query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)))

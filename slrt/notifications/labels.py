@@ -6,7 +6,9 @@ from slrt.notifications.models import OutboxStatus
 LABELS.register(OutboxStatus, {
     OutboxStatus.PENDING: _l("Menunggu"),
     OutboxStatus.SENDING: _l("Sedang dikirim"),
+    OutboxStatus.UNKNOWN: _l("Belum pasti"),
     OutboxStatus.SENT: _l("Terkirim"),
+    OutboxStatus.LOGGED: _l("Dicatat (tanpa gateway)"),
     OutboxStatus.FAILED: _l("Gagal"),
     OutboxStatus.NO_PHONE: _l("Tanpa nomor HP"),
 })

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from slrt.core.time import utcnow
@@ -13,20 +14,33 @@ from slrt.extensions import db
 class OutboxStatus(StrEnum):
     PENDING = "pending"    # waiting to leave (now, or at next_attempt_at after a failure)
     SENDING = "sending"    # claimed by one sender until next_attempt_at (a lease; a crashed sender's claim expires)
-    SENT = "sent"
-    FAILED = "failed"      # gave up after the last retry
+    UNKNOWN = "unknown"    # an attempt got no answer (timeout): the gateway may have taken it. Retried with the
+                           # same idempotency key while attempts remain; after the last one it stays unknown.
+    SENT = "sent"          # the gateway accepted it
+    LOGGED = "logged"      # written to the log because no gateway is configured: it reached nobody
+    FAILED = "failed"      # every attempt was surely refused, so nothing reached the gateway; gave up
     NO_PHONE = "no_phone"  # nothing to send to; kept so the timeline shows it
 
 
 # Which status may follow which. Sending moves are conditional UPDATEs in slrt.notifications.dispatch;
-# the administrator's only move is failed → pending (retry).
+# the administrator's moves are resends (slrt.notifications.operations.resend_message).
 TRANSITIONS: dict[OutboxStatus, set[OutboxStatus]] = {
     OutboxStatus.PENDING: {OutboxStatus.SENDING},
-    OutboxStatus.SENDING: {OutboxStatus.SENT, OutboxStatus.PENDING, OutboxStatus.FAILED, OutboxStatus.SENDING},
+    OutboxStatus.SENDING: {OutboxStatus.SENT, OutboxStatus.LOGGED, OutboxStatus.PENDING, OutboxStatus.UNKNOWN,
+                           OutboxStatus.FAILED, OutboxStatus.SENDING},
+    OutboxStatus.UNKNOWN: {OutboxStatus.SENDING, OutboxStatus.PENDING},
     OutboxStatus.FAILED: {OutboxStatus.PENDING},
-    OutboxStatus.SENT: set(),
+    OutboxStatus.LOGGED: {OutboxStatus.PENDING},
+    OutboxStatus.SENT: set(),  # a resend of a delivered message is a new message (a copy with its own key)
     OutboxStatus.NO_PHONE: set(),
 }
+
+# Resending these may put a second copy on the citizen's phone: the administrator confirms first.
+CONFIRM_RESEND = frozenset({OutboxStatus.UNKNOWN, OutboxStatus.SENT})
+
+
+def new_idempotency_key() -> str:
+    return str(uuid.uuid4())
 
 
 class OutboxMessage(db.Model):
@@ -43,5 +57,11 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Sent to the gateway with every attempt (header Idempotency-Key, payload field "id"), the same on each
+    # retry, so a gateway that already took the message does not deliver it again.
+    idempotency_key: Mapped[str] = mapped_column(String(36), default=new_idempotency_key, unique=True)
+    # Some attempt got no answer (timeout, dropped connection, a sender that crashed mid-send): the message
+    # may have reached the phone, so it is never shown as failed.
+    maybe_sent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     case = relationship("Case")

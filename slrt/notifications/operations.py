@@ -3,14 +3,14 @@ announce, and leave only after it commits (slrt.notifications.dispatch)."""
 from __future__ import annotations
 
 from flask import current_app, has_request_context, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 
 from slrt.audit.operations import record
-from slrt.core.errors import TransitionError
+from slrt.core.errors import DomainError, TransitionError
 from slrt.core.time import utcnow
 from slrt.extensions import db
 from slrt.notifications.gsm import to_gsm7
-from slrt.notifications.models import TRANSITIONS, OutboxMessage, OutboxStatus
+from slrt.notifications.models import CONFIRM_RESEND, TRANSITIONS, OutboxMessage, OutboxStatus
 
 SMS_LENGTH = 160
 
@@ -69,13 +69,51 @@ def on_case_registered(case, **_extra) -> None:
     queue_citizen_message(case, "registered", registered_text(case))
 
 
-def retry_message(message: OutboxMessage, actor) -> None:
-    """The administrator sends a failed message again (a fresh round of attempts)."""
-    if OutboxStatus.PENDING not in TRANSITIONS.get(OutboxStatus(message.status), set()):
-        raise TransitionError(_l("Hanya pesan yang gagal terkirim yang dapat dikirim ulang."))
+def resend_warning(message: OutboxMessage) -> str:
+    """Why resending this message needs the administrator's confirmation ("" when it does not)."""
+    if message.status == OutboxStatus.UNKNOWN:
+        return _("Hasil pengiriman pesan ini belum pasti: gateway SMS tidak menjawab tepat waktu, jadi pesan "
+                 "mungkin sudah sampai ke warga. Pesan dikirim ulang dengan kode pesan yang sama, sehingga "
+                 "gateway yang mengenali kode itu tidak mengirimnya dua kali; gateway lain dapat membuat warga "
+                 "menerima pesan ini dua kali.")
+    if message.status == OutboxStatus.SENT:
+        return _("Pesan ini sudah diterima gateway SMS dan kemungkinan besar sudah sampai ke warga. Jika dikirim "
+                 "ulang, warga menerima pesan yang sama sekali lagi. Kirim ulang hanya jika warga menyatakan "
+                 "belum menerimanya.")
+    return ""
+
+
+def can_resend(message: OutboxMessage) -> bool:
+    return message.status == OutboxStatus.SENT or OutboxStatus.PENDING in TRANSITIONS.get(
+        OutboxStatus(message.status), set())
+
+
+def resend_message(message: OutboxMessage, actor, confirmed: bool = False) -> OutboxMessage:
+    """The administrator sends a message again; returns the row that will leave.
+
+    Failed, logged (no gateway) and unknown messages get a fresh round of attempts under their own key (an
+    unknown one stays "maybe sent", so it can never end as failed). A delivered message is copied into a new
+    message with a new key, since the gateway would rightly drop a repeat of the old one. Unknown and
+    delivered messages may reach the phone twice: they need `confirmed`.
+    """
+    if not can_resend(message):
+        raise TransitionError(_("Pesan ini tidak dapat dikirim ulang: pesan belum dicoba atau sedang dikirim."))
+    if message.status in CONFIRM_RESEND and not confirmed:
+        raise DomainError(_("Centang pernyataan di bawah untuk mengirim ulang pesan ini."), field="confirmed")
+    about = f"kind={message.kind} case={message.case_id} was={message.status}"
+    if message.status == OutboxStatus.SENT:
+        copy = OutboxMessage(case_id=message.case_id, kind=message.kind, phone=message.phone, body=message.body,
+                             status=OutboxStatus.PENDING, attempts=0, last_error="", next_attempt_at=utcnow())
+        db.session.add(copy)
+        db.session.flush()
+        record("outbox.resend", message, note=f"{about} copy={copy.id}", user=actor)
+        record("outbox.queued_copy", copy, note=f"copy of {message.id}", user=actor)
+        db.session.flush()
+        return copy
     message.status = OutboxStatus.PENDING
     message.attempts = 0
     message.next_attempt_at = utcnow()
     message.last_error = ""
-    record("outbox.retry", message, note=f"kind={message.kind} case={message.case_id}", user=actor)
+    record("outbox.retry", message, note=about, user=actor)
     db.session.flush()
+    return message

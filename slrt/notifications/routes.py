@@ -1,9 +1,8 @@
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from slrt.admin.forms import ConfirmForm
 from slrt.auth.permissions import permission_required
 from slrt.core.db import read_only
 from slrt.core.errors import DomainError
@@ -11,8 +10,11 @@ from slrt.core.pagination import page_number, paginate
 from slrt.core.htmx import render_page_or_partial
 from slrt.extensions import db
 from slrt.notifications import bp, operations
+from slrt.notifications.dispatch import max_attempts
+from slrt.notifications.forms import ResendForm
 from slrt.notifications.models import OutboxMessage, OutboxStatus
 from slrt.notifications.permissions import can_manage_outbox
+from slrt.notifications.senders import gateway_url
 
 PAGE_SIZE = 50
 
@@ -21,7 +23,7 @@ PAGE_SIZE = 50
 @read_only
 @permission_required(can_manage_outbox)
 def outbox():
-    """The outbox: messages to citizens by status, with counts; failed ones can be sent again."""
+    """The outbox: messages to citizens by status, with counts; messages that left or failed can be sent again."""
     status = request.args.get("status", "")
     if status not in set(OutboxStatus):
         status = ""
@@ -33,24 +35,52 @@ def outbox():
     return render_page_or_partial("notifications/outbox.html", "notifications/_outbox_rows.html",
                                   rows=result.rows, counts=counts, status=status, total=result.total,
                                   page=result.page, pages=result.pages,
-                                  statuses=list(OutboxStatus), confirm=ConfirmForm())
+                                  statuses=list(OutboxStatus), confirm=ResendForm(),
+                                  max_attempts=max_attempts(current_app),
+                                  gateway=bool(gateway_url(current_app) or current_app.config.get("SLRT_SMS_SENDER")))
+
+
+def _message_or_404(message_id: int) -> OutboxMessage:
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        abort(404)
+    return message
+
+
+def _render_resend(message: OutboxMessage, form: ResendForm):
+    return render_template("notifications/resend.html", message=message, form=form,
+                           warning=operations.resend_warning(message), can_resend=operations.can_resend(message),
+                           status=request.args.get("status", ""))
+
+
+@bp.route("/<int:message_id>/kirim-ulang", methods=["GET"])
+@read_only
+@permission_required(can_manage_outbox)
+def confirm_resend(message_id: int):
+    """Ask before sending a message again, saying why when the citizen may get it twice."""
+    return _render_resend(_message_or_404(message_id), ResendForm())
 
 
 @bp.route("/<int:message_id>/kirim-ulang", methods=["POST"])
 @permission_required(can_manage_outbox)
-def retry(message_id: int):
-    """Send a failed message again."""
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None:
-        abort(404)
-    if not ConfirmForm().validate_on_submit():
+def resend(message_id: int):
+    """Send a message again: at once for a failed one, after the confirmation for one that may have arrived."""
+    message = _message_or_404(message_id)
+    form = ResendForm()
+    if not form.validate_on_submit():
         abort(400)
     try:
-        operations.retry_message(message, current_user)
+        queued = operations.resend_message(message, current_user, confirmed=bool(form.confirmed.data))
     except DomainError as error:
         db.session.rollback()
+        if error.field == "confirmed":
+            form.confirmed.errors.append(str(error.message))
+            return _render_resend(message, form)
         flash(str(error.message), "error")
     else:
         db.session.commit()
-        flash(_("Pesan dijadwalkan untuk dikirim ulang."), "success")
+        if queued.id != message.id:
+            flash(_("Salinan pesan dijadwalkan untuk dikirim."), "success")
+        else:
+            flash(_("Pesan dijadwalkan untuk dikirim ulang."), "success")
     return redirect(url_for("notifications.outbox", status=request.args.get("status", "")), code=303)

@@ -1,28 +1,45 @@
 """How a message leaves: a `Sender` sends one SMS-sized text to one phone number or raises.
 
-`LogSender` (the default) writes a log line; `HttpGatewaySender` posts JSON {to, message} to the SMS
+`LogSender` (the default) writes a log line; `HttpGatewaySender` posts JSON {id, to, message} to the SMS
 gateway at SLRT_SMS_GATEWAY_URL (with a bearer token if SLRT_SMS_GATEWAY_TOKEN is set). Only the
 standard library is used, so a district's server needs nothing more.
+
+Each message carries its own idempotency key (header `Idempotency-Key` and payload field `id`), the same on
+every retry, so a gateway that took a message whose answer was lost does not deliver it a second time.
 """
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import os
 import urllib.error
 import urllib.request
 from typing import Protocol
+from urllib.parse import urlsplit
+
+from slrt.config import ConfigError
 
 log = logging.getLogger("slrt.outbox")
 
+# Where a plain-http gateway is tolerated: a developer's or the test suite's fake on this machine.
+PLAIN_HTTP_ENVS = frozenset({"development", "test"})
+
 
 class SendError(Exception):
-    """The message did not leave (the gateway refused it, answered with an error or did not answer)."""
+    """The message surely did not leave: the gateway refused it, answered with an error or was unreachable."""
+
+
+class SendOutcomeUnknown(SendError):
+    """The request reached the gateway but no answer came back (timeout, dropped connection): the gateway
+    may have taken the message. Retry with the same idempotency key; never call it failed."""
 
 
 class Sender(Protocol):
-    def send(self, phone: str, body: str) -> None:
-        """Send `body` to `phone`; raise on failure."""
+    reaches_phone: bool  # False for a sender that only records the message (no gateway)
+
+    def send(self, phone: str, body: str, key: str) -> None:
+        """Send `body` to `phone` under idempotency key `key`; raise SendError (or SendOutcomeUnknown)."""
 
 
 def mask_phone(phone: str) -> str:
@@ -36,33 +53,66 @@ def mask_phone(phone: str) -> str:
 class LogSender:
     """Writes the message to the log instead of sending it (development, or no gateway yet)."""
 
-    def send(self, phone: str, body: str) -> None:
+    reaches_phone = False
+
+    def send(self, phone: str, body: str, key: str) -> None:
         # The body is the short citizen message (ticket and step), never a NIK; the number is masked.
-        log.info("SMS to %s (%d chars): %s", mask_phone(phone), len(body), body)
+        log.info("SMS %s to %s (%d chars): %s", key, mask_phone(phone), len(body), body)
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A 3xx is an answer, not a new address to post to: following it would hand the bearer token (and the
+    citizen's number) to whatever host the Location names."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # urllib then raises HTTPError with the 3xx code
+
+
+_OPENER = urllib.request.build_opener(_RefuseRedirects)
+
+
+def check_gateway_url(url: str, env: str) -> None:
+    """Refuse a gateway URL that is not https, except http in development and test (local fakes)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError("SLRT_SMS_GATEWAY_URL must be an https:// URL with a host name")
+    if parts.scheme == "http" and env not in PLAIN_HTTP_ENVS:
+        raise ConfigError(f"SLRT_SMS_GATEWAY_URL uses plain http:// while SLRT_ENV={env}: the bearer token and "
+                          "the citizens' phone numbers would cross the network unencrypted; use https://")
 
 
 class HttpGatewaySender:
-    """POSTs {"to": phone, "message": body} as JSON; any answer other than 2xx is a failure."""
+    """POSTs {"id": key, "to": phone, "message": body} as JSON; any answer other than 2xx is a failure."""
 
-    def __init__(self, url: str, token: str = "", timeout: float = 10.0) -> None:
-        if not url.startswith(("http://", "https://")):
-            raise ValueError("SLRT_SMS_GATEWAY_URL must be an http(s) URL")
+    reaches_phone = True
+
+    def __init__(self, url: str, token: str = "", timeout: float = 10.0, env: str = "production") -> None:
+        check_gateway_url(url, env)
         self.url, self.token, self.timeout = url, token, timeout
 
-    def send(self, phone: str, body: str) -> None:
-        data = json.dumps({"to": phone, "message": body}).encode()
-        headers = {"Content-Type": "application/json", "Accept": "application/json", "User-Agent": "slrt-outbox"}
+    def send(self, phone: str, body: str, key: str) -> None:
+        data = json.dumps({"id": key, "to": phone, "message": body}).encode()
+        headers = {"Content-Type": "application/json", "Accept": "application/json", "User-Agent": "slrt-outbox",
+                   "Idempotency-Key": key}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         request = urllib.request.Request(self.url, data=data, headers=headers, method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (http(s) only)
+            with _OPENER.open(request, timeout=self.timeout) as response:
                 status = response.status
         except urllib.error.HTTPError as error:
+            if 300 <= error.code < 400:
+                raise SendError(f"gateway answered HTTP {error.code} (a redirect; not followed)") from None
+            if error.code in (408, 504):  # the gateway (or a proxy before it) gave up waiting: it may have it
+                raise SendOutcomeUnknown(f"gateway answered HTTP {error.code}: outcome unknown") from None
             raise SendError(f"gateway answered HTTP {error.code}") from None
-        except (urllib.error.URLError, TimeoutError, OSError) as error:
-            reason = getattr(error, "reason", error)
-            raise SendError(f"gateway unreachable: {reason}") from None
+        except urllib.error.URLError as error:
+            # urllib raises URLError only while connecting and writing the request: the gateway never got it.
+            raise SendError(f"gateway unreachable: {error.reason}") from None
+        except (TimeoutError, http.client.HTTPException, OSError) as error:
+            # The request was sent; the answer did not come (timeout, connection dropped, garbled answer).
+            raise SendOutcomeUnknown(f"no answer from the gateway ({type(error).__name__}): outcome unknown") \
+                from None
         if not 200 <= status < 300:
             raise SendError(f"gateway answered HTTP {status}")
 
@@ -72,13 +122,25 @@ def _config(app, name: str, default: str = "") -> str:
     return str(value) if value not in (None, "") else os.environ.get(name, default)
 
 
+def gateway_url(app) -> str:
+    return _config(app, "SLRT_SMS_GATEWAY_URL")
+
+
+def check_gateway_config(app) -> None:
+    """At start-up: a configured gateway must be usable here (https outside development and test)."""
+    url = gateway_url(app)
+    if url:
+        check_gateway_url(url, app.config.get("SLRT_ENV", "production"))
+
+
 def sender_for(app) -> Sender:
     """The gateway sender when SLRT_SMS_GATEWAY_URL is set, else the log sender."""
     custom = app.config.get("SLRT_SMS_SENDER")  # an object with .send (tests, or a district's own)
     if custom is not None:
         return custom
-    url = _config(app, "SLRT_SMS_GATEWAY_URL")
+    url = gateway_url(app)
     if not url:
         return LogSender()
     return HttpGatewaySender(url, _config(app, "SLRT_SMS_GATEWAY_TOKEN"),
-                             float(_config(app, "SLRT_SMS_GATEWAY_TIMEOUT", "10")))
+                             float(_config(app, "SLRT_SMS_GATEWAY_TIMEOUT", "10")),
+                             env=app.config.get("SLRT_ENV", "production"))

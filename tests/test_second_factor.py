@@ -266,3 +266,12 @@ def test_codes_from_the_step_before_and_after_are_accepted_and_older_ones_not():
     assert two_factor.matching_step(secret, totp.at(now + 30), None, now=now) == step + 1
     assert two_factor.matching_step(secret, totp.at(now - 90), None, now=now) is None
     assert two_factor.matching_step(secret, totp.at(now), step, now=now) is None  # used already
+
+
+def test_the_secret_is_encrypted_under_its_own_key_when_one_is_set(make_app):
+    application = make_app(SLRT_TOTP_KEY="a-separate-totp-key")
+    with application.app_context():
+        token = two_factor.encrypt_secret("JBSWY3DPEHPK3PXP")
+        assert two_factor.decrypt_secret(token) == "JBSWY3DPEHPK3PXP"
+    with make_app().app_context():  # under SECRET_KEY the token is unreadable, and no 500
+        assert two_factor.decrypt_secret(token) is None

@@ -89,3 +89,10 @@ def test_generated_one_time_passwords_meet_the_rules(app):
     for _ in range(50):
         password = generate_password(username="abcd", full_name="Abcd Efgh")
         assert password_problem(password, username="abcd", full_name="Abcd Efgh") is None
+
+
+def test_demo_seed_refuses_a_weak_demo_password_with_a_message(make_app):
+    application = make_app(SLRT_DEMO_PASSWORD="admin12345")
+    result = application.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code != 0 and "Kata sandi" in result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)

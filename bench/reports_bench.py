@@ -29,7 +29,7 @@ from slrt.config import TestConfig  # noqa: E402
 from slrt.extensions import db  # noqa: E402
 
 DISTRICT = "32.04"
-PASSWORD = "bench-password-1"
+PASSWORD = "tumpukan-laporan-uji"  # meets the password rules (no part of the names)
 STATUSES_OLD = ["closed"] * 8 + ["in_progress", "registered"]
 VISITS = ["question", "suggestion", "grievance", "service_request", "service_request"]
 

@@ -45,6 +45,8 @@ class Config:
                 raise ConfigError("SECRET_KEY must be set when SLRT_ENV=production")
             secret = _development_secret_key()
         self.SECRET_KEY = secret
+        # Encrypts the TOTP secrets (slrt.auth.two_factor); SECRET_KEY when unset. Changing it voids enrolments.
+        self.SLRT_TOTP_KEY = env.get("SLRT_TOTP_KEY") or None
         self.SQLALCHEMY_DATABASE_URI = _database_url()
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 

@@ -50,10 +50,13 @@ def settings_page():
     if request.method == "GET":
         for name in SETTING_FIELDS:
             getattr(form, name).data = settings.get(name)
+        form.two_factor_required.data = settings.get("two_factor_required") == "1"
     old_logo = settings.get("letterhead_logo")
     if form.validate_on_submit():
         try:
-            operations.update_settings({name: getattr(form, name).data for name in SETTING_FIELDS}, current_user)
+            operations.update_settings({**{name: getattr(form, name).data for name in SETTING_FIELDS},
+                                        "two_factor_required": "1" if form.two_factor_required.data else "0"},
+                                       current_user)
             upload = form.logo.data
             if upload is not None and getattr(upload, "filename", ""):
                 operations.store_logo(upload, current_user)

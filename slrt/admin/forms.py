@@ -80,6 +80,10 @@ class SettingsForm(BaseForm):
                      description=_l("PNG, JPEG atau SVG, paling besar 512 KB."),
                      render_kw={"accept": "image/png,image/jpeg,image/svg+xml"})
     remove_logo = BooleanField(_l("Hapus logo"))
+    two_factor_required = BooleanField(
+        _l("Wajib verifikasi dua langkah untuk administrator dan supervisor/manajer"),
+        description=_l("Pengguna dengan peran ini yang belum memakai verifikasi dua langkah harus "
+                       "mengaktifkannya sebelum dapat bekerja."))
 
     def validate_letterhead_lines(self, field):
         if len((field.data or "").splitlines()) > 6:

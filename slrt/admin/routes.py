@@ -137,6 +137,20 @@ def reset_user_password(user_id: int):
     return render_template("admin/password_once.html", user=user, password=password)
 
 
+@bp.route("/pengguna/<int:user_id>/reset-2fa", methods=["POST"])
+@permission_required(can_manage_users)
+def reset_user_two_factor(user_id: int):
+    """Turn off the account's second factor (lost phone and codes); its sessions end."""
+    user = _load_user(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    accounts.reset_two_factor(user, current_user)
+    db.session.commit()
+    flash(_("Verifikasi dua langkah akun %(u)s sudah diatur ulang; semua sesinya berakhir.", u=user.username),
+          "success")
+    return redirect(url_for("admin.users"), code=303)
+
+
 @bp.route("/audit")
 @permission_required(can_view_audit)
 def audit():

@@ -18,6 +18,7 @@ DEFAULTS: dict[str, str] = {
     "letter_signer_title": "Kepala Dinas Sosial",
     "letterhead_lines": "",
     "letterhead_logo": "",                # file name under SLRT_UPLOAD_DIR (set by the logo upload)
+    "two_factor_required": "0",           # "1": administrators and supervisors/managers must use a second factor
 }
 
 

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from slrt.auth import commands, labels, routes  # noqa: E402,F401
+from slrt.auth import commands, labels, routes, second_factor_routes  # noqa: E402,F401

@@ -39,6 +39,12 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Second factor (TOTP): the shared secret encrypted with a key derived from the app's secret (see
+    # slrt.auth.two_factor), set when the user confirmed it with a first code; the last time step whose
+    # code was accepted, so a code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     region = relationship("Region", lazy="joined")
     agency = relationship("Agency", lazy="joined")
@@ -54,5 +60,20 @@ class User(UserMixin, db.Model):
     def role_enum(self) -> Role:
         return Role(self.role)
 
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_enabled_at is not None and bool(self.totp_secret)
+
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
+
+
+class RecoveryCode(db.Model):
+    """One of the ten one-time codes that stand in for the authenticator app; only a keyed hash is kept."""
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)

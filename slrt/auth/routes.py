@@ -34,6 +34,9 @@ def login():
         username = form.username.data.strip().lower()
         user = db.session.scalar(select(User).where(User.username == username))
         if user is not None and user.active and verify_password(user.password_hash, form.password.data):
+            if user.two_factor_enabled:  # not logged in yet: the code comes first
+                from slrt.auth.second_factor_routes import begin_second_step
+                return begin_second_step(user, request.args.get("next"))
             language = session.get("lang")
             session.clear()  # nothing from before the login survives into the new session
             if language:

@@ -61,10 +61,15 @@ def seed(if_new):
     password = current_app.config.get("SLRT_DEMO_PASSWORD") or generate_password()
     regions = demo_regions()
     agencies = {a.code: a.id for a in db.session.scalars(select(Agency))}
+    from slrt.core.errors import DomainError
     for username, role, name, where, agency in DEMO_ACCOUNTS:
-        create_user(username=username, full_name=name, role=role, region_code=regions[where],
-                    password=password, agency_id=agencies.get(agency) if agency else None,
-                    nip="19800101 200501 1 001" if role == "supervisor" else "")
+        try:
+            create_user(username=username, full_name=name, role=role, region_code=regions[where],
+                        password=password, agency_id=agencies.get(agency) if agency else None,
+                        nip="19800101 200501 1 001" if role == "supervisor" else "")
+        except DomainError as error:  # e.g. a SLRT_DEMO_PASSWORD that the password rules refuse
+            db.session.rollback()
+            raise click.ClickException(f"{username}: {error.message}")
     db.session.commit()
     click.echo("Demo accounts created (one per role): " + ", ".join(a[0] for a in DEMO_ACCOUNTS))
     if not current_app.config.get("SLRT_DEMO_PASSWORD"):

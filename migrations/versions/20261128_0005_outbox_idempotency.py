@@ -4,7 +4,7 @@ Every message gets its own key (a uuid), sent to the SMS gateway with each attem
 timeout cannot deliver it twice; existing rows get one too. `maybe_sent` records that some attempt got no
 answer, so the message is shown as "unknown" rather than "failed".
 
-Revision ID: 0005_outbox
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-23 09:00:00
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0005_outbox'
+revision = '0005'
 down_revision = '0004'
 branch_labels = None
 depends_on = None

@@ -3,8 +3,8 @@
 The TOTP secret is stored encrypted (Fernet, key derived from the app's secret); the last accepted
 time step blocks reuse of a code; recovery codes keep only an HMAC-SHA256 of the code.
 
-Revision ID: 0005_password
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-28 10:40:00
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0005_password'
-down_revision = '0004'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

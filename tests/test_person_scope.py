@@ -230,3 +230,34 @@ def test_an_identical_second_visit_needs_no_review(app, make_user, places, regis
     second = db.session.scalar(db.select(Case).where(Case.id != registered.id))
     assert second.identity.review == IdentityReview.SAME
     assert count(AuditLog, AuditLog.action == "person.identity_pending") == 0
+
+
+def test_lists_and_receipt_show_the_name_given_at_the_visit(app, make_user, places, registered):
+    client, _user = client_for(app, make_user, "puskesos_operator", region_code=places.other_desa)
+    form = intake_data(places, name="Orang Lain", kecamatan=places.other_kecamatan, desa=places.other_desa,
+                       confirm_warnings="y")
+    assert client.post("/pendaftaran/baru", data=form).status_code == 303
+    own = db.session.scalar(db.select(Case).where(Case.id != registered.id))
+    listing = client.get("/kasus/?status=").get_data(as_text=True)
+    receipt = client.get(f"/kasus/{own.id}/tanda-terima").get_data(as_text=True)
+    for html in (listing, receipt):
+        assert "Orang Lain" in html and "Ani Suryani" not in html
+    # Searching the list by the stored person's name does not find the case registered under another name.
+    assert own.ticket not in client.get("/kasus/?status=&q=Ani").get_data(as_text=True)
+    assert own.ticket in client.get("/kasus/?status=&q=Orang").get_data(as_text=True)
+
+
+def test_a_household_of_the_users_village_in_the_registry_opens_the_person(app, make_user, places, tmp_path):
+    """People of the area also include those whose registry household lies in it, without a case there."""
+    from tests.registry_helpers import family, import_file, write_csv
+    rows, niks, _kk = family(places, decile="2")
+    import_file(write_csv(tmp_path / "a.csv", rows))
+    counter, _clerk = client_for(app, make_user, "front_office")
+    form = intake_data(places, nik=niks[0], name="Asep Suryana", sex="L", birth_date="1980-03-01",
+                       kecamatan=places.other_kecamatan, desa=places.other_desa, confirm_warnings="y")
+    assert counter.post("/pendaftaran/baru", data=form).status_code == 303
+    household_village, _u = client_for(app, make_user, "puskesos_operator", region_code=places.desa)
+    elsewhere, _v = client_for(app, make_user, "puskesos_operator", region_code=places.desa2)
+    assert 'value="Asep Suryana"' in nik_check(household_village, niks[0])
+    html = nik_check(elsewhere, niks[0])
+    assert "di luar wilayah kerja Anda" in html and "Asep Suryana" not in html

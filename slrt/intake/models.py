@@ -106,7 +106,8 @@ class VisitIdentity(_IdentityValues, db.Model):
     review_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
-    case = relationship("Case", backref=backref("identity", uselist=False, cascade="all, delete-orphan"))
+    case = relationship("Case", backref=backref("identity", uselist=False, lazy="selectin",
+                                                          cascade="all, delete-orphan"))
     person = relationship("Person")
     reviewed_by = relationship("User")
 

@@ -261,3 +261,37 @@ def test_a_household_of_the_users_village_in_the_registry_opens_the_person(app, 
     assert 'value="Asep Suryana"' in nik_check(household_village, niks[0])
     html = nik_check(elsewhere, niks[0])
     assert "di luar wilayah kerja Anda" in html and "Asep Suryana" not in html
+
+
+def test_migration_gives_existing_cases_the_persons_identity_as_their_visit_identity(make_app, tmp_path):
+    """Cases registered before visit identities keep texting the phone they had, and need no review."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+    old = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'old.db'}")
+    with old.app_context():
+        upgrade(revision="0004")
+        db.session.execute(text(
+            "INSERT INTO regions (code, name, level, parent_code, active, dataset_version, updated_at) VALUES "
+            "('32.04', 'Bandung', 2, NULL, 1, '', '2026-01-01'), ('32.04.05.2001', 'Desa', 4, NULL, 1, '', "
+            "'2026-01-01')"))
+        db.session.execute(text(
+            "INSERT INTO users (id, username, full_name, nip, password_hash, role, region_code, active, "
+            "session_version, must_change_password, created_at) VALUES (1, 'loket', 'Loket', '', 'x', "
+            "'front_office', '32.04', 1, 1, 0, '2026-01-01')"))
+        db.session.execute(text(
+            "INSERT INTO people (id, nik, name, birth_place, birth_date, sex, phone, kk_number, address, rt, rw, "
+            "region_code, created_at, updated_at) VALUES (1, :nik, 'Ani Suryani', 'Bandung', '1990-12-05', 'P', "
+            "'081234567890', '', 'Kp. Cibodas', '003', '007', '32.04.05.2001', '2026-01-02 03:04:05', "
+            "'2026-01-02 03:04:05')"), {"nik": VALID_NIK})
+        db.session.execute(text(
+            "INSERT INTO cases (id, ticket, person_id, region_code, office_region_code, channel, visit_type, status, "
+            "documents, note, created_by_id, created_at, updated_at) VALUES (7, 'ABCDEFGHJK', 1, '32.04.05.2001', "
+            "'32.04', 'counter', 'question', 'registered', '', '', 1, '2026-01-02 03:04:05', "
+            "'2026-01-02 03:04:05')"))
+        db.session.commit()
+        upgrade()
+        row = db.session.execute(text("SELECT case_id, person_id, review, phone, birth_date, name, members "
+                                      "FROM visit_identities")).one()
+        assert tuple(row) == (7, 1, "same", "081234567890", "1990-12-05", "Ani Suryani", "")
+        db.session.remove()
+        db.engine.dispose()

@@ -74,6 +74,8 @@ class Config:
         self.SLRT_LOGIN_ADDRESS_LIMIT = env.get("SLRT_LOGIN_ADDRESS_LIMIT", "30 per 15 minutes")
         self.SLRT_STATUS_LIMIT = env.get("SLRT_STATUS_LIMIT", "10 per 10 minutes")
         self.SLRT_STATUS_TICKET_LIMIT = env.get("SLRT_STATUS_TICKET_LIMIT", "5 per 10 minutes")
+        # NIK checks at the counter, per user: a busy window checks a few NIKs a minute, a guesser many more.
+        self.SLRT_NIK_CHECK_LIMIT = env.get("SLRT_NIK_CHECK_LIMIT", "60 per 10 minutes")
         self.SLRT_PROXY_COUNT = int(env.get("SLRT_PROXY_COUNT", "0"))
 
         self.BABEL_DEFAULT_LOCALE = "id"

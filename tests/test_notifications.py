@@ -207,7 +207,7 @@ def test_rolled_back_transaction_sends_nothing(make_app, make_case):
     with FakeGateway() as gateway, \
             app_with(make_app, SLRT_SMS_GATEWAY_URL=gateway.url, SLRT_OUTBOX_DISPATCH="inline"):
         case = make_case()  # no phone: nothing to send
-        case.person.phone = PHONE
+        case.identity.phone = PHONE
         queue_citizen_message(case, "referred", "Rujukan Anda disetujui.")
         db.session.flush()
         db.session.rollback()

@@ -110,8 +110,20 @@ def test_name_search_within_the_users_region(client, login_as, registry, places,
     login(client, "desalain")
     html = client.post("/registri/cari", data={"q": "euis mar"}).get_data(as_text=True)
     assert "EUIS MARLINA" not in html
-    html = client.post("/registri/cari", data={"q": registry["niks"][0]}).get_data(as_text=True)
-    assert "di luar wilayah kerja Anda" in html and "ASEP" not in html
+    unknown = nik(places.kecamatan, date(1966, 6, 6))
+    answers = [client.post("/registri/cari", data={"q": typed}, headers={"HX-Request": "true"}).get_data(as_text=True)
+               for typed in (registry["niks"][0], unknown)]
+    # A NIK of another area answers exactly as an unknown NIK: "registered elsewhere" would tell its poverty.
+    assert answers[0] == answers[1] and "Belum terdaftar" in answers[0] and "ASEP" not in answers[0]
+    assert "luar wilayah" not in answers[0]
+
+
+def test_intake_nik_check_of_a_household_elsewhere_answers_as_unknown(client, login_as, registry, places):
+    login_as("puskesos_operator", region_code=places.other_desa)
+    html = client.post("/pendaftaran/cek-nik", data={"nik": registry["niks"][0]},
+                       headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Belum terdaftar di DTSEN" in html and "luar wilayah" not in html and "EUIS" not in html
+    assert "desil" not in html
 
 
 def test_intake_nik_check_shows_household_and_fills_the_form(client, login_as, registry):

@@ -28,6 +28,7 @@ ROUTES = [
     ("GET", "/kasus/{case}", CASE_ROLES, None, None),
     ("GET", "/kasus/{case}/tanda-terima", CASE_ROLES, None, None),
     ("POST", "/kasus/{case}/ambil", HANDLING_ROLES, {}, None),
+    ("POST", "/pendaftaran/identitas/{case}", {"back_office"}, {"reason": "", "accept": "y"}, None),
     ("GET", "/admin/pengguna", ADMIN, None, None),
     ("GET", "/admin/pengguna/baru", ADMIN, None, None),
     ("POST", "/admin/pengguna/baru", ADMIN, {"username": ""}, None),

@@ -80,6 +80,13 @@ class Case(db.Model):
                                order_by="Assessment.id")
 
     @property
+    def citizen(self):
+        """Who the citizen said they were at this visit (slrt.intake VisitIdentity); the person's stored
+        identity for a case older than visit identities. Lists, receipt and case page show this, so a
+        visit registered with someone else's NIK never shows that someone's data."""
+        return getattr(self, "identity", None) or self.person
+
+    @property
     def document_codes(self) -> list[str]:
         return [c for c in self.documents.split(",") if c]
 

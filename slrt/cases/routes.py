@@ -17,7 +17,7 @@ from slrt.core.htmx import render_page_or_partial
 from slrt.core.pagination import page_number, paginate
 from slrt.core.time import local_day_bounds_utc, local_today
 from slrt.extensions import db
-from slrt.intake.models import Person
+from slrt.intake.models import VisitIdentity
 from slrt.regions import operations as regions
 from slrt.regions.models import region_prefix_match
 
@@ -59,7 +59,10 @@ def _apply_filters(query, form: CaseFilterForm):
         if ticket:
             query = query.where(Case.ticket == ticket)
         else:
-            query = query.join(Person, Case.person_id == Person.id).where(Person.name.ilike(f"%{text[:80]}%"))
+            # The name given at each visit (what the list shows), not the stored person's: a case registered
+            # with someone else's NIK must not answer questions about that someone's name.
+            query = query.join(VisitIdentity, VisitIdentity.case_id == Case.id).where(
+                VisitIdentity.name.ilike(f"%{text[:80]}%"))
     return query
 
 

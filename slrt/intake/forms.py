@@ -5,7 +5,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (BooleanField, DateField, FieldList, FormField, RadioField, SelectField, StringField,
-                     TextAreaField)
+                     SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from slrt.cases.models import Channel, VisitType
@@ -230,3 +230,12 @@ class IntakeValidation:
     def complaint_rows(self):
         return [row.form for row in self.form.complaints
                 if row.form.category.data or (row.form.description.data or "").strip()]
+
+
+class IdentityReviewForm(BaseForm):
+    """The back office's decision on an identity given at a visit that differs from the stored one."""
+
+    reason = TextAreaField(_l("Alasan"), validators=[DataRequired(message=_l("Tuliskan alasannya.")),
+                                                     Length(max=500)])
+    accept = SubmitField(_l("Terima perubahan"))
+    dismiss = SubmitField(_l("Tetap pakai data tersimpan"))

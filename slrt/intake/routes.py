@@ -1,18 +1,20 @@
 import time
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from slrt.admin.models import ComplaintCategory, DocumentType, Programme
-from slrt.auth.permissions import can_register, permission_required
+from slrt.auth.permissions import can_list_cases, can_register, permission_required, require
 from slrt.cases.models import Case
+from slrt.core.errors import DomainError
 from slrt.core.htmx import render_fragment_or_redirect
 from slrt.core.nik import check_nik
 from slrt.extensions import db
-from slrt.intake import bp, operations
-from slrt.intake.forms import IntakeForm, IntakeValidation, MemberForm, ComplaintForm
+from slrt.intake import bp, operations, queries
+from slrt.intake.forms import ComplaintForm, IdentityReviewForm, IntakeForm, IntakeValidation, MemberForm
+from slrt.intake.permissions import can_review_identity
 from slrt.regions import operations as regions
 from slrt.regions.models import Region
 
@@ -112,19 +114,18 @@ def _earlier_cases(nik: str | None):
 @bp.route("/cek-nik", methods=["POST"])
 @permission_required(can_register)
 def check_nik_widget():
-    """The NIK widget: validate as soon as 16 digits are typed; fill in a person known from earlier visits."""
+    """The NIK widget: validate as soon as 16 digits are typed; fill in a person of the user's area known
+    from earlier visits (throttled per user, audited)."""
     typed = request.form.get("nik", "")
     digits = "".join(ch for ch in typed if ch.isdigit())
     show = len(digits) >= 16 or any(ch.isalpha() for ch in typed) or "+" in typed
     check = check_nik(typed, regions.region_index) if show else None
-    person, earlier = None, []
+    person, earlier, nik = None, [], queries.NikLookup(None)
     if check is not None and check.valid:
-        person = operations.find_person(check.nik)
-        if person is not None:
+        nik = queries.person_for_nik_check(check.nik, current_user)
+        person = nik.person
+        if not nik.throttled:
             earlier = _earlier_cases(check.nik)
-            from slrt.audit.operations import record
-            record("person.view", person, person_id=person.id, note="intake NIK check")
-            db.session.commit()
     form = None
     if person is not None:
         form = IntakeForm(formdata=None, obj=None)
@@ -139,11 +140,12 @@ def check_nik_widget():
         categories, programmes, documents = _lists()
         _fill_choices(form, categories, programmes, documents)
     from slrt.registry.views_support import intake_context
-    registry = intake_context(check, person)
-    if registry:
-        db.session.commit()  # the audit row of the registry lookup
-    return render_fragment_or_redirect("intake/_nik_check.html", url_for("intake.new"), check=check, person=person,
-                                       earlier=earlier, form=form, **registry)
+    registry = intake_context(check, person) if not nik.throttled else {}
+    response = render_fragment_or_redirect("intake/_nik_check.html", url_for("intake.new"), check=check,
+                                           person=person, elsewhere=nik.elsewhere, throttled=nik.throttled,
+                                           earlier=earlier, form=form, **registry)
+    db.session.commit()  # the audit rows of the check and the registry lookup, after rendering
+    return response
 
 
 @bp.route("/baris-anggota")
@@ -173,3 +175,41 @@ def _new_row(list_name: str, row_form, template: str):
         categories, _unused, _unused2 = _lists()
         entry.form.category.choices = [("", _("— pilih kategori —"))] + [(c.id, c.name) for c in categories]
     return render_fragment_or_redirect(template, url_for("intake.new"), row=entry)
+
+
+@bp.route("/identitas/<int:case_id>", methods=["POST"])
+@permission_required(can_list_cases)
+def review_identity(case_id: int):
+    """The back office accepts (with a reason, old values kept) or dismisses an identity given at a visit."""
+    case = db.session.get(Case, case_id)
+    if case is None:
+        abort(404)
+    require(can_review_identity, case)
+    identity = queries.load_visit_identity(case.id, lock=True)
+    form = IdentityReviewForm()
+    if form.validate_on_submit() and (form.accept.data or form.dismiss.data):
+        try:
+            if form.accept.data:
+                operations.accept_identity(identity, form.reason.data, current_user)
+                message = _("Data warga diperbarui sesuai kunjungan %(ticket)s. Data lama tetap tersimpan.",
+                            ticket=case.ticket)
+            else:
+                operations.dismiss_identity(identity, form.reason.data, current_user)
+                message = _("Data warga tetap seperti tersimpan; isian kunjungan %(ticket)s tetap dicatat pada "
+                            "kasus ini.", ticket=case.ticket)
+        except DomainError as error:
+            db.session.rollback()
+            if error.field == "reason":
+                form.reason.errors = [str(error.message)]
+            else:
+                flash(str(error.message), "error")
+                return redirect(url_for("cases.detail", case_id=case.id), code=303)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("cases.detail", case_id=case.id), code=303)
+    # A refused decision shows the case page again, with what was typed and the message next to it.
+    db.session.rollback()
+    g.identity_review_form = form
+    from slrt.cases.routes import detail
+    return detail(case.id)

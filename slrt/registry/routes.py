@@ -81,9 +81,9 @@ def _search(text: str, desa: str | None) -> dict:
             kk = check_kk(digits, None)
             found = lookup.household_by_kk(kk.nik) if kk.valid and kk.nik else None
             how = "No. KK"
+        # Outside the user's area the answer is the same as for an unknown number (see intake_context).
         household = show_household(found, f"registry search by {how}")
-        return {**household_context(household), "elsewhere": found is not None and household is None,
-                "searched_nik": how == "NIK"}
+        return {**household_context(household), "searched_nik": how == "NIK"}
     if len(" ".join(text.split())) < 3:
         return {"errors": [_("Ketik paling sedikit 3 huruf nama.")]}
     people = lookup.search_names(text, desa, within=current_user.region_code)

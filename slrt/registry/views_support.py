@@ -35,7 +35,8 @@ def intake_context(check, person) -> dict:
     household = show_household(found, "intake NIK check")
     context = household_context(household)
     context["registry_checked"] = True
-    context["registry_elsewhere"] = found is not None and household is None
+    # A household outside the user's area answers as an unknown NIK: "registered elsewhere" would tell
+    # anyone who types a NIK that this family is poor.
     if household is not None and person is None:
         context["registry_form"] = intake_form_from_registry(household, check.nik)
     return {"registry_" + k if not k.startswith("registry_") else k: v for k, v in context.items()}

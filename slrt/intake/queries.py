@@ -1,0 +1,80 @@
+"""Loaders of intake: a person by NIK for the counter (region-scoped and throttled), a visit's identity."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import select
+
+from slrt.audit.operations import record
+from slrt.cases.scoping import visible_person
+from slrt.core import throttle
+from slrt.extensions import db
+from slrt.intake.models import Person, VisitIdentity
+
+
+@dataclass
+class NikLookup:
+    person: Person | None     # the stored person, only when they are one of the user's area
+    elsewhere: bool = False   # known to the portal, outside the user's area: no personal data shown
+    throttled: bool = False   # too many checks by this user: nothing was looked up
+
+
+def _nik_checks(user):
+    return [throttle.per_key("SLRT_NIK_CHECK_LIMIT", "nik-check-user", str(user.id))]
+
+
+def person_for_nik_check(nik: str, user) -> NikLookup:
+    """The counter's NIK check of a valid NIK. Every check counts towards the user's limit (a guesser
+    gets few answers); a person shown is audited as a view, one outside the area as a check."""
+    checks = _nik_checks(user)
+    if throttle.blocked(checks):
+        record("person.check_throttled", None, note="intake NIK check refused: too many checks", user=user)
+        return NikLookup(None, throttled=True)
+    throttle.count_failure(checks)  # the helper's counter: here every check is counted, not only failures
+    person = db.session.scalar(select(Person).where(Person.nik == nik))
+    if person is None:
+        return NikLookup(None)
+    if not visible_person(user, person):
+        record("person.check", person, person_id=person.id, note="intake NIK check, outside the user's area",
+               user=user)
+        return NikLookup(None, elsewhere=True)
+    record("person.view", person, person_id=person.id, note="intake NIK check", user=user)
+    return NikLookup(person)
+
+
+def visit_identity_for_case(case) -> VisitIdentity | None:
+    return db.session.scalar(select(VisitIdentity).where(VisitIdentity.case_id == case.id))
+
+
+def load_visit_identity(case_id: int, lock: bool = False) -> VisitIdentity:
+    """A visit's identity by its case, or 404; `lock` holds the row until commit (two reviewers race)."""
+    query = select(VisitIdentity).where(VisitIdentity.case_id == case_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    identity = db.session.scalar(query)
+    if identity is None:
+        abort(404)
+    return identity
+
+
+def identity_panel(case) -> dict:
+    """For the case page: the identity given at this visit and, for the back office, a pending difference
+    from the stored identity with the decision form. Reads only; the page's view commits."""
+    from flask import g
+    from flask_login import current_user
+
+    from slrt.intake.forms import IdentityReviewForm
+    from slrt.intake.models import IdentityReview
+    from slrt.intake.operations import identity_differences, members_from_json
+    from slrt.intake.permissions import can_review_identity
+    identity = getattr(case, "identity", None)
+    if identity is None:
+        return {}
+    panel = {"identity": identity, "pending": identity.review == IdentityReview.PENDING,
+             "members": members_from_json(identity.members) if identity.members else None}
+    if panel["pending"] and can_review_identity(current_user, case):
+        panel["differences"] = identity_differences(case.person, identity)
+        panel["form"] = getattr(g, "identity_review_form", None) or IdentityReviewForm(formdata=None)
+        panel["versions"] = case.person.versions
+    return panel

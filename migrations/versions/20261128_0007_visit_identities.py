@@ -4,8 +4,8 @@ A counter user no longer overwrites a person: each case keeps the identity typed
 (its SMS go to that phone), a difference waits for the back office, and an accepted change keeps
 the replaced values. Existing cases get the person's current identity as their visit identity.
 
-Revision ID: 0005_scope
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-28 10:24:06.861239
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0005_scope'
-down_revision = '0004'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

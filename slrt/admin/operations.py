@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -65,7 +66,7 @@ def store_logo(data: bytes, actor) -> str:
     if not data:
         raise DomainError(_l("Berkas logo kosong."), field="logo")
     if len(data) > max_bytes:
-        raise DomainError(_l("Logo terlalu besar: paling besar %(kb)d KB.", kb=max_bytes // 1024), field="logo")
+        raise DomainError(gettext("Logo terlalu besar: paling besar %(kb)d KB.", kb=max_bytes // 1024), field="logo")
     kind = logo_kind(data)
     if kind is None:
         raise DomainError(_l("Logo harus berupa gambar PNG, JPEG atau SVG."), field="logo")
@@ -112,8 +113,8 @@ AUDIT_NAMES = {Agency: "agency", Programme: "programme", ComplaintCategory: "com
 def _check_code(model, code: str, item=None) -> None:
     other = db.session.scalar(select(model).where(func.upper(model.code) == code.upper()))
     if other is not None and other is not item:
-        raise DomainError(_l("Kode %(code)s sudah dipakai oleh \u201c%(name)s\u201d. Pilih kode lain.",
-                             code=code, name=other.name), field="code")
+        raise DomainError(gettext("Kode %(code)s sudah dipakai oleh \u201c%(name)s\u201d. Pilih kode lain.",
+                                  code=code, name=other.name), field="code")
 
 
 def _describe(item) -> str:

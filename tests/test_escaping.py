@@ -83,3 +83,18 @@ def test_registry_suggestions_escape_names_from_an_imported_file(app):
         html = render_template("registry/_suggestions.html", suggestions=suggest(profile))
     assert "<form" not in html and "<img" not in html
     assert "&lt;form hx-post=/keluar hx-trigger=load&gt;" in html
+
+
+def test_htmx_is_configured_so_swapped_html_cannot_do_more_than_it_needs(client):
+    """Defence in depth, read from the page as the browser gets it: no eval (hx-on, js: values), no script
+    tags from responses, requests only to this portal, no copies of pages in localStorage (they hold personal
+    data), and out-of-band swaps only from the top level of a response (not from a row someone wrote)."""
+    import json
+    import re
+    page = client.get("/masuk").get_data(as_text=True)
+    meta = re.search(r"<meta name=\"htmx-config\" content='([^']*)'>", page)
+    assert meta, "base.html sets htmx.config through the htmx-config meta tag"
+    config = json.loads(meta.group(1))
+    assert config["allowEval"] is False and config["allowScriptTags"] is False
+    assert config["selfRequestsOnly"] is True and config["historyCacheSize"] == 0
+    assert config["allowNestedOobSwaps"] is False

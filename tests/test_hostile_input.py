@@ -55,6 +55,7 @@ class LiveMarkup(HTMLParser):
         self.found: list[str] = []
         self.open: list[tuple[str, bool]] = []  # (tag, has hx-disable)
         self.outside_disable: list[str] = []
+        self.nested_oob: list[str] = []
 
     def handle_endtag(self, tag):
         for index in range(len(self.open) - 1, -1, -1):
@@ -64,6 +65,9 @@ class LiveMarkup(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
+        if "hx-swap-oob" in values and self.open:
+            # htmx is configured to swap out-of-band only the top-level elements of a response
+            self.nested_oob.append(tag)
         if tag not in VOID:
             self.open.append((tag, "hx-disable" in values or "data-hx-disable" in values))
         if tag == "form" and values.get("hx-post") == "/keluar":
@@ -278,6 +282,8 @@ def _check(client, method, url, problems, **kwargs):
     parsed = read(html)
     if parsed.found:
         problems.append(f"{label}: {', '.join(sorted(set(parsed.found)))}")
+    if kwargs.get("headers") and "<html" not in html and parsed.nested_oob:
+        problems.append(f"{label}: hx-swap-oob below the top level (ignored by htmx): {parsed.nested_oob}")
     if kwargs.get("headers") and "<html" not in html and parsed.outside_disable:
         # swapped in by htmx: written text stands inside an hx-disable container (defence in depth)
         problems.append(f"{label}: written text outside hx-disable in {', '.join(sorted(set(parsed.outside_disable)))}")

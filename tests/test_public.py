@@ -190,3 +190,43 @@ def test_anything_typed_into_the_status_form_gets_a_page(app, ticket, birth_date
         assert response.status_code in (200, 429)
         assert "Cek Status" in response.get_data(as_text=True) or "<section" in response.get_data(as_text=True)
         assert client.get("/status", query_string={"ticket": ticket}, headers=headers).status_code in (200, 429)
+
+
+@pytest.fixture
+def referred_case(make_case, make_user):
+    """A case referred to Dinas Kesehatan, whose answer is on record (a health need, by the agency's name)."""
+    from slrt.referrals.models import ReferralStatus
+    from tests.referrals_helpers import referral_in
+    case = make_case()
+    referral = referral_in(ReferralStatus.ACCEPTED, case, make_user("back_office"), make_user("supervisor"))
+    return case, referral
+
+
+def test_ticket_alone_tells_the_steps_without_naming_the_agency(app, referred_case):
+    """"Dinas Kesehatan" hints at a health need: with the ticket alone only the steps, in general words."""
+    case, referral = referred_case
+    agency = referral.agency.name
+    part = result_html(app.test_client().get("/status", query_string={"ticket": case.ticket}))
+    assert "Dirujuk, surat rujukan terbit" in part and "Rujukan diterima instansi" in part
+    assert agency not in part
+    detailed = result_html(app.test_client().post("/status", data={"ticket": case.ticket,
+                                                                   "birth_date": RIGHT_DATE}))
+    assert agency in detailed  # with the birth date the citizen sees where the case went
+
+
+def test_verification_page_shows_initials_and_the_niks_last_four_digits(app, referred_case):
+    """The agency's desk can match the letter to the KTP of the person holding it, and learns nothing more."""
+    _case, referral = referred_case
+    page = app.test_client().get(f"/verifikasi/{referral.verification_code}").get_data(as_text=True)
+    assert referral.letter_number in page
+    assert re.search(r'class="holder-initials">A\. S\.<', page)
+    assert re.search(r'class="holder-nik">[^<0-9]*0001<', page)
+    for text in ("Ani Suryani", "Suryani", VALID_NIK, VALID_NIK[:12], "1990"):
+        assert text not in page, text
+
+
+@pytest.mark.parametrize("name, expected", [("Ani Suryani", "A. S."), ("Sukarno", "S."), ("", ""),
+                                            ("  siti  nurhaliza binti ahmad ", "S. N. B. A.")])
+def test_initials(name, expected):
+    from slrt.referrals.verification import initials
+    assert initials(name) == expected

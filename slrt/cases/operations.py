@@ -44,16 +44,17 @@ HANDLING = _ACTIVE | {CaseStatus.REOPENED}  # states in which the back office wo
 def check_transition(case: Case, target: CaseStatus) -> None:
     current = CaseStatus(case.status)
     if target not in TRANSITIONS.get(current, set()):
-        raise TransitionError(_l("Kasus berstatus \"%(current)s\" tidak dapat diubah menjadi \"%(target)s\".",
-                                 current=LABELS.label(CaseStatus, current), target=LABELS.label(CaseStatus, target)))
+        raise TransitionError(_("Kasus berstatus \"%(current)s\" tidak dapat diubah menjadi \"%(target)s\".",
+                                current=LABELS.label(CaseStatus, current),
+                                target=LABELS.label(CaseStatus, target)))
 
 
 def check_complaint_transition(complaint: Complaint, target: ComplaintStatus) -> None:
     current = ComplaintStatus(complaint.status)
     if target not in COMPLAINT_TRANSITIONS.get(current, set()):
-        raise TransitionError(_l("Keluhan berstatus \"%(current)s\" tidak dapat diubah menjadi \"%(target)s\".",
-                                 current=LABELS.label(ComplaintStatus, current),
-                                 target=LABELS.label(ComplaintStatus, target)))
+        raise TransitionError(_("Keluhan berstatus \"%(current)s\" tidak dapat diubah menjadi \"%(target)s\".",
+                                current=LABELS.label(ComplaintStatus, current),
+                                target=LABELS.label(ComplaintStatus, target)))
 
 
 def add_event(case: Case, kind: str, actor, *, public: bool = True, note: str = "", citizen_message: str = "",
@@ -95,8 +96,8 @@ def move_complaint(complaint: Complaint, target: ComplaintStatus, actor, note: s
 def require_handling(case: Case) -> None:
     """The case must be taken (and not closed) before the back office records anything on it."""
     if CaseStatus(case.status) not in HANDLING:
-        raise DomainError(_l("Kasus berstatus \"%(status)s\": ambil kasus ini dulu, atau buka kembali bila "
-                             "sudah selesai.", status=LABELS.label(CaseStatus, case.status)))
+        raise DomainError(_("Kasus berstatus \"%(status)s\": ambil kasus ini dulu, atau buka kembali bila "
+                            "sudah selesai.", status=LABELS.label(CaseStatus, case.status)))
 
 
 def take(case: Case, actor) -> None:
@@ -105,7 +106,7 @@ def take(case: Case, actor) -> None:
     if case.status == CaseStatus.IN_PROGRESS and case.assigned_to is not None:
         if case.assigned_to_id == actor.id:
             raise DomainError(_l("Kasus ini sudah Anda tangani."))
-        raise DomainError(_l("Kasus ini sudah ditangani oleh %(name)s.", name=case.assigned_to.full_name))
+        raise DomainError(_("Kasus ini sudah ditangani oleh %(name)s.", name=case.assigned_to.full_name))
     _move(case, CaseStatus.IN_PROGRESS, actor, "taken")
     case.assigned_to_id = actor.id
 
@@ -243,8 +244,8 @@ def reopen_on_objection(case: Case, actor, reason: str, today: date) -> None:
     deadline = objection_deadline(case)
     if deadline is not None and today > deadline:
         from slrt.core.i18n import long_date
-        raise DomainError(_l("Masa keberatan sudah lewat (batas %(date)s). Daftarkan sebagai kunjungan baru.",
-                             date=long_date(deadline)))
+        raise DomainError(_("Masa keberatan sudah lewat (batas %(date)s). Daftarkan sebagai kunjungan baru.",
+                            date=long_date(deadline)))
     message = _("Keberatan Anda diterima; kasus dibuka kembali dan ditangani lagi.")
     _move(case, CaseStatus.REOPENED, actor, "reopened", note=reason.strip(), citizen_message=message)
     case.closed_at = None

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (BooleanField, DateField, FieldList, FormField, RadioField, SelectField, StringField,
                      SubmitField, TextAreaField)
@@ -139,11 +140,11 @@ class IntakeValidation:
             form.nik.data = self.nik_check.nik
             self.warnings += [str(w) for w in self.nik_check.warnings]
             if form.sex.data in ("L", "P") and self.nik_check.sex and form.sex.data != self.nik_check.sex:
-                self.warnings.append(str(_l("Jenis kelamin yang dipilih tidak sesuai dengan NIK (NIK menunjukkan "
-                                            "%(sex)s).", sex=LABELS.label("Sex", self.nik_check.sex))))
+                self.warnings.append(str(gettext("Jenis kelamin yang dipilih tidak sesuai dengan NIK (NIK menunjukkan "
+                                                 "%(sex)s).", sex=LABELS.label("Sex", self.nik_check.sex))))
             if form.birth_date.data and self.nik_check.birth_date and form.birth_date.data != self.nik_check.birth_date:
-                self.warnings.append(str(_l("Tanggal lahir tidak sesuai dengan NIK (NIK menunjukkan %(date)s).",
-                                            date=long_date(self.nik_check.birth_date))))
+                self.warnings.append(str(gettext("Tanggal lahir tidak sesuai dengan NIK (NIK menunjukkan %(date)s).",
+                                                 date=long_date(self.nik_check.birth_date))))
         if form.kk_number.data:
             kk = check_kk(form.kk_number.data, self.regions)
             if not kk.valid:

@@ -50,9 +50,9 @@ _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 def check_transition(referral: Referral, target: ReferralStatus) -> None:
     current = ReferralStatus(referral.status)
     if target not in TRANSITIONS[current]:
-        raise TransitionError(_l("Rujukan berstatus \"%(current)s\" tidak dapat diubah menjadi \"%(target)s\".",
-                                 current=LABELS.label(ReferralStatus, current),
-                                 target=LABELS.label(ReferralStatus, target)))
+        raise TransitionError(_("Rujukan berstatus \"%(current)s\" tidak dapat diubah menjadi \"%(target)s\".",
+                                current=LABELS.label(ReferralStatus, current),
+                                target=LABELS.label(ReferralStatus, target)))
 
 
 def district_of(case: Case) -> str:
@@ -225,9 +225,9 @@ class AlreadyDecided(TransitionError):
 def _already_decided(referral: Referral) -> AlreadyDecided:
     from slrt.core.i18n import long_datetime
     who = referral.decided_by.full_name if referral.decided_by else "?"
-    return AlreadyDecided(_l("Rujukan ini sudah diputuskan (%(status)s) oleh %(who)s pada %(when)s.",
-                             status=LABELS.label(ReferralStatus, referral.status), who=who,
-                             when=long_datetime(referral.decided_at)))
+    return AlreadyDecided(_("Rujukan ini sudah diputuskan (%(status)s) oleh %(who)s pada %(when)s.",
+                            status=LABELS.label(ReferralStatus, referral.status), who=who,
+                            when=long_datetime(referral.decided_at)))
 
 
 def decide(referral: Referral, actor, decision: ReferralStatus, note: str, today: date) -> None:
@@ -292,8 +292,8 @@ def _issue_letter(referral: Referral, actor, today: date) -> None:
     district = district_of(case)
     pattern = settings.get("letter_pattern") or settings.DEFAULTS["letter_pattern"]
     if pattern_errors(pattern):  # a bad pattern fails before the counter moves
-        raise DomainError(_l("Pola nomor surat di pengaturan tidak sah (\"%(pattern)s\"). Minta administrator "
-                             "memperbaikinya di halaman Pengaturan.", pattern=pattern))
+        raise DomainError(_("Pola nomor surat di pengaturan tidak sah (\"%(pattern)s\"). Minta administrator "
+                            "memperbaikinya di halaman Pengaturan.", pattern=pattern))
     seq = next_letter_seq(district, today.year)
     referral.district_code = district
     referral.letter_year, referral.letter_seq = today.year, seq

@@ -30,6 +30,7 @@ from slrt.referrals.permissions import (can_edit_referral, can_list_referrals, c
                                         can_sign_off, can_sign_off_any, can_use_agency_queue, can_use_referrals,
                                         can_view_overview,
                                         can_view_referral, responds_on_behalf)
+from slrt.referrals.verification import holder_of
 
 PAGE_SIZE = 30
 S = ReferralStatus
@@ -405,7 +406,8 @@ def verification_url(code: str) -> str:
 @bp.route("/verifikasi/<code>")
 @read_only
 def verify(code: str):
-    """Public check that a letter is genuine: number, date, issuing office, receiving agency, status."""
+    """Public check that a letter is genuine: number, date, issuing office, receiving agency, status, and the
+    holder's initials and NIK's last four digits to match it to the person presenting it."""
     checks = [throttle.per_address("SLRT_STATUS_LIMIT", "verify-address")]
     if throttle.blocked(checks):
         return render_template("referrals/verify.html", referral=None, throttled=True), 429
@@ -414,7 +416,8 @@ def verify(code: str):
     if referral is None or referral.letter_number is None:
         throttle.count_failure(checks)
         return render_template("referrals/verify.html", referral=None, throttled=False), 404
-    return render_template("referrals/verify.html", referral=referral, throttled=False)
+    return render_template("referrals/verify.html", referral=referral, throttled=False,
+                           holder=holder_of(referral.case.person))
 
 
 # ---- case handling (the section on the case page) --------------------------------------------------------

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -31,8 +32,8 @@ OPEN = (S.DRAFT, S.VERIFIED, S.DELIBERATED)
 def _check(proposal: Proposal, action: str) -> ProposalStatus:
     allowed, target = TRANSITIONS[action]
     if proposal.status not in allowed:
-        raise TransitionError(_l("Usulan berstatus \"%(status)s\" tidak dapat diproses dengan cara ini.",
-                                 status=LABELS.label(ProposalStatus, proposal.status)))
+        raise TransitionError(gettext("Usulan berstatus \"%(status)s\" tidak dapat diproses dengan cara ini.",
+                                      status=LABELS.label(ProposalStatus, proposal.status)))
     return target
 
 
@@ -65,7 +66,7 @@ def create_proposal(data: ProposalData, user) -> Proposal:
         raise DomainError(_l("Tuliskan data apa yang salah atau disanggah."))
     open_one = db.session.scalar(select(Proposal.id).where(Proposal.nik == data.nik, Proposal.status.in_(OPEN)))
     if open_one:
-        raise DomainError(_l("Sudah ada usulan yang masih berjalan untuk NIK ini (no. %(id)d).", id=open_one))
+        raise DomainError(gettext("Sudah ada usulan yang masih berjalan untuk NIK ini (no. %(id)d).", id=open_one))
     proposal = Proposal(kind=data.kind, nik=data.nik, name=data.name.strip(), region_code=data.region_code,
                         kk_number=data.kk_number, address=data.address, rt=data.rt, rw=data.rw,
                         reason=data.reason.strip(), case_id=data.case_id, created_by_id=user.id,

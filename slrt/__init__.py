@@ -17,6 +17,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_blueprints(app)
     register_web(app)
     register_commands(app)
+    register_submissions(app)
     return app
 
 
@@ -58,6 +59,7 @@ def import_models() -> None:
     from slrt.regions import models as _regions  # noqa: F401
     from slrt.registry import models as _registry  # noqa: F401
     from slrt.reports import models as _reports  # noqa: F401
+    from slrt.submissions import models as _submissions  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -84,6 +86,11 @@ def register_blueprints(app: Flask) -> None:
 def register_web(app: Flask) -> None:
     from slrt.core import web
     web.init_web(app)
+
+
+def register_submissions(app: Flask) -> None:
+    from slrt.submissions import init_app
+    init_app(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -17,6 +17,7 @@ from slrt.intake.forms import ComplaintForm, IdentityReviewForm, IntakeForm, Int
 from slrt.intake.permissions import can_review_identity
 from slrt.regions import operations as regions
 from slrt.regions.models import Region
+from slrt.submissions import views as submissions
 
 
 def _lists():
@@ -58,6 +59,7 @@ def _default_office_place(form: IntakeForm) -> None:
 
 @bp.route("/baru", methods=["GET", "POST"])
 @permission_required(can_register)
+@submissions.once
 def new():
     """Pendaftaran Baru: register a visit and give the citizen a ticket."""
     form = IntakeForm()
@@ -72,10 +74,15 @@ def new():
         document_codes={d.code for d in documents}, village_parent=_village_parent)
     if request.method == "POST":
         if validation.run() and (not validation.warnings or form.confirm_warnings.data):
+            repeat = submissions.claim_once()  # a double click or a retried post: the first ticket, no second case
+            if repeat is not None:
+                return repeat
             case = operations.register_visit(_visit_data(form, validation), current_user)
+            receipt = url_for("cases.receipt", case_id=case.id)
+            submissions.result_at(receipt)
             db.session.commit()
             flash(_("Pendaftaran tersimpan. Nomor tiket: %(ticket)s", ticket=case.ticket), "success")
-            return redirect(url_for("cases.receipt", case_id=case.id), code=303)
+            return redirect(receipt, code=303)
         if not validation.warnings:
             flash(_("Periksa kembali isian yang ditandai."), "error")
     earlier = _earlier_cases(form.nik.data) if request.method == "POST" else []

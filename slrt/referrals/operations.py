@@ -222,12 +222,27 @@ class AlreadyDecided(TransitionError):
     """Another signer decided first."""
 
 
+def decision_of(referral: Referral) -> ReferralStatus | None:
+    """The sign-off decision the referral got last, whatever happened to it since: an approved referral has
+    its letter number, a rejected one stays rejected, and a returned one may since have been edited,
+    resubmitted or withdrawn. None before any decision."""
+    if referral.decided_at is None:
+        return None
+    if referral.letter_number is not None:
+        return S.APPROVED
+    if referral.status == S.REJECTED:
+        return S.REJECTED
+    return S.RETURNED
+
+
 def _already_decided(referral: Referral) -> AlreadyDecided:
+    """Who decided, what and when: the signer who lost a race must not have to guess."""
     from slrt.core.i18n import long_datetime
     who = referral.decided_by.full_name if referral.decided_by else "?"
+    decision = decision_of(referral) or ReferralStatus(referral.status)
     return AlreadyDecided(_("Rujukan ini sudah diputuskan (%(status)s) oleh %(who)s pada %(when)s.",
-                            status=LABELS.label(ReferralStatus, referral.status), who=who,
-                            when=long_datetime(referral.decided_at)))
+                            status=LABELS.label(ReferralStatus, decision), who=who,
+                            when=long_datetime(referral.decided_at) if referral.decided_at else "?"))
 
 
 def decide(referral: Referral, actor, decision: ReferralStatus, note: str, today: date) -> None:
@@ -238,8 +253,9 @@ def decide(referral: Referral, actor, decision: ReferralStatus, note: str, today
         raise DomainError(_l("Keputusan tidak dikenal."))
     if decision != S.APPROVED and not note.strip():
         raise DomainError(_l("Tuliskan catatan atau alasan untuk back office."), field="note")
-    if referral.status != S.PENDING_SIGNOFF and referral.decided_at is not None \
-            and ReferralStatus(referral.status) not in EDITABLE:
+    if referral.status != S.PENDING_SIGNOFF and referral.decided_at is not None:
+        # Another signer decided since this one opened the page (returned drafts included: they wait for
+        # the back office now, not for a second decision).
         raise _already_decided(referral)
     check_transition(referral, decision)
     now = utcnow()

@@ -30,6 +30,7 @@ from slrt.registry.permissions import (can_decide_proposal, can_export_proposals
 from slrt.registry.views_support import (district_villages, household_context, intake_form_from_registry,
                                          show_household)
 from slrt.regions.operations import region_index
+from slrt.submissions import views as submissions
 
 TOKEN = re.compile(r"^[0-9a-f]{32}\.(csv|txt|xlsx)$")
 
@@ -285,6 +286,7 @@ def proposals():
 
 @bp.route("/usulan/baru", methods=["GET", "POST"])
 @permission_required(can_propose)
+@submissions.once
 def new_proposal():
     """Propose a household for the registry (usulan) or a correction of its entry (sanggah)."""
     form = ProposalForm()
@@ -305,15 +307,20 @@ def new_proposal():
         elif not valid_desa:
             form.desa.errors.append(_("Pilih desa/kelurahan di wilayah Anda."))
         else:
+            repeat = submissions.claim_once()
+            if repeat is not None:
+                return repeat
             try:
                 proposal = operations.create_proposal(operations.ProposalData(
                     kind=form.kind.data, nik=nik.nik, kk_number=kk.nik, name=form.name.data,
                     address=form.address.data or "", rt=form.rt.data or "", rw=form.rw.data or "",
                     region_code=form.desa.data, reason=form.reason.data or "",
                     case_id=int(form.case_id.data) if (form.case_id.data or "").isdigit() else None), current_user)
+                result = url_for("registry.proposal", proposal_id=proposal.id)
+                submissions.result_at(result)
                 db.session.commit()
                 flash(_("Usulan tersimpan. Lanjutkan dengan verifikasi kunjungan rumah."), "success")
-                return redirect(url_for("registry.proposal", proposal_id=proposal.id), code=303)
+                return redirect(result, code=303)
             except DomainError as error:
                 db.session.rollback()
                 flash(str(error), "error")
@@ -344,6 +351,7 @@ def proposal(proposal_id: int):
 
 @bp.route("/usulan/<int:proposal_id>/kunjungan", methods=["POST"])
 @permission_required(can_list_proposals)
+@submissions.once
 def verify(proposal_id: int):
     """Record the home-visit verification."""
     item = _proposal_or_404(proposal_id, lock=True)
@@ -355,6 +363,7 @@ def verify(proposal_id: int):
 
 @bp.route("/usulan/<int:proposal_id>/musdes", methods=["POST"])
 @permission_required(can_list_proposals)
+@submissions.once
 def deliberate(proposal_id: int):
     """Record the village meeting (date and minutes)."""
     item = _proposal_or_404(proposal_id, lock=True)
@@ -366,6 +375,7 @@ def deliberate(proposal_id: int):
 
 @bp.route("/usulan/<int:proposal_id>/putuskan", methods=["POST"])
 @permission_required(can_list_proposals)
+@submissions.once
 def decide(proposal_id: int):
     """The district approves or rejects the proposal."""
     item = _proposal_or_404(proposal_id, lock=True)
@@ -376,9 +386,14 @@ def decide(proposal_id: int):
 
 
 def _act(item: Proposal, form, action, message: str):
+    result = url_for("registry.proposal", proposal_id=item.id)
     if form.validate_on_submit():
+        repeat = submissions.claim_once()
+        if repeat is not None:
+            return repeat
         try:
             action()
+            submissions.result_at(result)
             db.session.commit()
             flash(message, "success")
         except DomainError as error:
@@ -389,7 +404,7 @@ def _act(item: Proposal, form, action, message: str):
         for errors in form.errors.values():
             for error in errors:
                 flash(str(error), "error")
-    return redirect(url_for("registry.proposal", proposal_id=item.id), code=303)
+    return redirect(result, code=303)
 
 
 @bp.route("/usulan/<int:proposal_id>/notulen")

@@ -109,6 +109,20 @@ def test_expired_rows_are_purged(app, monkeypatch):
     assert _rows() == 1  # only the new one is left
 
 
+def test_a_failure_counted_inside_a_write_transaction_on_sqlite_fails_at_once(app):
+    """Not a 30-second wait for SQLite's write lock that this very request holds, then a 500."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's single writer only")
+    with app.test_request_context("/"):
+        db.session.execute(select(1))  # a view that writes begins IMMEDIATE: it holds the write lock
+        started = time.monotonic()
+        with pytest.raises(RuntimeError, match="after db.session.commit"):
+            throttle.count_failure([throttle.per_key("SLRT_LOGIN_LIMIT", "login-pair", "siti|10.0.0.1")])
+        assert time.monotonic() - started < 5
+        db.session.rollback()
+        assert throttle.count_failure([throttle.per_key("SLRT_LOGIN_LIMIT", "login-pair", "siti|10.0.0.1")])
+
+
 # --- two gunicorn workers ----------------------------------------------------------------------------------
 
 def _free_port() -> int:

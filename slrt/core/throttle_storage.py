@@ -21,6 +21,7 @@ import hashlib
 import threading
 import time
 
+from flask import g, has_request_context
 from sqlalchemy import BigInteger, Integer, String, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -53,6 +54,15 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
+def _refuse_while_the_request_holds_the_write_lock() -> None:
+    """SQLite has one writer: a request that has begun writing (BEGIN IMMEDIATE) holds the lock until it
+    commits, and a throttle hit on another connection of the same thread would wait for it in vain (30 s,
+    then "database is locked"). Fail at once, with the way out, instead."""
+    if has_request_context() and not g.get("sqlite_read_only") and db.session().in_transaction():
+        raise RuntimeError("A throttle failure was counted while the request holds SQLite's write lock: count "
+                           "it after db.session.commit(), or from a @read_only view (see slrt.core.throttle).")
+
+
 class DatabaseStorage(Storage, MovingWindowSupport):
     """A `limits` storage on the Flask app's own database (resolved per call, inside the app context)."""
 
@@ -68,9 +78,11 @@ class DatabaseStorage(Storage, MovingWindowSupport):
     def base_exceptions(self):
         return SQLAlchemyError
 
-    def _connect(self):
+    def _connect(self, writing: bool = False):
         # Autocommit: each statement stands alone (see the module docstring), so SQLite never holds its
         # write lock for longer than one statement.
+        if writing and db.engine.dialect.name == "sqlite":
+            _refuse_while_the_request_holds_the_write_lock()
         connection = db.engine.connect()
         if connection.dialect.name == "sqlite":  # the driver is in autocommit already: skip the BEGIN
             return connection.execution_options(slrt_autocommit=True)
@@ -83,7 +95,7 @@ class DatabaseStorage(Storage, MovingWindowSupport):
             return False
         digest, now = _digest(key), _now_ms()
         until = now + int(expiry * 1000)
-        with self._connect() as connection:
+        with self._connect(writing=True) as connection:
             self._purge(connection, now)
             # (the portal's throttles always cost 1; a larger cost takes its slots one by one)
             return all(self._take_slot(connection, digest, limit, now, until) for _ in range(amount))
@@ -134,7 +146,7 @@ class DatabaseStorage(Storage, MovingWindowSupport):
         digest, now = _digest(key), _now_ms()
         until = now + int(expiry * 1000)
         counter = (t.c.key == digest, t.c.slot == FIXED_WINDOW_SLOT)
-        with self._connect() as connection:
+        with self._connect(writing=True) as connection:
             self._purge(connection, now)
             for _ in range(_RETRIES):
                 if connection.execute(update(t).where(*counter, t.c.expires_ms > now)
@@ -186,9 +198,9 @@ class DatabaseStorage(Storage, MovingWindowSupport):
             return False
 
     def reset(self) -> int | None:
-        with self._connect() as connection:
+        with self._connect(writing=True) as connection:
             return connection.execute(delete(self._table)).rowcount
 
     def clear(self, key: str) -> None:
-        with self._connect() as connection:
+        with self._connect(writing=True) as connection:
             connection.execute(delete(self._table).where(self._table.c.key == _digest(key)))

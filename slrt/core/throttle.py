@@ -13,11 +13,11 @@ shared by every citizen, unless SLRT_PROXY_COUNT says how many proxies to trust.
 arrives with forwarding headers the portal is not told to trust is logged once as a warning."""
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, has_request_context, request
 from limits import parse
 
 from slrt.core import throttle_storage  # noqa: F401  (registers the slrt-database:// storage scheme)
-from slrt.extensions import limiter
+from slrt.extensions import db, limiter
 
 FORWARDING_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-IP")
 
@@ -43,7 +43,17 @@ def count_failure(checks) -> bool:
     """Count a failure against every check; False when one of them was already full. Requests running at
     the same time can all pass `blocked`: the caller answers such a failure as throttled, so a limit of N
     gives exactly N failure answers however many workers race."""
+    _end_read_only_transaction()
     return all([limiter.limiter.hit(limit, *_identifiers(scope, key)) for limit, scope, key in checks])
+
+
+def _end_read_only_transaction() -> None:
+    """A read-only view has nothing to commit: end its transaction before the throttle writes on its own
+    connection. (A fresh session never holds SQLite's write lock in such a view; a session that outlives
+    one request, as in the tests, where one app context serves many, may still hold an earlier one's.)"""
+    if (has_request_context() and g.get("sqlite_read_only") and db.engine.dialect.name == "sqlite"
+            and db.session().in_transaction()):
+        db.session.commit()
 
 
 def init_app(app: Flask) -> None:

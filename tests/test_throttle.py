@@ -216,8 +216,14 @@ def test_the_redis_storage_by_url(make_app):
 
 # --- behind a reverse proxy --------------------------------------------------------------------------------
 
-def test_untrusted_forwarding_headers_are_warned_about_once(make_app, caplog):
+def _listen(app, monkeypatch) -> None:
+    # (Alembic's logging set-up in an earlier test disables existing loggers; a server never runs it)
+    monkeypatch.setattr(app.logger, "disabled", False)
+
+
+def test_untrusted_forwarding_headers_are_warned_about_once(make_app, caplog, monkeypatch):
     app = make_app(SLRT_PROXY_COUNT=0)
+    _listen(app, monkeypatch)
     client = app.test_client()
     with caplog.at_level(logging.WARNING):
         client.get("/status")
@@ -230,8 +236,9 @@ def test_untrusted_forwarding_headers_are_warned_about_once(make_app, caplog):
     assert "203.0.113.7" not in warnings[0].getMessage()  # an address is personal data: not in the log
 
 
-def test_trusted_proxies_are_not_warned_about_and_give_each_citizen_their_own_count(make_app, caplog):
+def test_trusted_proxies_are_not_warned_about_and_give_each_citizen_their_own_count(make_app, caplog, monkeypatch):
     app = make_app(SLRT_PROXY_COUNT=1, SLRT_STATUS_LIMIT="2 per 10 minutes")
+    _listen(app, monkeypatch)
     client = app.test_client()
     with caplog.at_level(logging.WARNING):
         first = [client.get("/status", query_string={"ticket": "ZZZZZ-ZZZZ2"},

@@ -35,6 +35,8 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    from slrt.core import throttle
+    throttle.init_app(app)  # registers the database storage scheme, then binds Flask-Limiter
     limiter.init_app(app)
     from slrt.core.i18n import select_locale, select_timezone
     # One catalogue per feature (slrt/<feature>/translations), relative to the package folder.
@@ -52,6 +54,7 @@ def import_models() -> None:
     from slrt.audit import models as _audit  # noqa: F401
     from slrt.auth import models as _auth  # noqa: F401
     from slrt.cases import models as _cases  # noqa: F401
+    from slrt.core import throttle_storage as _throttle  # noqa: F401
     from slrt.deadlines import models as _deadlines  # noqa: F401
     from slrt.intake import models as _intake  # noqa: F401
     from slrt.notifications import models as _notifications  # noqa: F401

@@ -67,10 +67,17 @@ class Config:
         self.REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
 
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
-        self.RATELIMIT_STORAGE_URI = env.get("SLRT_RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or "memory://"
+        # Throttle counts are shared by every worker and node: in the database unless a Redis is named
+        # (e.g. redis://127.0.0.1:6379/0). "memory://" would count per worker: N workers, N times the limit.
+        self.RATELIMIT_STORAGE_URI = (env.get("SLRT_RATELIMIT_STORAGE_URI") or env.get("REDIS_URL")
+                                      or "slrt-database://")
+        self.RATELIMIT_KEY_PREFIX = env.get("SLRT_RATELIMIT_KEY_PREFIX", "slrt")
         self.RATELIMIT_HEADERS_ENABLED = False
         self.RATELIMIT_STRATEGY = "moving-window"
+        # Failed logins: per account *and* address first (someone elsewhere cannot lock a clerk out), then
+        # a higher ceiling per account from all addresses, and one per address over all accounts.
         self.SLRT_LOGIN_LIMIT = env.get("SLRT_LOGIN_LIMIT", "5 per 15 minutes")
+        self.SLRT_LOGIN_ACCOUNT_LIMIT = env.get("SLRT_LOGIN_ACCOUNT_LIMIT", "50 per 15 minutes")
         self.SLRT_LOGIN_ADDRESS_LIMIT = env.get("SLRT_LOGIN_ADDRESS_LIMIT", "30 per 15 minutes")
         self.SLRT_STATUS_LIMIT = env.get("SLRT_STATUS_LIMIT", "10 per 10 minutes")
         self.SLRT_STATUS_TICKET_LIMIT = env.get("SLRT_STATUS_TICKET_LIMIT", "5 per 10 minutes")
@@ -100,6 +107,6 @@ class TestConfig(Config):
         self.SECRET_KEY = "test-secret-key"
         self.SQLALCHEMY_DATABASE_URI = database_url or "sqlite://"
         self.WTF_CSRF_ENABLED = False
-        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.RATELIMIT_STORAGE_URI = "slrt-database://"  # what production uses; emptied between tests
         self.SESSION_COOKIE_SECURE = False
         self.SLRT_CHEAP_PASSWORD_HASH = True  # Argon2id at its smallest cost: tests create many accounts

@@ -72,7 +72,9 @@ def test_birth_date_in_the_formats_people_type(app, case, typed_date):
     assert CITIZEN_MESSAGE in part
 
 
-def test_unknown_ticket_and_wrong_birth_date_look_exactly_the_same(app, case):
+def test_wrong_birth_date_still_shows_the_status_but_no_details(app, case):
+    """The ticket alone shows the status, so a wrong birth date takes nothing more away than the details;
+    an unknown ticket and a malformed one look the same."""
     client = app.test_client()
     unknown_ticket = "ZZZZZ-ZZZZZ" if case.ticket != "ZZZZZ-ZZZZZ" else "YYYYY-YYYYY"
     for headers in ({}, HX):
@@ -81,9 +83,13 @@ def test_unknown_ticket_and_wrong_birth_date_look_exactly_the_same(app, case):
         malformed = client.post("/status", data={"ticket": "not a ticket!", "birth_date": RIGHT_DATE},
                                 headers=headers)
         assert wrong_date.status_code == unknown.status_code == malformed.status_code == 200
-        assert result_html(wrong_date) == result_html(unknown) == result_html(malformed)
-        assert "tidak cocok" in result_html(wrong_date)
+        assert result_html(unknown) == result_html(malformed)
+        assert "tidak cocok" in result_html(unknown)
+        part = result_html(wrong_date)
+        assert "Tanggal lahir tidak cocok" in part
+        assert case.ticket in part and "Selesai" in part  # the status and its steps
         assert CITIZEN_MESSAGE not in wrong_date.get_data(as_text=True)
+        assert "Kartu KIS tidak aktif saat berobat" not in wrong_date.get_data(as_text=True)
 
 
 def test_unknown_ticket_and_wrong_birth_date_take_similar_time(make_app, case):
@@ -146,20 +152,30 @@ def test_failed_lookups_are_throttled_per_address(app, case):
     assert response.status_code == 200 and CITIZEN_MESSAGE in response.get_data(as_text=True)
 
 
-def test_guessing_one_tickets_birth_date_is_throttled_per_ticket(app, case):
+def test_guessing_one_tickets_birth_date_withholds_the_details_but_never_the_status(app, case):
     for n in range(5):  # five addresses, one wrong guess each
         response = app.test_client().post("/status", data={"ticket": case.ticket, "birth_date": f"199{n}-01-01"},
                                           environ_base={"REMOTE_ADDR": f"10.0.0.{n + 1}"})
         assert response.status_code == 200
-    # the same ticket typed differently is the same ticket
+    # the same ticket typed differently is the same ticket: even the right date is not checked now
     typed = case.ticket.lower().replace("-", " ")
     response = app.test_client().post("/status", data={"ticket": typed, "birth_date": RIGHT_DATE},
                                       environ_base={"REMOTE_ADDR": "10.0.0.99"})
     assert response.status_code == 429
+    part = result_html(response)
     assert CITIZEN_MESSAGE not in response.get_data(as_text=True)
-    fragment = app.test_client().post("/status", data={"ticket": case.ticket}, headers=HX,
+    assert "Terlalu banyak tanggal lahir yang salah" in part
+    assert case.ticket in part and "Selesai" in part  # the citizen still sees where their case stands
+    # the ticket alone (the QR code on the receipt, or htmx) is not throttled by the guesses at all
+    for headers in ({}, HX):
+        plain = app.test_client().get("/status", query_string={"ticket": case.ticket}, headers=headers,
                                       environ_base={"REMOTE_ADDR": "10.0.0.98"})
+        assert plain.status_code == 200
+        assert "Selesai" in result_html(plain) and "Terlalu banyak" not in result_html(plain)
+    fragment = app.test_client().post("/status", data={"ticket": case.ticket, "birth_date": RIGHT_DATE},
+                                      headers=HX, environ_base={"REMOTE_ADDR": "10.0.0.97"})
     assert fragment.status_code == 429 and "<html" not in fragment.get_data(as_text=True)
+    assert "Selesai" in fragment.get_data(as_text=True)
 
 
 def test_successful_lookups_are_not_throttled(app, case):

@@ -50,7 +50,12 @@ def _pending_user() -> User | None:
 
 
 def _code_failed(response) -> bool:
-    return bool(g.get("second_factor_failed"))
+    if not g.get("second_factor_failed"):
+        return False
+    # The throttle counts on a connection of its own and SQLite has one writer: end whatever the page's
+    # rendering began first (the failed attempt's audit row is already committed; see slrt.core.throttle).
+    db.session.commit()
+    return True
 
 
 def _code_key() -> str:

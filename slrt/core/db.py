@@ -57,8 +57,8 @@ def _configure_sqlite(dbapi_connection, connection_record):
 
 @event.listens_for(Engine, "begin")
 def _begin_sqlite(connection):
-    if connection.dialect.name != "sqlite":
-        return
+    if connection.dialect.name != "sqlite" or connection.get_execution_options().get("slrt_autocommit"):
+        return  # (an autocommit connection, e.g. the throttles': every statement is its own transaction)
     if has_request_context():
         immediate = not g.get("sqlite_read_only")
     else:

@@ -31,7 +31,12 @@ def person_for_nik_check(nik: str, user) -> NikLookup:
     if throttle.blocked(checks):
         record("person.check_throttled", None, note="intake NIK check refused: too many checks", user=user)
         return NikLookup(None, throttled=True)
-    throttle.count_failure(checks)  # the helper's counter: here every check is counted, not only failures
+    # Every check counts, not only failures. The throttle writes on its own connection and SQLite has one
+    # writer: end the request's transaction first (nothing is pending yet; see slrt.core.throttle).
+    db.session.commit()
+    if not throttle.count_failure(checks):  # a check that raced past `blocked` into a full limit
+        record("person.check_throttled", None, note="intake NIK check refused: too many checks", user=user)
+        return NikLookup(None, throttled=True)
     person = db.session.scalar(select(Person).where(Person.nik == nik))
     if person is None:
         return NikLookup(None)

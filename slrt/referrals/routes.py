@@ -439,7 +439,8 @@ def verify(code: str):
     clean = "".join(ch for ch in code.upper() if ch.isalnum())[:32]
     referral = db.session.scalar(select(Referral).where(Referral.verification_code == clean)) if clean else None
     if referral is None or referral.letter_number is None:
-        throttle.count_failure(checks)
+        if not throttle.count_failure(checks):  # raced past `blocked` with others: over the limit
+            return render_template("referrals/verify.html", referral=None, throttled=True), 429
         return render_template("referrals/verify.html", referral=None, throttled=False), 404
     return render_template("referrals/verify.html", referral=referral, throttled=False,
                            holder=holder_of(referral.case.person))

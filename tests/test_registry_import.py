@@ -261,3 +261,48 @@ def test_pipelined_import_gives_the_same_result_and_fails_whole(app, places, tmp
     with pytest.raises(RuntimeError):
         import_file(write_csv(tmp_path / "b.csv", rows + more), chunk_size=2, on_chunk=crash, pipelined=True)
     assert visible_niks() == set(niks)
+
+
+def yes_no_family(places, words, kk_serial=1, decile="2"):
+    """A family written with the given (yes, no) words: the head gets PKH, nobody BPNT or PBI, the child PIP."""
+    yes, no = words
+    rows, niks, number = family(places, kk_serial=kk_serial, decile=decile)
+    for row in rows:
+        row[12:18] = [no, yes if row is rows[0] else no, no, no, no, no]  # DISABILITAS, PADAN, PKH, BPNT, PBI, PIP
+        row[13] = yes
+    rows[0][14] = yes
+    rows[2][17] = yes
+    return rows, niks, number
+
+
+@pytest.mark.parametrize("words", [("Y", "T"), ("y", "t"), ("Ya", "Tidak"), ("YA", "TIDAK"), ("1", "0"),
+                                   (" Y ", " T "), ("ADA", "TIDAK ADA")])
+def test_yes_no_flags_are_read_as_indonesian_offices_write_them(app, places, tmp_path, words):
+    """Y/T is Ya/Tidak: "T" is no. Before, every person of a Y/T file received PKH, BPNT and PBI-JKN."""
+    from slrt.registry.lookup import household_of
+    from slrt.registry.suggestions import profile_from_household, suggest
+    rows, niks, _number = yes_no_family(places, words)
+    import_id, progress = import_file(write_csv(tmp_path / "yt.csv", rows))
+    assert (progress.accepted, progress.rejected) == (3, 0), rejected_lines(import_id)
+    household = household_of(niks[0])
+    people = {p.nik: p for p in household.members}
+    assert people[niks[0]].programmes() == ["pkh"]
+    assert people[niks[1]].programmes() == []
+    assert people[niks[2]].programmes() == ["pip"]
+    assert not any(p.disability for p in people.values()) and all(p.dukcapil_matched for p in people.values())
+    # A decile-2 family without PBI-JKN: the counter suggests it again.
+    assert "PBI-JKN" in {s.code for s in suggest(profile_from_household(household))}
+
+
+def test_a_flag_value_that_cannot_be_read_is_refused_with_a_reason(app, places, tmp_path):
+    rows, niks, _number = yes_no_family(places, ("Y", "T"))
+    rows[1][15] = "MUNGKIN"    # BPNT
+    rows[2][13] = "?"          # PADAN_DUKCAPIL
+    rows[0][12] = "TUNA NETRA"  # a kind of disability is a yes
+    import_id, progress = import_file(write_csv(tmp_path / "yt.csv", rows))
+    assert (progress.accepted, progress.rejected) == (1, 2)
+    reasons = rejected_lines(import_id)
+    assert "BPNT" in reasons[3] and "MUNGKIN" in reasons[3] and "Y/T" in reasons[3]
+    assert "Padan Dukcapil" in reasons[4] and '"?"' in reasons[4]
+    head = db.session.scalar(select(RegistryPerson).where(RegistryPerson.nik == niks[0]))
+    assert head.disability and head.pkh and not head.bpnt

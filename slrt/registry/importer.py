@@ -47,15 +47,28 @@ PEOPLE_COLUMNS = ("nik", "import_id", "line", "kk_number", "name", "name_key", "
                   "pip", "bst", "atensi")
 HOUSEHOLD_COLUMNS = ("kk_number", "import_id", "address", "rt", "rw", "region_code", "decile")
 FLAG_FIELDS = ("disability", "pkh", "bpnt", "pbi", "pip", "bst", "atensi")
-TRUE_WORDS = {"1", "Y", "YA", "YES", "TRUE", "X", "V", "ADA", "PENERIMA", "T"}
-FALSE_WORDS = {"", "0", "N", "TIDAK", "NO", "FALSE", "-", "BUKAN", "TIDAK ADA", "F"}
+# Yes/no flags as Indonesian offices write them: Y/T is Ya/Tidak (so "T" is *no*), Ya/Tidak, 1/0, a tick.
+# A value not listed here is refused with a reason rather than guessed.
+TRUE_WORDS = {"1", "Y", "YA", "YES", "TRUE", "X", "V", "\u2713", "\u221a", "ADA", "PENERIMA", "AKTIF",
+              "TERIMA", "MENERIMA"}
+FALSE_WORDS = {"", "0", "T", "TDK", "TIDAK", "N", "NO", "FALSE", "F", "-", "BUKAN", "TIDAK ADA", "BUKAN PENERIMA",
+               "TIDAK MENERIMA", "TIDAK AKTIF", "NON AKTIF", "NONAKTIF", "BELUM"}
+# Per field, words that only make sense there.
+FIELD_WORDS = {
+    "dukcapil_matched": {"PADAN": 1, "SUDAH PADAN": 1, "TIDAK PADAN": 0, "BELUM PADAN": 0},
+    "disability": {"BUKAN DISABILITAS": 0, "NON DISABILITAS": 0, "TIDAK DISABILITAS": 0, "NORMAL": 0},
+}
+# A disability column may name the kind of disability instead of a flag (JENIS_CACAT).
+DISABILITY_KINDS = ("TUNA", "DISABILITAS", "CACAT", "FISIK", "NETRA", "RUNGU", "WICARA", "GRAHITA", "DAKSA",
+                    "MENTAL", "INTELEKTUAL", "SENSORIK", "LUMPUH", "AUTIS", "GANDA", "PSIKOSOSIAL", "LAMBAT BELAJAR")
 RELATION_WORDS = {
     "KEPALA KELUARGA": 1, "KEPALA RUMAH TANGGA": 1, "KRT": 1, "KK": 1,
     "ISTRI": 2, "SUAMI": 2, "ISTRI/SUAMI": 2, "SUAMI/ISTRI": 2, "PASANGAN": 2,
     "ANAK": 3, "MENANTU": 4, "CUCU": 5, "ORANG TUA": 6, "ORANGTUA": 6, "MERTUA": 6, "ORANG TUA/MERTUA": 6,
     "PEMBANTU": 7, "PEMBANTU RUMAH TANGGA": 7, "LAINNYA": 8, "FAMILI LAIN": 8, "LAIN-LAIN": 8,
 }
-FLAG_VALUES = {"0": 0, "1": 1, "": 0, "Y": 1, "N": 0, "YA": 1, "TIDAK": 0}
+# The exact cells most files hold, for the hot loop; anything else goes through read_flag.
+FLAG_VALUES = {"0": 0, "1": 1, "": 0, "Y": 1, "T": 0, "N": 0, "YA": 1, "TIDAK": 0, "Ya": 1, "Tidak": 0}
 SEX_WORDS = {"1": "L", "L": "L", "LK": "L", "LAKI-LAKI": "L", "LAKI LAKI": "L", "PRIA": "L", "M": "L",
              "2": "P", "P": "P", "PR": "P", "PEREMPUAN": "P", "WANITA": "P", "F": "P", "W": "P"}
 
@@ -108,13 +121,22 @@ def parse_date(text: str, today: date) -> date | None:
     return born
 
 
-def flag(text: str) -> int:
-    word = text.strip().upper()
+def read_flag(text: str, field: str) -> int:
+    """A yes/no cell of `field` as 1/0, or Rejected with the value and what the column may hold."""
+    word = " ".join(text.upper().split())
     if word in TRUE_WORDS:
         return 1
     if word in FALSE_WORDS:
         return 0
-    return 1  # a disability type, a card number, ...: something is written, so the flag is set
+    special = FIELD_WORDS.get(field, {}).get(word)
+    if special is not None:
+        return special
+    if field == "disability" and not word.startswith(("TIDAK", "BUKAN", "NON")) \
+            and any(kind in word for kind in DISABILITY_KINDS):
+        return 1  # the kind of disability is written
+    from slrt.core.labels import LABELS
+    raise Rejected(_("Isi kolom %(field)s \"%(value)s\" tidak dapat dibaca: tulis Y/T, Ya/Tidak, atau 1/0.",
+                     field=LABELS.label("RegistryField", field), value=text.strip()[:40]))
 
 
 class RegionResolver:
@@ -171,7 +193,7 @@ class RowValidator:
                       ("nik", "kk_number", "name", "birth_place", "birth_date", "sex", "relation", "address",
                        "rt", "rw", "region_code", "kecamatan_name", "desa_name", "decile", "dukcapil_matched",
                        *FLAG_FIELDS)}
-        self.flag_indexes = tuple(self.index[f] for f in FLAG_FIELDS)
+        self.flag_columns = tuple((self.index[f], f) for f in FLAG_FIELDS)
         self.regencies = {code.replace(".", "") for code in db.session.scalars(
             select(Region.code).where(Region.level == RegionLevel.REGENCY))}
         self.nik_dates: dict[str, tuple | None] = {}
@@ -247,11 +269,11 @@ class RowValidator:
             code, cells[i["kecamatan_name"]], cells[i["desa_name"]])
         name_key = name.upper()
         words = FLAG_VALUES
-        flags = [words.get(cells[j]) if cells[j] in words else flag(cells[j]) for j in self.flag_indexes]
+        flags = [words[cells[j]] if cells[j] in words else read_flag(cells[j], f) for j, f in self.flag_columns]
         matched = cells[i["dukcapil_matched"]]
         person = (nik, import_id, line, kk, name[:120], name_key[:120], cells[i["birth_place"]].strip()[:80],
                   born_iso, sex, relation, region, decile, flags[0],
-                  flag(matched) if matched.strip() else 1, *flags[1:])
+                  read_flag(matched, "dukcapil_matched") if matched.strip() else 1, *flags[1:])
         household = (kk, import_id, cells[i["address"]].strip()[:255], cells[i["rt"]].strip()[:3],
                      cells[i["rw"]].strip()[:3], region, decile)
         return person, household

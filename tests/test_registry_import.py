@@ -306,3 +306,50 @@ def test_a_flag_value_that_cannot_be_read_is_refused_with_a_reason(app, places, 
     assert "Padan Dukcapil" in reasons[4] and '"?"' in reasons[4]
     head = db.session.scalar(select(RegistryPerson).where(RegistryPerson.nik == niks[0]))
     assert head.disability and head.pkh and not head.bpnt
+
+
+RENAMED = [{"DESIL": "DESIL_KESEJAHTERAAN", "HUB_KRT": "HUBUNGAN DGN KRT"}.get(h, h) for h in HEADERS]
+
+
+def test_a_renamed_column_is_shown_before_anything_is_imported_and_must_be_mapped_or_skipped(app, places, tmp_path):
+    """Before, DESIL_KESEJAHTERAAN was dropped without a word and the re-import emptied every decile."""
+    rows, niks, _number = family(places, decile="2")
+    first, _ = import_file(write_csv(tmp_path / "a.csv", rows))
+    renamed = write_csv(tmp_path / "b.csv", rows, headers=RENAMED)
+    with pytest.raises(MappingNeeded) as need:
+        import_file(renamed)
+    assert need.value.unknown == ["HUBUNGAN DGN KRT", "DESIL_KESEJAHTERAAN"] and need.value.missing == []
+    assert need.value.suggestions["DESIL_KESEJAHTERAAN"][0] == "decile"
+    assert need.value.suggestions["HUBUNGAN DGN KRT"][0] == "relation"
+    refused = db.session.scalar(select(RegistryImport).where(RegistryImport.id != first))
+    assert refused.status == ImportStatus.FAILED and "DESIL_KESEJAHTERAAN" in refused.error
+    from slrt.registry.lookup import household_of
+    assert {p.decile for p in household_of(niks[0]).members} == {2}  # the district's deciles are still there
+    # Mapping one and skipping the other is an explicit choice: the import runs, deciles kept.
+    second, progress = import_file(renamed, mapping={"DESIL_KESEJAHTERAAN": "decile", "HUBUNGAN DGN KRT": "-"})
+    assert progress.accepted == 3
+    people = db.session.scalars(select(RegistryPerson).where(RegistryPerson.import_id == second)).all()
+    assert {p.decile for p in people} == {2} and {p.relation for p in people} == {8}
+    # The same column mapped twice is refused too.
+    with pytest.raises(MappingNeeded) as twice:
+        import_file(renamed, mapping={"DESIL_KESEJAHTERAAN": "decile", "HUBUNGAN DGN KRT": "decile"})
+    assert twice.value.twice == ["decile"]
+
+
+def test_cli_names_unknown_columns_with_indonesian_field_labels(app, places, tmp_path):
+    rows, niks, _number = family(places, decile="2")
+    path = write_csv(tmp_path / "ekstrak.csv", rows, headers=RENAMED)
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["registry", "import", str(path)])
+    assert refused.exit_code != 0
+    assert "DESIL_KESEJAHTERAAN: mungkin Desil" in refused.output
+    assert "HUBUNGAN DGN KRT: mungkin Hubungan dengan kepala keluarga" in refused.output
+    assert "decile" not in refused.output and "--skip" in refused.output
+    assert db.session.scalar(select(func.count()).select_from(RegistryImport)) == 0
+    result = runner.invoke(args=["registry", "import", str(path), "--map", "DESIL_KESEJAHTERAAN=Desil",
+                                 "--map", "HUBUNGAN DGN KRT=Hubungan dengan kepala keluarga"])
+    assert result.exit_code == 0, result.output
+    people = db.session.scalars(select(RegistryPerson)).all()
+    assert {p.decile for p in people} == {2} and sorted(p.relation for p in people) == [1, 2, 3]
+    wrong = runner.invoke(args=["registry", "import", str(path), "--map", "DESIL_KESEJAHTERAAN=Kesejahteraan"])
+    assert wrong.exit_code != 0 and "Desil" in wrong.output

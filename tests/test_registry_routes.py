@@ -159,6 +159,48 @@ def test_upload_runs_in_background_and_asks_for_unknown_columns(client, login_as
     assert row.status == "done" and row.accepted_rows == 3 and row.extract_date == date(2025, 9, 1)
 
 
+def _upload(client, rows, headers, name="dtsen.csv"):
+    import re
+    text = ";".join(headers) + "\n" + "\n".join(";".join(r) for r in rows)
+    response = client.post("/registri/impor/unggah", data={
+        "extract": (io.BytesIO(text.encode()), name), "extract_date": "2025-09-01"},
+        content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', html)
+    return response, html, token.group(1) if token else None
+
+
+def test_upload_shows_every_unknown_column_with_its_likely_fields_and_imports_nothing_until_chosen(
+        client, login_as, places, app):
+    from slrt.registry.background import wait_for
+    from tests.registry_helpers import HEADERS
+    login_as("admin")
+    rows, niks, _kk = family(places, decile="2")
+    headers = [{"DESIL": "DESIL_KESEJAHTERAAN", "HUB_KRT": "HUBUNGAN DGN KRT"}.get(h, h) for h in HEADERS]
+    response, html, token = _upload(client, rows, headers)
+    assert response.status_code == 200 and "Cocokkan kolom" in html, html
+    assert "DESIL_KESEJAHTERAAN" in html and "HUBUNGAN DGN KRT" in html
+    assert "Mungkin: Desil" in html and "Mungkin: Hubungan dengan kepala keluarga." in html
+    assert 'value="decile"' in html and ">decile<" not in html  # labels shown, ids only as values
+    relation_col, decile_col = headers.index("HUBUNGAN DGN KRT"), headers.index("DESIL_KESEJAHTERAAN")
+    form = {"token": token, "file_name": "dtsen.csv", "extract_date": "2025-09-01", f"col-{decile_col}": "decile"}
+    # One column still unanswered: the page comes back with the choice kept, and nothing is imported.
+    again = client.post("/registri/impor/petakan", data=form)
+    html = again.get_data(as_text=True)
+    assert again.status_code == 200 and "Kolom yang tidak dikenali: HUBUNGAN DGN KRT." in html
+    assert '<option value="decile" selected>' in html
+    assert db.session.scalar(select(func.count()).select_from(RegistryImport)) == 0
+    response = client.post("/registri/impor/petakan", data={**form, f"col-{relation_col}": "-"})
+    assert response.status_code == 303
+    import_id = db.session.scalar(select(RegistryImport.id))
+    db.session.rollback()
+    wait_for(import_id)
+    db.session.rollback()
+    assert db.session.get(RegistryImport, import_id).accepted_rows == 3
+    from slrt.registry.lookup import household_of
+    assert {m.decile for m in household_of(niks[0]).members} == {2}
+
+
 def test_proposal_pages_through_http(client, login_as, places, make_user):
     login_as("facilitator")
     response = client.post("/registri/usulan/baru", data={

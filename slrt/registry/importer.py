@@ -586,7 +586,17 @@ def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None,
 def _describe(error: BaseException) -> str:
     from slrt.registry.columns import MappingNeeded
     if isinstance(error, MappingNeeded):
-        return _("Kolom wajib tidak ditemukan: %(fields)s.", fields=", ".join(error.missing))
+        from slrt.core.labels import LABELS
+        parts = []
+        if error.unknown:
+            parts.append(_("Kolom tidak dikenali: %(columns)s.", columns=", ".join(error.unknown)))
+        if error.missing:
+            parts.append(_("Kolom wajib tidak ditemukan: %(fields)s.", fields=", ".join(
+                LABELS.label("RegistryField", f) for f in error.missing)))
+        if error.twice:
+            parts.append(_("Dua kolom dipetakan ke isian yang sama: %(fields)s.", fields=", ".join(
+                LABELS.label("RegistryField", f) for f in error.twice)))
+        return " ".join(parts)
     if isinstance(error, KeyboardInterrupt):
         return _("Impor dihentikan.")
     # The exception itself goes to the server log only: database errors quote their parameters (NIKs).

@@ -18,7 +18,7 @@ from slrt.core.nik import check_kk, check_nik
 from slrt.core.time import local_today
 from slrt.extensions import db
 from slrt.registry import bp, lookup, operations
-from slrt.registry.columns import FIELDS, MappingNeeded, match_headers
+from slrt.registry.columns import FIELDS, SKIP, MappingNeeded, column_rows, match_headers
 from slrt.registry.forms import (DecisionForm, HouseholdForm, LookupForm, MappingForm, MusdesForm, ProposalForm,
                                  UploadForm, VisitForm)
 from slrt.registry.importer import ImportBusy, read_headers, start_import
@@ -168,7 +168,7 @@ def map_columns():
     mapping = {}
     for index, header in enumerate(read_headers(path)):
         chosen = request.form.get(f"col-{index}", "")
-        if chosen in FIELDS:
+        if chosen in FIELDS or chosen == SKIP:
             mapping[header] = chosen
     return _start_or_map(path, form.file_name.data or path.name, form.extract_date.data or "", mapping)
 
@@ -186,7 +186,8 @@ def _start_or_map(path: Path, file_name: str, extract_date: str, mapping: dict):
         match_headers(headers, mapping)
     except MappingNeeded as need:
         form = MappingForm(formdata=None, token=path.name, extract_date=extract_date, file_name=file_name)
-        return render_template("registry/mapping.html", form=form, need=need, fields=FIELDS, mapping=mapping)
+        return render_template("registry/mapping.html", form=form, need=need, fields=FIELDS, SKIP=SKIP,
+                               columns=column_rows(need.headers, mapping, need))
     except Exception:  # noqa: BLE001 - not a readable CSV/XLSX
         path.unlink(missing_ok=True)
         flash(_("Berkas tidak dapat dibaca sebagai CSV atau XLSX."), "error")

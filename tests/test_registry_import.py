@@ -353,3 +353,81 @@ def test_cli_names_unknown_columns_with_indonesian_field_labels(app, places, tmp
     assert {p.decile for p in people} == {2} and sorted(p.relation for p in people) == [1, 2, 3]
     wrong = runner.invoke(args=["registry", "import", str(path), "--map", "DESIL_KESEJAHTERAAN=Kesejahteraan"])
     assert wrong.exit_code != 0 and "Desil" in wrong.output
+
+
+def other_district_family(places, kk_serial=1):
+    """A family of Kota Bandung (32.73): its NIKs, card and desa are all there."""
+    kec = places.other_district_desa[:8]
+    rows, _niks, _number = family(places, kk_serial=kk_serial, region=places.other_district_desa)
+    born = [date(1980, 3, 1), date(1983, 7, 9), date(2012, 5, 17)]
+    for row, when, woman in zip(rows, born, (False, True, False)):
+        row[0], row[1] = nik(kec, when, woman, kk_serial), kk(kec, kk_serial)
+    return rows
+
+
+def test_a_file_of_another_district_is_stopped_before_anything_is_written(app, places, tmp_path):
+    """Before, it finished as "Selesai" with 0 accepted and every row written as rejected."""
+    from slrt.registry.importer import OtherDistrict
+    rows, niks, _number = family(places)
+    first, _ = import_file(write_csv(tmp_path / "a.csv", rows))
+    other = other_district_family(places) + other_district_family(places, kk_serial=2)
+    with pytest.raises(OtherDistrict) as stopped:
+        import_file(write_csv(tmp_path / "kota.csv", other))
+    assert "Kota Bandung" in str(stopped.value) and "32.73" in str(stopped.value)
+    failed = db.session.scalar(select(RegistryImport).where(RegistryImport.id != first))
+    assert failed.status == ImportStatus.FAILED and "bukan data" in failed.error and failed.processed_rows == 0
+    assert db.session.scalar(select(func.count()).select_from(RejectedRow)) == 0
+    assert visible_niks() == set(niks)
+    # Without a region code column (kecamatan and desa by name), the NIKs tell the district.
+    from slrt.regions.operations import get
+    desa = get(places.other_district_desa)
+    by_name = [r[:10] + [get(desa.parent_code).name, desa.name] + r[11:] for r in other]
+    headers = HEADERS[:10] + ["KECAMATAN", "DESA"] + HEADERS[11:]
+    with pytest.raises(OtherDistrict):
+        import_file(write_csv(tmp_path / "kota2.csv", by_name, headers=headers))
+    # A file that only starts with a neighbour's rows is this district's: its rows get their own reasons.
+    mixed_id, progress = import_file(write_csv(tmp_path / "mixed.csv", other + rows))
+    assert (progress.accepted, progress.rejected) == (3, 6)
+    assert "tidak dikenal" in rejected_lines(mixed_id)[2]
+
+
+def test_cli_refuses_another_districts_file_without_starting_an_import(app, places, tmp_path):
+    path = write_csv(tmp_path / "kota.csv", other_district_family(places))
+    result = app.test_cli_runner().invoke(args=["registry", "import", str(path)])
+    assert result.exit_code != 0 and "bukan data" in result.output and "Kota Bandung" in result.output
+    assert db.session.scalar(select(func.count()).select_from(RegistryImport)) == 0
+
+
+def numeric_nik_workbook(places, path):
+    """An XLSX whose NIK column is a number column (Excel kept 15 digits), with two NIKs re-typed as text:
+    one row fine, one with an impossible birth date."""
+    from openpyxl import Workbook
+    rows, niks, number = family(places, kk_serial=1)
+    more, more_niks, _n = family(places, kk_serial=2)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    for row in rows + more:
+        row = list(row)
+        if row[0] not in more_niks[:2]:
+            row[0] = float(row[0][:15] + "0")
+        sheet.append(row)
+    sheet.cell(row=6, column=5, value="1983-02-31")  # more[1], line 6
+    book.save(path)
+    return more_niks[0]
+
+
+def test_a_numeric_nik_column_is_said_once_before_importing_and_rows_keep_their_reasons(app, places, tmp_path):
+    path = tmp_path / "ekstrak.xlsx"
+    typed_nik = numeric_nik_workbook(places, path)
+    result = app.test_cli_runner().invoke(args=["registry", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("format kolom NIK sebagai Teks") == 1
+    assert result.output.index("format kolom NIK sebagai Teks") < result.output.index("Import ")
+    row = db.session.scalar(select(RegistryImport))
+    assert "format kolom NIK sebagai Teks" in row.notice and "4 dari 6 baris pertama" in row.notice
+    assert (row.accepted_rows, row.rejected_rows) == (1, 5) and visible_niks() == {typed_nik}
+    reasons = rejected_lines(row.id)
+    assert sorted(reasons) == [2, 3, 4, 6, 7]  # line 5 is the good re-typed row
+    assert "bukan tanggal yang mungkin" in reasons[6]  # a re-typed NIK's row keeps its own reason
+    assert sum("spreadsheet" in r for r in reasons.values()) == 4

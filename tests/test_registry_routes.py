@@ -201,6 +201,46 @@ def test_upload_shows_every_unknown_column_with_its_likely_fields_and_imports_no
     assert {m.decile for m in household_of(niks[0]).members} == {2}
 
 
+def test_upload_of_another_districts_file_says_so_and_keeps_the_date(client, login_as, places):
+    from tests.registry_helpers import HEADERS
+    from tests.test_registry_import import other_district_family
+    login_as("admin")
+    response, html, _token = _upload(client, other_district_family(places), HEADERS, name="kota.csv")
+    assert response.status_code == 422
+    assert "bukan data" in html and "Kota Bandung" in html and 'value="2025-09-01"' in html
+    assert db.session.scalar(select(func.count()).select_from(RegistryImport)) == 0
+
+
+def test_upload_of_a_numeric_nik_xlsx_says_it_once_before_importing(client, login_as, places, app, tmp_path):
+    import re
+
+    from slrt.registry.background import wait_for
+    from tests.test_registry_import import numeric_nik_workbook
+    login_as("admin")
+    path = tmp_path / "ekstrak.xlsx"
+    numeric_nik_workbook(places, path)
+    response = client.post("/registri/impor/unggah", data={
+        "extract": (io.BytesIO(path.read_bytes()), "ekstrak.xlsx"), "extract_date": "2025-09-01"},
+        content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Periksa berkas" in html
+    assert html.count("format kolom NIK sebagai Teks") == 1
+    assert db.session.scalar(select(func.count()).select_from(RegistryImport)) == 0
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', html).group(1)
+    assert 'name="acknowledged" type="hidden" value="1"' in html
+    response = client.post("/registri/impor/petakan", data={"token": token, "file_name": "ekstrak.xlsx",
+                                                             "extract_date": "2025-09-01", "acknowledged": "1"})
+    assert response.status_code == 303
+    import_id = db.session.scalar(select(RegistryImport.id))
+    db.session.rollback()
+    wait_for(import_id)
+    db.session.rollback()
+    row = db.session.get(RegistryImport, import_id)
+    assert (row.status, row.accepted_rows, row.rejected_rows) == ("done", 1, 5)
+    detail = client.get(f"/registri/impor/{import_id}").get_data(as_text=True)
+    assert detail.count("format kolom NIK sebagai Teks") == 1
+
+
 def test_proposal_pages_through_http(client, login_as, places, make_user):
     login_as("facilitator")
     response = client.post("/registri/usulan/baru", data={

@@ -76,15 +76,20 @@ def import_command(path, pairs, skipped, extract_date, username, chunk, pipeline
     from sqlalchemy import select
 
     from slrt.auth.models import User
-    from slrt.registry.columns import MappingNeeded, match_headers
-    from slrt.registry.importer import CHUNK_ROWS, ImportBusy, read_headers, run_import, start_import
+    from slrt.registry.columns import MappingNeeded
+    from slrt.registry.importer import (CHUNK_ROWS, ImportBusy, ImportCancelled, OtherDistrict, inspect_extract,
+                                        run_import, start_import)
     mapping = parse_mapping(pairs, skipped)
     if niceness:
         os.nice(niceness)  # the counter's requests first; the import takes what is left of the CPU
     try:
-        match_headers(read_headers(path), mapping)
+        inspection = inspect_extract(path, mapping)
     except MappingNeeded as need:
         raise click.ClickException(explain_mapping(need)) from None
+    except OtherDistrict as other:
+        raise click.ClickException(str(other)) from None
+    for notice in inspection.notices:  # said once, before the rows; the rejected rows keep their reasons
+        click.echo(_("Perhatian: %(notice)s", notice=notice), err=True)
     user = db.session.scalar(select(User).where(User.username == username)) if username else None
     try:
         row = start_import(path, user, extract_date.date() if extract_date else date.today(), mapping)
@@ -102,8 +107,11 @@ def import_command(path, pairs, skipped, extract_date, username, chunk, pipeline
             progress_bar.update(progress.processed - bar["shown"],
                                 f"{progress.rate:,.0f} rows/s, {progress.rejected:,} rejected")
             bar["shown"] = progress.processed
-        result = run_import(import_id, path, mapping=mapping, chunk_size=chunk or CHUNK_ROWS, progress_cb=show,
-                            pipelined=pipelined)
+        try:
+            result = run_import(import_id, path, mapping=mapping, chunk_size=chunk or CHUNK_ROWS, progress_cb=show,
+                                pipelined=pipelined)
+        except (ImportCancelled, OtherDistrict) as stopped:
+            raise click.ClickException(str(stopped)) from None
     click.echo(f"Import {import_id} done: {result.accepted:,} people in {result.households:,} households, "
                f"{result.rejected:,} rejected, {result.rate:,.0f} rows/s.")
     current_app.logger.info("registry import %s done: %s accepted, %s rejected", import_id, result.accepted,

@@ -33,6 +33,7 @@ class MappingForm(BaseForm):
     token = HiddenField(validators=[DataRequired()])
     extract_date = HiddenField()
     file_name = HiddenField()
+    acknowledged = HiddenField()  # "1": the notices about the file were shown
 
 
 class ProposalForm(BaseForm):

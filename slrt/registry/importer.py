@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -79,6 +80,26 @@ class Rejected(Exception):
 
 class ImportBusy(Exception):
     pass
+
+
+class OtherDistrict(Exception):
+    """No row of the file lies in this kabupaten/kota: it is another district's extract."""
+
+
+class ImportCancelled(Exception):
+    """An administrator cancelled the import while it ran."""
+
+
+@dataclass
+class Inspection:
+    """What the portal says about a file before importing it."""
+    columns: dict[str, int]
+    notices: list[str]
+
+
+# Rows read before the import for what is said once about the whole file (a NIK column made a number).
+NOTICE_SAMPLE = 1000
+SCIENTIFIC = re.compile(r"^\d[.,]\d+E\+?\d+$", re.IGNORECASE)
 
 
 @dataclass
@@ -448,6 +469,74 @@ def read_headers(path: str | Path) -> list[str]:
     return headers
 
 
+def inspect_extract(path: str | Path, mapping: dict | None = None, district: str | None = None) -> Inspection:
+    """Check a file before anything of it is written. Raises MappingNeeded (columns to map or skip) or
+    OtherDistrict (no row lies in this kabupaten/kota); returns the notices to say once.
+
+    The district check reads until the first row of this district, which is the first row of a right file;
+    a wrong file is read to its end (so a file that only starts with a neighbour's rows still imports)."""
+    from collections import Counter
+
+    from slrt.core.labels import LABELS
+    from slrt.regions.operations import get as region
+    district = district or current_app.config["SLRT_REGION_CODE"]
+    here = district.replace(".", "")
+    extract = open_extract(path, count=False)
+    try:
+        columns = match_headers(extract.headers, mapping)
+        resolver = RegionResolver(district)
+        width = max(columns.values()) + 1
+        blank = width  # the cell appended to every row: a missing field reads ""
+        code_i, kec_i, desa_i = (columns.get(f, blank) for f in ("region_code", "kecamatan_name", "desa_name"))
+        nik_i = columns["nik"]
+        numeric = {"nik": [], "kk_number": []}
+        sampled, ours, others = 0, False, Counter()
+        for _line, cells in extract.rows:
+            cells = cells + [""] * (width + 1 - len(cells))
+            if sampled < NOTICE_SAMPLE:
+                sampled += 1
+                for field in numeric:
+                    value = cells[columns[field]].strip()
+                    if SCIENTIFIC.match(value):
+                        numeric[field].append(value)
+            if not ours:
+                code = cells[code_i].strip().replace(".", "")
+                if code:
+                    ours = code[:4] == here
+                    if not ours:
+                        others[code[:4]] += 1
+                else:
+                    try:
+                        resolver.resolve("", cells[kec_i], cells[desa_i])
+                        ours = True
+                    except Rejected:
+                        nik = cells[nik_i].strip()
+                        if len(nik) == 16 and nik.isdigit() and nik[:4] != here:
+                            others[nik[:4]] += 1
+            elif sampled >= NOTICE_SAMPLE:
+                break
+    finally:
+        if extract.close:
+            extract.close()
+    if not ours and others:
+        code = others.most_common(1)[0][0]
+        dotted = f"{code[:2]}.{code[2:4]}"
+        found, home = region(dotted), region(district)
+        raise OtherDistrict(_("Berkas ini berisi data %(other)s (kode %(code)s), bukan data %(here)s. Tidak ada "
+                              "data yang diimpor; unggah ekstrak kabupaten/kota ini.",
+                              other=found.name if found else _("kabupaten/kota lain"), code=dotted,
+                              here=home.name if home else district))
+    notices = []
+    for field, values in numeric.items():
+        if values:
+            name = LABELS.label("RegistryField", field)
+            notices.append(_("Kolom %(column)s tersimpan sebagai angka (misalnya %(example)s), sehingga digit "
+                             "terakhirnya hilang: %(count)d dari %(sample)d baris pertama akan ditolak. Di Excel, "
+                             "format kolom %(column)s sebagai Teks, isi ulang angkanya, lalu simpan ulang berkasnya.",
+                             column=name, example=values[0], count=len(values), sample=sampled))
+    return Inspection(columns, notices)
+
+
 def validated_chunks(rows, validator: RowValidator, import_id: int, chunk_size: int):
     """Validate rows; yield (people, households, rejected, counts) every `chunk_size` rows and at the end."""
     people, households, rejected = [], [], []
@@ -537,13 +626,14 @@ def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None,
     writer = Writer()
     after = None
     try:
+        inspection = inspect_extract(path, mapping)  # before any write: columns, district, notices
         extract = open_extract(path)
-        columns = match_headers(extract.headers, mapping)
-        validator = RowValidator(columns, current_app.config["SLRT_REGION_CODE"], date.today())
+        validator = RowValidator(inspection.columns, current_app.config["SLRT_REGION_CODE"], date.today())
         region_index.has_district("")  # loaded now, so the rare slow-path NIK check never reads the database
         db.session.rollback()  # end the ORM's read transaction: a long-held snapshot would pin the WAL
         progress = Progress(import_id, extract.total)
-        writer.execute("UPDATE registry_imports SET total_rows=? WHERE id=?", (extract.total, import_id))
+        writer.execute("UPDATE registry_imports SET total_rows=?, notice=? WHERE id=?",
+                       (extract.total, " ".join(inspection.notices) or None, import_id))
         after = writer.high_water()
         chunks = (_pipelined_chunks if pipelined else validated_chunks)(extract.rows, validator, import_id,
                                                                         chunk_size)
@@ -572,6 +662,10 @@ def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None,
     except BaseException as error:
         writer.rollback()
         try:
+            db.session.rollback()  # the checks read through the ORM: end that snapshot, so callers see FAILED
+        except Exception:  # noqa: BLE001 - nothing was open
+            pass
+        try:
             writer.execute("UPDATE registry_imports SET status=?, finished_at=?, error=? WHERE id=? AND status=?",
                            (ImportStatus.FAILED.value, utcnow(), _describe(error)[:2000], import_id,
                             ImportStatus.RUNNING.value))
@@ -597,6 +691,8 @@ def _describe(error: BaseException) -> str:
             parts.append(_("Dua kolom dipetakan ke isian yang sama: %(fields)s.", fields=", ".join(
                 LABELS.label("RegistryField", f) for f in error.twice)))
         return " ".join(parts)
+    if isinstance(error, (OtherDistrict, ImportCancelled)):
+        return str(error)
     if isinstance(error, KeyboardInterrupt):
         return _("Impor dihentikan.")
     # The exception itself goes to the server log only: database errors quote their parameters (NIKs).

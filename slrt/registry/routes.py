@@ -18,10 +18,10 @@ from slrt.core.nik import check_kk, check_nik
 from slrt.core.time import local_today
 from slrt.extensions import db
 from slrt.registry import bp, lookup, operations
-from slrt.registry.columns import FIELDS, SKIP, MappingNeeded, column_rows, match_headers
+from slrt.registry.columns import FIELDS, SKIP, MappingNeeded, column_rows
 from slrt.registry.forms import (DecisionForm, HouseholdForm, LookupForm, MappingForm, MusdesForm, ProposalForm,
                                  UploadForm, VisitForm)
-from slrt.registry.importer import ImportBusy, read_headers, start_import
+from slrt.registry.importer import ImportBusy, OtherDistrict, inspect_extract, read_headers, start_import
 from slrt.registry.models import ImportStatus, Proposal, ProposalStatus, RegistryImport, RejectedRow
 from slrt.registry.permissions import (can_decide_proposal, can_export_proposals, can_import_registry,
                                        can_list_proposals, can_lookup_registry, can_propose, can_record_musdes,
@@ -170,7 +170,8 @@ def map_columns():
         chosen = request.form.get(f"col-{index}", "")
         if chosen in FIELDS or chosen == SKIP:
             mapping[header] = chosen
-    return _start_or_map(path, form.file_name.data or path.name, form.extract_date.data or "", mapping)
+    return _start_or_map(path, form.file_name.data or path.name, form.extract_date.data or "", mapping,
+                         acknowledged=form.acknowledged.data == "1")
 
 
 def _extract_date(text: str) -> date:
@@ -180,18 +181,27 @@ def _extract_date(text: str) -> date:
         return local_today()
 
 
-def _start_or_map(path: Path, file_name: str, extract_date: str, mapping: dict):
+def _start_or_map(path: Path, file_name: str, extract_date: str, mapping: dict, acknowledged: bool = False):
+    """Check the file (columns, district, what to say once); start the import only when nothing is open."""
+    form = MappingForm(formdata=None, token=path.name, extract_date=extract_date, file_name=file_name)
     try:
-        headers = read_headers(path)
-        match_headers(headers, mapping)
+        inspection = inspect_extract(path, mapping)
     except MappingNeeded as need:
-        form = MappingForm(formdata=None, token=path.name, extract_date=extract_date, file_name=file_name)
         return render_template("registry/mapping.html", form=form, need=need, fields=FIELDS, SKIP=SKIP,
-                               columns=column_rows(need.headers, mapping, need))
+                               columns=column_rows(need.headers, mapping, need), notices=[])
+    except OtherDistrict as other:
+        path.unlink(missing_ok=True)
+        flash(str(other), "error")
+        upload_form = UploadForm(formdata=None, extract_date=_extract_date(extract_date) if extract_date else None)
+        return render_template("registry/upload.html", form=upload_form), 422
     except Exception:  # noqa: BLE001 - not a readable CSV/XLSX
         path.unlink(missing_ok=True)
         flash(_("Berkas tidak dapat dibaca sebagai CSV atau XLSX."), "error")
         return redirect(url_for("registry.upload"), code=303)
+    if inspection.notices and not acknowledged:
+        form.acknowledged.data = "1"
+        return render_template("registry/mapping.html", form=form, need=None, fields=FIELDS, SKIP=SKIP,
+                               columns=column_rows(read_headers(path), mapping, None), notices=inspection.notices)
     try:
         row = start_import(file_name, current_user, _extract_date(extract_date), mapping)
         import_id = row.id

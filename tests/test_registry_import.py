@@ -182,11 +182,16 @@ with app.app_context():
     from slrt.registry.importer import run_import, start_import
     row = start_import(sys.argv[2]); db.session.commit(); import_id = row.id; db.session.close()
     print(import_id, flush=True)
-    run_import(import_id, sys.argv[2], chunk_size=5, on_chunk=lambda n: time.sleep(0.2))
+    run_import(import_id, sys.argv[2], chunk_size=5, on_chunk=lambda n: time.sleep(0.2),
+               pipelined=sys.argv[3] == "1")
 """
 
 
-def test_an_import_killed_with_sigkill_leaves_the_previous_registry_whole(app, places, tmp_path, database_url):
+@pytest.mark.parametrize("pipelined", [False, True], ids=["single", "pipelined"])
+def test_an_import_killed_with_sigkill_leaves_the_previous_registry_whole(app, places, tmp_path, database_url,
+                                                                          pipelined):
+    """The web path runs in one process; the command line forks a validating child, which must not keep the
+    import's lock alive after its parent is killed."""
     rows, niks, _number = family(places)
     import_file(write_csv(tmp_path / "a.csv", rows))
     more_rows = []
@@ -195,7 +200,8 @@ def test_an_import_killed_with_sigkill_leaves_the_previous_registry_whole(app, p
         more_rows += more
     path = write_csv(tmp_path / "b.csv", rows + more_rows)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, database_url, str(path)], stdout=subprocess.PIPE,
+    process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, database_url, str(path),
+                                "1" if pipelined else "0"], stdout=subprocess.PIPE,
                                env=env, cwd=ROOT)
     import_id = int(process.stdout.readline())
     deadline = time.monotonic() + 30
@@ -210,10 +216,12 @@ def test_an_import_killed_with_sigkill_leaves_the_previous_registry_whole(app, p
     killed = db.session.get(RegistryImport, import_id)
     assert killed.status == ImportStatus.RUNNING and 10 <= killed.processed_rows < len(rows + more_rows)
     assert visible_niks() == set(niks)
-    # Without a heartbeat the import counts as dead: the next import says so and purges its rows.
+    # Its lock died with it: it is known dead at once (its heartbeat is seconds old), not after 5 minutes,
+    # and the next import starts right away and purges its rows.
     from slrt.registry import importer
-    killed.heartbeat_at = killed.heartbeat_at.replace(year=2000)
-    db.session.commit()
+    assert importer.utcnow() - killed.heartbeat_at < importer.STALE_AFTER / 10
+    assert importer.is_dead(killed)
+    db.session.rollback()
     newer, progress = import_file(path)
     assert db.session.get(RegistryImport, import_id).status == ImportStatus.FAILED
     assert db.session.scalar(select(func.count()).select_from(RegistryPerson)
@@ -431,3 +439,29 @@ def test_a_numeric_nik_column_is_said_once_before_importing_and_rows_keep_their_
     assert sorted(reasons) == [2, 3, 4, 6, 7]  # line 5 is the good re-typed row
     assert "bukan tanggal yang mungkin" in reasons[6]  # a re-typed NIK's row keeps its own reason
     assert sum("spreadsheet" in r for r in reasons.values()) == 4
+
+
+def test_cancelling_a_running_import_stops_it_at_its_next_chunk_and_keeps_the_old_registry(app, places, tmp_path):
+    from slrt.registry import operations
+    from slrt.registry.importer import ImportCancelled
+    rows, niks, _number = family(places)
+    import_file(write_csv(tmp_path / "a.csv", rows))
+    bigger = []
+    for serial in range(2, 8):
+        more, _n, _k = family(places, kk_serial=serial)
+        bigger += more
+
+    def cancel(chunk_no):
+        if chunk_no == 1:
+            running = db.session.scalar(select(RegistryImport).where(RegistryImport.status == ImportStatus.RUNNING))
+            operations.cancel_import(running, None, importer_dead=False)
+            db.session.commit()
+    with pytest.raises(ImportCancelled):
+        import_file(write_csv(tmp_path / "b.csv", bigger), chunk_size=4, on_chunk=cancel)
+    db.session.rollback()
+    cancelled = db.session.scalar(select(RegistryImport).order_by(RegistryImport.id.desc()))
+    assert cancelled.status == ImportStatus.FAILED and "Dibatalkan" in cancelled.error
+    assert cancelled.processed_rows == 4  # the second chunk was never written
+    assert db.session.scalar(select(func.count()).select_from(RegistryPerson)
+                             .where(RegistryPerson.import_id == cancelled.id)) == 0
+    assert visible_niks() == set(niks)

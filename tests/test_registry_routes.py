@@ -50,6 +50,7 @@ def routes(registry, proposal):
         ("GET", f"/registri/impor/{iid}", None, {"admin", "supervisor"}),
         ("GET", f"/registri/impor/{iid}/progres", None, {"admin", "supervisor"}),
         ("GET", f"/registri/impor/{iid}/ditolak.csv", None, {"admin", "supervisor"}),
+        ("POST", f"/registri/impor/{iid}/batalkan", {}, {"admin"}),
         ("GET", "/registri/usulan", None, PROPOSAL_LIST),
         ("GET", "/registri/usulan/baru", None, INTAKE),
         ("GET", f"/registri/usulan/{pid}", None, PROPOSAL_LIST),
@@ -239,6 +240,44 @@ def test_upload_of_a_numeric_nik_xlsx_says_it_once_before_importing(client, logi
     assert (row.status, row.accepted_rows, row.rejected_rows) == ("done", 1, 5)
     detail = client.get(f"/registri/impor/{import_id}").get_data(as_text=True)
     assert detail.count("format kolom NIK sebagai Teks") == 1
+
+
+def test_admin_sees_a_dead_import_at_once_and_cancels_it_which_purges_its_rows(client, login_as, registry, places):
+    from slrt.registry import ownership
+    from slrt.registry.background import wait_for
+    from slrt.registry.importer import start_import
+    from slrt.registry.models import RegistryPerson
+    from tests.registry_helpers import visible_niks
+    row = start_import("b.csv", None, date(2025, 10, 1))
+    db.session.commit()
+    dead_id = row.id
+    handle, _path = ownership._held.pop(dead_id)
+    handle.close()  # the process that held the lock is gone (as after a SIGKILL or a worker restart)
+    partial = nik(places.kecamatan, date(1999, 9, 9), False, 55)
+    db.session.add(RegistryPerson(nik=partial, import_id=dead_id, kk_number=registry["kk"], name="SEBAGIAN",
+                                  name_key="SEBAGIAN", region_code=places.desa))
+    db.session.commit()
+    login_as("admin")
+    history = client.get("/registri/impor").get_data(as_text=True)
+    assert "Terhenti: proses impor sudah mati" in history
+    detail = client.get(f"/registri/impor/{dead_id}").get_data(as_text=True)
+    assert "Batalkan impor" in detail and "hx-trigger" not in detail  # no polling of a dead import
+    response = client.post(f"/registri/impor/{dead_id}/batalkan")
+    assert response.status_code == 303
+    wait_for(dead_id)
+    db.session.rollback()
+    cancelled = db.session.get(RegistryImport, dead_id)
+    assert cancelled.status == "failed" and "Dibatalkan oleh administrator" in cancelled.error
+    assert db.session.scalar(select(func.count()).select_from(RegistryPerson)
+                             .where(RegistryPerson.import_id == dead_id)) == 0
+    assert visible_niks() == set(registry["niks"])
+    audit = db.session.scalar(select(AuditLog).where(AuditLog.action == "registry.import_cancel"))
+    assert audit.object_id == str(dead_id) and audit.user_id is not None and "gone" in audit.note
+    again = client.post(f"/registri/impor/{dead_id}/batalkan", follow_redirects=True)
+    assert "sudah tidak berjalan" in again.get_data(as_text=True)
+    client.post("/keluar")
+    login_as("supervisor")
+    assert "Batalkan impor" not in client.get(f"/registri/impor/{dead_id}").get_data(as_text=True)
 
 
 def test_proposal_pages_through_http(client, login_as, places, make_user):

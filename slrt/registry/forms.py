@@ -36,6 +36,10 @@ class MappingForm(BaseForm):
     acknowledged = HiddenField()  # "1": the notices about the file were shown
 
 
+class CancelImportForm(BaseForm):
+    """Only the CSRF token: the "Batalkan" button of a running import."""
+
+
 class ProposalForm(BaseForm):
     kind = RadioField(_l("Jenis"), choices=[("usulan", _l("Usulan baru (belum terdaftar)")),
                                             ("sanggah", _l("Sanggah/perbaikan data (sudah terdaftar)"))],

@@ -8,7 +8,8 @@ How it stays all-or-nothing without one long transaction:
    new version of every person in it, all at once.
 3. Then, in chunks again, the older versions of those people are deleted (already invisible).
 If the import fails or the process is killed, its rows were never visible; they are purged by the next
-import (a RUNNING import without a heartbeat for STALE_AFTER is taken as dead).
+import or by the administrator's "Batalkan". A killed importer is known at once: its lock file is free
+(see `ownership.py`); an importer on another host counts as dead without a heartbeat for STALE_AFTER.
 
 The writes go through the DBAPI connection with executemany (SQLite: one prepared statement reused;
 MariaDB: PyMySQL turns executemany into multi-row INSERTs), not the ORM, for speed.
@@ -31,6 +32,7 @@ from sqlalchemy import select, update
 from slrt.core.nik import check_kk, check_nik
 from slrt.core.time import utcnow
 from slrt.extensions import db
+from slrt.registry import ownership
 from slrt.registry.columns import match_headers
 from slrt.registry.models import ImportStatus, RegistryImport
 from slrt.registry.reader import open_extract
@@ -356,6 +358,10 @@ class Writer:
         duplicates = 0
         try:
             self.begin(cursor)
+            # An administrator may cancel a running import: it stops at its next chunk and purges its rows.
+            cursor.execute(f"SELECT status FROM registry_imports WHERE id={self.mark}", (progress.import_id,))
+            if cursor.fetchone()[0] != ImportStatus.RUNNING.value:
+                raise ImportCancelled(_("Impor dibatalkan oleh administrator; data DTSEN yang lama tetap dipakai."))
             if people:
                 # In NIK order the unique index is filled page by page instead of all over the b-tree.
                 # The sort is stable, so of two rows with one NIK the earlier line is still written first.
@@ -432,23 +438,36 @@ class Writer:
         self.raw.close()
 
 
-def mark_stale_imports() -> list[int]:
-    """A RUNNING import whose heartbeat stopped (the process died) is FAILED."""
-    limit = utcnow() - STALE_AFTER
-    stale = list(db.session.scalars(select(RegistryImport.id).where(
-        RegistryImport.status == ImportStatus.RUNNING, RegistryImport.heartbeat_at < limit)))
-    if stale:
-        db.session.execute(update(RegistryImport).where(RegistryImport.id.in_(stale)).values(
+def is_dead(row: RegistryImport) -> bool:
+    """A RUNNING import whose process is gone (its lock is free), or that gave no sign for STALE_AFTER."""
+    if row.status != ImportStatus.RUNNING:
+        return False
+    if ownership.alive(row.owner) is False:
+        return True
+    return row.heartbeat_at < utcnow() - STALE_AFTER
+
+
+def mark_dead_imports() -> list[int]:
+    """Dead RUNNING imports become FAILED (audited); their invisible rows go with the next import's clean-up."""
+    from slrt.audit.operations import record
+    dead = [row for row in db.session.scalars(select(RegistryImport).where(
+        RegistryImport.status == ImportStatus.RUNNING)) if is_dead(row)]
+    for row in dead:
+        done = db.session.execute(update(RegistryImport).where(
+            RegistryImport.id == row.id, RegistryImport.status == ImportStatus.RUNNING).values(
             status=ImportStatus.FAILED, finished_at=utcnow(),
-            error=_("Proses impor berhenti di tengah jalan (tidak ada kabar).")))
-    return stale
+            error=_("Proses impor berhenti di tengah jalan; data DTSEN yang lama tetap dipakai.")))
+        if done.rowcount:
+            record("registry.import_dead", row, note="importer process gone")
+            ownership.discard(row.owner)
+    return [row.id for row in dead]
 
 
 def start_import(file_name: str, user=None, extract_date: date | None = None,
                  mapping: dict | None = None) -> RegistryImport:
     """Create the import row (RUNNING). Refuses while another import is alive. The caller commits."""
     from slrt.audit.operations import record
-    mark_stale_imports()
+    mark_dead_imports()
     busy = db.session.scalar(select(RegistryImport.id).where(RegistryImport.status == ImportStatus.RUNNING))
     if busy:
         raise ImportBusy(_("Impor lain (no. %(id)d) sedang berjalan. Tunggu sampai selesai.", id=busy))
@@ -457,6 +476,7 @@ def start_import(file_name: str, user=None, extract_date: date | None = None,
                          mapping=json.dumps(mapping or {}))
     db.session.add(row)
     db.session.flush()
+    row.owner = ownership.claim(row.id)  # held by this process until run_import ends
     record("registry.import_start", row, user=user, note=row.file_name)
     return row
 
@@ -565,6 +585,7 @@ def validated_chunks(rows, validator: RowValidator, import_id: int, chunk_size: 
 def _validate_in_child(queue, rows, validator, import_id, chunk_size, parent):
     """The validating half of a pipelined import (a forked process): never touches the database."""
     import queue as queues
+    ownership.forget_in_child()  # the import's lock stays the parent's: it ends when the parent dies
 
     def put(item):
         while True:
@@ -626,6 +647,8 @@ def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None,
     writer = Writer()
     after = None
     try:
+        if not ownership.holds(import_id):  # started by another process: this one owns it from now
+            writer.execute("UPDATE registry_imports SET owner=? WHERE id=?", (ownership.claim(import_id), import_id))
         inspection = inspect_extract(path, mapping)  # before any write: columns, district, notices
         extract = open_extract(path)
         validator = RowValidator(inspection.columns, current_app.config["SLRT_REGION_CODE"], date.today())
@@ -655,6 +678,8 @@ def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None,
                        "WHERE id=? AND status=?",
                        (ImportStatus.DONE.value, utcnow(), round(progress.rate, 1), utcnow(), import_id,
                         ImportStatus.RUNNING.value))
+        if writer.ids("SELECT status FROM registry_imports WHERE id=?", (import_id,)) != [ImportStatus.DONE.value]:
+            raise ImportCancelled(_("Impor dibatalkan oleh administrator; data DTSEN yang lama tetap dipakai."))
         if progress_cb:
             progress_cb(progress)
         compact(writer, import_id, after)
@@ -675,6 +700,7 @@ def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None,
         raise
     finally:
         writer.close()
+        ownership.release(import_id)
 
 
 def _describe(error: BaseException) -> str:

@@ -17,7 +17,7 @@ from slrt.core.errors import DomainError, TransitionError
 from slrt.core.labels import LABELS
 from slrt.core.time import utcnow
 from slrt.extensions import db
-from slrt.registry.models import Proposal, ProposalKind, ProposalStatus
+from slrt.registry.models import ImportStatus, Proposal, ProposalKind, ProposalStatus, RegistryImport
 
 S = ProposalStatus
 # action -> (allowed from, goes to). Declared once; every operation checks it.
@@ -28,6 +28,10 @@ TRANSITIONS: dict[str, tuple[frozenset, ProposalStatus]] = {
     "reject": (frozenset({S.DRAFT, S.VERIFIED, S.DELIBERATED}), S.REJECTED),
 }
 OPEN = (S.DRAFT, S.VERIFIED, S.DELIBERATED)
+# An import moves by itself from RUNNING to DONE or FAILED (importer.py); a person may only cancel it.
+IMPORT_TRANSITIONS: dict[str, tuple[frozenset, ImportStatus]] = {
+    "cancel": (frozenset({ImportStatus.RUNNING}), ImportStatus.FAILED),
+}
 MINUTES_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 
 
@@ -135,3 +139,17 @@ def export_siks_ng(proposals: list[Proposal], user) -> str:
         record("proposal.export", p, user=user, note="SIKS-NG CSV")
     db.session.flush()
     return out.getvalue()
+
+
+def cancel_import(row: RegistryImport, user, importer_dead: bool) -> None:
+    """The administrator cancels a running import. A live importer sees it at its next chunk and purges its
+    own rows; a dead one's rows are purged by the caller after the commit (`background.purge_in_background`)."""
+    from flask_babel import gettext
+    allowed, target = IMPORT_TRANSITIONS["cancel"]
+    if row.status not in allowed:
+        raise TransitionError(gettext("Impor no. %(id)d sudah tidak berjalan.", id=row.id))
+    row.status, row.finished_at = target, utcnow()
+    row.error = gettext("Dibatalkan oleh administrator; data DTSEN yang lama tetap dipakai.")
+    record("registry.import_cancel", row, user=user,
+           note="importer process gone" if importer_dead else "importer running; it stops at its next chunk")
+    db.session.flush()

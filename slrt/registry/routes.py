@@ -19,9 +19,10 @@ from slrt.core.time import local_today
 from slrt.extensions import db
 from slrt.registry import bp, lookup, operations
 from slrt.registry.columns import FIELDS, SKIP, MappingNeeded, column_rows
-from slrt.registry.forms import (DecisionForm, HouseholdForm, LookupForm, MappingForm, MusdesForm, ProposalForm,
+from slrt.registry.forms import (CancelImportForm, DecisionForm, HouseholdForm, LookupForm, MappingForm, MusdesForm, ProposalForm,
                                  UploadForm, VisitForm)
-from slrt.registry.importer import ImportBusy, OtherDistrict, inspect_extract, read_headers, start_import
+from slrt.registry.importer import (ImportBusy, OtherDistrict, inspect_extract, is_dead, read_headers,
+                                   start_import)
 from slrt.registry.models import ImportStatus, Proposal, ProposalStatus, RegistryImport, RejectedRow
 from slrt.registry.permissions import (can_decide_proposal, can_export_proposals, can_import_registry,
                                        can_list_proposals, can_lookup_registry, can_propose, can_record_musdes,
@@ -129,7 +130,8 @@ def fill_intake():
 def imports():
     """Import history: every import with its file, counts, who and when."""
     rows = db.session.scalars(select(RegistryImport).order_by(RegistryImport.id.desc()).limit(200)).all()
-    return render_template("registry/imports.html", imports=rows, ImportStatus=ImportStatus)
+    return render_template("registry/imports.html", imports=rows, ImportStatus=ImportStatus,
+                           dead={row.id for row in rows if is_dead(row)}, cancel_form=CancelImportForm())
 
 
 def _upload_dir() -> Path:
@@ -229,7 +231,9 @@ def _import_or_404(import_id: int) -> RegistryImport:
 @read_only
 def import_detail(import_id: int):
     """One import: its progress bar (polled while it runs) and its counts."""
-    return render_template("registry/import_detail.html", row=_import_or_404(import_id), ImportStatus=ImportStatus)
+    row = _import_or_404(import_id)
+    return render_template("registry/import_detail.html", row=row, ImportStatus=ImportStatus, dead=is_dead(row),
+                           cancel_form=CancelImportForm())
 
 
 @bp.route("/impor/<int:import_id>/progres")
@@ -237,8 +241,36 @@ def import_detail(import_id: int):
 @read_only
 def import_progress(import_id: int):
     """The progress bar alone, for htmx polling."""
-    return render_page_or_partial("registry/import_detail.html", "registry/_progress.html",
-                                  row=_import_or_404(import_id), ImportStatus=ImportStatus)
+    row = _import_or_404(import_id)
+    return render_page_or_partial("registry/import_detail.html", "registry/_progress.html", row=row,
+                                  ImportStatus=ImportStatus, dead=is_dead(row), cancel_form=CancelImportForm())
+
+
+@bp.route("/impor/<int:import_id>/batalkan", methods=["POST"])
+@permission_required(can_import_registry)
+def cancel_import(import_id: int):
+    """Cancel a running import: a dead one (its process is gone) or one started with the wrong file."""
+    form = CancelImportForm()
+    row = db.session.scalar(select(RegistryImport).where(RegistryImport.id == import_id).with_for_update())
+    if row is None:
+        abort(404)
+    if not form.validate_on_submit():
+        abort(400)
+    dead, owner = is_dead(row), row.owner
+    try:
+        operations.cancel_import(row, current_user, importer_dead=dead)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("registry.import_detail", import_id=import_id), code=303)
+    if dead:
+        from slrt.registry import ownership
+        from slrt.registry.background import purge_in_background
+        ownership.discard(owner)
+        purge_in_background(current_app._get_current_object(), import_id)
+    flash(_("Impor no. %(id)d dibatalkan. Loket tetap memakai data DTSEN yang lama.", id=import_id), "success")
+    return redirect(url_for("registry.import_detail", import_id=import_id), code=303)
 
 
 @bp.route("/impor/<int:import_id>/ditolak.csv")

@@ -292,7 +292,8 @@ class RowValidator:
             code, cells[i["kecamatan_name"]], cells[i["desa_name"]])
         name_key = name.upper()
         words = FLAG_VALUES
-        flags = [words[cells[j]] if cells[j] in words else read_flag(cells[j], f) for j, f in self.flag_columns]
+        flags = [words[cells[j]] if cells[j] in words else read_flag(cells[j], f)
+                 for j, f in self.flag_columns]
         matched = cells[i["dukcapil_matched"]]
         person = (nik, import_id, line, kk, name[:120], name_key[:120], cells[i["birth_place"]].strip()[:80],
                   born_iso, sex, relation, region, decile, flags[0],

@@ -19,8 +19,8 @@ from slrt.core.time import local_today
 from slrt.extensions import db
 from slrt.registry import bp, lookup, operations
 from slrt.registry.columns import FIELDS, SKIP, MappingNeeded, column_rows
-from slrt.registry.forms import (CancelImportForm, DecisionForm, HouseholdForm, LookupForm, MappingForm, MusdesForm, ProposalForm,
-                                 UploadForm, VisitForm)
+from slrt.registry.forms import (CancelImportForm, DecisionForm, HouseholdForm, LookupForm, MappingForm, MusdesForm,
+                                 ProposalForm, UploadForm, VisitForm)
 from slrt.registry.importer import (ImportBusy, OtherDistrict, inspect_extract, is_dead, read_headers,
                                    start_import)
 from slrt.registry.models import ImportStatus, Proposal, ProposalStatus, RegistryImport, RejectedRow
@@ -131,7 +131,7 @@ def imports():
     """Import history: every import with its file, counts, who and when."""
     rows = db.session.scalars(select(RegistryImport).order_by(RegistryImport.id.desc()).limit(200)).all()
     return render_template("registry/imports.html", imports=rows, ImportStatus=ImportStatus,
-                           dead={row.id for row in rows if is_dead(row)}, cancel_form=CancelImportForm())
+                           dead={row.id for row in rows if is_dead(row)})
 
 
 def _upload_dir() -> Path:

@@ -48,6 +48,9 @@ class RegistryImport(db.Model):
     rows_per_second: Mapped[float] = mapped_column(Float, default=0.0)
     mapping: Mapped[str] = mapped_column(Text, default="")  # JSON: file column -> field
     error: Mapped[str] = mapped_column(Text, default="")
+    # "host pid token" of the process running it: its lock file tells at once whether it is still alive.
+    owner: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    notice: Mapped[str | None] = mapped_column(Text)  # said once about the whole file, before the rows
 
     user = relationship("User")
 

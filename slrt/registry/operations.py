@@ -16,7 +16,7 @@ from slrt.core.spreadsheets import csv_text
 from slrt.core.uploads import save_upload, stored_path
 from slrt.core.time import utcnow
 from slrt.extensions import db
-from slrt.registry.models import Proposal, ProposalKind, ProposalStatus
+from slrt.registry.models import ImportStatus, Proposal, ProposalKind, ProposalStatus, RegistryImport
 
 S = ProposalStatus
 # action -> (allowed from, goes to). Declared once; every operation checks it.
@@ -27,6 +27,10 @@ TRANSITIONS: dict[str, tuple[frozenset, ProposalStatus]] = {
     "reject": (frozenset({S.DRAFT, S.VERIFIED, S.DELIBERATED}), S.REJECTED),
 }
 OPEN = (S.DRAFT, S.VERIFIED, S.DELIBERATED)
+# An import moves by itself from RUNNING to DONE or FAILED (importer.py); a person may only cancel it.
+IMPORT_TRANSITIONS: dict[str, tuple[frozenset, ImportStatus]] = {
+    "cancel": (frozenset({ImportStatus.RUNNING}), ImportStatus.FAILED),
+}
 
 
 def _check(proposal: Proposal, action: str) -> ProposalStatus:
@@ -134,3 +138,17 @@ def export_siks_ng(proposals: list[Proposal], user) -> str:
         record("proposal.export", p, user=user, note="SIKS-NG CSV")
     db.session.flush()
     return csv_text(rows, ";")
+
+
+def cancel_import(row: RegistryImport, user, importer_dead: bool) -> None:
+    """The administrator cancels a running import. A live importer sees it at its next chunk and purges its
+    own rows; a dead one's rows are purged by the caller after the commit (`background.purge_in_background`)."""
+    from flask_babel import gettext
+    allowed, target = IMPORT_TRANSITIONS["cancel"]
+    if row.status not in allowed:
+        raise TransitionError(gettext("Impor no. %(id)d sudah tidak berjalan.", id=row.id))
+    row.status, row.finished_at = target, utcnow()
+    row.error = gettext("Dibatalkan oleh administrator; data DTSEN yang lama tetap dipakai.")
+    record("registry.import_cancel", row, user=user,
+           note="importer process gone" if importer_dead else "importer running; it stops at its next chunk")
+    db.session.flush()

@@ -19,10 +19,11 @@ from slrt.core.time import local_today
 from slrt.core.uploads import MIME_TYPES, UploadRefused, save_upload, stored_path
 from slrt.extensions import db
 from slrt.registry import bp, lookup, operations
-from slrt.registry.columns import FIELDS, MappingNeeded, match_headers
-from slrt.registry.forms import (DecisionForm, HouseholdForm, LookupForm, MappingForm, MusdesForm, ProposalForm,
-                                 UploadForm, VisitForm)
-from slrt.registry.importer import ImportBusy, read_headers, start_import
+from slrt.registry.columns import FIELDS, SKIP, MappingNeeded, column_rows
+from slrt.registry.forms import (CancelImportForm, DecisionForm, HouseholdForm, LookupForm, MappingForm, MusdesForm,
+                                 ProposalForm, UploadForm, VisitForm)
+from slrt.registry.importer import (ImportBusy, OtherDistrict, inspect_extract, is_dead, read_headers,
+                                   start_import)
 from slrt.registry.models import ImportStatus, Proposal, ProposalStatus, RegistryImport, RejectedRow
 from slrt.registry.permissions import (can_decide_proposal, can_export_proposals, can_import_registry,
                                        can_list_proposals, can_lookup_registry, can_propose, can_record_musdes,
@@ -131,7 +132,8 @@ def fill_intake():
 def imports():
     """Import history: every import with its file, counts, who and when."""
     rows = db.session.scalars(select(RegistryImport).order_by(RegistryImport.id.desc()).limit(200)).all()
-    return render_template("registry/imports.html", imports=rows, ImportStatus=ImportStatus)
+    return render_template("registry/imports.html", imports=rows, ImportStatus=ImportStatus,
+                           dead={row.id for row in rows if is_dead(row)})
 
 
 @bp.route("/impor/unggah", methods=["GET", "POST"])
@@ -164,9 +166,10 @@ def map_columns():
     mapping = {}
     for index, header in enumerate(read_headers(path)):
         chosen = request.form.get(f"col-{index}", "")
-        if chosen in FIELDS:
+        if chosen in FIELDS or chosen == SKIP:
             mapping[header] = chosen
-    return _start_or_map(path, form.file_name.data or path.name, form.extract_date.data or "", mapping)
+    return _start_or_map(path, form.file_name.data or path.name, form.extract_date.data or "", mapping,
+                         acknowledged=form.acknowledged.data == "1")
 
 
 def _extract_date(text: str) -> date:
@@ -176,17 +179,27 @@ def _extract_date(text: str) -> date:
         return local_today()
 
 
-def _start_or_map(path: Path, file_name: str, extract_date: str, mapping: dict):
+def _start_or_map(path: Path, file_name: str, extract_date: str, mapping: dict, acknowledged: bool = False):
+    """Check the file (columns, district, what to say once); start the import only when nothing is open."""
+    form = MappingForm(formdata=None, token=path.name, extract_date=extract_date, file_name=file_name)
     try:
-        headers = read_headers(path)
-        match_headers(headers, mapping)
+        inspection = inspect_extract(path, mapping)
     except MappingNeeded as need:
-        form = MappingForm(formdata=None, token=path.name, extract_date=extract_date, file_name=file_name)
-        return render_template("registry/mapping.html", form=form, need=need, fields=FIELDS, mapping=mapping)
+        return render_template("registry/mapping.html", form=form, need=need, fields=FIELDS, SKIP=SKIP,
+                               columns=column_rows(need.headers, mapping, need), notices=[])
+    except OtherDistrict as other:
+        path.unlink(missing_ok=True)
+        flash(str(other), "error")
+        upload_form = UploadForm(formdata=None, extract_date=_extract_date(extract_date) if extract_date else None)
+        return render_template("registry/upload.html", form=upload_form), 422
     except Exception:  # noqa: BLE001 - not a readable CSV/XLSX
         path.unlink(missing_ok=True)
         flash(_("Berkas tidak dapat dibaca sebagai CSV atau XLSX."), "error")
         return redirect(url_for("registry.upload"), code=303)
+    if inspection.notices and not acknowledged:
+        form.acknowledged.data = "1"
+        return render_template("registry/mapping.html", form=form, need=None, fields=FIELDS, SKIP=SKIP,
+                               columns=column_rows(read_headers(path), mapping, None), notices=inspection.notices)
     try:
         row = start_import(file_name, current_user, _extract_date(extract_date), mapping)
         import_id = row.id
@@ -214,7 +227,9 @@ def _import_or_404(import_id: int) -> RegistryImport:
 @read_only
 def import_detail(import_id: int):
     """One import: its progress bar (polled while it runs) and its counts."""
-    return render_template("registry/import_detail.html", row=_import_or_404(import_id), ImportStatus=ImportStatus)
+    row = _import_or_404(import_id)
+    return render_template("registry/import_detail.html", row=row, ImportStatus=ImportStatus, dead=is_dead(row),
+                           cancel_form=CancelImportForm())
 
 
 @bp.route("/impor/<int:import_id>/progres")
@@ -222,8 +237,36 @@ def import_detail(import_id: int):
 @read_only
 def import_progress(import_id: int):
     """The progress bar alone, for htmx polling."""
-    return render_page_or_partial("registry/import_detail.html", "registry/_progress.html",
-                                  row=_import_or_404(import_id), ImportStatus=ImportStatus)
+    row = _import_or_404(import_id)
+    return render_page_or_partial("registry/import_detail.html", "registry/_progress.html", row=row,
+                                  ImportStatus=ImportStatus, dead=is_dead(row), cancel_form=CancelImportForm())
+
+
+@bp.route("/impor/<int:import_id>/batalkan", methods=["POST"])
+@permission_required(can_import_registry)
+def cancel_import(import_id: int):
+    """Cancel a running import: a dead one (its process is gone) or one started with the wrong file."""
+    form = CancelImportForm()
+    row = db.session.scalar(select(RegistryImport).where(RegistryImport.id == import_id).with_for_update())
+    if row is None:
+        abort(404)
+    if not form.validate_on_submit():
+        abort(400)
+    dead, owner = is_dead(row), row.owner
+    try:
+        operations.cancel_import(row, current_user, importer_dead=dead)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("registry.import_detail", import_id=import_id), code=303)
+    if dead:
+        from slrt.registry import ownership
+        from slrt.registry.background import purge_in_background
+        ownership.discard(owner)
+        purge_in_background(current_app._get_current_object(), import_id)
+    flash(_("Impor no. %(id)d dibatalkan. Loket tetap memakai data DTSEN yang lama.", id=import_id), "success")
+    return redirect(url_for("registry.import_detail", import_id=import_id), code=303)
 
 
 REJECTED_BATCH = 5000

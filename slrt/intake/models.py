@@ -16,6 +16,8 @@ class Person(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     nik: Mapped[str] = mapped_column(String(16), unique=True)
     name: Mapped[str] = mapped_column(String(120), index=True)
+    # slrt.search.phonetic.name_key(name), kept with the name: what the staff search matches names on.
+    name_phonetic: Mapped[str] = mapped_column(String(120), default="", server_default="", index=True)
     birth_place: Mapped[str] = mapped_column(String(80), default="")
     birth_date: Mapped[date] = mapped_column(Date)
     sex: Mapped[str] = mapped_column(String(1))  # L / P

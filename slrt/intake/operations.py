@@ -14,6 +14,7 @@ from slrt.cases.tickets import new_ticket
 from slrt.core.errors import DomainError
 from slrt.extensions import db
 from slrt.intake.models import HouseholdMember, Person
+from slrt.search.phonetic import name_key
 
 
 @dataclass
@@ -61,6 +62,7 @@ def _unique_ticket() -> str:
 
 def _fill(person: Person, data: VisitData) -> None:
     person.name = data.name.strip()
+    person.name_phonetic = name_key(person.name)
     person.birth_place = data.birth_place.strip()
     person.birth_date = data.birth_date
     person.sex = data.sex

@@ -3,6 +3,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from slrt.admin.models import ComplaintCategory, DocumentType
 from slrt.audit.operations import record
@@ -64,6 +65,8 @@ def _apply_filters(query, form: CaseFilterForm):
 
 
 def _page_of(query, page: int):
+    # The rows show each case's complaint categories: loaded for the whole page in one query, not one per row.
+    query = query.options(selectinload(Case.complaints))
     result = paginate(query, page, PAGE_SIZE, Case.created_at.desc(), Case.id.desc())
     return result.rows, result.total, result.page, result.pages
 

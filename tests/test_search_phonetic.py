@@ -42,3 +42,31 @@ def test_empty_and_odd_input_gives_a_short_key():
     assert name_key("") == ""
     assert name_key("  ...  ") == ""
     assert len(name_key("Abdurrahman " * 30)) <= 120
+
+
+def test_the_migration_backfills_the_key_of_people_already_stored(make_app, tmp_path):
+    """A private SQLite database at the revision before search, with a visitor and a registry person in it:
+    after the upgrade both carry the key, so the search finds people registered before it existed."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from slrt.extensions import db
+    earlier = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'earlier.db'}")
+    with earlier.app_context():
+        upgrade(revision="0004")
+        db.session.execute(text("INSERT INTO regions (code, name, level, parent_code, active, dataset_version, updated_at) "
+                                "VALUES ('32', 'JAWA BARAT', 1, NULL, 1, 'test', '2026-01-01')"))
+        db.session.execute(text(
+            "INSERT INTO people (nik, name, birth_place, birth_date, sex, phone, kk_number, address, rt, rw, "
+            "region_code, created_at, updated_at) VALUES ('3204051708850003', 'Djoko Soesilo', '', '1985-08-17', "
+            "'L', '', '', '', '', '', '32', '2026-01-01', '2026-01-01')"))
+        db.session.execute(text(
+            "INSERT INTO registry_people (nik, import_id, line, kk_number, name, name_key, birth_place, sex, "
+            "relation, region_code, disability, dukcapil_matched, pkh, bpnt, pbi, pip, bst, atensi) VALUES "
+            "('3204054909830001', 1, 2, '3204050101200001', 'SITTI AMINAH', 'SITTI AMINAH', '', 'P', 2, '32', "
+            "0, 1, 0, 0, 0, 0, 0, 0)"))
+        db.session.commit()
+        upgrade()
+        assert db.session.execute(text("SELECT name_phonetic FROM people")).scalar() == "YOKO SUSILO"
+        assert db.session.execute(text("SELECT name_phonetic FROM registry_people")).scalar() == "SITI AMINA"
+        db.engine.dispose()

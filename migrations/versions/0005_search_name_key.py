@@ -1,4 +1,4 @@
-"""search: a phonetic name key on people and registry people
+"""search: a phonetic name key on people and registry people; household members by NIK
 
 The staff search matches names on slrt.search.phonetic.name_key (Djoko = Joko, Sitti = Siti); the key is
 kept next to the name by intake and the registry importer, and backfilled here for the rows already stored.
@@ -53,8 +53,14 @@ def upgrade():
     with op.batch_alter_table('registry_people', schema=None) as batch_op:
         batch_op.create_index('ix_registry_people_name_phonetic', ['name_phonetic'], unique=False)
 
+    # A member's NIK typed in the search finds the applicant whose household they are in.
+    with op.batch_alter_table('household_members', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_household_members_nik'), ['nik'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('household_members', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_household_members_nik'))
     with op.batch_alter_table('registry_people', schema=None) as batch_op:
         batch_op.drop_index('ix_registry_people_name_phonetic')
         batch_op.drop_column('name_phonetic')

@@ -48,7 +48,7 @@ class HouseholdMember(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
-    nik: Mapped[str] = mapped_column(String(16), default="")
+    nik: Mapped[str] = mapped_column(String(16), default="", index=True)  # the staff search finds the applicant
     name: Mapped[str] = mapped_column(String(120))
     relation: Mapped[int] = mapped_column(Integer, default=Relationship.OTHER)
     birth_date: Mapped[date | None] = mapped_column(Date)

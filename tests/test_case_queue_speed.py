@@ -63,3 +63,25 @@ def test_the_htmx_rows_are_a_small_part_of_the_page(client, login_as, make_case)
     rows = client.get("/kasus/?status=", headers={"HX-Request": "true"})
     assert b"<html" in page.data and b"<html" not in rows.data
     assert len(rows.data) <= 0.40 * len(page.data), (len(rows.data), len(page.data))
+
+
+def test_the_queue_filter_finds_a_partial_ticket_and_a_name_in_another_spelling(client, login_as, make_case):
+    case = make_case(name="Sitti Noerhaliza")
+    login_as("back_office")
+    for typed in (case.ticket[:5], case.ticket[-5:].lower(), "siti nurhaliza", "NOERHALIZA"):
+        html = client.get("/kasus/", query_string={"q": typed, "status": ""}).get_data(as_text=True)
+        assert case.ticket in html, typed
+    html = client.get("/kasus/", query_string={"q": "Budi", "status": ""}).get_data(as_text=True)
+    assert case.ticket not in html
+
+
+def test_the_queue_filter_box_will_not_send_a_nik_in_its_url(client, login_as):
+    import re
+    login_as("back_office")
+    html = client.get("/kasus/").get_data(as_text=True)
+    box = re.search(r'<input[^>]*name="q"[^>]*>', html[html.index('class="filters"'):]).group(0)
+    pattern = re.search(r'pattern="([^"]+)"', box).group(1)
+    import html as entities
+    compiled = re.compile(f"^(?:{entities.unescape(pattern)})$")
+    assert compiled.match("W6WXS") and compiled.match("Siti Aminah") and compiled.match("RT 02")
+    assert not compiled.match("3204051708850003") and not compiled.match("no 081234567890")

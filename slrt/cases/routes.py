@@ -2,7 +2,7 @@ import segno
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import false, select
 from sqlalchemy.orm import selectinload
 
 from slrt.admin.models import ComplaintCategory, DocumentType
@@ -12,7 +12,6 @@ from slrt.cases import bp, operations
 from slrt.cases.forms import CaseFilterForm, TakeForm
 from slrt.cases.models import Case, CaseStatus, Complaint
 from slrt.cases.scoping import visible_cases
-from slrt.cases.tickets import normalize_ticket
 from slrt.core.errors import DomainError
 from slrt.core.htmx import render_page_or_partial
 from slrt.core.pagination import page_number, paginate
@@ -21,6 +20,7 @@ from slrt.extensions import db
 from slrt.intake.models import Person
 from slrt.regions import operations as regions
 from slrt.regions.models import region_prefix_match
+from slrt.search.queries import name_or_ticket_condition
 
 PAGE_SIZE = 25
 
@@ -54,13 +54,12 @@ def _apply_filters(query, form: CaseFilterForm):
         query = query.where(Case.created_at >= local_day_bounds_utc(form.date_from.data)[0])
     if form.date_to.data and not form.date_to.errors:
         query = query.where(Case.created_at <= local_day_bounds_utc(form.date_to.data)[1])
-    text = (form.q.data or "").strip()
+    text = " ".join((form.q.data or "").split())
     if text:
-        ticket = normalize_ticket(text)
-        if ticket:
-            query = query.where(Case.ticket == ticket)
-        else:
-            query = query.join(Person, Case.person_id == Person.id).where(Person.name.ilike(f"%{text[:80]}%"))
+        # The same matching as the search box: a partial ticket, a name in any spelling (Djoko = Joko).
+        _kinds, condition = name_or_ticket_condition(text)
+        query = query.join(Person, Case.person_id == Person.id).where(condition if condition is not None
+                                                                      else false())
     return query
 
 

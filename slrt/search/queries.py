@@ -63,21 +63,28 @@ def _person_condition(term: str) -> tuple[list[str], object | None, str]:
             return [Kind.PHONE], Person.phone.in_(["0" + core, "62" + core, "+62" + core]), ""
         return [], None, _("Nomor tidak dikenali. Ketik NIK atau No. KK lengkap (16 angka), nomor HP "
                            "(mis. 081234567890), atau nomor tiket.")
+    kinds, condition = name_or_ticket_condition(term)
+    if condition is None:
+        return [], None, _("Ketik paling sedikit 3 huruf nama, 4 tanda tiket, NIK, No. KK atau nomor HP.")
+    return kinds, condition, ""
+
+
+def name_or_ticket_condition(term: str) -> tuple[list[str], object | None]:
+    """A partial ticket or a name (by its key), for the search box and the case queue's filter."""
     kinds, conditions = [], []
     fragment = _ticket_fragment(term)
     if fragment:
         kinds.append(Kind.TICKET)
         conditions.append(func.replace(Case.ticket, "-", "").like(f"%{fragment}%"))
     key = name_key(term)
-    if any(ch.isalpha() for ch in term) and len(key.replace(" ", "")) >= 3:
+    # Names carry no digits: "K7MQ4-P2XRT" is a ticket, not the words K, MQ, P, XRT.
+    if not any(ch.isdigit() for ch in term) and len(key.replace(" ", "")) >= 3:
         kinds.append(Kind.NAME)
         # Each word typed matches the start of a word of the name, in any order (keys are A-Z and spaces only,
         # so nothing in them is a LIKE wildcard).
         conditions.append(and_(*[or_(Person.name_phonetic.like(f"{word}%"), Person.name_phonetic.like(f"% {word}%"))
                                  for word in key.split()[:5]]))
-    if not conditions:
-        return [], None, _("Ketik paling sedikit 3 huruf nama, 4 tanda tiket, NIK, No. KK atau nomor HP.")
-    return kinds, or_(*conditions), ""
+    return kinds, (or_(*conditions) if conditions else None)
 
 
 def search(term: str, user) -> SearchResult:

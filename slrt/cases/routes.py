@@ -20,7 +20,6 @@ from slrt.extensions import db
 from slrt.intake.models import Person
 from slrt.regions import operations as regions
 from slrt.regions.models import region_prefix_match
-from slrt.search.queries import name_or_ticket_condition
 
 PAGE_SIZE = 25
 
@@ -57,6 +56,7 @@ def _apply_filters(query, form: CaseFilterForm):
     text = " ".join((form.q.data or "").split())
     if text:
         # The same matching as the search box: a partial ticket, a name in any spelling (Djoko = Joko).
+        from slrt.search.queries import name_or_ticket_condition  # here: slrt.search imports cases
         _kinds, condition = name_or_ticket_condition(text)
         query = query.join(Person, Case.person_id == Person.id).where(condition if condition is not None
                                                                       else false())

@@ -42,27 +42,26 @@ _ALIASES = {variant: _MUHAMMAD for variant in (
     "MUHAMAD", "MOHAMAD", "MUHAMED", "MOHAMED", "MUHAMAT", "MOHAMAT", "MUHAMET", "MOHAMET", "MUHMAD", "MOHMAD",
     "MUAMAD", "MAMAD", "MUH", "MOH", "MUHD", "MOHD", "MHD", "MHMD")}
 
-_NOT_LETTER = re.compile(r"[^A-Z ]+")
+# Upper-case ASCII to key letters: an apostrophe (Ma'ruf) joins, any other mark or digit separates words.
+_ASCII = str.maketrans({**{chr(c): " " for c in range(128) if not chr(c).isalpha() or not chr(c).isupper()},
+                        "'": None, "`": None})
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=200_000)
 def word_key(word: str) -> str:
-    """The key of one upper-case word of letters A-Z (names repeat: cached, so an import pays once a word)."""
+    """The key of one upper-case word of letters A-Z. Cached: a district's names are made of a few thousand
+    words, so a registry import of a million people computes each word's key about once."""
     for pattern, replacement in _RULES:
         word = pattern.sub(replacement, word)
     return _ALIASES.get(word) or _FINAL_H.sub("", word)
 
 
-def _letters(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.upper())
-    without_marks = "".join(c for c in decomposed if not unicodedata.combining(c))
-    # An apostrophe (Ma'ruf) joins; any other mark or digit separates words.
-    return _NOT_LETTER.sub(" ", without_marks.replace("'", "").replace("’", "").replace("`", ""))
-
-
-@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """The searchable key of a full name: one key per word, single spaces, at most 120 characters."""
     if not name:
         return ""
-    return " ".join(word_key(word) for word in _letters(name).split())[:120]
+    upper = name.upper()
+    if not upper.isascii():
+        decomposed = unicodedata.normalize("NFKD", upper.replace("’", "'"))
+        upper = "".join(c for c in decomposed if c.isascii())  # marks dropped: É → E; other scripts dropped
+    return " ".join(map(word_key, upper.translate(_ASCII).split()))[:120]

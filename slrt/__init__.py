@@ -80,9 +80,10 @@ def register_blueprints(app: Flask) -> None:
     from slrt.regions import bp as regions_bp
     from slrt.registry import bp as registry_bp
     from slrt.reports import bp as reports_bp
+    from slrt.search import bp as search_bp
 
     for blueprint in (core_bp, auth_bp, intake_bp, cases_bp, public_bp, admin_bp, regions_bp, deadlines_bp,
-                      notifications_bp, referrals_bp, registry_bp, reports_bp):
+                      notifications_bp, referrals_bp, registry_bp, reports_bp, search_bp):
         app.register_blueprint(blueprint)
 
 

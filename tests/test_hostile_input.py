@@ -33,7 +33,7 @@ NOT_FREE_TEXT = {"code", "nik", "kk_number", "status", "region_code", "office_re
                  "parent_code", "ticket", "rt", "rw", "sex", "role", "password_hash", "channel", "visit_type",
                  "kind", "month", "key", "value", "mapping", "phone", "ip", "verification_code", "action",
                  "object_type", "object_id", "name_key", "minutes_file", "dataset_version",
-                 "members"}  # members: a JSON list (its names come through the intake form, posted above)
+                 "members", "name_phonetic"}  # members: a JSON list (its names come through the intake form, posted above)
 NOT_WRITTEN_BY_USERS = {"regions", "alembic_version", "letter_counters", "report_case_months",
                         "report_summarised_months", "settings"}
 TEXT_SETTINGS = ("letter_pattern", "letter_signer_name", "letter_signer_nip", "letter_signer_title",
@@ -222,6 +222,7 @@ def _ids(model) -> list[int]:
 def page_urls(app, codes) -> list[str]:
     """Every GET page of the URL map, with each record of the district as its argument."""
     from slrt.admin.district_routes import KINDS
+    from slrt.intake.models import Person
     from slrt.notifications.models import OutboxMessage
     from slrt.auth.models import User
     from slrt.cases.models import Case
@@ -229,7 +230,8 @@ def page_urls(app, codes) -> list[str]:
     from slrt.registry.models import Proposal, RegistryImport
     values = {"case_id": _ids(Case), "referral_id": _ids(Referral), "user_id": _ids(User)[-2:],
               "import_id": _ids(RegistryImport), "proposal_id": _ids(Proposal), "code": codes,
-              "slug": list(KINDS), "message_id": _ids(OutboxMessage)}
+              "slug": list(KINDS), "message_id": _ids(OutboxMessage),
+              "person_id": _ids(Person)[:2]}
     urls = []
     adapter = app.url_map.bind("localhost")
     for rule in app.url_map.iter_rules():
@@ -254,14 +256,17 @@ def page_urls(app, codes) -> list[str]:
 
 
 def post_urls(app) -> list[str]:
+    from slrt.registry.models import RegistryImport
     from slrt.cases.models import Case
+    from slrt.intake.models import Person
     from slrt.notifications.models import OutboxMessage
     from slrt.referrals.models import Referral
     from slrt.registry.models import Proposal
     adapter = app.url_map.bind("localhost")
     first = {"case_id": _ids(Case)[0], "referral_id": _ids(Referral)[-1], "proposal_id": _ids(Proposal)[0],
              "user_id": _ids(__import__("slrt.auth.models", fromlist=["User"]).User)[-1], "slug": "program",
-             "item_id": 1, "message_id": _ids(OutboxMessage)[0]}
+             "item_id": 1, "message_id": _ids(OutboxMessage)[0],
+             "person_id": _ids(Person)[0], "import_id": _ids(RegistryImport)[0]}
     urls = []
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods and rule.endpoint not in SKIP_ENDPOINTS:

@@ -17,6 +17,8 @@ class Person(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     nik: Mapped[str] = mapped_column(String(16), unique=True)
     name: Mapped[str] = mapped_column(String(120), index=True)
+    # slrt.search.phonetic.name_key(name), kept with the name: what the staff search matches names on.
+    name_phonetic: Mapped[str] = mapped_column(String(120), default="", server_default="", index=True)
     birth_place: Mapped[str] = mapped_column(String(80), default="")
     birth_date: Mapped[date] = mapped_column(Date)
     sex: Mapped[str] = mapped_column(String(1))  # L / P
@@ -47,7 +49,7 @@ class HouseholdMember(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
-    nik: Mapped[str] = mapped_column(String(16), default="")
+    nik: Mapped[str] = mapped_column(String(16), default="", index=True)  # the staff search finds the applicant
     name: Mapped[str] = mapped_column(String(120))
     relation: Mapped[int] = mapped_column(Integer, default=Relationship.OTHER)
     birth_date: Mapped[date | None] = mapped_column(Date)
@@ -105,6 +107,8 @@ class VisitIdentity(_IdentityValues, db.Model):
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
     review_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # slrt.search.phonetic.name_key of the name given at this visit: staff search and queues match on it.
+    name_phonetic: Mapped[str] = mapped_column(String(120), default="", server_default="", index=True)
 
     case = relationship("Case", backref=backref("identity", uselist=False, lazy="selectin",
                                                           cascade="all, delete-orphan"))

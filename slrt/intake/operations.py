@@ -18,6 +18,7 @@ from slrt.core.time import utcnow
 from slrt.extensions import db
 from slrt.intake.models import (IDENTITY_FIELDS, IDENTITY_TRANSITIONS, HouseholdMember, IdentityReview, Person,
                                 PersonVersion, VisitIdentity)
+from slrt.search.phonetic import name_key
 
 
 @dataclass
@@ -110,6 +111,7 @@ def identity_differences(person: Person, identity: VisitIdentity) -> list[str]:
 def _apply(person: Person, values: dict) -> None:
     for name in IDENTITY_FIELDS:
         setattr(person, name, values[name])
+    person.name_phonetic = name_key(person.name)
     if values["members"]:
         person.members.clear()
         for position, member in enumerate(members_from_json(values["members"])):
@@ -145,7 +147,7 @@ def upsert_person(data: VisitData, actor) -> tuple[Person, dict]:
 
 
 def _keep_visit_identity(case: Case, person: Person, typed: dict, actor) -> VisitIdentity:
-    identity = VisitIdentity(**typed)
+    identity = VisitIdentity(**typed, name_phonetic=name_key(typed["name"]))
     with db.session.no_autoflush:
         differences = identity_differences(person, identity)
     identity.review = IdentityReview.PENDING if differences else IdentityReview.SAME

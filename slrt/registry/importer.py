@@ -38,6 +38,7 @@ from slrt.registry.models import ImportStatus, RegistryImport
 from slrt.registry.reader import open_extract
 from slrt.regions.models import Region, RegionLevel
 from slrt.regions.operations import region_index
+from slrt.search.phonetic import name_key as phonetic_key
 
 # Rows per committed chunk: each commit rewrites the index pages it touched, so bigger chunks write far
 # less; each holds the write lock for about a second, which a counter request waits out (busy timeout).
@@ -45,8 +46,8 @@ CHUNK_ROWS = int(os.environ.get("SLRT_REGISTRY_CHUNK_ROWS", "25000"))
 IMPORT_CACHE_KB = int(os.environ.get("SLRT_REGISTRY_CACHE_KB", "49152"))
 STALE_AFTER = timedelta(minutes=5)
 
-PEOPLE_COLUMNS = ("nik", "import_id", "line", "kk_number", "name", "name_key", "birth_place", "birth_date", "sex",
-                  "relation", "region_code", "decile", "disability", "dukcapil_matched", "pkh", "bpnt", "pbi",
+PEOPLE_COLUMNS = ("nik", "import_id", "line", "kk_number", "name", "name_key", "name_phonetic", "birth_place",
+                  "birth_date", "sex", "relation", "region_code", "decile", "disability", "dukcapil_matched", "pkh", "bpnt", "pbi",
                   "pip", "bst", "atensi")
 HOUSEHOLD_COLUMNS = ("kk_number", "import_id", "address", "rt", "rw", "region_code", "decile")
 FLAG_FIELDS = ("disability", "pkh", "bpnt", "pbi", "pip", "bst", "atensi")
@@ -295,7 +296,7 @@ class RowValidator:
         flags = [words[cells[j]] if cells[j] in words else read_flag(cells[j], f)
                  for j, f in self.flag_columns]
         matched = cells[i["dukcapil_matched"]]
-        person = (nik, import_id, line, kk, name[:120], name_key[:120], cells[i["birth_place"]].strip()[:80],
+        person = (nik, import_id, line, kk, name[:120], name_key[:120], phonetic_key(name), cells[i["birth_place"]].strip()[:80],
                   born_iso, sex, relation, region, decile, flags[0],
                   read_flag(matched, "dukcapil_matched") if matched.strip() else 1, *flags[1:])
         household = (kk, import_id, cells[i["address"]].strip()[:255], cells[i["rt"]].strip()[:3],
@@ -405,7 +406,7 @@ class Writer:
             line, name_key, born = stored[person[0]]
             if line == person[2]:
                 continue
-            if (name_key, born) == (person[5], person[7]):
+            if (name_key, born) == (person[5], person[8]):
                 reason = _("Baris ganda: orang yang sama sudah ada di baris %(line)d.", line=line)
             else:
                 reason = _("NIK yang sama dipakai orang lain di baris %(line)d.", line=line)

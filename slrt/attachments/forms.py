@@ -16,7 +16,7 @@ def _int_or_none(value):
 class AttachmentForm(BaseForm):
     file = FileField(_l("Berkas (foto JPG/PNG atau PDF)"), validators=[FileRequired(_l("Pilih berkas atau ambil foto."))],
                      description=_l("Di ponsel, kamera langsung terbuka."))
-    document_type = SelectField(_l("Jenis dokumen"), coerce=_int_or_none,
+    document_type = SelectField(_l("Jenis berkas"), coerce=_int_or_none,
                                 validators=[DataRequired(_l("Pilih jenis dokumen."))])
     caption = StringField(_l("Keterangan"), validators=[Optional(), Length(max=200)],
                           description=_l("Mis. \"tampak depan rumah\" atau \"KTP suami\"."))

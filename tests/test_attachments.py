@@ -342,3 +342,26 @@ def test_a_proposal_without_a_case_takes_house_photos(app, client, make_user, pl
     other = app.test_client()
     assert login(other, outsider.username).status_code == 303
     assert other.get(f"/lampiran/{attachment.id}").status_code == 403
+
+
+def test_a_signed_letter_lists_what_it_was_signed_with(app, client, make_user, world):
+    signer = make_user("supervisor", username="spv")
+    referral = referral_in(ReferralStatus.APPROVED, world["case"], world["officer"], signer)
+    from datetime import timedelta
+    assert login(client, "bo").status_code == 303
+    post_file(client, f"/lampiran/rujukan/{referral.id}", PDF, name="before.pdf", caption="SKTM awal")
+    post_file(client, f"/lampiran/rujukan/{referral.id}", PDF, name="after.pdf", caption="Dokumen susulan")
+    db.session.rollback()
+    before, after = db.session.scalars(select(Attachment).order_by(Attachment.id)).all()
+    before.uploaded_at = referral.decided_at - timedelta(minutes=5)  # attached while the draft was prepared
+    after.uploaded_at = referral.decided_at + timedelta(days=2)      # what the agency asked for later
+    db.session.commit()
+    letter = client.get(f"/rujukan/{referral.id}/surat").get_data(as_text=True)
+    assert "SKTM awal" in letter and "Dokumen susulan" not in letter
+    client.post(f"/lampiran/{before.id}/hapus", data={"reason": "Salah unggah"})
+    assert "SKTM awal" in client.get(f"/rujukan/{referral.id}/surat").get_data(as_text=True)
+
+
+def test_a_part_that_does_not_exist_is_refused(app, client, world):
+    response = upload_as_officer(client, world, link="referral:999999", caption="KTP")
+    assert "tidak ditemukan" in response.get_data(as_text=True) and 'value="KTP"' in response.get_data(as_text=True)

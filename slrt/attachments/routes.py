@@ -58,16 +58,16 @@ def _proposal(proposal_id: int) -> Proposal:
 # ---- upload --------------------------------------------------------------------------------------------
 
 def _link(case: Case, value: str) -> dict:
-    """The part of the case chosen in the form ("assessment:3", "referral:5"); unknown ids are refused by
-    the operation, since they belong to no part of this case."""
+    """The part of the case chosen in the form ("assessment:3", "referral:5"). The operation checks that it
+    is a part of this case; an id that names nothing is refused here."""
     kind, _sep, number = (value or "").partition(":")
-    if not number.isdigit() or len(number) > 9:
+    models = {"assessment": Assessment, "referral": Referral}
+    if kind not in models:
         return {}
-    if kind == "assessment":
-        return {"assessment": db.session.get(Assessment, int(number)) or Assessment(case_id=-1)}
-    if kind == "referral":
-        return {"referral": db.session.get(Referral, int(number)) or Referral(case_id=-1)}
-    return {}
+    part = db.session.get(models[kind], int(number)) if number.isdigit() and len(number) < 10 else None
+    if part is None:
+        raise DomainError(_("Asesmen atau rujukan itu tidak ditemukan. Pilih dari daftar."), field="link")
+    return {kind: part}
 
 
 def _upload(*, case=None, referral=None, proposal=None, back: str):
@@ -77,8 +77,8 @@ def _upload(*, case=None, referral=None, proposal=None, back: str):
     panel_args = {"case": case, "referral": referral, "proposal": proposal}
     if form.validate_on_submit():
         document_type = db.session.get(DocumentType, form.document_type.data)
-        links = _link(case, form.link.data) if case is not None else {}
         try:
+            links = _link(case, form.link.data) if case is not None else {}
             attachment = operations.add(current_user, form.file.data, document_type=document_type,
                                         caption=form.caption.data or "", keep_location=form.keep_location.data,
                                         case=owner_case, referral=referral, proposal=proposal, **links)

@@ -6,6 +6,7 @@ for a registry proposal). Everything else in EXIF, XMP and PNG text chunks is dr
 """
 from __future__ import annotations
 
+import math
 import os
 import warnings
 from dataclasses import dataclass
@@ -54,8 +55,11 @@ def _open_checked(path: Path) -> Image.Image:
             if width * height > max_pixels:
                 raise _too_large(width * height, max_pixels)
             side = int(current_app.config["SLRT_IMAGE_MAX_SIDE"])
-            if image.format == "JPEG":
-                image.draft("RGB", (side, side))  # decode a big JPEG at a fraction of its size: far less work
+            if image.format == "JPEG" and max(width, height) > side:
+                # Decode a big JPEG at 1/2, 1/4 or 1/8 of its size (still at least `side` on its longest
+                # side): a fraction of the work and memory of decoding every pixel.
+                scale = side / max(width, height)
+                image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
             image.load()
             return image
     except BadImage:

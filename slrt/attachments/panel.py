@@ -72,9 +72,10 @@ def proposal_case(proposal):
 def letter_attachments(referral) -> list:
     """The files listed as *lampiran* on the referral's letter: those attached to the referral. A signed
     letter lists what it was signed with: files added later (documents the agency asked for) or removed
-    later do not change a reprint."""
+    later do not change a reprint (MariaDB keeps whole seconds: a removal in the second of the signing is
+    taken as after it)."""
     rows = queries.attachments_of(referral=referral)
     signed = referral.decided_at if referral.letter_number else None
     if signed is None:
         return queries.active(rows)
-    return [a for a in rows if a.uploaded_at <= signed and (a.removed_at is None or a.removed_at > signed)]
+    return [a for a in rows if a.uploaded_at <= signed and (a.removed_at is None or a.removed_at >= signed)]

@@ -51,6 +51,7 @@ def register_extensions(app: Flask) -> None:
 def import_models() -> None:
     """Every feature's models, so metadata (and Alembic) sees the whole schema."""
     from slrt.admin import models as _admin  # noqa: F401
+    from slrt.attachments import models as _attachments  # noqa: F401
     from slrt.audit import models as _audit  # noqa: F401
     from slrt.auth import models as _auth  # noqa: F401
     from slrt.cases import models as _cases  # noqa: F401
@@ -69,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     from slrt.core.web import RowIdConverter
     app.url_map.converters["int"] = RowIdConverter  # before any route: `<int:...>` ids out of range are 404
     from slrt.admin import bp as admin_bp
+    from slrt.attachments import bp as attachments_bp
     from slrt.auth import bp as auth_bp
     from slrt.cases import bp as cases_bp
     from slrt.core.routes import bp as core_bp
@@ -83,7 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from slrt.search import bp as search_bp
 
     for blueprint in (core_bp, auth_bp, intake_bp, cases_bp, public_bp, admin_bp, regions_bp, deadlines_bp,
-                      notifications_bp, referrals_bp, registry_bp, reports_bp, search_bp):
+                      notifications_bp, referrals_bp, registry_bp, reports_bp, search_bp, attachments_bp):
         app.register_blueprint(blueprint)
 
 

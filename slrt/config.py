@@ -96,7 +96,25 @@ class Config:
         # (inlined in every printed letter), a registry extract.
         self.SLRT_UPLOAD_LIMITS = {"document": int(env.get("SLRT_DOCUMENT_MAX_MB", "10")) * 1024 * 1024,
                                    "logo": int(env.get("SLRT_LOGO_MAX_KB", "512")) * 1024,
-                                   "registry": self.MAX_CONTENT_LENGTH}
+                                   "registry": self.MAX_CONTENT_LENGTH,
+                                   "attachment": int(env.get("SLRT_ATTACHMENT_MAX_MB", "15")) * 1024 * 1024}
+        # Photos are kept at most this size (longest side, px); larger images (pixels) are refused outright.
+        self.SLRT_IMAGE_MAX_SIDE = int(env.get("SLRT_IMAGE_MAX_SIDE", "1600"))
+        self.SLRT_IMAGE_MAX_PIXELS = int(env.get("SLRT_IMAGE_MAX_MEGAPIXELS", "80")) * 1_000_000
+
+
+_TEST_UPLOADS: list[str] = []
+
+
+def _test_upload_dir() -> str:
+    """One temporary upload folder per test process, removed when the process ends."""
+    if not _TEST_UPLOADS:
+        import atexit
+        import shutil
+        import tempfile
+        _TEST_UPLOADS.append(tempfile.mkdtemp(prefix="slrt-test-uploads-"))
+        atexit.register(shutil.rmtree, _TEST_UPLOADS[0], True)
+    return _TEST_UPLOADS[0]
 
 
 class TestConfig(Config):
@@ -110,3 +128,4 @@ class TestConfig(Config):
         self.RATELIMIT_STORAGE_URI = "slrt-database://"  # what production uses; emptied between tests
         self.SESSION_COOKIE_SECURE = False
         self.SLRT_CHEAP_PASSWORD_HASH = True  # Argon2id at its smallest cost: tests create many accounts
+        self.SLRT_UPLOAD_DIR = _test_upload_dir()  # never the worktree's instance/

@@ -199,6 +199,7 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
         kind="sanggah", nik=niks[1], name=FULL, region_code=places.desa, address=FULL, reason=FULL), officer)
     registry.record_visit(proposal, date(2025, 9, 2), FULL, officer)
     add_day_off(places.district, date(2026, 12, 24), FULL, admin)
+    _attach_photo(registered, officer)
     for key in TEXT_SETTINGS:
         settings.put(key, PATTERN if key == "letter_pattern" else FULL, admin)
     db.session.commit()
@@ -215,6 +216,21 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
             "codes": [r.verification_code for r in db.session.scalars(sa.select(Referral)) if r.verification_code]}
 
 
+def _attach_photo(case, actor) -> None:
+    """A photo on the case with a hostile caption (its file name too)."""
+    import io
+    from PIL import Image
+    from werkzeug.datastructures import FileStorage
+    from slrt.admin.models import DocumentType
+    from slrt.attachments.operations import add
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(image, "JPEG")
+    image.seek(0)
+    document_type = db.session.scalar(sa.select(DocumentType).where(DocumentType.active.is_(True)))
+    add(actor, FileStorage(image, filename=f"{IMAGE}.jpg", content_type="image/jpeg"),
+        document_type=document_type, caption=FULL[:200], case=case)
+
+
 def _ids(model) -> list[int]:
     return list(db.session.scalars(sa.select(model.id).order_by(model.id)).all())
 
@@ -222,16 +238,17 @@ def _ids(model) -> list[int]:
 def page_urls(app, codes) -> list[str]:
     """Every GET page of the URL map, with each record of the district as its argument."""
     from slrt.admin.district_routes import KINDS
-    from slrt.intake.models import Person
-    from slrt.notifications.models import OutboxMessage
+    from slrt.attachments.models import Attachment
     from slrt.auth.models import User
     from slrt.cases.models import Case
+    from slrt.intake.models import Person
+    from slrt.notifications.models import OutboxMessage
     from slrt.referrals.models import Referral
     from slrt.registry.models import Proposal, RegistryImport
     values = {"case_id": _ids(Case), "referral_id": _ids(Referral), "user_id": _ids(User)[-2:],
               "import_id": _ids(RegistryImport), "proposal_id": _ids(Proposal), "code": codes,
               "slug": list(KINDS), "message_id": _ids(OutboxMessage),
-              "person_id": _ids(Person)[:2]}
+              "person_id": _ids(Person)[:2], "attachment_id": _ids(Attachment)}
     urls = []
     adapter = app.url_map.bind("localhost")
     for rule in app.url_map.iter_rules():
@@ -256,17 +273,18 @@ def page_urls(app, codes) -> list[str]:
 
 
 def post_urls(app) -> list[str]:
-    from slrt.registry.models import RegistryImport
+    from slrt.attachments.models import Attachment
     from slrt.cases.models import Case
     from slrt.intake.models import Person
     from slrt.notifications.models import OutboxMessage
     from slrt.referrals.models import Referral
-    from slrt.registry.models import Proposal
+    from slrt.registry.models import Proposal, RegistryImport
     adapter = app.url_map.bind("localhost")
     first = {"case_id": _ids(Case)[0], "referral_id": _ids(Referral)[-1], "proposal_id": _ids(Proposal)[0],
              "user_id": _ids(__import__("slrt.auth.models", fromlist=["User"]).User)[-1], "slug": "program",
              "item_id": 1, "message_id": _ids(OutboxMessage)[0],
-             "person_id": _ids(Person)[0], "import_id": _ids(RegistryImport)[0]}
+             "person_id": _ids(Person)[0], "import_id": _ids(RegistryImport)[0],
+             "attachment_id": _ids(Attachment)[0]}
     urls = []
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods and rule.endpoint not in SKIP_ENDPOINTS:

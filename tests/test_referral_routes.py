@@ -31,6 +31,7 @@ ROUTES = [
     ("GET", "/kasus/{case}/rujukan/baru", HANDLERS, None),
     ("GET", "/rujukan/{draft}/ubah", HANDLERS, None),
     ("GET", "/verifikasi/{code}", EVERYONE, None),
+    ("GET", "/rujukan/program-instansi?agency={agency}", VIEWERS, None),
     ("POST", "/kasus/{case}/rujukan/baru", HANDLERS, lambda w: {"agency": w["agency"], "reason": "Perlu KTP"}),
     ("POST", "/rujukan/{draft}/ubah", HANDLERS, lambda w: {"agency": w["agency"], "reason": "Alasan diperbarui"}),
     ("POST", "/rujukan/{draft}/ajukan", HANDLERS, None),

@@ -153,11 +153,21 @@ def _after_change(referral: Referral, actor) -> None:
     db.session.flush()
 
 
+def programme_fits(programme, agency) -> bool:
+    """A programme may be asked of its own agency; one that names no agency (a general service) of any."""
+    return programme is None or programme.agency_id is None or programme.agency_id == agency.id
+
+
 def _check_choices(case: Case, agency, programme, complaint) -> None:
     if agency is None or not agency.active:
         raise DomainError(_l("Pilih instansi tujuan dari daftar."), field="agency")
     if programme is not None and not programme.active:
         raise DomainError(_l("Program ini tidak aktif lagi. Pilih program lain."), field="programme")
+    if not programme_fits(programme, agency):
+        # The letter would ask this agency for another agency's programme (Dinas Kesehatan for PKH).
+        raise DomainError(_("%(programme)s bukan layanan %(agency)s. Pilih program dari instansi tujuan, "
+                            "atau ganti instansinya.", programme=programme.name, agency=agency.name),
+                          field="programme")
     if complaint is not None and complaint.case_id != case.id:
         raise DomainError(_l("Keluhan itu bukan bagian dari kasus ini."), field="complaint")
 

@@ -17,7 +17,7 @@ from slrt.cases import operations as cases
 from slrt.cases.models import Case, Complaint
 from slrt.core.db import read_only
 from slrt.core.errors import DomainError
-from slrt.core.htmx import render_page_or_partial
+from slrt.core.htmx import render_fragment_or_redirect, render_page_or_partial
 from slrt.core.labels import LABELS
 from slrt.core.time import local_today
 from slrt.core import throttle
@@ -110,10 +110,6 @@ def _referral_form(case: Case, referral: Referral | None = None) -> ReferralForm
     form.complaint.choices = [("", _("— tidak untuk keluhan tertentu —"))] + [
         (k.id, f"{k.category.name}: {k.description[:60]}") for k in case.complaints]
     form.agency.choices = [("", _("— pilih instansi —"))] + [(a.id, a.name) for a in _active_agencies()]
-    programmes = db.session.scalars(select(Programme).where(Programme.active.is_(True))
-                                    .order_by(Programme.sort_order, Programme.name)).all()
-    form.programme.choices = [("", _("— pilih program / layanan —"))] + [
-        (p.id, p.name + (f" ({p.agency.name})" if p.agency else "")) for p in programmes]
     documents = db.session.scalars(select(DocumentType).where(DocumentType.active.is_(True))
                                    .order_by(DocumentType.sort_order)).all()
     form.documents.choices = [(d.code, d.name) for d in documents]
@@ -127,7 +123,19 @@ def _referral_form(case: Case, referral: Referral | None = None) -> ReferralForm
             wanted = request.args.get("complaint", type=int)
             if wanted and any(k.id == wanted for k in case.complaints):
                 form.complaint.data = wanted
+    form.programme.choices = programme_choices(form.agency.data)
     return form
+
+
+def programme_choices(agency_id: int | None) -> list:
+    """The programme select's options: the chosen agency's programmes (and general ones that name no agency);
+    every active programme, with its agency's name, while no agency is chosen (a form without JavaScript)."""
+    query = select(Programme).where(Programme.active.is_(True)).order_by(Programme.sort_order, Programme.name)
+    if agency_id:
+        query = query.where((Programme.agency_id == agency_id) | Programme.agency_id.is_(None))
+    programmes = db.session.scalars(query).all()
+    return [("", _("— pilih program / layanan —"))] + [
+        (p.id, p.name + (f" ({p.agency.name})" if p.agency and not agency_id else "")) for p in programmes]
 
 
 def _referral_choices(case: Case, form: ReferralForm) -> dict:
@@ -300,6 +308,18 @@ def new(case_id: int):
                     agency=referral.agency.name), "success")
             return _referral_page(referral)
     return render_template("referrals/form.html", form=form, case=case, referral=None)
+
+
+@bp.route("/rujukan/program-instansi")
+@permission_required(can_list_cases)
+@read_only
+def programme_options():
+    """The referral form's programme options for the chosen agency (the agency select's htmx endpoint)."""
+    agency_id = request.args.get("agency", type=int)
+    if agency_id is not None and not 0 < agency_id < 2**31:
+        agency_id = None
+    return render_fragment_or_redirect("referrals/_programme_options.html", url_for("core.home"),
+                                       choices=programme_choices(agency_id))
 
 
 @bp.route("/rujukan/<int:referral_id>/ubah", methods=["GET", "POST"])

@@ -1,5 +1,8 @@
-from flask import Blueprint
+"""Accounts, sign-in, the second factor and the role predicates."""
+from flask import Flask
 
-bp = Blueprint("auth", __name__)
 
-from slrt.auth import commands, labels, routes, second_factor_routes  # noqa: E402,F401
+def init_app(app: Flask) -> None:
+    from slrt.auth import commands, labels, routes, second_factor_routes  # noqa: F401  (views on bp, labels)
+
+    app.register_blueprint(routes.bp)

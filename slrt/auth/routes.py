@@ -1,15 +1,17 @@
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from slrt.auth import bp, operations
+from slrt.auth import operations
 from slrt.auth.forms import LoginForm, PasswordChangeForm
 from slrt.auth.models import User
 from slrt.auth.passwords import verify_password
 from slrt.core.errors import DomainError
 from slrt.core.web import safe_local_url
 from slrt.extensions import db, limiter
+
+bp = Blueprint("auth", __name__)
 
 
 def _login_failed(response) -> bool:
@@ -35,7 +37,7 @@ def login():
         user = db.session.scalar(select(User).where(User.username == username))
         if user is not None and user.active and verify_password(user.password_hash, form.password.data):
             if user.two_factor_enabled:  # not logged in yet: the code comes first
-                from slrt.auth.second_factor_routes import begin_second_step
+                from slrt.auth.second_step import begin_second_step
                 return begin_second_step(user, request.args.get("next"))
             language = session.get("lang")
             session.clear()  # nothing from before the login survives into the new session

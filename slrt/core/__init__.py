@@ -1,0 +1,13 @@
+"""The ground floor every feature stands on: database helpers, forms, htmx, errors, i18n, time, uploads.
+It imports no feature."""
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from slrt.core import commands, routes, web
+
+    # Before any route: `<int:...>` ids out of range are 404.
+    app.url_map.converters["int"] = web.RowIdConverter
+    app.register_blueprint(routes.bp)
+    web.init_web(app)
+    commands.register(app)

@@ -1,12 +1,12 @@
-from flask import Blueprint
+"""Pendaftaran: registering a visit by NIK at the counter, in the Puskesos or on a home visit."""
+from flask import Flask
+from flask_babel import lazy_gettext as _l
 
-bp = Blueprint("intake", __name__, url_prefix="/pendaftaran")
 
-from slrt.intake import routes  # noqa: E402,F401
+def init_app(app: Flask) -> None:
+    from slrt.auth.permissions import can_register
+    from slrt.core import nav
+    from slrt.intake import routes
 
-from flask_babel import lazy_gettext as _l  # noqa: E402
-
-from slrt.auth.permissions import can_register  # noqa: E402
-from slrt.core import nav  # noqa: E402
-
-nav.register(10, "intake.new", _l("Pendaftaran Baru"), can_register)
+    app.register_blueprint(routes.bp)
+    nav.register(10, "intake.new", _l("Pendaftaran Baru"), can_register)

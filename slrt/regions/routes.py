@@ -1,10 +1,11 @@
-from flask import request, url_for
+from flask import Blueprint, request, url_for
 from flask_login import login_required
 
 from slrt.core.db import read_only
 from slrt.core.htmx import render_fragment_or_redirect
-from slrt.regions import bp
 from slrt.regions.operations import children
+
+bp = Blueprint("regions", __name__, url_prefix="/wilayah")
 
 
 @bp.route("/desa")

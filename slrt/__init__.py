@@ -62,10 +62,10 @@ def import_models() -> None:
 def register_features(app: Flask) -> None:
     """Each feature wires itself in: its blueprint, commands, labels, menu entries, template globals, hooks."""
     from slrt import (admin, auth, cases, core, deadlines, intake, notifications, public, referrals, regions,
-                      registry, reports)
+                      registry, reports, shell)
 
     for feature in (core, auth, intake, cases, public, admin, regions, deadlines, notifications, referrals,
-                    registry, reports):
+                    registry, reports, shell):
         feature.init_app(app)
 
 

@@ -1,5 +1,5 @@
 """The shape of the house, checked on the import graph (grimp): no import cycles between the modules of
-`slrt`."""
+`slrt`, and `slrt.core` is the ground floor that no feature stands under."""
 from __future__ import annotations
 
 import grimp
@@ -80,3 +80,33 @@ def test_the_cycle_finder_names_a_cycle():
     graph.add_import(importer="pkg.c", imported="pkg.a")
     graph.add_import(importer="pkg.d", imported="pkg.a")
     assert import_cycles(graph) == [["pkg.a", "pkg.b", "pkg.c", "pkg.a"]]
+
+
+# The ground floor may stand only on these: the extensions, the configuration, and the audit trail that
+# every feature (and core's audited downloads) writes to.
+GROUND_FLOOR = {"slrt", "slrt.core", "slrt.extensions", "slrt.config", "slrt.audit"}
+
+
+def _feature_of(module: str) -> str:
+    return ".".join(module.split(".")[:2])
+
+
+def test_core_imports_no_feature(graph):
+    """slrt.core is the ground floor: it imports no feature (auth, cases, admin, regions, ...); the parts
+    that compose the app (each role's home, the menu, the demo seed) live in slrt.shell."""
+    upward = sorted(
+        f"{detail['importer']}:{detail['line_number']} imports {detail['imported']}"
+        for core_module in graph.find_descendants("slrt.core") | {"slrt.core"}
+        for imported in graph.find_modules_directly_imported_by(core_module)
+        if _feature_of(imported) not in GROUND_FLOOR
+        for detail in graph.get_import_details(importer=core_module, imported=imported))
+    assert not upward, "\n".join(upward)
+
+
+def test_the_audit_trail_stands_on_the_ground_floor_only(graph):
+    """slrt.audit is allowed under core (see GROUND_FLOOR), so it must itself import no feature."""
+    upward = sorted(f"{module} imports {imported}"
+                    for module in graph.find_descendants("slrt.audit") | {"slrt.audit"}
+                    for imported in graph.find_modules_directly_imported_by(module)
+                    if _feature_of(imported) not in GROUND_FLOOR)
+    assert not upward, "\n".join(upward)

@@ -103,7 +103,7 @@ def test_route_table_covers_every_endpoint(app):
     # Routes of later features (even those living in a foundation blueprint, like the district settings in
     # admin or case handling in cases) are tested for every role in their own feature's test module.
     foundation_modules = {"slrt.admin.routes", "slrt.auth.routes", "slrt.cases.routes", "slrt.core.routes",
-                          "slrt.intake.routes", "slrt.public.routes", "slrt.regions.routes"}
+                          "slrt.intake.routes", "slrt.public.routes", "slrt.regions.routes", "slrt.shell.routes"}
     endpoints = {endpoint for endpoint, view in app.view_functions.items()
                  if getattr(view, "__module__", "") in foundation_modules}
     assert endpoints - covered == set()

@@ -30,7 +30,7 @@ def _account_key() -> str:
 def login():
     """Log in with username and password (failed attempts are throttled per account and address)."""
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("shell.home"))
     form = LoginForm()
     if form.validate_on_submit():
         username = form.username.data.strip().lower()
@@ -46,7 +46,7 @@ def login():
             login_user(user)
             operations.record_login(user)
             db.session.commit()
-            return redirect(safe_local_url(request.args.get("next")) or url_for("core.home"), code=303)
+            return redirect(safe_local_url(request.args.get("next")) or url_for("shell.home"), code=303)
         if user is None:
             verify_password(None, form.password.data)  # same cost as a real check
         g.login_failed = True
@@ -90,7 +90,7 @@ def change_password():
                 db.session.commit()
                 login_user(user)  # the session version moved on; keep this session
                 flash(_("Kata sandi sudah diganti."), "success")
-                return redirect(url_for("core.home"), code=303)
+                return redirect(url_for("shell.home"), code=303)
     return render_template("auth/password.html", form=form)
 
 

@@ -44,7 +44,7 @@ def _throttled(view):
 def second_factor():
     """The login's second step: a code from the authenticator app or one recovery code."""
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("shell.home"))
     user = pending_user()
     if user is None:
         session.pop(PENDING_KEY, None)
@@ -67,7 +67,7 @@ def second_factor():
             if kind == "recovery":
                 flash(_("Anda masuk dengan kode pemulihan. Sisa kode pemulihan: %(n)d.",
                         n=two_factor.remaining_recovery_codes(user)), "info")
-            return redirect(safe_local_url(next_url) or url_for("core.home"), code=303)
+            return redirect(safe_local_url(next_url) or url_for("shell.home"), code=303)
     return render_template("auth/second_factor.html", form=form), (401 if g.get("second_factor_failed") else 200)
 
 

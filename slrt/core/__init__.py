@@ -4,10 +4,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from slrt.core import commands, routes, web
+    from slrt.core import routes, web
 
     # Before any route: `<int:...>` ids out of range are 404.
     app.url_map.converters["int"] = web.RowIdConverter
     app.register_blueprint(routes.bp)
     web.init_web(app)
-    commands.register(app)

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from slrt.core import nav
+    from slrt.shell import nav
     from slrt.deadlines import routes
     from slrt.deadlines.permissions import can_manage_days_off
 

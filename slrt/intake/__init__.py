@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app: Flask) -> None:
     from slrt.auth.permissions import can_register
-    from slrt.core import nav
+    from slrt.shell import nav
     from slrt.intake import routes
 
     app.register_blueprint(routes.bp)

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from slrt.core import nav
+    from slrt.shell import nav
     from slrt.core.hooks import case_registered
     from slrt.notifications import commands, labels, routes  # noqa: F401  (commands on bp.cli, labels)
     from slrt.notifications.dispatch import install_session_hooks

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 def init_app(app: Flask) -> None:
     from slrt.cases import operations as cases
     from slrt.cases.models import ComplaintStatus
-    from slrt.core import nav
+    from slrt.shell import nav
     from slrt.referrals import commands, labels, operations, permissions, routes  # noqa: F401
     from slrt.referrals.models import ReferralStatus
 

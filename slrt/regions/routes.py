@@ -16,5 +16,5 @@ def villages():
     code = (request.args.get("kecamatan") or "").strip()
     rows = children(code) if code.count(".") == 2 and len(code) == 8 else []
     placeholder = request.args.get("placeholder", "pilih")
-    return render_fragment_or_redirect("regions/_village_options.html", url_for("core.home"), villages=rows,
+    return render_fragment_or_redirect("regions/_village_options.html", url_for("shell.home"), villages=rows,
                                        placeholder=placeholder)

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from slrt.core import nav
+    from slrt.shell import nav
     from slrt.registry import commands, labels, routes
     from slrt.registry.models import ImportStatus, ProposalKind, ProposalStatus
     from slrt.registry.permissions import (TEMPLATE_PREDICATES, can_list_proposals, can_lookup_registry,

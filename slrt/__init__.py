@@ -21,7 +21,7 @@ def create_app(config: Config | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from slrt.core import db as dbsetup
-    from slrt.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from slrt.extensions import babel, csrf, db, limiter, migrate
 
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dbsetup.engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -39,9 +39,6 @@ def register_extensions(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
         sorted(str(p.relative_to(app.root_path)) for p in Path(app.root_path).glob("*/translations")))
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    from slrt.auth.session import init_login
-    init_login(app, login_manager)
-    app.before_request(dbsetup.mark_read_only_request)
 
 
 def import_models() -> None:

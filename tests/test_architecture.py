@@ -110,3 +110,41 @@ def test_the_audit_trail_stands_on_the_ground_floor_only(graph):
                     for imported in graph.find_modules_directly_imported_by(module)
                     if _feature_of(imported) not in GROUND_FLOOR)
     assert not upward, "\n".join(upward)
+
+
+_IMPORT_EVERYTHING = """
+import importlib, pkgutil, sys
+import slrt
+from slrt.core.labels import LABELS
+modules = [m.name for m in pkgutil.walk_packages(slrt.__path__, "slrt.") if ".translations" not in m.name
+           and not m.name.endswith("i18n_tool")]
+for name in modules:
+    importlib.import_module(name)
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from slrt.core import db, hooks
+from slrt.shell import nav
+installed = {"labels": sorted(LABELS._by_enum), "menu": [i.endpoint for i in nav._ITEMS],
+             "engine hooks": event.contains(Engine, "begin", db._begin_sqlite),
+             "signal receivers": bool(hooks.case_registered.receivers)}
+print(installed)
+assert not any(installed.values()), installed
+from slrt import create_app
+from slrt.config import TestConfig
+app = create_app(TestConfig())
+assert LABELS.label("CaseStatus", "registered") != "registered" and nav._ITEMS
+assert event.contains(Engine, "begin", db._begin_sqlite) and hooks.case_registered.receivers
+assert {"ReferralStatus", "nav_items", "Role", "CaseStatus", "OutboxStatus"} <= set(app.jinja_env.globals)
+print(len(modules), "modules imported")
+"""
+
+
+def test_importing_a_module_installs_nothing_until_init_app():
+    """Importing any module of slrt (in a fresh interpreter) registers no label, menu entry, engine hook or
+    signal receiver: each feature wires itself in its init_app, called from create_app."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    result = subprocess.run([sys.executable, "-c", _IMPORT_EVERYTHING], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[1], timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -5,10 +5,11 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app: Flask) -> None:
     from slrt.auth.permissions import can_list_cases
-    from slrt.cases import labels, routes  # noqa: F401
+    from slrt.cases import labels, routes
     from slrt.cases.models import CaseStatus, Channel, VisitType
     from slrt.shell import nav
 
+    labels.register()
     app.register_blueprint(routes.bp)
     nav.register(20, "cases.today", _l("Hari ini"), can_list_cases)
     nav.register(30, "cases.index", _l("Antrean kasus"), can_list_cases)

@@ -6,13 +6,14 @@ from flask_babel import lazy_gettext as _l
 def init_app(app: Flask) -> None:
     from slrt.shell import nav
     from slrt.core.hooks import case_registered
-    from slrt.notifications import commands, labels, routes  # noqa: F401  (commands on bp.cli, labels)
+    from slrt.notifications import commands, labels, routes  # noqa: F401  (commands on bp.cli)
     from slrt.notifications.dispatch import install_session_hooks
     from slrt.notifications.models import OutboxStatus
     from slrt.notifications.operations import on_case_registered
     from slrt.notifications.permissions import can_manage_outbox
     from slrt.notifications.senders import check_gateway_config, mask_phone
 
+    labels.register()
     app.register_blueprint(routes.bp)
     nav.register(88, "notifications.outbox", _l("Pesan keluar"), can_manage_outbox)
     case_registered.connect(on_case_registered)

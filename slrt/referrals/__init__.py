@@ -7,9 +7,10 @@ def init_app(app: Flask) -> None:
     from slrt.cases import operations as cases
     from slrt.cases.models import ComplaintStatus
     from slrt.shell import nav
-    from slrt.referrals import commands, labels, operations, permissions, routes  # noqa: F401
+    from slrt.referrals import commands, labels, operations, permissions, routes  # noqa: F401  (commands on bp.cli)
     from slrt.referrals.models import ReferralStatus
 
+    labels.register()
     app.register_blueprint(routes.bp)
     nav.register(40, "referrals.index", _l("Rujukan"), permissions.can_list_referrals)
     nav.register(41, "referrals.signoff_queue", _l("Penetapan"), permissions.can_sign_off_any)

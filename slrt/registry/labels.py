@@ -18,7 +18,8 @@ def register() -> None:
                                   "bst": "BST", "atensi": "ATENSI"})
     LABELS.register("RegistryField", {
         "nik": _l("NIK"), "kk_number": _l("No. KK"), "name": _l("Nama"), "birth_place": _l("Tempat lahir"),
-        "birth_date": _l("Tanggal lahir"), "sex": _l("Jenis kelamin"), "relation": _l("Hubungan dengan kepala keluarga"),
+        "birth_date": _l("Tanggal lahir"), "sex": _l("Jenis kelamin"),
+        "relation": _l("Hubungan dengan kepala keluarga"),
         "address": _l("Alamat"), "rt": "RT", "rw": "RW", "region_code": _l("Kode wilayah desa/kelurahan"),
         "kecamatan_name": _l("Nama kecamatan"), "desa_name": _l("Nama desa/kelurahan"), "decile": _l("Desil"),
         "disability": _l("Disabilitas"), "dukcapil_matched": _l("Padan Dukcapil"), "pkh": "PKH",

@@ -5,9 +5,10 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app: Flask) -> None:
     from slrt.shell import nav
-    from slrt.reports import commands, labels, permissions, routes  # noqa: F401  (commands on bp.cli, labels)
+    from slrt.reports import commands, labels, permissions, routes  # noqa: F401  (commands on bp.cli)
     from slrt.reports.templating import list_url, thousands
 
+    labels.register()
     app.register_blueprint(routes.bp)
     nav.register(60, "reports.dashboard", _l("Dasbor"), permissions.can_view_reports)
     nav.register(62, "reports.needs", _l("Kebutuhan per desa"), permissions.can_view_reports)

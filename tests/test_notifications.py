@@ -117,7 +117,7 @@ def test_plain_http_gateway_set_after_start_up_sends_nothing(make_app, make_case
     monkeypatch.setattr(logging.getLogger("slrt.outbox"), "disabled", False)
     with FakeGateway() as gateway, app_with(make_app, SLRT_ENV="production") as application:
         make_case(phone=PHONE)
-        monkeypatch.setenv("SLRT_SMS_GATEWAY_URL", gateway.url)
+        application.config["SLRT_SMS_GATEWAY_URL"] = gateway.url
         with caplog.at_level(logging.ERROR, logger="slrt.outbox"):
             assert dispatch.send_due(application) == NONE
         assert "misconfigured" in caplog.text and "http://" in caplog.text
@@ -672,3 +672,21 @@ def test_migration_gives_existing_messages_their_own_key(make_app, tmp_path):
         upgrade()
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_outbox_reads_its_configuration_from_config_not_the_environment(make_app, monkeypatch):
+    """The environment is read once, by Config at start-up: a variable set later changes nothing, and what
+    Config read is what the outbox uses."""
+    from slrt.notifications.senders import gateway_url
+    running = make_app()
+    monkeypatch.setenv("SLRT_SMS_GATEWAY_URL", "https://sms.example.go.id/api")
+    monkeypatch.setenv("SLRT_OUTBOX_DISPATCH", "inline")
+    monkeypatch.setenv("SLRT_OUTBOX_MAX_ATTEMPTS", "2")
+    monkeypatch.setenv("SLRT_OUTBOX_BACKOFF", "7")
+    assert gateway_url(running) == "" and dispatch.dispatch_mode(running) == "off"
+    assert dispatch.max_attempts(running) == dispatch.MAX_ATTEMPTS
+    assert dispatch._schedule(running) == dispatch.BACKOFF_SECONDS
+    started_now = make_app()
+    assert started_now.config["SLRT_SMS_GATEWAY_URL"] == gateway_url(started_now) == "https://sms.example.go.id/api"
+    assert dispatch.dispatch_mode(started_now) == "inline" and dispatch.max_attempts(started_now) == 2
+    assert dispatch._schedule(started_now) == (7.0,)

@@ -1,7 +1,13 @@
-"""District settings with their defaults. Read with `get`, changed with `put` (audited)."""
+"""District settings with their defaults. Read with `get`, changed with `put` (audited).
+
+A district's settings are read in one query on first use and kept in `g` for the rest of the request (or
+command): a page that asks for a deadline per row, or for a setting that has no stored row and so falls
+back to its default, costs no query per call. `put` drops the kept values.
+"""
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, g
+from sqlalchemy import select
 
 from slrt.admin.models import Setting
 from slrt.extensions import db
@@ -26,11 +32,21 @@ def district_code() -> str:
     return current_app.config["SLRT_REGION_CODE"]
 
 
+_KEPT = "_slrt_settings"
+
+
+def _stored(region_code: str) -> dict[str, str]:
+    """Every stored setting of `region_code`, read once per request (application context)."""
+    kept = g.setdefault(_KEPT, {})
+    if region_code not in kept:
+        kept[region_code] = dict(db.session.execute(
+            select(Setting.key, Setting.value).where(Setting.region_code == region_code)).all())
+    return kept[region_code]
+
+
 def get(key: str, region_code: str | None = None) -> str:
-    row = db.session.get(Setting, (region_code or district_code(), key))
-    if row is not None:
-        return row.value
-    return DEFAULTS.get(key, "")
+    stored = _stored(region_code or district_code())
+    return stored[key] if key in stored else DEFAULTS.get(key, "")
 
 
 def get_int(key: str, region_code: str | None = None) -> int:
@@ -49,4 +65,5 @@ def put(key: str, value: str, actor, region_code: str | None = None) -> None:
         db.session.add(row)
     else:
         row.value = value
+    g.pop(_KEPT, None)
     record("setting.update", None, note=f"{code} {key}={value[:200]}", user=actor)

@@ -10,7 +10,7 @@ from slrt.core.htmx import render_fragment_or_redirect
 from slrt.core.nik import check_nik
 from slrt.extensions import db
 from slrt.intake import operations
-from slrt.intake.forms import ComplaintForm, IntakeForm, IntakeValidation, MemberForm, prefilled_form
+from slrt.intake.forms import IntakeForm, IntakeValidation, prefilled_form
 from slrt.intake.queries import choice_lists
 from slrt.regions import operations as regions
 from slrt.regions.models import Region
@@ -127,17 +127,17 @@ def check_nik_widget():
 @permission_required(can_register)
 def member_row():
     """One empty household-member row for the htmx "add member" button."""
-    return _new_row("members", MemberForm, "intake/_member_row.html")
+    return _new_row("members", "intake/_member_row.html")
 
 
 @bp.route("/baris-keluhan")
 @permission_required(can_register)
 def complaint_row():
     """One empty complaint row for the htmx "add complaint" button."""
-    return _new_row("complaints", ComplaintForm, "intake/_complaint_row.html")
+    return _new_row("complaints", "intake/_complaint_row.html")
 
 
-def _new_row(list_name: str, row_form, template: str):
+def _new_row(list_name: str, template: str):
     # Indices only need to increase: FieldList orders rows by index and tolerates gaps left by removals.
     index = time.time_ns() // 1000 % 10**12  # microseconds: two quick clicks still get two rows
     form = IntakeForm(formdata=None)

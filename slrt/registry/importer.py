@@ -28,7 +28,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from slrt.core.nik import check_kk, check_nik
-from slrt.core.time import utcnow
+from slrt.core.time import local_today, utcnow
 from slrt.extensions import db
 from slrt.registry.columns import match_headers
 from slrt.registry.models import ImportStatus, RegistryImport
@@ -517,7 +517,7 @@ def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None,
     try:
         extract = open_extract(path)
         columns = match_headers(extract.headers, mapping)
-        validator = RowValidator(columns, current_app.config["SLRT_REGION_CODE"], date.today())
+        validator = RowValidator(columns, current_app.config["SLRT_REGION_CODE"], local_today())
         region_index.has_district("")  # loaded now, so the rare slow-path NIK check never reads the database
         db.session.rollback()  # end the ORM's read transaction: a long-held snapshot would pin the WAL
         progress = Progress(import_id, extract.total)

@@ -1,9 +1,9 @@
-"""District settings are read once per request: one query for all of them, whatever the number of calls."""
+"""District settings are read once per request (its transaction): one query for all of them, whatever the
+number of calls."""
 from __future__ import annotations
 
 from contextlib import contextmanager
 
-from flask import g
 from sqlalchemy import event
 
 from slrt.admin import settings
@@ -30,8 +30,7 @@ def settings_queries():
 def test_settings_are_read_in_one_query_per_request(app, make_user):
     admin = make_user("admin")
     settings.put("signoff_days", "4", admin)
-    db.session.commit()
-    g.pop("_slrt_settings", None)  # a new request
+    db.session.commit()  # the next read is a new transaction's, as a new request's
     with settings_queries() as seen:
         for _round in range(20):  # a stored row, and keys without one (their defaults)
             assert settings.get_int("signoff_days") == 4
@@ -39,6 +38,17 @@ def test_settings_are_read_in_one_query_per_request(app, make_user):
             assert settings.get("letter_signer_title") == "Kepala Dinas Sosial"
             assert settings.get("letterhead_lines") == ""
     assert len(seen) == 1
+
+
+def test_a_setting_another_request_committed_is_seen_in_the_next_transaction(app, make_user):
+    from slrt.auth.models import User
+    admin_id = make_user("admin").id
+    assert settings.get_int("autoclose_days") == 10
+    db.session.commit()
+    with app.app_context():  # another request, with its own session, changes it
+        settings.put("autoclose_days", "12", db.session.get(User, admin_id))
+        db.session.commit()
+    assert settings.get_int("autoclose_days") == 12
 
 
 def test_a_changed_setting_is_read_again_within_the_request(app, make_user):

@@ -17,7 +17,7 @@ from slrt.notifications.operations import SMS_LENGTH, fit_sms, queue_citizen_mes
 from slrt.config import ConfigError
 from slrt.notifications.senders import (HttpGatewaySender, LogSender, SendError, SendOutcomeUnknown, mask_phone,
                                         sender_for)
-from tests.conftest import VALID_NIK, is_fragment
+from tests.conftest import VALID_NIK, is_fragment, log_in
 from tests.notifications_helpers import FakeGateway, FlakyGateway
 
 PHONE = "081234567890"
@@ -265,7 +265,7 @@ def test_gives_up_after_the_last_attempt_and_admin_retries(make_app, make_case, 
 
         admin = make_user("admin")
         client = application.test_client()
-        client.post("/masuk", data={"username": admin.username, "password": "correct-horse-battery"})
+        log_in(client, admin.username)
         response = client.post(f"/admin/pesan-keluar/{message.id}/kirim-ulang")
         assert response.status_code == 303
         [message] = messages()  # the retry's commit sent it at once
@@ -353,7 +353,7 @@ def test_no_gateway_is_logged_not_sent(make_app, make_case, make_user):
         assert db.session.scalar(db.select(AuditLog).where(AuditLog.action == "outbox.logged")) is not None
         admin = make_user("admin")
         client = application.test_client()
-        client.post("/masuk", data={"username": admin.username, "password": "correct-horse-battery"})
+        log_in(client, admin.username)
         text = client.get("/admin/pesan-keluar/").get_data(as_text=True)
         assert "Dicatat (tanpa gateway): <strong>1</strong>" in text and "Terkirim: <strong>0</strong>" in text
         assert "Gateway SMS belum diatur" in text

@@ -4,9 +4,12 @@ from __future__ import annotations
 import pytest
 from werkzeug.routing.converters import NumberConverter
 
-from tests.conftest import VALID_NIK
-from tests.foundation_helpers import (CASE_ROLES, HANDLING_ROLES, HX, INTAKE_ROLES, ROLES, client_for,
-                                      is_login_redirect)
+from tests.auth_helpers import ROLES, client_for, is_login_redirect
+from tests.conftest import HX, VALID_NIK
+
+INTAKE_ROLES = {"front_office", "puskesos_operator", "facilitator", "back_office"}
+CASE_ROLES = {"front_office", "puskesos_operator", "back_office", "supervisor", "facilitator", "admin"}
+HANDLING_ROLES = {"back_office", "supervisor"}
 
 ALL = set(ROLES)
 ADMIN = {"admin"}

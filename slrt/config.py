@@ -94,6 +94,15 @@ class Config:
         self.SLRT_UPLOAD_DIR = env.get("SLRT_UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
         # The largest file of each kind (slrt/core/uploads.py): minutes and attachments, the letterhead logo
         # (inlined in every printed letter), a registry extract.
+        # The outbox (slrt/notifications): the SMS gateway (none: messages are only logged), the retry schedule
+        # in seconds ("60,300,1800"), the attempts before a message fails, and when messages leave after the
+        # commit ("thread", "inline", or "off" for `flask outbox run` alone). Empty: the outbox's defaults.
+        self.SLRT_SMS_GATEWAY_URL = env.get("SLRT_SMS_GATEWAY_URL", "")
+        self.SLRT_SMS_GATEWAY_TOKEN = env.get("SLRT_SMS_GATEWAY_TOKEN", "")
+        self.SLRT_SMS_GATEWAY_TIMEOUT = env.get("SLRT_SMS_GATEWAY_TIMEOUT", "10")
+        self.SLRT_OUTBOX_BACKOFF = env.get("SLRT_OUTBOX_BACKOFF", "")
+        self.SLRT_OUTBOX_MAX_ATTEMPTS = env.get("SLRT_OUTBOX_MAX_ATTEMPTS", "")
+        self.SLRT_OUTBOX_DISPATCH = env.get("SLRT_OUTBOX_DISPATCH", "")
         self.SLRT_UPLOAD_LIMITS = {"document": int(env.get("SLRT_DOCUMENT_MAX_MB", "10")) * 1024 * 1024,
                                    "logo": int(env.get("SLRT_LOGO_MAX_KB", "512")) * 1024,
                                    "registry": self.MAX_CONTENT_LENGTH,

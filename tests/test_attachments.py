@@ -17,7 +17,7 @@ from slrt.core import uploads
 from slrt.extensions import db
 from slrt.referrals.models import ReferralStatus
 from tests.attachments_helpers import PDF, bomb_png, broken_jpeg, phone_photo
-from tests.conftest import is_fragment, login
+from tests.conftest import is_fragment, log_in
 from tests.referrals_helpers import fast_passwords, referral_in  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
@@ -63,7 +63,7 @@ def world(app, make_user, make_case):
 
 
 def upload_as_officer(client, world, content=None, **fields):
-    assert login(client, "bo").status_code == 303
+    assert log_in(client, "bo").status_code == 303
     content = phone_photo() if content is None else content
     return post_file(client, f"/lampiran/kasus/{world['case'].id}", content, **fields)
 
@@ -178,7 +178,7 @@ def test_every_view_and_download_is_audited_and_kept_by_no_cache(app, client, wo
 
 
 def test_htmx_upload_answers_with_the_panel_and_a_plain_one_goes_back_to_the_page(app, client, world):
-    assert login(client, "bo").status_code == 303
+    assert log_in(client, "bo").status_code == 303
     url = f"/lampiran/kasus/{world['case'].id}"
     swapped = post_file(client, url, phone_photo(800, 600), htmx=True)
     assert swapped.status_code == 200 and is_fragment(swapped)
@@ -207,7 +207,7 @@ def test_routes_for_every_role(app, client, make_user, world, role):
     other = app.test_client()
     if role is not None:
         user = make_user(role)
-        assert login(other, user.username).status_code == 303
+        assert log_in(other, user.username).status_code == 303
     checks = [("GET", f"/lampiran/{attachment.id}", VIEW, None),
               ("GET", f"/lampiran/{attachment.id}/kecil", VIEW, None),
               ("GET", f"/lampiran/{attachment.id}/unduh", VIEW, None),
@@ -233,7 +233,7 @@ def test_staff_of_another_region_cannot_open_it(app, client, make_user, world, p
     attachment = only_attachment()
     outsider = make_user("puskesos_operator", region_code=places.other_desa)
     other = app.test_client()
-    assert login(other, outsider.username).status_code == 303
+    assert log_in(other, outsider.username).status_code == 303
     for path in ("", "/kecil", "/unduh"):
         assert other.get(f"/lampiran/{attachment.id}{path}").status_code == 403
     assert post_file(other, f"/lampiran/kasus/{world['case'].id}", phone_photo(300, 200)).status_code == 403
@@ -269,7 +269,7 @@ def test_removal_needs_a_reason_hides_the_file_and_keeps_it(app, client, world):
 def test_referral_attachments_are_listed_on_the_letter(app, client, make_user, world):
     signer = make_user("supervisor", username="spv")
     referral = referral_in(ReferralStatus.DRAFT, world["case"], world["officer"], signer)
-    assert login(client, "bo").status_code == 303
+    assert log_in(client, "bo").status_code == 303
     response = post_file(client, f"/lampiran/rujukan/{referral.id}", PDF, name="sktm.pdf",
                          document_type=document_id("SKTM"), caption="SKTM dari Desa Sukamaju")
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/rujukan/{referral.id}#lampiran")
@@ -289,14 +289,14 @@ def test_referral_attachments_are_listed_on_the_letter(app, client, make_user, w
 def test_the_agency_liaison_sees_the_scans_sent_with_its_referral_only(app, client, make_user, world):
     signer = make_user("supervisor", username="spv")
     referral = referral_in(ReferralStatus.APPROVED, world["case"], world["officer"], signer)
-    assert login(client, "bo").status_code == 303
+    assert log_in(client, "bo").status_code == 303
     post_file(client, f"/lampiran/rujukan/{referral.id}", PDF, name="sktm.pdf")
     post_file(client, f"/lampiran/kasus/{world['case'].id}", PDF, name="kk.pdf")
     db.session.rollback()
     sent, case_only = db.session.scalars(select(Attachment).order_by(Attachment.id)).all()
     liaison = make_user("agency_liaison", agency_code="DINKES")
     other = app.test_client()
-    assert login(other, liaison.username).status_code == 303
+    assert log_in(other, liaison.username).status_code == 303
     assert other.get(f"/lampiran/{sent.id}/unduh").status_code == 200
     assert other.get(f"/lampiran/{case_only.id}/unduh").status_code == 403
 
@@ -329,7 +329,7 @@ def test_a_proposal_without_a_case_takes_house_photos(app, client, make_user, pl
         kind="usulan", nik="3204054512900003", kk_number="", name="Siti", address="Kp. Cikoneng",
         rt="001", rw="002", region_code=places.desa, reason="Belum terdaftar"), facilitator)
     db.session.commit()
-    assert login(client, "fas").status_code == 303
+    assert log_in(client, "fas").status_code == 303
     page = client.get(f"/registri/usulan/{proposal.id}").get_data(as_text=True)
     assert f'action="/lampiran/usulan/{proposal.id}"' in page
     response = post_file(client, f"/lampiran/usulan/{proposal.id}", phone_photo(), keep_location="y",
@@ -340,7 +340,7 @@ def test_a_proposal_without_a_case_takes_house_photos(app, client, make_user, pl
     assert client.get(f"/lampiran/{attachment.id}/kecil").status_code == 200
     outsider = make_user("facilitator", region_code=places.other_kecamatan)
     other = app.test_client()
-    assert login(other, outsider.username).status_code == 303
+    assert log_in(other, outsider.username).status_code == 303
     assert other.get(f"/lampiran/{attachment.id}").status_code == 403
 
 
@@ -348,7 +348,7 @@ def test_a_signed_letter_lists_what_it_was_signed_with(app, client, make_user, w
     signer = make_user("supervisor", username="spv")
     referral = referral_in(ReferralStatus.APPROVED, world["case"], world["officer"], signer)
     from datetime import timedelta
-    assert login(client, "bo").status_code == 303
+    assert log_in(client, "bo").status_code == 303
     post_file(client, f"/lampiran/rujukan/{referral.id}", PDF, name="before.pdf", caption="SKTM awal")
     post_file(client, f"/lampiran/rujukan/{referral.id}", PDF, name="after.pdf", caption="Dokumen susulan")
     db.session.rollback()

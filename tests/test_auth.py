@@ -10,8 +10,8 @@ import pytest
 from slrt.audit.models import AuditLog
 from slrt.auth.models import User
 from slrt.extensions import db
-from tests.conftest import PASSWORD
-from tests.foundation_helpers import HX, client_for, count, is_login_redirect, log_in
+from tests.auth_helpers import client_for, is_login_redirect
+from tests.conftest import HX, PASSWORD, count, log_in
 
 
 def cookie_of(client) -> str:

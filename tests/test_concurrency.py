@@ -9,8 +9,8 @@ from slrt.audit.models import AuditLog
 from slrt.cases.models import Case, CaseEvent
 from slrt.extensions import db
 from slrt.intake.models import Person
-from tests.conftest import PASSWORD
-from tests.foundation_helpers import count, intake_data
+from tests.conftest import count, log_in
+from tests.intake_helpers import intake_data
 
 THREADS = 8
 VISITS = 5
@@ -35,7 +35,7 @@ def _run_together(workers):
 
 def _logged_in_client(app, username):
     client = app.test_client()
-    response = client.post("/masuk", data={"username": username, "password": PASSWORD})
+    response = log_in(client, username)
     assert response.status_code == 303, response.status_code
     return client
 

@@ -78,7 +78,7 @@ def test_htmx_post_with_the_header_from_the_page_works(csrf_app, make_user):
 
 
 def test_intake_form_post_needs_the_token(csrf_app, make_user, places):
-    from tests.foundation_helpers import intake_data
+    from tests.intake_helpers import intake_data
     client, _ = logged_in(csrf_app, make_user)
     page = client.get("/pendaftaran/baru").data
     data = intake_data(places)

@@ -16,7 +16,7 @@ from flask import render_template
 
 from slrt.core.errors import DomainError
 from slrt.registry.suggestions import Member, Profile, suggest
-from tests.foundation_helpers import HX
+from tests.conftest import HX
 
 ROOT = Path(__file__).resolve().parent.parent
 LAZY = {"_l", "lazy_gettext", "lazy_ngettext", "lazy_pgettext", "lazy_npgettext"}

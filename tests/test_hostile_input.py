@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from wtforms.fields.core import UnboundField
 
 from slrt.extensions import db
-from tests.foundation_helpers import ROLES, log_in
+from tests.auth_helpers import ROLES
+from tests.conftest import log_in
 
 ATTRIBUTE_BREAK = "'\"><form hx-post=/keluar hx-trigger=load>"
 IMAGE = "<img src=x onerror=alert(1)>"

@@ -13,8 +13,8 @@ from slrt.audit.models import AuditLog
 from slrt.cases.models import Case
 from slrt.extensions import db
 from slrt.intake.models import HouseholdMember, Person
-from tests.conftest import VALID_NIK
-from tests.foundation_helpers import HX, count, intake_data
+from tests.conftest import HX, VALID_NIK, count
+from tests.intake_helpers import intake_data
 
 
 @pytest.fixture

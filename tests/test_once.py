@@ -17,8 +17,9 @@ from slrt.extensions import db
 from slrt.referrals.models import Referral, ReferralStatus
 from slrt.registry.models import Proposal, ProposalStatus
 from slrt.submissions.models import FormSubmission
-from tests.conftest import login
-from tests.foundation_helpers import HX, count, intake_data
+from tests.conftest import log_in
+from tests.conftest import HX, count
+from tests.intake_helpers import intake_data
 from tests.referrals_helpers import TODAY, agency, referral_in
 from tests.referrals_helpers import fast_passwords  # noqa: F401 - a fixture
 from tests.registry_helpers import nik
@@ -55,7 +56,7 @@ def audit_rows() -> int:
 def logged_in(app, user):
     client = app.test_client()
     with app.app_context():  # a fresh `g`, so one login is not taken for another
-        assert login(client, user.username).status_code == 303
+        assert log_in(client, user.username).status_code == 303
     # The test's session (which this thread's requests share) must not keep a snapshot from before the
     # login's write: its next request could not write on SQLite.
     db.session.rollback()

@@ -14,7 +14,9 @@ from slrt.extensions import db
 from slrt.intake.models import IdentityReview, Person, PersonVersion, VisitIdentity
 from slrt.notifications.models import OutboxMessage
 from tests.conftest import VALID_NIK
-from tests.foundation_helpers import HX, client_for, count, intake_data
+from tests.conftest import HX, count
+from tests.auth_helpers import client_for
+from tests.intake_helpers import intake_data
 
 STORED = {"name": "Ani Suryani", "phone": "081234567890", "kk": "3204051234560007", "address": "Kp. Cibodas",
           "member": "Dedi Suryana", "member_nik": "3204050101100003"}

@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 
 from slrt.cases import operations as case_ops
 from slrt.extensions import db
-from tests.conftest import VALID_NIK
-from tests.foundation_helpers import HX
+from tests.conftest import HX, VALID_NIK
 
 WRONG_DATE = "1991-12-05"
 RIGHT_DATE = "1990-12-05"

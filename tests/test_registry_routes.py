@@ -106,9 +106,9 @@ def test_name_search_within_the_users_region(client, login_as, registry, places,
     html = client.post("/registri/cari", data={"q": "euis mar"}, headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "EUIS MARLINA" in html and "Lihat keluarga" in html
     client.post("/keluar")
-    from tests.conftest import login
+    from tests.conftest import log_in
     make_user("puskesos_operator", region_code=places.other_desa, username="desalain")
-    login(client, "desalain")
+    log_in(client, "desalain")
     html = client.post("/registri/cari", data={"q": "euis mar"}).get_data(as_text=True)
     assert "EUIS MARLINA" not in html
     unknown = nik(places.kecamatan, date(1966, 6, 6))

@@ -1,16 +1,11 @@
 """Attachments: scans and photos on cases, assessments, referrals and registry proposals."""
-from flask import Blueprint
-
-bp = Blueprint("attachments", __name__, url_prefix="/lampiran")
-
-from slrt.attachments import routes  # noqa: E402,F401
+from flask import Flask
 
 
-def _template_globals(state) -> None:
+def init_app(app: Flask) -> None:
+    from slrt.attachments import routes
     from slrt.attachments.models import AttachmentStatus
     from slrt.attachments.panel import attachment_panel, letter_attachments
-    state.app.jinja_env.globals.update(attachment_panel=attachment_panel, letter_attachments=letter_attachments,
-                                       AttachmentStatus=AttachmentStatus)
-
-
-bp.record_once(_template_globals)
+    app.register_blueprint(routes.bp)
+    app.jinja_env.globals.update(attachment_panel=attachment_panel, letter_attachments=letter_attachments,
+                                 AttachmentStatus=AttachmentStatus)

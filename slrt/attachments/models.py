@@ -53,9 +53,5 @@ class Attachment(db.Model):
     removed_by = relationship("User", foreign_keys=[removed_by_id])
 
     @property
-    def is_image(self) -> bool:
-        return self.file_type in ("jpg", "png")
-
-    @property
     def active(self) -> bool:
         return self.status == AttachmentStatus.ACTIVE

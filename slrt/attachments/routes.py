@@ -1,12 +1,12 @@
 """Attachment views: upload (case, referral, proposal), the audited file, thumbnail and download, removal."""
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from slrt.admin.models import DocumentType
-from slrt.attachments import bp, operations, queries
+from slrt.attachments import operations, queries
 from slrt.attachments.forms import AttachmentForm, RemoveForm
 from slrt.attachments.models import Attachment
 from slrt.attachments.panel import attachment_panel, prepared_form, proposal_case
@@ -22,6 +22,8 @@ from slrt.referrals.models import Referral
 from slrt.referrals.permissions import can_use_referrals, can_view_referral
 from slrt.registry.models import Proposal
 from slrt.registry.permissions import can_list_proposals, can_view_proposal
+
+bp = Blueprint("attachments", __name__, url_prefix="/lampiran")
 
 
 def _any_attachment_user(user) -> bool:

@@ -1,9 +1,9 @@
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from slrt.auth import bp, operations
+from slrt.auth import operations
 from slrt.auth.forms import LoginForm, PasswordChangeForm
 from slrt.auth.models import User
 from slrt.auth.passwords import verify_password
@@ -11,6 +11,8 @@ from slrt.core import throttle
 from slrt.core.errors import DomainError
 from slrt.core.web import safe_local_url
 from slrt.extensions import db
+
+bp = Blueprint("auth", __name__)
 
 
 def _login_checks(username: str):
@@ -30,7 +32,7 @@ def _too_many_failures() -> str:
 def login():
     """Log in with username and password (failed attempts are throttled per account and address)."""
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("shell.home"))
     form = LoginForm()
     if form.validate_on_submit():
         username = form.username.data.strip().lower()
@@ -44,7 +46,7 @@ def login():
         password_ok = verify_password(user.password_hash if user is not None else None, form.password.data)
         if user is not None and user.active and password_ok:
             if user.two_factor_enabled:  # not logged in yet: the code comes first
-                from slrt.auth.second_factor_routes import begin_second_step
+                from slrt.auth.second_step import begin_second_step
                 return begin_second_step(user, request.args.get("next"))
             language = session.get("lang")
             session.clear()  # nothing from before the login survives into the new session
@@ -53,7 +55,7 @@ def login():
             login_user(user)
             operations.record_login(user)
             db.session.commit()
-            return redirect(safe_local_url(request.args.get("next")) or url_for("core.home"), code=303)
+            return redirect(safe_local_url(request.args.get("next")) or url_for("shell.home"), code=303)
         operations.record_failed_login(username, user)
         db.session.commit()
         if not throttle.count_failure(checks):  # after the commit (see slrt.core.throttle)
@@ -98,7 +100,7 @@ def change_password():
                 db.session.commit()
                 login_user(user)  # the session version moved on; keep this session
                 flash(_("Kata sandi sudah diganti."), "success")
-                return redirect(url_for("core.home"), code=303)
+                return redirect(url_for("shell.home"), code=303)
     return render_template("auth/password.html", form=form)
 
 

@@ -1,13 +1,16 @@
-from flask import Blueprint
+"""Cases: the queue, today's visits, the case page, the receipt."""
+from flask import Flask
+from flask_babel import lazy_gettext as _l
 
-bp = Blueprint("cases", __name__, url_prefix="/kasus")
 
-from slrt.cases import labels, routes  # noqa: E402,F401
+def init_app(app: Flask) -> None:
+    from slrt.auth.permissions import can_list_cases
+    from slrt.cases import labels, routes
+    from slrt.cases.models import CaseStatus, Channel, VisitType
+    from slrt.shell import nav
 
-from flask_babel import lazy_gettext as _l  # noqa: E402
-
-from slrt.auth.permissions import can_list_cases  # noqa: E402
-from slrt.core import nav  # noqa: E402
-
-nav.register(20, "cases.today", _l("Hari ini"), can_list_cases)
-nav.register(30, "cases.index", _l("Antrean kasus"), can_list_cases)
+    labels.register()
+    app.register_blueprint(routes.bp)
+    nav.register(20, "cases.today", _l("Hari ini"), can_list_cases)
+    nav.register(30, "cases.index", _l("Antrean kasus"), can_list_cases)
+    app.jinja_env.globals.update(CaseStatus=CaseStatus, Channel=Channel, VisitType=VisitType)

@@ -30,6 +30,15 @@ class ComplaintStatus(StrEnum):
     DECLINED = "declined"            # the referrals for it ended without the service
 
 
+class ReferralStage(StrEnum):
+    """What a referral means to its case. The referrals feature maps its statuses onto these stages, so a
+    case follows its referrals (`cases.operations.follow_referrals`) without knowing the referral enum."""
+    PREPARING = "preparing"              # drafted, waiting for sign-off, or returned
+    AT_AGENCY = "at_agency"              # signed off; the agency has it
+    WAITING_CITIZEN = "waiting_citizen"  # the agency asks the citizen for documents
+    ENDED = "ended"                      # an outcome (or none: rejected, cancelled)
+
+
 class Channel(StrEnum):
     COUNTER = "counter"
     PUSKESOS = "puskesos"

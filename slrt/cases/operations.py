@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from slrt.audit.operations import record
-from slrt.cases.models import Assessment, Case, CaseEvent, CaseStatus, Complaint, ComplaintStatus
+from slrt.cases.models import (Assessment, Case, CaseEvent, CaseStatus, Complaint, ComplaintStatus,
+                               ReferralStage)
 from slrt.core.errors import DomainError, TransitionError
 from slrt.core.labels import LABELS
 from slrt.core.time import utcnow
@@ -159,26 +160,23 @@ def answer_complaint(complaint: Complaint, actor, answer: str) -> CaseEvent:
 
 def has_every_outcome(case: Case) -> bool:
     """Every complaint answered or with an outcome, and every referral ended."""
-    from slrt.referrals.models import ReferralStatus
-    from slrt.referrals.operations import ENDED
     referrals = list(case.referrals)
     complaints_done = all(ComplaintStatus(k.status) in COMPLAINT_OUTCOMES for k in case.complaints)
-    referrals_done = all(ReferralStatus(r.status) in ENDED for r in referrals)
+    referrals_done = all(r.case_stage is ReferralStage.ENDED for r in referrals)
     return complaints_done and referrals_done and (bool(case.complaints) or bool(referrals))
 
 
 def follow_referrals(case: Case, actor) -> None:
     """Move an active case to the state its complaints and referrals put it in."""
-    from slrt.referrals.models import ReferralStatus
     current = CaseStatus(case.status)
     if current not in HANDLING:
         return
-    statuses = {ReferralStatus(r.status) for r in case.referrals}
+    stages = {r.case_stage for r in case.referrals}
     if has_every_outcome(case):
         target = CaseStatus.RESOLVED
-    elif ReferralStatus.NEEDS_DOCUMENTS in statuses:
+    elif ReferralStage.WAITING_CITIZEN in stages:
         target = CaseStatus.WAITING_CITIZEN
-    elif statuses & {ReferralStatus.APPROVED, ReferralStatus.ACCEPTED}:
+    elif ReferralStage.AT_AGENCY in stages:
         target = CaseStatus.REFERRED
     else:
         target = CaseStatus.IN_PROGRESS

@@ -1,5 +1,5 @@
 import segno
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import false, select
@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from slrt.admin.models import ComplaintCategory, DocumentType
 from slrt.audit.operations import record
 from slrt.auth.permissions import can_handle_case, can_list_cases, can_view_case, permission_required, require
-from slrt.cases import bp, operations
+from slrt.cases import operations
 from slrt.cases.forms import CaseFilterForm, TakeForm
 from slrt.cases.models import Case, CaseStatus, Complaint
 from slrt.cases.scoping import visible_cases
@@ -20,6 +20,8 @@ from slrt.extensions import db
 from slrt.intake.models import VisitIdentity
 from slrt.regions import operations as regions
 from slrt.regions.models import region_prefix_match
+
+bp = Blueprint("cases", __name__, url_prefix="/kasus")
 
 PAGE_SIZE = 25
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from sqlalchemy import Select, false, or_, select
 
-from slrt.auth.models import Role
 from slrt.cases.models import Case
 from slrt.regions.models import region_prefix_match
 
@@ -21,10 +20,6 @@ def scope_cases(query: Select, user) -> Select:
 
 def visible_cases(user) -> Select:
     return scope_cases(select(Case), user)
-
-
-def role_sees_all_district(user) -> bool:
-    return Role(user.role) in (Role.ADMIN, Role.SUPERVISOR, Role.BACK_OFFICE)
 
 
 def scope_people(query: Select, user) -> Select:

@@ -19,6 +19,8 @@ from typing import Protocol
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from slrt.core.time import local_today
+
 SCIENTIFIC = re.compile(r"^\s*\d+([.,]\d+)?\s*[eE]\s*[+-]?\s*\d+\s*$")
 SEPARATORS = re.compile(r"[\s\-.]")
 
@@ -74,7 +76,7 @@ def birth_date_from(digits: str, today: date) -> tuple[date | None, str | None]:
 
 def check_nik(raw: str, regions: RegionCodes | None, today: date | None = None) -> NikCheck:
     """Validate a typed NIK. `regions` answers which codes exist; None skips the region checks."""
-    today = today or date.today()
+    today = today or local_today()  # the district's day, not the server's
     result = NikCheck(raw=raw or "")
     text = (raw or "").strip()
     if not text:

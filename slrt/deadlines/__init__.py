@@ -1,13 +1,12 @@
 """Working-day deadlines: Indonesian public holidays and joint leave days, plus district days off."""
-from flask import Blueprint
+from flask import Flask
+from flask_babel import lazy_gettext as _l
 
-bp = Blueprint("deadlines", __name__, url_prefix="/admin/hari-libur")
 
-from slrt.deadlines import routes  # noqa: E402,F401
+def init_app(app: Flask) -> None:
+    from slrt.shell import nav
+    from slrt.deadlines import routes
+    from slrt.deadlines.permissions import can_manage_days_off
 
-from flask_babel import lazy_gettext as _l  # noqa: E402
-
-from slrt.core import nav  # noqa: E402
-from slrt.deadlines.permissions import can_manage_days_off  # noqa: E402
-
-nav.register(86, "deadlines.days_off", _l("Hari libur"), can_manage_days_off)
+    app.register_blueprint(routes.bp)
+    nav.register(86, "deadlines.days_off", _l("Hari libur"), can_manage_days_off)

@@ -1,4 +1,5 @@
-"""Loaders of intake: a person by NIK for the counter (region-scoped and throttled), a visit's identity."""
+"""Loaders of intake: a person by NIK for the counter (region-scoped and throttled), a visit's identity,
+and what the intake form offers (the district's active lists)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from slrt.audit.operations import record
 from slrt.cases.scoping import visible_person
 from slrt.core import throttle
+from slrt.admin.models import ComplaintCategory, DocumentType, Programme
 from slrt.extensions import db
 from slrt.intake.models import Person, VisitIdentity
 
@@ -48,10 +50,6 @@ def person_for_nik_check(nik: str, user) -> NikLookup:
     return NikLookup(person)
 
 
-def visit_identity_for_case(case) -> VisitIdentity | None:
-    return db.session.scalar(select(VisitIdentity).where(VisitIdentity.case_id == case.id))
-
-
 def load_visit_identity(case_id: int, lock: bool = False) -> VisitIdentity:
     """A visit's identity by its case, or 404; `lock` holds the row until commit (two reviewers race)."""
     query = select(VisitIdentity).where(VisitIdentity.case_id == case_id)
@@ -63,23 +61,12 @@ def load_visit_identity(case_id: int, lock: bool = False) -> VisitIdentity:
     return identity
 
 
-def identity_panel(case) -> dict:
-    """For the case page: the identity given at this visit and, for the back office, a pending difference
-    from the stored identity with the decision form. Reads only; the page's view commits."""
-    from flask import g
-    from flask_login import current_user
-
-    from slrt.intake.forms import IdentityReviewForm
-    from slrt.intake.models import IdentityReview
-    from slrt.intake.operations import identity_differences, members_from_json
-    from slrt.intake.permissions import can_review_identity
-    identity = getattr(case, "identity", None)
-    if identity is None:
-        return {}
-    panel = {"identity": identity, "pending": identity.review == IdentityReview.PENDING,
-             "members": members_from_json(identity.members) if identity.members else None}
-    if panel["pending"] and can_review_identity(current_user, case):
-        panel["differences"] = identity_differences(case.person, identity)
-        panel["form"] = getattr(g, "identity_review_form", None) or IdentityReviewForm(formdata=None)
-        panel["versions"] = case.person.versions
-    return panel
+def choice_lists():
+    """(categories, programmes, documents): the active complaint categories, programmes and documents."""
+    categories = db.session.scalars(select(ComplaintCategory).where(ComplaintCategory.active.is_(True))
+                                    .order_by(ComplaintCategory.sort_order)).all()
+    programmes = db.session.scalars(select(Programme).where(Programme.active.is_(True))
+                                    .order_by(Programme.sort_order)).all()
+    documents = db.session.scalars(select(DocumentType).where(DocumentType.active.is_(True))
+                                   .order_by(DocumentType.sort_order)).all()
+    return categories, programmes, documents

@@ -1,46 +1,24 @@
 import time
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from slrt.admin.models import ComplaintCategory, DocumentType, Programme
 from slrt.auth.permissions import can_list_cases, can_register, permission_required, require
 from slrt.cases.models import Case
 from slrt.core.errors import DomainError
 from slrt.core.htmx import render_fragment_or_redirect
 from slrt.core.nik import check_nik
 from slrt.extensions import db
-from slrt.intake import bp, operations, queries
-from slrt.intake.forms import ComplaintForm, IdentityReviewForm, IntakeForm, IntakeValidation, MemberForm
+from slrt.intake import operations, queries
+from slrt.intake.forms import ComplaintForm, IdentityReviewForm, IntakeForm, IntakeValidation, MemberForm, prefilled_form
 from slrt.intake.permissions import can_review_identity
+from slrt.intake.queries import choice_lists
 from slrt.regions import operations as regions
 from slrt.regions.models import Region
 from slrt.submissions import views as submissions
 
-
-def _lists():
-    categories = db.session.scalars(select(ComplaintCategory).where(ComplaintCategory.active.is_(True))
-                                    .order_by(ComplaintCategory.sort_order)).all()
-    programmes = db.session.scalars(select(Programme).where(Programme.active.is_(True))
-                                    .order_by(Programme.sort_order)).all()
-    documents = db.session.scalars(select(DocumentType).where(DocumentType.active.is_(True))
-                                   .order_by(DocumentType.sort_order)).all()
-    return categories, programmes, documents
-
-
-def _fill_choices(form: IntakeForm, categories, programmes, documents) -> None:
-    district = current_app.config["SLRT_REGION_CODE"]
-    form.kecamatan.choices = [("", _("— pilih kecamatan —"))] + [
-        (r.code, r.name) for r in regions.children(district)]
-    villages = regions.children(form.kecamatan.data) if form.kecamatan.data else []
-    form.desa.choices = [("", _("— pilih desa/kelurahan —"))] + [(r.code, r.name) for r in villages]
-    category_choices = [("", _("— pilih kategori —"))] + [(c.id, c.name) for c in categories]
-    for row in form.complaints:
-        row.form.category.choices = category_choices
-    form.needs.choices = [(p.id, p.name) for p in programmes]
-    form.documents.choices = [(d.code, d.name) for d in documents]
+bp = Blueprint("intake", __name__, url_prefix="/pendaftaran")
 
 
 def _village_parent(code: str):
@@ -63,11 +41,11 @@ def _default_office_place(form: IntakeForm) -> None:
 def new():
     """Pendaftaran Baru: register a visit and give the citizen a ticket."""
     form = IntakeForm()
-    categories, programmes, documents = _lists()
+    categories, programmes, documents = choice_lists()
     if request.method == "GET":
         form.channel.data = _default_channel()
         _default_office_place(form)
-    _fill_choices(form, categories, programmes, documents)
+    form.fill_choices(categories, programmes, documents)
     validation = IntakeValidation(
         form, district_code=current_app.config["SLRT_REGION_CODE"], regions=regions.region_index,
         category_ids={c.id for c in categories}, programme_ids={p.id for p in programmes},
@@ -135,19 +113,18 @@ def check_nik_widget():
             earlier = _earlier_cases(check.nik)
     form = None
     if person is not None:
-        form = IntakeForm(formdata=None, obj=None)
-        form.nik.data = person.nik
-        form.name.data, form.birth_place.data, form.birth_date.data = person.name, person.birth_place, person.birth_date
-        form.sex.data, form.phone.data, form.kk_number.data = person.sex, person.phone, person.kk_number
-        form.address.data, form.rt.data, form.rw.data = person.address, person.rt, person.rw
-        form.kecamatan.data, form.desa.data = person.region_code[:8], person.region_code
-        for member in person.members:
-            form.members.append_entry({"nik": member.nik, "name": member.name, "relation": member.relation,
-                                       "birth_date": member.birth_date, "sex": member.sex})
-        categories, programmes, documents = _lists()
-        _fill_choices(form, categories, programmes, documents)
+        form = prefilled_form(
+            {"nik": person.nik, "name": person.name, "birth_place": person.birth_place,
+             "birth_date": person.birth_date, "sex": person.sex, "phone": person.phone,
+             "kk_number": person.kk_number, "address": person.address, "rt": person.rt, "rw": person.rw,
+             "region_code": person.region_code},
+            [{"nik": m.nik, "name": m.name, "relation": m.relation, "birth_date": m.birth_date, "sex": m.sex}
+             for m in person.members])
     from slrt.registry.views_support import intake_context
     registry = intake_context(check, person) if not nik.throttled else {}
+    prefill = registry.pop("registry_prefill", None)
+    if prefill is not None:
+        registry["registry_form"] = prefilled_form(prefill["person"], prefill["members"])
     response = render_fragment_or_redirect("intake/_nik_check.html", url_for("intake.new"), check=check,
                                            person=person, elsewhere=nik.elsewhere, throttled=nik.throttled,
                                            earlier=earlier, form=form, **registry)
@@ -159,17 +136,17 @@ def check_nik_widget():
 @permission_required(can_register)
 def member_row():
     """One empty household-member row for the htmx "add member" button."""
-    return _new_row("members", MemberForm, "intake/_member_row.html")
+    return _new_row("members", "intake/_member_row.html")
 
 
 @bp.route("/baris-keluhan")
 @permission_required(can_register)
 def complaint_row():
     """One empty complaint row for the htmx "add complaint" button."""
-    return _new_row("complaints", ComplaintForm, "intake/_complaint_row.html")
+    return _new_row("complaints", "intake/_complaint_row.html")
 
 
-def _new_row(list_name: str, row_form, template: str):
+def _new_row(list_name: str, template: str):
     # Indices only need to increase: FieldList orders rows by index and tolerates gaps left by removals.
     index = time.time_ns() // 1000 % 10**12  # microseconds: two quick clicks still get two rows
     form = IntakeForm(formdata=None)
@@ -179,7 +156,7 @@ def _new_row(list_name: str, row_form, template: str):
     for sub in entry.form:
         sub.name = sub.id = f"{list_name}-{index}-{sub.short_name}"
     if list_name == "complaints":
-        categories, _unused, _unused2 = _lists()
+        categories, _unused, _unused2 = choice_lists()
         entry.form.category.choices = [("", _("— pilih kategori —"))] + [(c.id, c.name) for c in categories]
     return render_fragment_or_redirect(template, url_for("intake.new"), row=entry)
 

@@ -1,10 +1,12 @@
-from flask import request
+from flask import Blueprint, request
 from werkzeug.datastructures import MultiDict
 
 from slrt.core.db import read_only
 from slrt.core.htmx import render_page_or_partial, wants_partial
-from slrt.public import bp, operations
+from slrt.public import operations
 from slrt.public.forms import StatusForm
+
+bp = Blueprint("public", __name__)
 
 
 @bp.route("/status", methods=["GET", "POST"])

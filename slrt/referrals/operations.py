@@ -23,7 +23,8 @@ from slrt.core.labels import LABELS
 from slrt.core.time import to_local, utcnow
 from slrt.deadlines.calendar import add_working_days, district_days_off, working_days_between
 from slrt.extensions import db
-from slrt.referrals.models import LetterCounter, Referral, ReferralStatus
+from slrt.referrals.models import (AGENCY_RESPONSES, AWAITING_AGENCY, BEFORE_SIGNOFF, EDITABLE, ENDED,  # noqa: F401
+                                   SIGNOFF_DECISIONS, LetterCounter, Referral, ReferralStatus)
 
 S = ReferralStatus
 TRANSITIONS: dict[ReferralStatus, set[ReferralStatus]] = {
@@ -38,12 +39,6 @@ TRANSITIONS: dict[ReferralStatus, set[ReferralStatus]] = {
     S.DECLINED: set(),
     S.CANCELLED: set(),
 }
-BEFORE_SIGNOFF = {S.DRAFT, S.PENDING_SIGNOFF, S.RETURNED}
-EDITABLE = {S.DRAFT, S.RETURNED}
-AWAITING_AGENCY = {S.APPROVED, S.ACCEPTED, S.NEEDS_DOCUMENTS}
-AGENCY_RESPONSES = (S.ACCEPTED, S.NEEDS_DOCUMENTS, S.COMPLETED, S.DECLINED)
-ENDED = {S.REJECTED, S.COMPLETED, S.DECLINED, S.CANCELLED}
-SIGNOFF_DECISIONS = (S.APPROVED, S.RETURNED, S.REJECTED)
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from slrt.cases.models import Case
 from slrt.cases.scoping import scope_cases
 from slrt.referrals.models import Referral, ReferralStatus
-from slrt.referrals.operations import AWAITING_AGENCY, BEFORE_SIGNOFF, ENDED
+from slrt.referrals.models import AWAITING_AGENCY, BEFORE_SIGNOFF, ENDED
 from slrt.regions.models import region_prefix_match
 
 S = ReferralStatus

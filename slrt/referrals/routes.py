@@ -3,7 +3,7 @@ import base64
 from collections import defaultdict
 
 import segno
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -22,7 +22,7 @@ from slrt.core.labels import LABELS
 from slrt.core.time import local_today
 from slrt.core import throttle
 from slrt.extensions import db
-from slrt.referrals import bp, operations, queries
+from slrt.referrals import operations, queries
 from slrt.referrals.forms import (ActionForm, AnswerForm, AssessmentForm, AssignForm, CloseForm, DecisionForm,
                                   ObjectionForm, QueueFilterForm, ReferralForm, ResponseForm)
 from slrt.referrals.models import Referral, ReferralStatus
@@ -32,6 +32,8 @@ from slrt.referrals.permissions import (can_edit_referral, can_list_referrals, c
                                         can_view_referral, responds_on_behalf)
 from slrt.referrals.verification import holder_of
 from slrt.submissions import views as submissions
+
+bp = Blueprint("referrals", __name__)
 
 PAGE_SIZE = 30
 S = ReferralStatus
@@ -318,7 +320,7 @@ def programme_options():
     agency_id = request.args.get("agency", type=int)
     if agency_id is not None and not 0 < agency_id < 2**31:
         agency_id = None
-    return render_fragment_or_redirect("referrals/_programme_options.html", url_for("core.home"),
+    return render_fragment_or_redirect("referrals/_programme_options.html", url_for("shell.home"),
                                        choices=programme_choices(agency_id))
 
 

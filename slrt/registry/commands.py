@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import os
-from datetime import date
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from slrt.core.time import local_today
 from slrt.extensions import db
 
 registry_cli = AppGroup("registry", help="The welfare registry extract (DTKS/DTSEN).")
@@ -92,7 +92,7 @@ def import_command(path, pairs, skipped, extract_date, username, chunk, pipeline
         click.echo(_("Perhatian: %(notice)s", notice=notice), err=True)
     user = db.session.scalar(select(User).where(User.username == username)) if username else None
     try:
-        row = start_import(path, user, extract_date.date() if extract_date else date.today(), mapping)
+        row = start_import(path, user, extract_date.date() if extract_date else local_today(), mapping)
         db.session.commit()
     except ImportBusy as busy:
         raise click.ClickException(str(busy)) from None

@@ -30,7 +30,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from slrt.core.nik import check_kk, check_nik
-from slrt.core.time import utcnow
+from slrt.core.time import local_today, utcnow
 from slrt.extensions import db
 from slrt.registry import ownership
 from slrt.registry.columns import match_headers
@@ -653,7 +653,7 @@ def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None,
             writer.execute("UPDATE registry_imports SET owner=? WHERE id=?", (ownership.claim(import_id), import_id))
         inspection = inspect_extract(path, mapping)  # before any write: columns, district, notices
         extract = open_extract(path)
-        validator = RowValidator(inspection.columns, current_app.config["SLRT_REGION_CODE"], date.today())
+        validator = RowValidator(inspection.columns, current_app.config["SLRT_REGION_CODE"], local_today())
         region_index.has_district("")  # loaded now, so the rare slow-path NIK check never reads the database
         db.session.rollback()  # end the ORM's read transaction: a long-held snapshot would pin the WAL
         progress = Progress(import_id, extract.total)

@@ -2,7 +2,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select, tuple_
@@ -18,7 +18,7 @@ from slrt.core.spreadsheets import CSV_MIME, csv_lines
 from slrt.core.time import local_today
 from slrt.core.uploads import MIME_TYPES, UploadRefused, save_upload, stored_path
 from slrt.extensions import db
-from slrt.registry import bp, lookup, operations
+from slrt.registry import lookup, operations
 from slrt.registry.columns import FIELDS, SKIP, MappingNeeded, column_rows
 from slrt.registry.forms import (CancelImportForm, DecisionForm, HouseholdForm, LookupForm, MappingForm, MusdesForm,
                                  ProposalForm, UploadForm, VisitForm)
@@ -28,10 +28,12 @@ from slrt.registry.models import ImportStatus, Proposal, ProposalStatus, Registr
 from slrt.registry.permissions import (can_decide_proposal, can_export_proposals, can_import_registry,
                                        can_list_proposals, can_lookup_registry, can_propose, can_record_musdes,
                                        can_verify_proposal, can_view_imports, can_view_proposal)
-from slrt.registry.views_support import (district_villages, household_context, intake_form_from_registry,
-                                         show_household)
+from slrt.intake.forms import prefilled_form
+from slrt.registry.views_support import district_villages, household_context, household_prefill, show_household
 from slrt.regions.operations import region_index
 from slrt.submissions import views as submissions
+
+bp = Blueprint("registry", __name__, url_prefix="/registri")
 
 TOKEN = re.compile(r"^[0-9a-f]{32}\.(csv|txt|xlsx)$")
 
@@ -117,9 +119,10 @@ def fill_intake():
     """Fill the intake form from a registry member (the name search at the counter)."""
     nik = request.form.get("nik", "")
     household = show_household(lookup.household_of(nik), "intake filled from registry") if nik else None
-    form = intake_form_from_registry(household, nik) if household else None
-    if form is None:
+    prefill = household_prefill(household, nik) if household else None
+    if prefill is None:
         abort(404)
+    form = prefilled_form(prefill["person"], prefill["members"])
     db.session.commit()
     return render_template("registry/_fill_intake.html", form=form)
 

@@ -11,6 +11,8 @@ from datetime import date
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from slrt.core.time import local_today
+
 POOR_DECILES = range(1, 5)     # aid mostly goes to deciles 1-4
 SCHOOL_AGE = range(7, 19)      # 7 to 18 years old: primary to upper secondary school
 ELDERLY_FROM = 60
@@ -127,7 +129,7 @@ def suggest(profile: Profile) -> list[Suggestion]:
 
 def profile_from_household(household, today: date | None = None) -> Profile:
     """The profile of a registry household (lookup.Household)."""
-    today = today or date.today()
+    today = today or local_today()
     members = [Member(name=m.name, age=age_on(m.birth_date, today), relation=m.relation, has_nik=bool(m.nik),
                       dukcapil_matched=m.dukcapil_matched, disability=m.disability,
                       programmes=set(m.programmes())) for m in household.members]
@@ -136,7 +138,7 @@ def profile_from_household(household, today: date | None = None) -> Profile:
 
 def profile_not_registered(members=(), today: date | None = None) -> Profile:
     """A household the registry does not know (members as the counter recorded them, if any)."""
-    today = today or date.today()
+    today = today or local_today()
     return Profile(in_registry=False, decile=None,
                    members=[Member(name=m.name, age=age_on(m.birth_date, today), relation=m.relation,
                                    has_nik=bool(m.nik)) for m in members])

@@ -1,6 +1,7 @@
 """Find anything: the staff search box (ticket, NIK, No. KK, phone, name) and a person's page."""
-from flask import Blueprint
+from flask import Flask
 
-bp = Blueprint("search", __name__)
 
-from slrt.search import routes  # noqa: E402,F401
+def init_app(app: Flask) -> None:
+    from slrt.search import routes
+    app.register_blueprint(routes.bp)

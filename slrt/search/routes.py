@@ -1,4 +1,4 @@
-from flask import abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -8,8 +8,10 @@ from slrt.auth.permissions import can_list_cases, permission_required
 from slrt.core.htmx import render_page_or_partial
 from slrt.extensions import db
 from slrt.regions import operations as regions
-from slrt.search import bp, queries
+from slrt.search import queries
 from slrt.search.forms import SearchForm
+
+bp = Blueprint("search", __name__)
 
 
 @bp.route("/cari", methods=["GET"])

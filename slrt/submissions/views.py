@@ -61,7 +61,7 @@ def _repeat(earlier):
         abort(400)
     flash(_("Formulir ini sudah dikirim. Yang tampil adalah hasil pengiriman pertama; tidak ada yang diubah "
             "lagi."), "info")
-    url = safe_local_url(earlier.result_url) or url_for("core.home")
+    url = safe_local_url(earlier.result_url) or url_for("shell.home")
     if wants_partial():
         response = make_response("", 204)
         response.headers["HX-Redirect"] = url

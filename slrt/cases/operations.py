@@ -158,8 +158,7 @@ def answer_complaint(complaint: Complaint, actor, answer: str) -> CaseEvent:
 
 def has_every_outcome(case: Case) -> bool:
     """Every complaint answered or with an outcome, and every referral ended."""
-    from slrt.referrals.models import ReferralStatus
-    from slrt.referrals.operations import ENDED
+    from slrt.referrals.models import ENDED, ReferralStatus
     referrals = list(case.referrals)
     complaints_done = all(ComplaintStatus(k.status) in COMPLAINT_OUTCOMES for k in case.complaints)
     referrals_done = all(ReferralStatus(r.status) in ENDED for r in referrals)

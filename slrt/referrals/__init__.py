@@ -8,7 +8,7 @@ from slrt.referrals import commands, labels, routes  # noqa: E402,F401
 from flask_babel import lazy_gettext as _l  # noqa: E402
 
 from slrt.core import nav  # noqa: E402
-from slrt.referrals import operations, permissions  # noqa: E402
+from slrt.referrals import lateness, operations, permissions  # noqa: E402
 from slrt.referrals.models import ReferralStatus  # noqa: E402
 
 nav.register(40, "referrals.index", _l("Rujukan"), permissions.can_list_referrals)
@@ -22,7 +22,8 @@ def _template_globals(state) -> None:
     from slrt.cases.models import ComplaintStatus
     state.app.jinja_env.globals.update(
         ReferralStatus=ReferralStatus, ComplaintStatus=ComplaintStatus, referral_can=permissions.PREDICATES,
-        case_handling=routes.case_handling, referral_documents=routes.document_names, referral_due=operations.due_date, referral_late=operations.is_late,
+        case_handling=routes.case_handling, referral_documents=routes.document_names, referral_due=lateness.due_date,
+        referral_late=lateness.is_late,
         referral_days_late=operations.working_days_late, case_autoclose_due=cases.autoclose_due,
     )
 

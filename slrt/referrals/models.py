@@ -23,6 +23,16 @@ class ReferralStatus(StrEnum):
     CANCELLED = "cancelled"              # withdrawn by the back office before sign-off
 
 
+# Where a referral stands, as groups of statuses; the deadline rule (lateness.py), the queues and the case
+# read these, so a status added to the enum is placed in its groups here, once.
+S = ReferralStatus
+BEFORE_SIGNOFF = frozenset({S.DRAFT, S.PENDING_SIGNOFF, S.RETURNED})   # the sign-off clock runs
+EDITABLE = frozenset({S.DRAFT, S.RETURNED})
+AWAITING_AGENCY = frozenset({S.APPROVED, S.ACCEPTED, S.NEEDS_DOCUMENTS})
+AGENCY_CLOCK_RUNNING = frozenset({S.APPROVED, S.ACCEPTED})  # awaiting the agency, not paused for documents
+ENDED = frozenset({S.REJECTED, S.COMPLETED, S.DECLINED, S.CANCELLED})
+
+
 class Referral(db.Model):
     __tablename__ = "referrals"
 

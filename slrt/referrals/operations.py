@@ -23,7 +23,8 @@ from slrt.core.labels import LABELS
 from slrt.core.time import to_local, utcnow
 from slrt.deadlines.calendar import add_working_days, district_days_off, working_days_between
 from slrt.extensions import db
-from slrt.referrals.models import LetterCounter, Referral, ReferralStatus
+from slrt.referrals.lateness import due_date
+from slrt.referrals.models import EDITABLE, ENDED, LetterCounter, Referral, ReferralStatus
 
 S = ReferralStatus
 TRANSITIONS: dict[ReferralStatus, set[ReferralStatus]] = {
@@ -38,11 +39,7 @@ TRANSITIONS: dict[ReferralStatus, set[ReferralStatus]] = {
     S.DECLINED: set(),
     S.CANCELLED: set(),
 }
-BEFORE_SIGNOFF = {S.DRAFT, S.PENDING_SIGNOFF, S.RETURNED}
-EDITABLE = {S.DRAFT, S.RETURNED}
-AWAITING_AGENCY = {S.APPROVED, S.ACCEPTED, S.NEEDS_DOCUMENTS}
 AGENCY_RESPONSES = (S.ACCEPTED, S.NEEDS_DOCUMENTS, S.COMPLETED, S.DECLINED)
-ENDED = {S.REJECTED, S.COMPLETED, S.DECLINED, S.CANCELLED}
 SIGNOFF_DECISIONS = (S.APPROVED, S.RETURNED, S.REJECTED)
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -67,21 +64,6 @@ def _days_off(case: Case) -> frozenset[date]:
 def signoff_due_for(case: Case) -> date:
     """Sign-off is due `signoff_days` working days after the case was registered."""
     return add_working_days(to_local(case.created_at).date(), settings.get_int("signoff_days"), _days_off(case))
-
-
-def due_date(referral: Referral) -> date | None:
-    """The date the referral's current step is due; None while the clock is paused or the referral ended."""
-    status = ReferralStatus(referral.status)
-    if status in BEFORE_SIGNOFF:
-        return referral.signoff_due
-    if status in (S.APPROVED, S.ACCEPTED):
-        return referral.response_due
-    return None
-
-
-def is_late(referral: Referral, today: date) -> bool:
-    due = due_date(referral)
-    return due is not None and today > due
 
 
 def working_days_late(referral: Referral, today: date) -> int:

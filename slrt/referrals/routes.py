@@ -22,10 +22,10 @@ from slrt.core.labels import LABELS
 from slrt.core.time import local_today
 from slrt.core import throttle
 from slrt.extensions import db
-from slrt.referrals import bp, operations, queries
+from slrt.referrals import bp, lateness, operations, queries
 from slrt.referrals.forms import (ActionForm, AnswerForm, AssessmentForm, AssignForm, CloseForm, DecisionForm,
                                   ObjectionForm, QueueFilterForm, ReferralForm, ResponseForm)
-from slrt.referrals.models import Referral, ReferralStatus
+from slrt.referrals.models import AWAITING_AGENCY, Referral, ReferralStatus
 from slrt.referrals.permissions import (can_edit_referral, can_list_referrals, can_print_letter, can_respond,
                                         can_sign_off, can_sign_off_any, can_use_agency_queue, can_use_referrals,
                                         can_view_overview,
@@ -208,11 +208,11 @@ def overview():
     """The supervisor's overview: late referrals by agency and by officer."""
     today = local_today()
     late = db.session.scalars(queries.with_rows_loaded(queries.visible_referrals(current_user))
-                              .where(queries.late_condition(today)).order_by(*queries.due_order())
+                              .where(lateness.late_condition(today)).order_by(*queries.due_order())
                               .limit(2000)).unique().all()
     waiting = db.session.execute(
         queries.visible_referrals(current_user).with_only_columns(Referral.agency_id, func.count())
-        .where(Referral.status.in_(list(operations.AWAITING_AGENCY))).group_by(Referral.agency_id)).all()
+        .where(Referral.status.in_(sorted(AWAITING_AGENCY))).group_by(Referral.agency_id)).all()
     by_agency: dict = defaultdict(lambda: {"late": 0, "waiting": 0, "oldest": None, "name": ""})
     names = {a.id: a.name for a in db.session.scalars(select(Agency))}
     for agency_id, count in waiting:
@@ -220,17 +220,18 @@ def overview():
         by_agency[agency_id]["name"] = names.get(agency_id, "")
     by_officer: dict = defaultdict(lambda: {"late": 0, "signoff": 0, "agency": 0, "name": ""})
     for referral in late:
-        if referral.status in (S.APPROVED, S.ACCEPTED):
+        step = lateness.current_step(referral)
+        if step == "response":
             row = by_agency[referral.agency_id]
             row["late"] += 1
             row["name"] = referral.agency.name
-            due = operations.due_date(referral)
+            due = lateness.due_date(referral)
             row["oldest"] = due if row["oldest"] is None or due < row["oldest"] else row["oldest"]
         officer = referral.case.assigned_to or referral.drafted_by
         slot = by_officer[officer.id]
         slot["name"] = officer.full_name
         slot["late"] += 1
-        slot["signoff" if referral.status in operations.BEFORE_SIGNOFF else "agency"] += 1
+        slot["signoff" if step == "signoff" else "agency"] += 1
     agencies = sorted(by_agency.values(), key=lambda r: (-r["late"], -r["waiting"], r["name"]))
     officers = sorted(by_officer.values(), key=lambda r: (-r["late"], r["name"]))
     resolved = db.session.scalars(queries.scope_cases(select(Case), current_user)

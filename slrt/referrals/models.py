@@ -3,10 +3,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from flask_babel import gettext
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from slrt.core.time import utcnow
+from slrt.core.transitions import TransitionTable
 from slrt.extensions import db
 
 
@@ -22,6 +24,21 @@ class ReferralStatus(StrEnum):
     DECLINED = "declined"                # the agency declined, with a reason
     CANCELLED = "cancelled"              # withdrawn by the back office before sign-off
 
+
+REFERRAL_TRANSITIONS = TransitionTable(ReferralStatus, {
+    ReferralStatus.DRAFT: {ReferralStatus.PENDING_SIGNOFF, ReferralStatus.CANCELLED},
+    ReferralStatus.PENDING_SIGNOFF: {ReferralStatus.APPROVED, ReferralStatus.RETURNED, ReferralStatus.REJECTED},
+    ReferralStatus.RETURNED: {ReferralStatus.PENDING_SIGNOFF, ReferralStatus.CANCELLED},
+    ReferralStatus.APPROVED: {ReferralStatus.ACCEPTED, ReferralStatus.NEEDS_DOCUMENTS, ReferralStatus.COMPLETED,
+                              ReferralStatus.DECLINED},
+    ReferralStatus.ACCEPTED: {ReferralStatus.NEEDS_DOCUMENTS, ReferralStatus.COMPLETED, ReferralStatus.DECLINED},
+    ReferralStatus.NEEDS_DOCUMENTS: {ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED, ReferralStatus.DECLINED},
+    ReferralStatus.REJECTED: set(),
+    ReferralStatus.COMPLETED: set(),
+    ReferralStatus.DECLINED: set(),
+    ReferralStatus.CANCELLED: set(),
+}, refused=lambda current, target: gettext("Rujukan berstatus \"%(current)s\" tidak dapat diubah menjadi "
+                                           "\"%(target)s\".", current=current, target=target))
 
 # Where a referral stands, as groups of statuses; the deadline rule (lateness.py), the queues and the case
 # read these, so a status added to the enum is placed in its groups here, once.

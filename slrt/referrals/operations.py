@@ -1,7 +1,7 @@
 """Every status change of a referral: drafting, sign-off, the numbered letter, the agency's answer.
 
-One transition table, declared here next to the functions that use it. Sign-off is a conditional UPDATE
-(`... WHERE status = 'pending_signoff'`), so two supervisors deciding at once end in exactly one decision on
+Every move is checked against REFERRAL_TRANSITIONS (models.py, next to the enum). Sign-off is a conditional
+UPDATE (`... WHERE status IN <the table's sources of the decision>`), so two supervisors deciding at once end in exactly one decision on
 SQLite and MariaDB alike; the letter number comes from a counter row incremented under its row lock.
 """
 from __future__ import annotations
@@ -24,32 +24,17 @@ from slrt.core.time import to_local, utcnow
 from slrt.deadlines.calendar import add_working_days, district_days_off, working_days_between
 from slrt.extensions import db
 from slrt.referrals.lateness import due_date
-from slrt.referrals.models import EDITABLE, ENDED, LetterCounter, Referral, ReferralStatus
+from slrt.referrals.models import (EDITABLE, ENDED, REFERRAL_TRANSITIONS, LetterCounter, Referral,
+                                   ReferralStatus)
 
 S = ReferralStatus
-TRANSITIONS: dict[ReferralStatus, set[ReferralStatus]] = {
-    S.DRAFT: {S.PENDING_SIGNOFF, S.CANCELLED},
-    S.PENDING_SIGNOFF: {S.APPROVED, S.RETURNED, S.REJECTED},
-    S.RETURNED: {S.PENDING_SIGNOFF, S.CANCELLED},
-    S.APPROVED: {S.ACCEPTED, S.NEEDS_DOCUMENTS, S.COMPLETED, S.DECLINED},
-    S.ACCEPTED: {S.NEEDS_DOCUMENTS, S.COMPLETED, S.DECLINED},
-    S.NEEDS_DOCUMENTS: {S.ACCEPTED, S.COMPLETED, S.DECLINED},
-    S.REJECTED: set(),
-    S.COMPLETED: set(),
-    S.DECLINED: set(),
-    S.CANCELLED: set(),
-}
 AGENCY_RESPONSES = (S.ACCEPTED, S.NEEDS_DOCUMENTS, S.COMPLETED, S.DECLINED)
 SIGNOFF_DECISIONS = (S.APPROVED, S.RETURNED, S.REJECTED)
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
 def check_transition(referral: Referral, target: ReferralStatus) -> None:
-    current = ReferralStatus(referral.status)
-    if target not in TRANSITIONS[current]:
-        raise TransitionError(_l("Rujukan berstatus \"%(current)s\" tidak dapat diubah menjadi \"%(target)s\".",
-                                 current=LABELS.label(ReferralStatus, current),
-                                 target=LABELS.label(ReferralStatus, target)))
+    REFERRAL_TRANSITIONS.check(referral.status, target)
 
 
 def district_of(case: Case) -> str:
@@ -226,7 +211,8 @@ def decide(referral: Referral, actor, decision: ReferralStatus, note: str, today
     check_transition(referral, decision)
     now = utcnow()
     result = db.session.execute(
-        update(Referral).where(Referral.id == referral.id, Referral.status == S.PENDING_SIGNOFF)
+        update(Referral).where(Referral.id == referral.id,
+                               Referral.status.in_(sorted(REFERRAL_TRANSITIONS.sources(decision))))
         .values(status=decision, decided_by_id=actor.id, decided_at=now, decision_note=note.strip())
         .execution_options(synchronize_session=False))
     db.session.refresh(referral)

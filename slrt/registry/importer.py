@@ -31,7 +31,7 @@ from slrt.core.nik import check_kk, check_nik
 from slrt.core.time import utcnow
 from slrt.extensions import db
 from slrt.registry.columns import match_headers
-from slrt.registry.models import ImportStatus, RegistryImport
+from slrt.registry.models import IMPORT_TRANSITIONS, ImportStatus, RegistryImport
 from slrt.registry.reader import open_extract
 from slrt.regions.models import Region, RegionLevel
 from slrt.regions.operations import region_index
@@ -362,6 +362,15 @@ class Writer:
             found.append((import_id, person[2], str(reason)[:255]))
         return found
 
+    def finish(self, import_id: int, target: ImportStatus, **values) -> None:
+        """Move the import to `target` with a conditional UPDATE: it matches only while the import is in one
+        of the statuses that IMPORT_TRANSITIONS allows `target` from (a stale-marked import stays failed)."""
+        sources = sorted(IMPORT_TRANSITIONS.sources(target))
+        assignments = ", ".join(f"{column}=?" for column in ["status", *values])
+        self.execute(f"UPDATE registry_imports SET {assignments} WHERE id=? AND status IN "
+                     f"({', '.join('?' * len(sources))})",
+                     (target.value, *values.values(), import_id, *(s.value for s in sources)))
+
     def ids(self, sql: str, params, whole: bool = False) -> list:
         cursor = self.raw.cursor()
         cursor.execute(sql.replace("?", self.mark), params)
@@ -394,8 +403,10 @@ def mark_stale_imports() -> list[int]:
     limit = utcnow() - STALE_AFTER
     stale = list(db.session.scalars(select(RegistryImport.id).where(
         RegistryImport.status == ImportStatus.RUNNING, RegistryImport.heartbeat_at < limit)))
-    if stale:
-        db.session.execute(update(RegistryImport).where(RegistryImport.id.in_(stale)).values(
+    if stale:  # one that finished meanwhile keeps its DONE: the UPDATE matches only the table's sources
+        db.session.execute(update(RegistryImport).where(
+            RegistryImport.id.in_(stale),
+            RegistryImport.status.in_(sorted(IMPORT_TRANSITIONS.sources(ImportStatus.FAILED)))).values(
             status=ImportStatus.FAILED, finished_at=utcnow(),
             error=_("Proses impor berhenti di tengah jalan (tidak ada kabar).")))
     return stale
@@ -539,10 +550,8 @@ def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None,
         # The one short write that makes the whole extract visible at once.
         if writer.sqlite:
             writer.raw.cursor().execute("PRAGMA synchronous=FULL")
-        writer.execute("UPDATE registry_imports SET status=?, finished_at=?, rows_per_second=?, heartbeat_at=? "
-                       "WHERE id=? AND status=?",
-                       (ImportStatus.DONE.value, utcnow(), round(progress.rate, 1), utcnow(), import_id,
-                        ImportStatus.RUNNING.value))
+        writer.finish(import_id, ImportStatus.DONE, finished_at=utcnow(), rows_per_second=round(progress.rate, 1),
+                      heartbeat_at=utcnow())
         if progress_cb:
             progress_cb(progress)
         compact(writer, import_id, after)
@@ -550,9 +559,7 @@ def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None,
     except BaseException as error:
         writer.rollback()
         try:
-            writer.execute("UPDATE registry_imports SET status=?, finished_at=?, error=? WHERE id=? AND status=?",
-                           (ImportStatus.FAILED.value, utcnow(), _describe(error)[:2000], import_id,
-                            ImportStatus.RUNNING.value))
+            writer.finish(import_id, ImportStatus.FAILED, finished_at=utcnow(), error=_describe(error)[:2000])
             purge(writer, import_id, after)
         except Exception:  # noqa: BLE001 - the next import purges what is left
             current_app.logger.exception("registry import %s: clean-up failed", import_id)

@@ -9,30 +9,27 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from slrt.audit.operations import record
-from slrt.core.errors import DomainError, TransitionError
-from slrt.core.labels import LABELS
+from slrt.core.errors import DomainError
 from slrt.core.spreadsheets import csv_text
 from slrt.core.uploads import save_upload, stored_path
 from slrt.core.time import utcnow
 from slrt.extensions import db
-from slrt.registry.models import Proposal, ProposalKind, ProposalStatus
+from slrt.registry.models import PROPOSAL_TRANSITIONS, Proposal, ProposalKind, ProposalStatus
 
 S = ProposalStatus
-# action -> (allowed from, goes to). Declared once; every operation checks it.
-TRANSITIONS: dict[str, tuple[frozenset, ProposalStatus]] = {
-    "verify": (frozenset({S.DRAFT}), S.VERIFIED),
-    "deliberate": (frozenset({S.VERIFIED}), S.DELIBERATED),
-    "approve": (frozenset({S.DELIBERATED}), S.APPROVED),
-    "reject": (frozenset({S.DRAFT, S.VERIFIED, S.DELIBERATED}), S.REJECTED),
+# action -> the status it leads to; where it may start from is PROPOSAL_TRANSITIONS (models.py).
+ACTIONS: dict[str, ProposalStatus] = {
+    "verify": S.VERIFIED,
+    "deliberate": S.DELIBERATED,
+    "approve": S.APPROVED,
+    "reject": S.REJECTED,
 }
 OPEN = (S.DRAFT, S.VERIFIED, S.DELIBERATED)
 
 
 def _check(proposal: Proposal, action: str) -> ProposalStatus:
-    allowed, target = TRANSITIONS[action]
-    if proposal.status not in allowed:
-        raise TransitionError(_l("Usulan berstatus \"%(status)s\" tidak dapat diproses dengan cara ini.",
-                                 status=LABELS.label(ProposalStatus, proposal.status)))
+    target = ACTIONS[action]
+    PROPOSAL_TRANSITIONS.check(proposal.status, target)
     return target
 
 

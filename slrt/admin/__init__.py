@@ -16,3 +16,12 @@ from slrt.admin.permissions import can_manage_district  # noqa: E402
 
 nav.register(82, "admin.settings_page", _l("Pengaturan"), can_manage_district)
 nav.register(84, "admin.lists", _l("Daftar isian"), can_manage_district)
+
+
+def _register_permissions(state) -> None:
+    from slrt.core import permissions as can_registry
+    from slrt.admin import permissions
+    can_registry.register(state.app, permissions)
+
+
+bp.record_once(_register_permissions)

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from slrt.admin.models import ComplaintCategory, DocumentType
 from slrt.audit.operations import record
-from slrt.auth.permissions import can_handle_case, can_list_cases, can_view_case, permission_required, require
+from slrt.auth.permissions import permission_required, require
+from slrt.cases.permissions import can_handle_case, can_list_cases, can_view_case
 from slrt.cases import bp, operations
 from slrt.cases.forms import CaseFilterForm, TakeForm
 from slrt.cases.models import Case, CaseStatus, Complaint

@@ -11,3 +11,12 @@ from slrt.core import nav  # noqa: E402
 from slrt.deadlines.permissions import can_manage_days_off  # noqa: E402
 
 nav.register(86, "deadlines.days_off", _l("Hari libur"), can_manage_days_off)
+
+
+def _register_permissions(state) -> None:
+    from slrt.core import permissions as can_registry
+    from slrt.deadlines import permissions
+    can_registry.register(state.app, permissions)
+
+
+bp.record_once(_register_permissions)

@@ -6,7 +6,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from slrt.admin.models import ComplaintCategory, DocumentType, Programme
-from slrt.auth.permissions import can_register, permission_required
+from slrt.auth.permissions import permission_required
+from slrt.intake.permissions import can_register
 from slrt.cases.models import Case
 from slrt.core.htmx import render_fragment_or_redirect
 from slrt.core.nik import check_nik

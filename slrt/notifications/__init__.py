@@ -20,6 +20,15 @@ from slrt.notifications.models import OutboxStatus  # noqa: E402
 from slrt.notifications.senders import check_gateway_config, mask_phone  # noqa: E402
 
 bp.record_once(lambda state: state.app.jinja_env.globals.update(
-    can_manage_outbox=can_manage_outbox, OutboxStatus=OutboxStatus, mask_phone=mask_phone))
+    OutboxStatus=OutboxStatus, mask_phone=mask_phone))
 # A gateway the portal must not use (plain http in production) stops the start-up, not the first message.
 bp.record_once(lambda state: check_gateway_config(state.app))
+
+
+def _register_permissions(state) -> None:
+    from slrt.core import permissions as can_registry
+    from slrt.notifications import permissions
+    can_registry.register(state.app, permissions)
+
+
+bp.record_once(_register_permissions)

@@ -20,8 +20,10 @@ nav.register(45, "referrals.overview", _l("Keterlambatan"), permissions.can_view
 def _template_globals(state) -> None:
     from slrt.cases import operations as cases
     from slrt.cases.models import ComplaintStatus
+    from slrt.core import permissions as can_registry
+    can_registry.register(state.app, permissions)
     state.app.jinja_env.globals.update(
-        ReferralStatus=ReferralStatus, ComplaintStatus=ComplaintStatus, referral_can=permissions.PREDICATES,
+        ReferralStatus=ReferralStatus, ComplaintStatus=ComplaintStatus,
         case_handling=routes.case_handling, referral_documents=routes.document_names, referral_due=lateness.due_date,
         referral_late=lateness.is_late,
         referral_days_late=operations.working_days_late, case_autoclose_due=cases.autoclose_due,

@@ -12,7 +12,8 @@ from slrt.admin import settings
 from slrt.admin.models import Agency, DocumentType, Programme
 from slrt.audit.operations import record
 from slrt.auth.models import Role, User
-from slrt.auth.permissions import can_handle_case, can_list_cases, can_view_case, permission_required, require
+from slrt.auth.permissions import permission_required, require
+from slrt.cases.permissions import can_handle_case, can_list_cases, can_view_case
 from slrt.cases import operations as cases
 from slrt.cases.models import Case, Complaint
 from slrt.core.db import read_only
@@ -431,7 +432,7 @@ def _case_action(case_id: int, form_class):
 @permission_required(can_list_cases)
 def assign(case_id: int):
     """A supervisor hands the case to a back-office officer."""
-    from slrt.auth.permissions import can_assign_case
+    from slrt.cases.permissions import can_assign_case
     case = _load_case(case_id, lock=True)
     require(can_assign_case, case)
     form = AssignForm()

@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l  # noqa: E402
 from slrt.core import nav  # noqa: E402
 from slrt.core.labels import LABELS  # noqa: E402
 from slrt.registry.models import ImportStatus, ProposalKind, ProposalStatus  # noqa: E402
-from slrt.registry.permissions import (TEMPLATE_PREDICATES, can_list_proposals, can_lookup_registry,  # noqa: E402
-                                       can_view_imports)
+from slrt.registry import permissions  # noqa: E402
+from slrt.registry.permissions import can_list_proposals, can_lookup_registry, can_view_imports  # noqa: E402
 
 nav.register(40, "registry.index", _l("Cek DTSEN"), can_lookup_registry)
 nav.register(45, "registry.proposals", _l("Usulan DTSEN"), can_list_proposals)
@@ -43,9 +43,11 @@ def region_name(code: str | None) -> str:
 
 
 def _template_globals(state):
+    from slrt.core import permissions as can_registry
     from slrt.registry.views_support import case_registry_panel
+    can_registry.register(state.app, permissions)
     state.app.jinja_env.globals.update(
-        registry_can=TEMPLATE_PREDICATES, ImportStatus=ImportStatus, ProposalStatus=ProposalStatus,
+        ImportStatus=ImportStatus, ProposalStatus=ProposalStatus,
         ProposalKind=ProposalKind, registry_case_panel=case_registry_panel, region_name=region_name)
 
 

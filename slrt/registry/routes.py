@@ -8,7 +8,8 @@ from flask_login import current_user
 from sqlalchemy import select, tuple_
 
 from slrt.audit.operations import record
-from slrt.auth.permissions import can_register, in_region, permission_required, require
+from slrt.auth.permissions import in_region, permission_required, require
+from slrt.intake.permissions import can_register
 from slrt.core.db import read_only
 from slrt.core.downloads import send_download
 from slrt.core.errors import DomainError

@@ -38,8 +38,17 @@ def _list_url(args: dict) -> str:
 
 
 def _setup(state) -> None:
-    state.app.jinja_env.globals.update(report_can=permissions, list_url=_list_url)
+    state.app.jinja_env.globals.update(list_url=_list_url)
     state.app.jinja_env.filters.update(thousands=_thousands)
 
 
 bp.record_once(_setup)
+
+
+def _register_permissions(state) -> None:
+    from slrt.core import permissions as can_registry
+    from slrt.reports import permissions
+    can_registry.register(state.app, permissions)
+
+
+bp.record_once(_register_permissions)

@@ -18,6 +18,7 @@ from slrt.admin.letter_numbers import format_letter_number, pattern_errors
 from slrt.audit.operations import record
 from slrt.cases import operations as cases
 from slrt.cases.models import Case, Complaint, ComplaintStatus
+from slrt.core.db import lock_row
 from slrt.core.errors import DomainError, TransitionError
 from slrt.core.labels import LABELS
 from slrt.core.time import to_local, utcnow
@@ -81,12 +82,6 @@ def _move(referral: Referral, target: ReferralStatus, actor, note: str = "") -> 
     previous = referral.status
     referral.status = target
     _audit(referral, str(target), actor, f"{previous}->{target} {note}".strip())
-
-
-def lock_row(model, row_id: int) -> None:
-    """SELECT id ... FOR UPDATE on that one row: a plain load would also lock the rows its eager joins reach
-    (the person, the agency), which other transactions hold shared locks on through their foreign keys."""
-    db.session.execute(select(model.id).where(model.id == row_id).with_for_update())
 
 
 def sync_complaint(complaint: Complaint | None, actor) -> None:

@@ -13,9 +13,10 @@ from slrt.admin.models import Agency, DocumentType, Programme
 from slrt.audit.operations import record
 from slrt.auth.models import Role, User
 from slrt.auth.permissions import permission_required, require
-from slrt.cases.permissions import can_handle_case, can_list_cases, can_view_case
+from slrt.cases.permissions import can_handle_case, can_list_cases
 from slrt.cases import operations as cases
 from slrt.cases.models import Case, Complaint
+from slrt.cases.queries import load_case
 from slrt.core.db import read_only
 from slrt.core.errors import DomainError
 from slrt.core.htmx import render_page_or_partial
@@ -29,35 +30,13 @@ from slrt.referrals.forms import (ActionForm, AnswerForm, AssessmentForm, Assign
 from slrt.referrals.models import AWAITING_AGENCY, Referral, ReferralStatus
 from slrt.referrals.permissions import (can_edit_referral, can_list_referrals, can_print_letter, can_respond,
                                         can_sign_off, can_sign_off_any, can_use_agency_queue, can_use_referrals,
-                                        can_view_overview,
-                                        can_view_referral, responds_on_behalf)
+                                        can_view_overview, responds_on_behalf)
 
 PAGE_SIZE = 30
 S = ReferralStatus
 
 
 # ---- helpers -------------------------------------------------------------------------------------------
-
-def _load_case(case_id: int, lock: bool = False) -> Case:
-    if lock:
-        operations.lock_case(case_id)
-    case = db.session.get(Case, case_id, populate_existing=lock)
-    if case is None:
-        abort(404)
-    require(can_view_case, case)
-    return case
-
-
-def _load_referral(referral_id: int, lock: bool = False) -> Referral:
-    """Load a referral the user may see, or 404/403. `lock` holds the row (and its case) until commit."""
-    if lock:
-        operations.lock_row(Referral, referral_id)
-    referral = db.session.get(Referral, referral_id, populate_existing=lock)
-    if referral is None:
-        abort(404)
-    require(can_view_referral, referral)
-    return referral
-
 
 def _case_page(case: Case, anchor: str = "penanganan"):
     return redirect(url_for("cases.detail", case_id=case.id, _anchor=anchor), code=303)
@@ -252,7 +231,7 @@ def _district_deadlines() -> dict:
 @permission_required(can_use_referrals)
 def detail(referral_id: int):
     """One referral: its letter, decision, the agency's answer, and the actions the user may take."""
-    referral = _load_referral(referral_id)
+    referral = queries.load_referral(referral_id)
     record("person.view", referral.case, person_id=referral.case.person_id, note=f"referral {referral.id}")
     db.session.commit()
     response_form = ResponseForm()
@@ -266,7 +245,7 @@ def detail(referral_id: int):
 @permission_required(can_list_cases)
 def new(case_id: int):
     """Draft a referral for a case: agency, programme, reason and documents."""
-    case = _load_case(case_id, lock=request.method == "POST")
+    case = load_case(case_id, lock=request.method == "POST")
     require(can_handle_case, case)
     form = _referral_form(case)
     if form.validate_on_submit():
@@ -274,7 +253,7 @@ def new(case_id: int):
             referral = operations.draft(case, current_user, **_referral_choices(case, form))
         except DomainError as error:
             db.session.rollback()
-            case = _load_case(case_id)
+            case = load_case(case_id)
             _apply_domain_error(form, error)
         else:
             db.session.commit()
@@ -288,7 +267,7 @@ def new(case_id: int):
 @permission_required(can_list_cases)
 def edit(referral_id: int):
     """Edit a draft or a returned referral."""
-    referral = _load_referral(referral_id, lock=request.method == "POST")
+    referral = queries.load_referral(referral_id, lock=request.method == "POST")
     require(can_edit_referral, referral)
     form = _referral_form(referral.case, referral)
     if form.validate_on_submit():
@@ -296,7 +275,7 @@ def edit(referral_id: int):
             operations.update_draft(referral, current_user, **_referral_choices(referral.case, form))
         except DomainError as error:
             db.session.rollback()
-            referral = _load_referral(referral_id)
+            referral = queries.load_referral(referral_id)
             _apply_domain_error(form, error)
         else:
             db.session.commit()
@@ -309,7 +288,7 @@ def edit(referral_id: int):
 @permission_required(can_list_cases)
 def submit(referral_id: int):
     """Send a draft to the sign-off queue."""
-    referral = _load_referral(referral_id, lock=True)
+    referral = queries.load_referral(referral_id, lock=True)
     require(can_edit_referral, referral)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -322,7 +301,7 @@ def submit(referral_id: int):
 @permission_required(can_list_cases)
 def cancel(referral_id: int):
     """Withdraw a draft before sign-off."""
-    referral = _load_referral(referral_id, lock=True)
+    referral = queries.load_referral(referral_id, lock=True)
     require(can_edit_referral, referral)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -334,7 +313,7 @@ def cancel(referral_id: int):
 @permission_required(can_sign_off_any)
 def decide(referral_id: int):
     """Sign-off: approve (the letter gets its number), return with a note, or reject with a reason."""
-    referral = _load_referral(referral_id)
+    referral = queries.load_referral(referral_id)
     require(can_sign_off, referral)
     form = DecisionForm()
     if not form.validate_on_submit():
@@ -355,7 +334,7 @@ def decide(referral_id: int):
 @permission_required(can_use_referrals)
 def respond(referral_id: int):
     """Record the agency's answer (by its liaison, or by the back office on its behalf)."""
-    referral = _load_referral(referral_id, lock=True)
+    referral = queries.load_referral(referral_id, lock=True)
     require(can_respond, referral)
     form = ResponseForm()
     form.response.choices = LABELS.choices("AgencyResponse")
@@ -373,7 +352,7 @@ def respond(referral_id: int):
 @permission_required(can_use_referrals)
 def letter(referral_id: int):
     """The printable A4 referral letter (surat rujukan) with the letterhead and the verification QR code."""
-    referral = _load_referral(referral_id)
+    referral = queries.load_referral(referral_id)
     require(can_print_letter, referral)
     url = verification_url(referral.verification_code)
     qr_svg = segno.make(url, error="m").svg_inline(scale=3, border=1, omitsize=False)
@@ -422,7 +401,7 @@ def verify(code: str):
 # ---- case handling (the section on the case page) --------------------------------------------------------
 
 def _case_action(case_id: int, form_class):
-    case = _load_case(case_id, lock=True)
+    case = load_case(case_id, lock=True)
     require(can_handle_case, case)
     form = form_class()
     return case, form
@@ -433,7 +412,7 @@ def _case_action(case_id: int, form_class):
 def assign(case_id: int):
     """A supervisor hands the case to a back-office officer."""
     from slrt.cases.permissions import can_assign_case
-    case = _load_case(case_id, lock=True)
+    case = load_case(case_id, lock=True)
     require(can_assign_case, case)
     form = AssignForm()
     form.officer.choices = [(u.id, u.full_name) for u in _officers(case)]

@@ -88,5 +88,8 @@ def test_dashboard_figure_and_overview_list_agree(mixed, client, login_as):
     in_overview = [int(i) for i in re.findall(r'href="/rujukan/(\d+)"', table)]
     assert len(in_overview) == dashboard.late["any"]
     assert _names(made, in_overview) == signoff | response
+    # the list page behind the dashboard's figure marks each of its rows late
+    listed_page = client.get("/laporan/daftar?kind=referrals&late=any").get_data(as_text=True)
+    assert listed_page.count('<td class="late">') == dashboard.late["any"]
     queue = client.get("/rujukan/?show=late").get_data(as_text=True)
     assert _names(made, {int(i) for i in re.findall(r'href="/rujukan/(\d+)"', queue)}) == signoff | response

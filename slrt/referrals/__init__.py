@@ -25,7 +25,7 @@ def _template_globals(state) -> None:
     state.app.jinja_env.globals.update(
         ReferralStatus=ReferralStatus, ComplaintStatus=ComplaintStatus,
         case_handling=routes.case_handling, referral_documents=routes.document_names, referral_due=lateness.due_date,
-        referral_late=lateness.is_late,
+        referral_late=lateness.is_late, referral_step=lateness.current_step,
         referral_days_late=operations.working_days_late, case_autoclose_due=cases.autoclose_due,
     )
 

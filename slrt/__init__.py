@@ -14,15 +14,14 @@ def create_app(config: Config | None = None) -> Flask:
                 instance_relative_config=False)
     app.config.from_object(config or Config())
     register_extensions(app)
-    register_blueprints(app)
-    register_web(app)
-    register_commands(app)
+    register_features(app)
+    register_logging(app)
     return app
 
 
 def register_extensions(app: Flask) -> None:
     from slrt.core import db as dbsetup
-    from slrt.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from slrt.extensions import babel, csrf, db, limiter, migrate
 
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dbsetup.engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -34,23 +33,24 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    from slrt.core import throttle
+    throttle.init_app(app)  # registers the database storage scheme, then binds Flask-Limiter
     limiter.init_app(app)
     from slrt.core.i18n import select_locale, select_timezone
     # One catalogue per feature (slrt/<feature>/translations), relative to the package folder.
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
         sorted(str(p.relative_to(app.root_path)) for p in Path(app.root_path).glob("*/translations")))
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    from slrt.auth.session import init_login
-    init_login(app, login_manager)
-    app.before_request(dbsetup.mark_read_only_request)
 
 
 def import_models() -> None:
     """Every feature's models, so metadata (and Alembic) sees the whole schema."""
     from slrt.admin import models as _admin  # noqa: F401
+    from slrt.attachments import models as _attachments  # noqa: F401
     from slrt.audit import models as _audit  # noqa: F401
     from slrt.auth import models as _auth  # noqa: F401
     from slrt.cases import models as _cases  # noqa: F401
+    from slrt.core import throttle_storage as _throttle  # noqa: F401
     from slrt.deadlines import models as _deadlines  # noqa: F401
     from slrt.intake import models as _intake  # noqa: F401
     from slrt.notifications import models as _notifications  # noqa: F401
@@ -58,38 +58,19 @@ def import_models() -> None:
     from slrt.regions import models as _regions  # noqa: F401
     from slrt.registry import models as _registry  # noqa: F401
     from slrt.reports import models as _reports  # noqa: F401
+    from slrt.submissions import models as _submissions  # noqa: F401
 
 
-def register_blueprints(app: Flask) -> None:
-    from slrt.core.web import RowIdConverter
-    app.url_map.converters["int"] = RowIdConverter  # before any route: `<int:...>` ids out of range are 404
-    from slrt.admin import bp as admin_bp
-    from slrt.auth import bp as auth_bp
-    from slrt.cases import bp as cases_bp
-    from slrt.core.routes import bp as core_bp
-    from slrt.deadlines import bp as deadlines_bp
-    from slrt.intake import bp as intake_bp
-    from slrt.notifications import bp as notifications_bp
-    from slrt.public import bp as public_bp
-    from slrt.referrals import bp as referrals_bp
-    from slrt.regions import bp as regions_bp
-    from slrt.registry import bp as registry_bp
-    from slrt.reports import bp as reports_bp
+def register_features(app: Flask) -> None:
+    """Each feature wires itself in: its blueprint, commands, labels, menu entries, template globals, hooks."""
+    from slrt import (admin, attachments, auth, cases, core, deadlines, intake, notifications, public, referrals,
+                      regions, registry, reports, search, shell, submissions)
 
-    for blueprint in (core_bp, auth_bp, intake_bp, cases_bp, public_bp, admin_bp, regions_bp, deadlines_bp,
-                      notifications_bp, referrals_bp, registry_bp, reports_bp):
-        app.register_blueprint(blueprint)
+    for feature in (core, auth, intake, cases, public, admin, regions, deadlines, notifications, referrals,
+                    registry, reports, search, attachments, submissions, shell):
+        feature.init_app(app)
 
 
-def register_web(app: Flask) -> None:
-    from slrt.core import web
-    web.init_web(app)
-
-
-def register_commands(app: Flask) -> None:
-    from slrt.core.commands import register
-    register(app)
-    from slrt.registry.commands import register as register_registry_commands
-    register_registry_commands(app)
+def register_logging(app: Flask) -> None:
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)

@@ -67,13 +67,22 @@ class Config:
         self.REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
 
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
-        self.RATELIMIT_STORAGE_URI = env.get("SLRT_RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or "memory://"
+        # Throttle counts are shared by every worker and node: in the database unless a Redis is named
+        # (e.g. redis://127.0.0.1:6379/0). "memory://" would count per worker: N workers, N times the limit.
+        self.RATELIMIT_STORAGE_URI = (env.get("SLRT_RATELIMIT_STORAGE_URI") or env.get("REDIS_URL")
+                                      or "slrt-database://")
+        self.RATELIMIT_KEY_PREFIX = env.get("SLRT_RATELIMIT_KEY_PREFIX", "slrt")
         self.RATELIMIT_HEADERS_ENABLED = False
         self.RATELIMIT_STRATEGY = "moving-window"
+        # Failed logins: per account *and* address first (someone elsewhere cannot lock a clerk out), then
+        # a higher ceiling per account from all addresses, and one per address over all accounts.
         self.SLRT_LOGIN_LIMIT = env.get("SLRT_LOGIN_LIMIT", "5 per 15 minutes")
+        self.SLRT_LOGIN_ACCOUNT_LIMIT = env.get("SLRT_LOGIN_ACCOUNT_LIMIT", "50 per 15 minutes")
         self.SLRT_LOGIN_ADDRESS_LIMIT = env.get("SLRT_LOGIN_ADDRESS_LIMIT", "30 per 15 minutes")
         self.SLRT_STATUS_LIMIT = env.get("SLRT_STATUS_LIMIT", "10 per 10 minutes")
         self.SLRT_STATUS_TICKET_LIMIT = env.get("SLRT_STATUS_TICKET_LIMIT", "5 per 10 minutes")
+        # NIK checks at the counter, per user: a busy window checks a few NIKs a minute, a guesser many more.
+        self.SLRT_NIK_CHECK_LIMIT = env.get("SLRT_NIK_CHECK_LIMIT", "60 per 10 minutes")
         self.SLRT_PROXY_COUNT = int(env.get("SLRT_PROXY_COUNT", "0"))
 
         self.BABEL_DEFAULT_LOCALE = "id"
@@ -85,9 +94,36 @@ class Config:
         self.SLRT_UPLOAD_DIR = env.get("SLRT_UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
         # The largest file of each kind (slrt/core/uploads.py): minutes and attachments, the letterhead logo
         # (inlined in every printed letter), a registry extract.
+        # The outbox (slrt/notifications): the SMS gateway (none: messages are only logged), the retry schedule
+        # in seconds ("60,300,1800"), the attempts before a message fails, and when messages leave after the
+        # commit ("thread", "inline", or "off" for `flask outbox run` alone). Empty: the outbox's defaults.
+        self.SLRT_SMS_GATEWAY_URL = env.get("SLRT_SMS_GATEWAY_URL", "")
+        self.SLRT_SMS_GATEWAY_TOKEN = env.get("SLRT_SMS_GATEWAY_TOKEN", "")
+        self.SLRT_SMS_GATEWAY_TIMEOUT = env.get("SLRT_SMS_GATEWAY_TIMEOUT", "10")
+        self.SLRT_OUTBOX_BACKOFF = env.get("SLRT_OUTBOX_BACKOFF", "")
+        self.SLRT_OUTBOX_MAX_ATTEMPTS = env.get("SLRT_OUTBOX_MAX_ATTEMPTS", "")
+        self.SLRT_OUTBOX_DISPATCH = env.get("SLRT_OUTBOX_DISPATCH", "")
         self.SLRT_UPLOAD_LIMITS = {"document": int(env.get("SLRT_DOCUMENT_MAX_MB", "10")) * 1024 * 1024,
                                    "logo": int(env.get("SLRT_LOGO_MAX_KB", "512")) * 1024,
-                                   "registry": self.MAX_CONTENT_LENGTH}
+                                   "registry": self.MAX_CONTENT_LENGTH,
+                                   "attachment": int(env.get("SLRT_ATTACHMENT_MAX_MB", "15")) * 1024 * 1024}
+        # Photos are kept at most this size (longest side, px); larger images (pixels) are refused outright.
+        self.SLRT_IMAGE_MAX_SIDE = int(env.get("SLRT_IMAGE_MAX_SIDE", "1600"))
+        self.SLRT_IMAGE_MAX_PIXELS = int(env.get("SLRT_IMAGE_MAX_MEGAPIXELS", "80")) * 1_000_000
+
+
+_TEST_UPLOADS: list[str] = []
+
+
+def _test_upload_dir() -> str:
+    """One temporary upload folder per test process, removed when the process ends."""
+    if not _TEST_UPLOADS:
+        import atexit
+        import shutil
+        import tempfile
+        _TEST_UPLOADS.append(tempfile.mkdtemp(prefix="slrt-test-uploads-"))
+        atexit.register(shutil.rmtree, _TEST_UPLOADS[0], True)
+    return _TEST_UPLOADS[0]
 
 
 class TestConfig(Config):
@@ -98,6 +134,7 @@ class TestConfig(Config):
         self.SECRET_KEY = "test-secret-key"
         self.SQLALCHEMY_DATABASE_URI = database_url or "sqlite://"
         self.WTF_CSRF_ENABLED = False
-        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.RATELIMIT_STORAGE_URI = "slrt-database://"  # what production uses; emptied between tests
         self.SESSION_COOKIE_SECURE = False
         self.SLRT_CHEAP_PASSWORD_HASH = True  # Argon2id at its smallest cost: tests create many accounts
+        self.SLRT_UPLOAD_DIR = _test_upload_dir()  # never the worktree's instance/

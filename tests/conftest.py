@@ -5,12 +5,15 @@ SLRT_TEST_DATABASE_URL when SLRT_TEST_DATABASE=external (make test does both whe
 """
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import delete, inspect, text
 
 from slrt import create_app
@@ -85,6 +88,20 @@ def _clean(app) -> None:
         db.session.commit()
 
 
+class OwnContextClient(FlaskClient):
+    """A test client whose requests run as in production: each in an application context of its own, so
+    its own `g` and database session, never in the context the test holds for its own database work (where
+    `g` would live across requests: Flask-Login's cached user, the read-only flag of the previous view).
+    What the test wrote is committed first, as another request's work would be; a streamed body is read
+    inside the request's context."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            db.session.commit()
+        kwargs.setdefault("buffered", True)
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def make_app(database_url, places):
     """Build an app over the test database; extra config overrides as keyword arguments."""
@@ -95,6 +112,7 @@ def make_app(database_url, places):
         for key, value in overrides.items():
             setattr(config, key, value)
         application = create_app(config)
+        application.test_client_class = OwnContextClient
         made.append(application)
         return application
 
@@ -153,8 +171,9 @@ def make_user(app, places):
     return factory
 
 
-def login(client, username: str, password: str = PASSWORD):
-    return client.post("/masuk", data={"username": username, "password": password})
+def log_in(client, username: str, password: str = PASSWORD, **kwargs):
+    """The one way tests log a client in: the login form, as a person fills it."""
+    return client.post("/masuk", data={"username": username, "password": password}, **kwargs)
 
 
 @pytest.fixture
@@ -162,7 +181,7 @@ def login_as(client, make_user):
     """Create a user with `role` and log the test client in as them."""
     def do(role: str, **kwargs):
         user = make_user(role, **kwargs)
-        response = login(client, user.username)
+        response = log_in(client, user.username)
         assert response.status_code == 303, response.data[:500]
         return user
     return do
@@ -197,8 +216,16 @@ def make_case(app, make_user, places):
     return factory
 
 
+HX = {"HX-Request": "true"}
+
+
 def is_fragment(response) -> bool:
     return b"<html" not in response.data
+
+
+def count(model, *where) -> int:
+    db.session.expire_all()
+    return db.session.scalar(db.select(db.func.count()).select_from(model).where(*where))
 
 
 def csrf_token_from(html: bytes) -> str:
@@ -208,26 +235,6 @@ def csrf_token_from(html: bytes) -> str:
     assert match, "no CSRF token in the page"
     return match.group(1).decode()
 
-
-# --- Appended (h2a): every test request starts with a fresh `g` -----------------------------------------
-# The `app` fixture keeps an application context pushed, and Flask reuses a pushed context for the
-# requests of the test client, so `g` lived across requests and clients: Flask-Login's cached user
-# (an anonymous client was served as whoever logged in before), the read-only flag of the previous
-# view, the limiter's per-request state. In production `g` lives for one request; so it does here.
-from flask import Flask, g, has_app_context  # noqa: E402
-from flask.testing import FlaskClient  # noqa: E402
-
-
-class FreshGlobalsClient(FlaskClient):
-    def open(self, *args, **kwargs):
-        if has_app_context():
-            g.__dict__.clear()
-        return super().open(*args, **kwargs)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_request_globals(monkeypatch):
-    monkeypatch.setattr(Flask, "test_client_class", FreshGlobalsClient)
 
 # The test database is thrown away: skip SQLite's fsync on every commit (locking is unchanged).
 os.environ.setdefault("SLRT_SQLITE_SYNCHRONOUS", "OFF")

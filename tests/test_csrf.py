@@ -78,7 +78,7 @@ def test_htmx_post_with_the_header_from_the_page_works(csrf_app, make_user):
 
 
 def test_intake_form_post_needs_the_token(csrf_app, make_user, places):
-    from tests.foundation_helpers import intake_data
+    from tests.intake_helpers import intake_data
     client, _ = logged_in(csrf_app, make_user)
     page = client.get("/pendaftaran/baru").data
     data = intake_data(places)
@@ -129,3 +129,19 @@ def test_take_and_admin_actions_need_the_token(csrf_app, make_user, make_case):
     db.session.expire_all()
     assert db.session.get(User, target.id).active
     assert not db.session.get(User, target.id).must_change_password
+
+
+def test_cancelling_a_registry_import_needs_the_token(csrf_app, make_user):
+    from slrt.registry.importer import start_import
+    from slrt.registry.models import ImportStatus, RegistryImport
+    with csrf_app.app_context():
+        import_id = start_import("b.csv").id
+        db.session.commit()
+    admin, _ = logged_in(csrf_app, make_user, "admin")
+    assert admin.post(f"/registri/impor/{import_id}/batalkan").status_code == 400
+    page = admin.get(f"/registri/impor/{import_id}")
+    assert "Batalkan impor" in page.get_data(as_text=True)
+    response = admin.post(f"/registri/impor/{import_id}/batalkan", data={"csrf_token": csrf_token_from(page.data)})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(RegistryImport, import_id).status == ImportStatus.FAILED

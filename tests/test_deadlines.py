@@ -149,9 +149,10 @@ def test_days_off_page_only_for_admin(client, login_as, role):
     row = DayOff(region_code="32.04", day=D(2026, 12, 31), name="Tutup buku")
     db.session.add(row)
     db.session.commit()
-    assert client.post(f"/admin/hari-libur/{row.id}/hapus").status_code == (303 if role == "admin" else 403)
+    row_id = row.id  # the request deletes it in its own session
+    assert client.post(f"/admin/hari-libur/{row_id}/hapus").status_code == (303 if role == "admin" else 403)
     db.session.rollback()
-    assert (db.session.get(DayOff, row.id) is None) == (role == "admin")
+    assert (db.session.get(DayOff, row_id) is None) == (role == "admin")
 
 
 def _add(client, day="2026-11-24", name="Hari jadi Kabupaten Bandung"):

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import VALID_NIK, is_fragment
-from tests.foundation_helpers import HX, client_for
+from tests.auth_helpers import client_for
+from tests.conftest import HX, VALID_NIK, is_fragment
 
 BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}
 RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}

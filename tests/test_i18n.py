@@ -9,7 +9,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from slrt.core import i18n_tool
-from tests.conftest import login
+from tests.conftest import log_in
 
 CATALOGUES = sorted(i18n_tool.SLRT.glob("*/translations/en/LC_MESSAGES/messages.po"))
 # %(name)s, %(num)d ... and bare %s/%d; "%%" is a literal percent sign.
@@ -108,7 +108,7 @@ def test_language_switch_turns_the_login_page_into_english(web):
 
 def test_intake_form_in_english(web, make_user):
     user = make_user("front_office")
-    assert login(web, user.username).status_code == 303
+    assert log_in(web, user.username).status_code == 303
     html = english(web, "/pendaftaran/baru")
     for text in ("New Registration", "1. Identity", "Full name", "Date of birth", "Female", "Mobile number",
                  "Subdistrict", "— choose a subdistrict —", "Household members", "Add member",
@@ -121,7 +121,7 @@ def test_intake_form_in_english(web, make_user):
 
 def test_nik_check_and_form_errors_in_english(web, make_user):
     user = make_user("front_office")
-    login(web, user.username)
+    log_in(web, user.username)
     english(web, "/pendaftaran/baru")
     widget = web.post("/pendaftaran/cek-nik", data={"nik": "3204054512900001"}, headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "Valid NIK." in widget and "Born 5 December 1990, female." in widget

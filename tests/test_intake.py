@@ -13,8 +13,8 @@ from slrt.audit.models import AuditLog
 from slrt.cases.models import Case
 from slrt.extensions import db
 from slrt.intake.models import HouseholdMember, Person
-from tests.conftest import VALID_NIK
-from tests.foundation_helpers import HX, count, intake_data
+from tests.conftest import HX, VALID_NIK, count
+from tests.intake_helpers import intake_data
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def test_registration_saves_person_household_and_case(counter, places):
     assert VALID_NIK not in response.headers["Location"]
 
 
-def test_second_visit_updates_the_person_and_the_nik_check_shows_earlier_tickets(counter, places):
+def test_second_visit_keeps_its_own_identity_and_the_nik_check_shows_earlier_tickets(counter, places):
     assert counter.post("/pendaftaran/baru", data=intake_data(places)).status_code == 303
     first = db.session.scalar(db.select(Case))
     check = counter.post("/pendaftaran/cek-nik", data={"nik": VALID_NIK}, headers=HX)
@@ -165,9 +165,13 @@ def test_second_visit_updates_the_person_and_the_nik_check_shows_earlier_tickets
     assert count(Person) == 1
     assert count(Case) == 2
     person = db.session.scalar(db.select(Person))
-    assert (person.phone, person.address) == ("085711112222", "Jl. Baru 5")
+    # The stored identity waits for the back office; the visit keeps what was typed (tests/test_person_scope.py).
+    assert (person.phone, person.address) == ("081234567890", "Kp. Cibodas")
+    latest = db.session.scalar(db.select(Case).order_by(Case.id.desc()))
+    assert (latest.identity.phone, latest.identity.address, latest.identity.review) == (
+        "085711112222", "Jl. Baru 5", "pending")
     assert count(AuditLog, AuditLog.action == "person.create") == 1
-    assert count(AuditLog, AuditLog.action == "person.update") == 1
+    assert count(AuditLog, AuditLog.action == "person.identity_pending") == 1
     assert count(AuditLog, AuditLog.action == "case.create") == 2
     page = counter.post("/pendaftaran/baru", data=intake_data(places, sex="L")).get_data(as_text=True)
     assert first.ticket in page  # the earlier tickets also show when the form comes back

@@ -17,7 +17,7 @@ from slrt.notifications.operations import SMS_LENGTH, fit_sms, queue_citizen_mes
 from slrt.config import ConfigError
 from slrt.notifications.senders import (HttpGatewaySender, LogSender, SendError, SendOutcomeUnknown, mask_phone,
                                         sender_for)
-from tests.conftest import VALID_NIK, is_fragment
+from tests.conftest import VALID_NIK, is_fragment, log_in
 from tests.notifications_helpers import FakeGateway, FlakyGateway
 
 PHONE = "081234567890"
@@ -117,7 +117,7 @@ def test_plain_http_gateway_set_after_start_up_sends_nothing(make_app, make_case
     monkeypatch.setattr(logging.getLogger("slrt.outbox"), "disabled", False)
     with FakeGateway() as gateway, app_with(make_app, SLRT_ENV="production") as application:
         make_case(phone=PHONE)
-        monkeypatch.setenv("SLRT_SMS_GATEWAY_URL", gateway.url)
+        application.config["SLRT_SMS_GATEWAY_URL"] = gateway.url
         with caplog.at_level(logging.ERROR, logger="slrt.outbox"):
             assert dispatch.send_due(application) == NONE
         assert "misconfigured" in caplog.text and "http://" in caplog.text
@@ -207,7 +207,7 @@ def test_rolled_back_transaction_sends_nothing(make_app, make_case):
     with FakeGateway() as gateway, \
             app_with(make_app, SLRT_SMS_GATEWAY_URL=gateway.url, SLRT_OUTBOX_DISPATCH="inline"):
         case = make_case()  # no phone: nothing to send
-        case.person.phone = PHONE
+        case.identity.phone = PHONE
         queue_citizen_message(case, "referred", "Rujukan Anda disetujui.")
         db.session.flush()
         db.session.rollback()
@@ -265,7 +265,7 @@ def test_gives_up_after_the_last_attempt_and_admin_retries(make_app, make_case, 
 
         admin = make_user("admin")
         client = application.test_client()
-        client.post("/masuk", data={"username": admin.username, "password": "correct-horse-battery"})
+        log_in(client, admin.username)
         response = client.post(f"/admin/pesan-keluar/{message.id}/kirim-ulang")
         assert response.status_code == 303
         [message] = messages()  # the retry's commit sent it at once
@@ -353,7 +353,7 @@ def test_no_gateway_is_logged_not_sent(make_app, make_case, make_user):
         assert db.session.scalar(db.select(AuditLog).where(AuditLog.action == "outbox.logged")) is not None
         admin = make_user("admin")
         client = application.test_client()
-        client.post("/masuk", data={"username": admin.username, "password": "correct-horse-battery"})
+        log_in(client, admin.username)
         text = client.get("/admin/pesan-keluar/").get_data(as_text=True)
         assert "Dicatat (tanpa gateway): <strong>1</strong>" in text and "Terkirim: <strong>0</strong>" in text
         assert "Gateway SMS belum diatur" in text
@@ -672,3 +672,21 @@ def test_migration_gives_existing_messages_their_own_key(make_app, tmp_path):
         upgrade()
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_outbox_reads_its_configuration_from_config_not_the_environment(make_app, monkeypatch):
+    """The environment is read once, by Config at start-up: a variable set later changes nothing, and what
+    Config read is what the outbox uses."""
+    from slrt.notifications.senders import gateway_url
+    running = make_app()
+    monkeypatch.setenv("SLRT_SMS_GATEWAY_URL", "https://sms.example.go.id/api")
+    monkeypatch.setenv("SLRT_OUTBOX_DISPATCH", "inline")
+    monkeypatch.setenv("SLRT_OUTBOX_MAX_ATTEMPTS", "2")
+    monkeypatch.setenv("SLRT_OUTBOX_BACKOFF", "7")
+    assert gateway_url(running) == "" and dispatch.dispatch_mode(running) == "off"
+    assert dispatch.max_attempts(running) == dispatch.MAX_ATTEMPTS
+    assert dispatch._schedule(running) == dispatch.BACKOFF_SECONDS
+    started_now = make_app()
+    assert started_now.config["SLRT_SMS_GATEWAY_URL"] == gateway_url(started_now) == "https://sms.example.go.id/api"
+    assert dispatch.dispatch_mode(started_now) == "inline" and dispatch.max_attempts(started_now) == 2
+    assert dispatch._schedule(started_now) == (7.0,)

@@ -7,8 +7,7 @@ from slrt.audit.models import AuditLog
 from slrt.auth.models import User
 from slrt.auth.passwords import password_problem, verify_password
 from slrt.extensions import db
-from tests.conftest import PASSWORD
-from tests.foundation_helpers import count, log_in
+from tests.conftest import PASSWORD, count, log_in
 
 
 @pytest.mark.parametrize("password", ["password123", "qwertyuiop", "1234567890", "iloveyou12", "Passw0rd2024",

@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 
 from slrt.cases import operations as case_ops
 from slrt.extensions import db
-from tests.conftest import VALID_NIK
-from tests.foundation_helpers import HX
+from tests.conftest import HX, VALID_NIK
 
 WRONG_DATE = "1991-12-05"
 RIGHT_DATE = "1990-12-05"
@@ -72,7 +71,9 @@ def test_birth_date_in_the_formats_people_type(app, case, typed_date):
     assert CITIZEN_MESSAGE in part
 
 
-def test_unknown_ticket_and_wrong_birth_date_look_exactly_the_same(app, case):
+def test_wrong_birth_date_still_shows_the_status_but_no_details(app, case):
+    """The ticket alone shows the status, so a wrong birth date takes nothing more away than the details;
+    an unknown ticket and a malformed one look the same."""
     client = app.test_client()
     unknown_ticket = "ZZZZZ-ZZZZZ" if case.ticket != "ZZZZZ-ZZZZZ" else "YYYYY-YYYYY"
     for headers in ({}, HX):
@@ -81,9 +82,13 @@ def test_unknown_ticket_and_wrong_birth_date_look_exactly_the_same(app, case):
         malformed = client.post("/status", data={"ticket": "not a ticket!", "birth_date": RIGHT_DATE},
                                 headers=headers)
         assert wrong_date.status_code == unknown.status_code == malformed.status_code == 200
-        assert result_html(wrong_date) == result_html(unknown) == result_html(malformed)
-        assert "tidak cocok" in result_html(wrong_date)
+        assert result_html(unknown) == result_html(malformed)
+        assert "tidak cocok" in result_html(unknown)
+        part = result_html(wrong_date)
+        assert "Tanggal lahir tidak cocok" in part
+        assert case.ticket in part and "Selesai" in part  # the status and its steps
         assert CITIZEN_MESSAGE not in wrong_date.get_data(as_text=True)
+        assert "Kartu KIS tidak aktif saat berobat" not in wrong_date.get_data(as_text=True)
 
 
 def test_unknown_ticket_and_wrong_birth_date_take_similar_time(make_app, case):
@@ -146,20 +151,30 @@ def test_failed_lookups_are_throttled_per_address(app, case):
     assert response.status_code == 200 and CITIZEN_MESSAGE in response.get_data(as_text=True)
 
 
-def test_guessing_one_tickets_birth_date_is_throttled_per_ticket(app, case):
+def test_guessing_one_tickets_birth_date_withholds_the_details_but_never_the_status(app, case):
     for n in range(5):  # five addresses, one wrong guess each
         response = app.test_client().post("/status", data={"ticket": case.ticket, "birth_date": f"199{n}-01-01"},
                                           environ_base={"REMOTE_ADDR": f"10.0.0.{n + 1}"})
         assert response.status_code == 200
-    # the same ticket typed differently is the same ticket
+    # the same ticket typed differently is the same ticket: even the right date is not checked now
     typed = case.ticket.lower().replace("-", " ")
     response = app.test_client().post("/status", data={"ticket": typed, "birth_date": RIGHT_DATE},
                                       environ_base={"REMOTE_ADDR": "10.0.0.99"})
     assert response.status_code == 429
+    part = result_html(response)
     assert CITIZEN_MESSAGE not in response.get_data(as_text=True)
-    fragment = app.test_client().post("/status", data={"ticket": case.ticket}, headers=HX,
+    assert "Terlalu banyak tanggal lahir yang salah" in part
+    assert case.ticket in part and "Selesai" in part  # the citizen still sees where their case stands
+    # the ticket alone (the QR code on the receipt, or htmx) is not throttled by the guesses at all
+    for headers in ({}, HX):
+        plain = app.test_client().get("/status", query_string={"ticket": case.ticket}, headers=headers,
                                       environ_base={"REMOTE_ADDR": "10.0.0.98"})
+        assert plain.status_code == 200
+        assert "Selesai" in result_html(plain) and "Terlalu banyak" not in result_html(plain)
+    fragment = app.test_client().post("/status", data={"ticket": case.ticket, "birth_date": RIGHT_DATE},
+                                      headers=HX, environ_base={"REMOTE_ADDR": "10.0.0.97"})
     assert fragment.status_code == 429 and "<html" not in fragment.get_data(as_text=True)
+    assert "Selesai" in fragment.get_data(as_text=True)
 
 
 def test_successful_lookups_are_not_throttled(app, case):
@@ -190,3 +205,43 @@ def test_anything_typed_into_the_status_form_gets_a_page(app, ticket, birth_date
         assert response.status_code in (200, 429)
         assert "Cek Status" in response.get_data(as_text=True) or "<section" in response.get_data(as_text=True)
         assert client.get("/status", query_string={"ticket": ticket}, headers=headers).status_code in (200, 429)
+
+
+@pytest.fixture
+def referred_case(make_case, make_user):
+    """A case referred to Dinas Kesehatan, whose answer is on record (a health need, by the agency's name)."""
+    from slrt.referrals.models import ReferralStatus
+    from tests.referrals_helpers import referral_in
+    case = make_case()
+    referral = referral_in(ReferralStatus.ACCEPTED, case, make_user("back_office"), make_user("supervisor"))
+    return case, referral
+
+
+def test_ticket_alone_tells_the_steps_without_naming_the_agency(app, referred_case):
+    """"Dinas Kesehatan" hints at a health need: with the ticket alone only the steps, in general words."""
+    case, referral = referred_case
+    agency = referral.agency.name
+    part = result_html(app.test_client().get("/status", query_string={"ticket": case.ticket}))
+    assert "Dirujuk, surat rujukan terbit" in part and "Rujukan diterima instansi" in part
+    assert agency not in part
+    detailed = result_html(app.test_client().post("/status", data={"ticket": case.ticket,
+                                                                   "birth_date": RIGHT_DATE}))
+    assert agency in detailed  # with the birth date the citizen sees where the case went
+
+
+def test_verification_page_shows_initials_and_the_niks_last_four_digits(app, referred_case):
+    """The agency's desk can match the letter to the KTP of the person holding it, and learns nothing more."""
+    _case, referral = referred_case
+    page = app.test_client().get(f"/verifikasi/{referral.verification_code}").get_data(as_text=True)
+    assert referral.letter_number in page
+    assert re.search(r'class="holder-initials">A\. S\.<', page)
+    assert re.search(r'class="holder-nik">[^<0-9]*0001<', page)
+    for text in ("Ani Suryani", "Suryani", VALID_NIK, VALID_NIK[:12], "1990"):
+        assert text not in page, text
+
+
+@pytest.mark.parametrize("name, expected", [("Ani Suryani", "A. S."), ("Sukarno", "S."), ("", ""),
+                                            ("  siti  nurhaliza binti ahmad ", "S. N. B. A.")])
+def test_initials(name, expected):
+    from slrt.referrals.verification import initials
+    assert initials(name) == expected

@@ -58,9 +58,9 @@ def assert_locks_only(statements: list[str], expected: list[str]) -> None:
 
 
 def _as(client, user):
-    from tests.conftest import login
+    from tests.conftest import log_in
     client.post("/keluar")
-    assert login(client, user.username).status_code == 303
+    assert log_in(client, user.username).status_code == 303
 
 
 def test_taking_a_case_locks_the_case_row_only(app, client, make_case, make_user):

@@ -11,7 +11,7 @@ from slrt.core.db import immediate_transactions
 from slrt.extensions import db
 from slrt.referrals import operations
 from slrt.referrals.models import LetterCounter, Referral, ReferralStatus
-from tests.conftest import login
+from tests.conftest import log_in
 from tests.referrals_helpers import TODAY, referral_in
 from tests.referrals_helpers import fast_passwords  # noqa: F401 - a fixture
 
@@ -26,7 +26,7 @@ def test_two_supervisors_deciding_at_once_end_in_one_decision(app, make_user, ma
     for user in (first, second):
         client = app.test_client()
         with app.app_context():  # a fresh `g`, so the second login is not taken for the first
-            assert login(client, user.username).status_code == 303
+            assert log_in(client, user.username).status_code == 303
         clients.append(client)
     barrier = threading.Barrier(2)
     pages: dict[str, str] = {}

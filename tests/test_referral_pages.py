@@ -9,7 +9,7 @@ from slrt.cases.models import Case, CaseStatus, ComplaintStatus
 from slrt.extensions import db
 from slrt.notifications.models import OutboxMessage
 from slrt.referrals.models import Referral, ReferralStatus
-from tests.conftest import login
+from tests.conftest import log_in
 from tests.referrals_helpers import agency, programme
 from tests.referrals_helpers import fast_passwords  # noqa: F401 - a fixture
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 def _as(client, user):
     client.post("/keluar")
-    response = login(client, user.username)
+    response = log_in(client, user.username)
     assert response.status_code == 303
 
 

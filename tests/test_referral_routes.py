@@ -5,7 +5,7 @@ import pytest
 
 from slrt.extensions import db
 from slrt.referrals.models import ReferralStatus
-from tests.conftest import is_fragment, login
+from tests.conftest import is_fragment, log_in
 from tests.referrals_helpers import agency, referral_in
 from tests.referrals_helpers import fast_passwords  # noqa: F401 - a fixture
 
@@ -31,6 +31,7 @@ ROUTES = [
     ("GET", "/kasus/{case}/rujukan/baru", HANDLERS, None),
     ("GET", "/rujukan/{draft}/ubah", HANDLERS, None),
     ("GET", "/verifikasi/{code}", EVERYONE, None),
+    ("GET", "/rujukan/program-instansi?agency={agency}", VIEWERS, None),
     ("POST", "/kasus/{case}/rujukan/baru", HANDLERS, lambda w: {"agency": w["agency"], "reason": "Perlu KTP"}),
     ("POST", "/rujukan/{draft}/ubah", HANDLERS, lambda w: {"agency": w["agency"], "reason": "Alasan diperbarui"}),
     ("POST", "/rujukan/{draft}/ajukan", HANDLERS, None),
@@ -62,7 +63,7 @@ def world(app, make_user, make_case):
 def test_every_route_for_role(app, client, make_user, world, role):
     if role is not None:
         user = make_user(role)
-        assert login(client, user.username).status_code == 303
+        assert log_in(client, user.username).status_code == 303
     for method, url, allowed, data in ROUTES:
         target = url.format(**world)
         response = client.open(target, method=method, data=data(world) if data else None)
@@ -78,7 +79,7 @@ def test_every_route_for_role(app, client, make_user, world, role):
 
 def test_liaison_of_another_agency_sees_nothing(app, client, make_user, world):
     user = make_user("agency_liaison", agency_code="BPJSKES")
-    login(client, user.username)
+    log_in(client, user.username)
     assert client.get(f"/rujukan/{world['approved']}").status_code == 403
     assert client.get(f"/rujukan/{world['approved']}/surat").status_code == 403
     assert client.post(f"/rujukan/{world['approved']}/tanggapan", data={"response": "accepted"}).status_code == 403
@@ -88,7 +89,7 @@ def test_liaison_of_another_agency_sees_nothing(app, client, make_user, world):
 def test_liaison_of_the_agency_in_another_district_cannot_open_it_by_id(app, client, make_user, world, places):
     """The same agency's liaison bound to another district: the queue hides the referral, and so do its pages."""
     user = make_user("agency_liaison", region_code=places.other_district)
-    login(client, user.username)
+    log_in(client, user.username)
     assert client.get(f"/rujukan/{world['approved']}").status_code == 403
     assert client.get(f"/rujukan/{world['approved']}/surat").status_code == 403
     assert client.post(f"/rujukan/{world['approved']}/tanggapan", data={"response": "accepted"}).status_code == 403
@@ -100,11 +101,11 @@ def test_the_signer_role_is_a_district_setting(app, client, make_user, world):
     settings.put("signoff_role", "admin", admin)
     db.session.commit()
     supervisor = make_user("supervisor")
-    login(client, supervisor.username)
+    log_in(client, supervisor.username)
     assert client.get("/rujukan/penetapan").status_code == 403
     assert client.post(f"/rujukan/{world['pending']}/putuskan", data={"decision": "approved"}).status_code == 403
     client.post("/keluar")
-    login(client, admin.username)
+    log_in(client, admin.username)
     assert client.get("/rujukan/penetapan").status_code == 200
     assert client.post(f"/rujukan/{world['pending']}/putuskan", data={"decision": "approved"}).status_code == 303
 

@@ -182,11 +182,16 @@ with app.app_context():
     from slrt.registry.importer import run_import, start_import
     row = start_import(sys.argv[2]); db.session.commit(); import_id = row.id; db.session.close()
     print(import_id, flush=True)
-    run_import(import_id, sys.argv[2], chunk_size=5, on_chunk=lambda n: time.sleep(0.2))
+    run_import(import_id, sys.argv[2], chunk_size=5, on_chunk=lambda n: time.sleep(0.2),
+               pipelined=sys.argv[3] == "1")
 """
 
 
-def test_an_import_killed_with_sigkill_leaves_the_previous_registry_whole(app, places, tmp_path, database_url):
+@pytest.mark.parametrize("pipelined", [False, True], ids=["single", "pipelined"])
+def test_an_import_killed_with_sigkill_leaves_the_previous_registry_whole(app, places, tmp_path, database_url,
+                                                                          pipelined):
+    """The web path runs in one process; the command line forks a validating child, which must not keep the
+    import's lock alive after its parent is killed."""
     rows, niks, _number = family(places)
     import_file(write_csv(tmp_path / "a.csv", rows))
     more_rows = []
@@ -195,7 +200,8 @@ def test_an_import_killed_with_sigkill_leaves_the_previous_registry_whole(app, p
         more_rows += more
     path = write_csv(tmp_path / "b.csv", rows + more_rows)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, database_url, str(path)], stdout=subprocess.PIPE,
+    process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, database_url, str(path),
+                                "1" if pipelined else "0"], stdout=subprocess.PIPE,
                                env=env, cwd=ROOT)
     import_id = int(process.stdout.readline())
     deadline = time.monotonic() + 30
@@ -210,10 +216,12 @@ def test_an_import_killed_with_sigkill_leaves_the_previous_registry_whole(app, p
     killed = db.session.get(RegistryImport, import_id)
     assert killed.status == ImportStatus.RUNNING and 10 <= killed.processed_rows < len(rows + more_rows)
     assert visible_niks() == set(niks)
-    # Without a heartbeat the import counts as dead: the next import says so and purges its rows.
+    # Its lock died with it: it is known dead at once (its heartbeat is seconds old), not after 5 minutes,
+    # and the next import starts right away and purges its rows.
     from slrt.registry import importer
-    killed.heartbeat_at = killed.heartbeat_at.replace(year=2000)
-    db.session.commit()
+    assert importer.utcnow() - killed.heartbeat_at < importer.STALE_AFTER / 10
+    assert importer.is_dead(killed)
+    db.session.rollback()
     newer, progress = import_file(path)
     assert db.session.get(RegistryImport, import_id).status == ImportStatus.FAILED
     assert db.session.scalar(select(func.count()).select_from(RegistryPerson)
@@ -260,4 +268,200 @@ def test_pipelined_import_gives_the_same_result_and_fails_whole(app, places, tmp
     more, _n, _k = family(places, kk_serial=2)
     with pytest.raises(RuntimeError):
         import_file(write_csv(tmp_path / "b.csv", rows + more), chunk_size=2, on_chunk=crash, pipelined=True)
+    assert visible_niks() == set(niks)
+
+
+def yes_no_family(places, words, kk_serial=1, decile="2"):
+    """A family written with the given (yes, no) words: the head gets PKH, nobody BPNT or PBI, the child PIP."""
+    yes, no = words
+    rows, niks, number = family(places, kk_serial=kk_serial, decile=decile)
+    for row in rows:
+        row[12:18] = [no, yes if row is rows[0] else no, no, no, no, no]  # DISABILITAS, PADAN, PKH, BPNT, PBI, PIP
+        row[13] = yes
+    rows[0][14] = yes
+    rows[2][17] = yes
+    return rows, niks, number
+
+
+@pytest.mark.parametrize("words", [("Y", "T"), ("y", "t"), ("Ya", "Tidak"), ("YA", "TIDAK"), ("1", "0"),
+                                   (" Y ", " T "), ("ADA", "TIDAK ADA")])
+def test_yes_no_flags_are_read_as_indonesian_offices_write_them(app, places, tmp_path, words):
+    """Y/T is Ya/Tidak: "T" is no. Before, every person of a Y/T file received PKH, BPNT and PBI-JKN."""
+    from slrt.registry.lookup import household_of
+    from slrt.registry.suggestions import profile_from_household, suggest
+    rows, niks, _number = yes_no_family(places, words)
+    import_id, progress = import_file(write_csv(tmp_path / "yt.csv", rows))
+    assert (progress.accepted, progress.rejected) == (3, 0), rejected_lines(import_id)
+    household = household_of(niks[0])
+    people = {p.nik: p for p in household.members}
+    assert people[niks[0]].programmes() == ["pkh"]
+    assert people[niks[1]].programmes() == []
+    assert people[niks[2]].programmes() == ["pip"]
+    assert not any(p.disability for p in people.values()) and all(p.dukcapil_matched for p in people.values())
+    # A decile-2 family without PBI-JKN: the counter suggests it again.
+    assert "PBI-JKN" in {s.code for s in suggest(profile_from_household(household))}
+
+
+def test_a_flag_value_that_cannot_be_read_is_refused_with_a_reason(app, places, tmp_path):
+    rows, niks, _number = yes_no_family(places, ("Y", "T"))
+    rows[1][15] = "MUNGKIN"    # BPNT
+    rows[2][13] = "?"          # PADAN_DUKCAPIL
+    rows[0][12] = "TUNA NETRA"  # a kind of disability is a yes
+    import_id, progress = import_file(write_csv(tmp_path / "yt.csv", rows))
+    assert (progress.accepted, progress.rejected) == (1, 2)
+    reasons = rejected_lines(import_id)
+    assert "BPNT" in reasons[3] and "MUNGKIN" in reasons[3] and "Y/T" in reasons[3]
+    assert "Padan Dukcapil" in reasons[4] and '"?"' in reasons[4]
+    head = db.session.scalar(select(RegistryPerson).where(RegistryPerson.nik == niks[0]))
+    assert head.disability and head.pkh and not head.bpnt
+
+
+RENAMED = [{"DESIL": "DESIL_KESEJAHTERAAN", "HUB_KRT": "HUBUNGAN DGN KRT"}.get(h, h) for h in HEADERS]
+
+
+def test_a_renamed_column_is_shown_before_anything_is_imported_and_must_be_mapped_or_skipped(app, places, tmp_path):
+    """Before, DESIL_KESEJAHTERAAN was dropped without a word and the re-import emptied every decile."""
+    rows, niks, _number = family(places, decile="2")
+    first, _ = import_file(write_csv(tmp_path / "a.csv", rows))
+    renamed = write_csv(tmp_path / "b.csv", rows, headers=RENAMED)
+    with pytest.raises(MappingNeeded) as need:
+        import_file(renamed)
+    assert need.value.unknown == ["HUBUNGAN DGN KRT", "DESIL_KESEJAHTERAAN"] and need.value.missing == []
+    assert need.value.suggestions["DESIL_KESEJAHTERAAN"][0] == "decile"
+    assert need.value.suggestions["HUBUNGAN DGN KRT"][0] == "relation"
+    refused = db.session.scalar(select(RegistryImport).where(RegistryImport.id != first))
+    assert refused.status == ImportStatus.FAILED and "DESIL_KESEJAHTERAAN" in refused.error
+    from slrt.registry.lookup import household_of
+    assert {p.decile for p in household_of(niks[0]).members} == {2}  # the district's deciles are still there
+    # Mapping one and skipping the other is an explicit choice: the import runs, deciles kept.
+    second, progress = import_file(renamed, mapping={"DESIL_KESEJAHTERAAN": "decile", "HUBUNGAN DGN KRT": "-"})
+    assert progress.accepted == 3
+    people = db.session.scalars(select(RegistryPerson).where(RegistryPerson.import_id == second)).all()
+    assert {p.decile for p in people} == {2} and {p.relation for p in people} == {8}
+    # The same column mapped twice is refused too.
+    with pytest.raises(MappingNeeded) as twice:
+        import_file(renamed, mapping={"DESIL_KESEJAHTERAAN": "decile", "HUBUNGAN DGN KRT": "decile"})
+    assert twice.value.twice == ["decile"]
+
+
+def test_cli_names_unknown_columns_with_indonesian_field_labels(app, places, tmp_path):
+    rows, niks, _number = family(places, decile="2")
+    path = write_csv(tmp_path / "ekstrak.csv", rows, headers=RENAMED)
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["registry", "import", str(path)])
+    assert refused.exit_code != 0
+    assert "DESIL_KESEJAHTERAAN: mungkin Desil" in refused.output
+    assert "HUBUNGAN DGN KRT: mungkin Hubungan dengan kepala keluarga" in refused.output
+    assert "decile" not in refused.output and "--skip" in refused.output
+    assert db.session.scalar(select(func.count()).select_from(RegistryImport)) == 0
+    result = runner.invoke(args=["registry", "import", str(path), "--map", "DESIL_KESEJAHTERAAN=Desil",
+                                 "--map", "HUBUNGAN DGN KRT=Hubungan dengan kepala keluarga"])
+    assert result.exit_code == 0, result.output
+    people = db.session.scalars(select(RegistryPerson)).all()
+    assert {p.decile for p in people} == {2} and sorted(p.relation for p in people) == [1, 2, 3]
+    wrong = runner.invoke(args=["registry", "import", str(path), "--map", "DESIL_KESEJAHTERAAN=Kesejahteraan"])
+    assert wrong.exit_code != 0 and "Desil" in wrong.output
+
+
+def other_district_family(places, kk_serial=1):
+    """A family of Kota Bandung (32.73): its NIKs, card and desa are all there."""
+    kec = places.other_district_desa[:8]
+    rows, _niks, _number = family(places, kk_serial=kk_serial, region=places.other_district_desa)
+    born = [date(1980, 3, 1), date(1983, 7, 9), date(2012, 5, 17)]
+    for row, when, woman in zip(rows, born, (False, True, False)):
+        row[0], row[1] = nik(kec, when, woman, kk_serial), kk(kec, kk_serial)
+    return rows
+
+
+def test_a_file_of_another_district_is_stopped_before_anything_is_written(app, places, tmp_path):
+    """Before, it finished as "Selesai" with 0 accepted and every row written as rejected."""
+    from slrt.registry.importer import OtherDistrict
+    rows, niks, _number = family(places)
+    first, _ = import_file(write_csv(tmp_path / "a.csv", rows))
+    other = other_district_family(places) + other_district_family(places, kk_serial=2)
+    with pytest.raises(OtherDistrict) as stopped:
+        import_file(write_csv(tmp_path / "kota.csv", other))
+    assert "Kota Bandung" in str(stopped.value) and "32.73" in str(stopped.value)
+    failed = db.session.scalar(select(RegistryImport).where(RegistryImport.id != first))
+    assert failed.status == ImportStatus.FAILED and "bukan data" in failed.error and failed.processed_rows == 0
+    assert db.session.scalar(select(func.count()).select_from(RejectedRow)) == 0
+    assert visible_niks() == set(niks)
+    # Without a region code column (kecamatan and desa by name), the NIKs tell the district.
+    from slrt.regions.operations import get
+    desa = get(places.other_district_desa)
+    by_name = [r[:10] + [get(desa.parent_code).name, desa.name] + r[11:] for r in other]
+    headers = HEADERS[:10] + ["KECAMATAN", "DESA"] + HEADERS[11:]
+    with pytest.raises(OtherDistrict):
+        import_file(write_csv(tmp_path / "kota2.csv", by_name, headers=headers))
+    # A file that only starts with a neighbour's rows is this district's: its rows get their own reasons.
+    mixed_id, progress = import_file(write_csv(tmp_path / "mixed.csv", other + rows))
+    assert (progress.accepted, progress.rejected) == (3, 6)
+    assert "tidak dikenal" in rejected_lines(mixed_id)[2]
+
+
+def test_cli_refuses_another_districts_file_without_starting_an_import(app, places, tmp_path):
+    path = write_csv(tmp_path / "kota.csv", other_district_family(places))
+    result = app.test_cli_runner().invoke(args=["registry", "import", str(path)])
+    assert result.exit_code != 0 and "bukan data" in result.output and "Kota Bandung" in result.output
+    assert db.session.scalar(select(func.count()).select_from(RegistryImport)) == 0
+
+
+def numeric_nik_workbook(places, path):
+    """An XLSX whose NIK column is a number column (Excel kept 15 digits), with two NIKs re-typed as text:
+    one row fine, one with an impossible birth date."""
+    from openpyxl import Workbook
+    rows, niks, number = family(places, kk_serial=1)
+    more, more_niks, _n = family(places, kk_serial=2)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    for row in rows + more:
+        row = list(row)
+        if row[0] not in more_niks[:2]:
+            row[0] = float(row[0][:15] + "0")
+        sheet.append(row)
+    sheet.cell(row=6, column=5, value="1983-02-31")  # more[1], line 6
+    book.save(path)
+    return more_niks[0]
+
+
+def test_a_numeric_nik_column_is_said_once_before_importing_and_rows_keep_their_reasons(app, places, tmp_path):
+    path = tmp_path / "ekstrak.xlsx"
+    typed_nik = numeric_nik_workbook(places, path)
+    result = app.test_cli_runner().invoke(args=["registry", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("format kolom NIK sebagai Teks") == 1
+    assert result.output.index("format kolom NIK sebagai Teks") < result.output.index("Import ")
+    row = db.session.scalar(select(RegistryImport))
+    assert "format kolom NIK sebagai Teks" in row.notice and "4 dari 6 baris pertama" in row.notice
+    assert (row.accepted_rows, row.rejected_rows) == (1, 5) and visible_niks() == {typed_nik}
+    reasons = rejected_lines(row.id)
+    assert sorted(reasons) == [2, 3, 4, 6, 7]  # line 5 is the good re-typed row
+    assert "bukan tanggal yang mungkin" in reasons[6]  # a re-typed NIK's row keeps its own reason
+    assert sum("spreadsheet" in r for r in reasons.values()) == 4
+
+
+def test_cancelling_a_running_import_stops_it_at_its_next_chunk_and_keeps_the_old_registry(app, places, tmp_path):
+    from slrt.registry import operations
+    from slrt.registry.importer import ImportCancelled
+    rows, niks, _number = family(places)
+    import_file(write_csv(tmp_path / "a.csv", rows))
+    bigger = []
+    for serial in range(2, 8):
+        more, _n, _k = family(places, kk_serial=serial)
+        bigger += more
+
+    def cancel(chunk_no):
+        if chunk_no == 1:
+            running = db.session.scalar(select(RegistryImport).where(RegistryImport.status == ImportStatus.RUNNING))
+            operations.cancel_import(running, None, importer_dead=False)
+            db.session.commit()
+    with pytest.raises(ImportCancelled):
+        import_file(write_csv(tmp_path / "b.csv", bigger), chunk_size=4, on_chunk=cancel)
+    db.session.rollback()
+    cancelled = db.session.scalar(select(RegistryImport).order_by(RegistryImport.id.desc()))
+    assert cancelled.status == ImportStatus.FAILED and "Dibatalkan" in cancelled.error
+    assert cancelled.processed_rows == 4  # the second chunk was never written
+    assert db.session.scalar(select(func.count()).select_from(RegistryPerson)
+                             .where(RegistryPerson.import_id == cancelled.id)) == 0
     assert visible_niks() == set(niks)

@@ -9,7 +9,7 @@ from datetime import date
 from slrt.extensions import db
 from slrt.regions.models import Region
 from slrt.regions.operations import DATA_DIR, load_regions, region_index
-from tests.conftest import login
+from tests.conftest import log_in
 
 
 def changed_dataset(tmp_path, places):
@@ -52,14 +52,14 @@ def test_reload_keeps_references_and_retires_codes(app, client, places, tmp_path
         assert retired is not None and retired.active is False
         assert db.session.get(Region, new_kecamatan + ".2001").active
         # References stay valid: the user still logs in and works, the case still opens.
-        assert login(client, user.username).status_code == 303
+        assert log_in(client, user.username).status_code == 303
         assert client.get(f"/kasus/{case.id}").status_code == 200
         # Forms offer only active codes.
         options = client.get(f"/wilayah/desa?kecamatan={places.kecamatan}", headers={"HX-Request": "true"}).get_data(as_text=True)
         assert places.desa2 not in options and places.desa in options
         client.post("/keluar")
         make_user("front_office", username="loketbaru")
-        login(client, "loketbaru")
+        log_in(client, "loketbaru")
         page = client.get("/pendaftaran/baru").get_data(as_text=True)
         assert "Pemekaran Baru" in page
         # Loaded twice, nothing changes.

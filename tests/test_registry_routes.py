@@ -50,6 +50,7 @@ def routes(registry, proposal):
         ("GET", f"/registri/impor/{iid}", None, {"admin", "supervisor"}),
         ("GET", f"/registri/impor/{iid}/progres", None, {"admin", "supervisor"}),
         ("GET", f"/registri/impor/{iid}/ditolak.csv", None, {"admin", "supervisor"}),
+        ("POST", f"/registri/impor/{iid}/batalkan", {}, {"admin"}),
         ("GET", "/registri/usulan", None, PROPOSAL_LIST),
         ("GET", "/registri/usulan/baru", None, INTAKE),
         ("GET", f"/registri/usulan/{pid}", None, PROPOSAL_LIST),
@@ -105,13 +106,25 @@ def test_name_search_within_the_users_region(client, login_as, registry, places,
     html = client.post("/registri/cari", data={"q": "euis mar"}, headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "EUIS MARLINA" in html and "Lihat keluarga" in html
     client.post("/keluar")
-    from tests.conftest import login
+    from tests.conftest import log_in
     make_user("puskesos_operator", region_code=places.other_desa, username="desalain")
-    login(client, "desalain")
+    log_in(client, "desalain")
     html = client.post("/registri/cari", data={"q": "euis mar"}).get_data(as_text=True)
     assert "EUIS MARLINA" not in html
-    html = client.post("/registri/cari", data={"q": registry["niks"][0]}).get_data(as_text=True)
-    assert "di luar wilayah kerja Anda" in html and "ASEP" not in html
+    unknown = nik(places.kecamatan, date(1966, 6, 6))
+    answers = [client.post("/registri/cari", data={"q": typed}, headers={"HX-Request": "true"}).get_data(as_text=True)
+               for typed in (registry["niks"][0], unknown)]
+    # A NIK of another area answers exactly as an unknown NIK: "registered elsewhere" would tell its poverty.
+    assert answers[0] == answers[1] and "Belum terdaftar" in answers[0] and "ASEP" not in answers[0]
+    assert "luar wilayah" not in answers[0]
+
+
+def test_intake_nik_check_of_a_household_elsewhere_answers_as_unknown(client, login_as, registry, places):
+    login_as("puskesos_operator", region_code=places.other_desa)
+    html = client.post("/pendaftaran/cek-nik", data={"nik": registry["niks"][0]},
+                       headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Belum terdaftar di DTSEN" in html and "luar wilayah" not in html and "EUIS" not in html
+    assert "desil" not in html
 
 
 def test_intake_nik_check_shows_household_and_fills_the_form(client, login_as, registry):
@@ -157,6 +170,126 @@ def test_upload_runs_in_background_and_asks_for_unknown_columns(client, login_as
     db.session.rollback()
     row = db.session.get(RegistryImport, import_id)
     assert row.status == "done" and row.accepted_rows == 3 and row.extract_date == date(2025, 9, 1)
+
+
+def _upload(client, rows, headers, name="dtsen.csv"):
+    import re
+    text = ";".join(headers) + "\n" + "\n".join(";".join(r) for r in rows)
+    response = client.post("/registri/impor/unggah", data={
+        "extract": (io.BytesIO(text.encode()), name), "extract_date": "2025-09-01"},
+        content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', html)
+    return response, html, token.group(1) if token else None
+
+
+def test_upload_shows_every_unknown_column_with_its_likely_fields_and_imports_nothing_until_chosen(
+        client, login_as, places, app):
+    from slrt.registry.background import wait_for
+    from tests.registry_helpers import HEADERS
+    login_as("admin")
+    rows, niks, _kk = family(places, decile="2")
+    headers = [{"DESIL": "DESIL_KESEJAHTERAAN", "HUB_KRT": "HUBUNGAN DGN KRT"}.get(h, h) for h in HEADERS]
+    response, html, token = _upload(client, rows, headers)
+    assert response.status_code == 200 and "Cocokkan kolom" in html, html
+    assert "DESIL_KESEJAHTERAAN" in html and "HUBUNGAN DGN KRT" in html
+    assert "Mungkin: Desil" in html and "Mungkin: Hubungan dengan kepala keluarga." in html
+    assert 'value="decile"' in html and ">decile<" not in html  # labels shown, ids only as values
+    relation_col, decile_col = headers.index("HUBUNGAN DGN KRT"), headers.index("DESIL_KESEJAHTERAAN")
+    form = {"token": token, "file_name": "dtsen.csv", "extract_date": "2025-09-01", f"col-{decile_col}": "decile"}
+    # One column still unanswered: the page comes back with the choice kept, and nothing is imported.
+    again = client.post("/registri/impor/petakan", data=form)
+    html = again.get_data(as_text=True)
+    assert again.status_code == 200 and "Kolom yang tidak dikenali: HUBUNGAN DGN KRT." in html
+    assert '<option value="decile" selected>' in html
+    assert db.session.scalar(select(func.count()).select_from(RegistryImport)) == 0
+    response = client.post("/registri/impor/petakan", data={**form, f"col-{relation_col}": "-"})
+    assert response.status_code == 303
+    import_id = db.session.scalar(select(RegistryImport.id))
+    db.session.rollback()
+    wait_for(import_id)
+    db.session.rollback()
+    assert db.session.get(RegistryImport, import_id).accepted_rows == 3
+    from slrt.registry.lookup import household_of
+    assert {m.decile for m in household_of(niks[0]).members} == {2}
+
+
+def test_upload_of_another_districts_file_says_so_and_keeps_the_date(client, login_as, places):
+    from tests.registry_helpers import HEADERS
+    from tests.test_registry_import import other_district_family
+    login_as("admin")
+    response, html, _token = _upload(client, other_district_family(places), HEADERS, name="kota.csv")
+    assert response.status_code == 422
+    assert "bukan data" in html and "Kota Bandung" in html and 'value="2025-09-01"' in html
+    assert db.session.scalar(select(func.count()).select_from(RegistryImport)) == 0
+
+
+def test_upload_of_a_numeric_nik_xlsx_says_it_once_before_importing(client, login_as, places, app, tmp_path):
+    import re
+
+    from slrt.registry.background import wait_for
+    from tests.test_registry_import import numeric_nik_workbook
+    login_as("admin")
+    path = tmp_path / "ekstrak.xlsx"
+    numeric_nik_workbook(places, path)
+    response = client.post("/registri/impor/unggah", data={
+        "extract": (io.BytesIO(path.read_bytes()), "ekstrak.xlsx"), "extract_date": "2025-09-01"},
+        content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Periksa berkas" in html
+    assert html.count("format kolom NIK sebagai Teks") == 1
+    assert db.session.scalar(select(func.count()).select_from(RegistryImport)) == 0
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', html).group(1)
+    assert 'name="acknowledged" type="hidden" value="1"' in html
+    response = client.post("/registri/impor/petakan", data={"token": token, "file_name": "ekstrak.xlsx",
+                                                             "extract_date": "2025-09-01", "acknowledged": "1"})
+    assert response.status_code == 303
+    import_id = db.session.scalar(select(RegistryImport.id))
+    db.session.rollback()
+    wait_for(import_id)
+    db.session.rollback()
+    row = db.session.get(RegistryImport, import_id)
+    assert (row.status, row.accepted_rows, row.rejected_rows) == ("done", 1, 5)
+    detail = client.get(f"/registri/impor/{import_id}").get_data(as_text=True)
+    assert detail.count("format kolom NIK sebagai Teks") == 1
+
+
+def test_admin_sees_a_dead_import_at_once_and_cancels_it_which_purges_its_rows(client, login_as, registry, places):
+    from slrt.registry import ownership
+    from slrt.registry.background import wait_for
+    from slrt.registry.importer import start_import
+    from slrt.registry.models import RegistryPerson
+    from tests.registry_helpers import visible_niks
+    row = start_import("b.csv", None, date(2025, 10, 1))
+    db.session.commit()
+    dead_id = row.id
+    handle, _path = ownership._held.pop(dead_id)
+    handle.close()  # the process that held the lock is gone (as after a SIGKILL or a worker restart)
+    partial = nik(places.kecamatan, date(1999, 9, 9), False, 55)
+    db.session.add(RegistryPerson(nik=partial, import_id=dead_id, kk_number=registry["kk"], name="SEBAGIAN",
+                                  name_key="SEBAGIAN", region_code=places.desa))
+    db.session.commit()
+    login_as("admin")
+    history = client.get("/registri/impor").get_data(as_text=True)
+    assert "Terhenti: proses impor sudah mati" in history
+    detail = client.get(f"/registri/impor/{dead_id}").get_data(as_text=True)
+    assert "Batalkan impor" in detail and "hx-trigger" not in detail  # no polling of a dead import
+    response = client.post(f"/registri/impor/{dead_id}/batalkan")
+    assert response.status_code == 303
+    wait_for(dead_id)
+    db.session.rollback()
+    cancelled = db.session.get(RegistryImport, dead_id)
+    assert cancelled.status == "failed" and "Dibatalkan oleh administrator" in cancelled.error
+    assert db.session.scalar(select(func.count()).select_from(RegistryPerson)
+                             .where(RegistryPerson.import_id == dead_id)) == 0
+    assert visible_niks() == set(registry["niks"])
+    audit = db.session.scalar(select(AuditLog).where(AuditLog.action == "registry.import_cancel"))
+    assert audit.object_id == str(dead_id) and audit.user_id is not None and "gone" in audit.note
+    again = client.post(f"/registri/impor/{dead_id}/batalkan", follow_redirects=True)
+    assert "sudah tidak berjalan" in again.get_data(as_text=True)
+    client.post("/keluar")
+    login_as("supervisor")
+    assert "Batalkan impor" not in client.get(f"/registri/impor/{dead_id}").get_data(as_text=True)
 
 
 def test_proposal_pages_through_http(client, login_as, places, make_user):

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.foundation_helpers import HX, client_for
+from tests.auth_helpers import client_for
+from tests.conftest import HX
 
 HUGE = "9" * 30
 ARGS = [

@@ -4,9 +4,12 @@ from __future__ import annotations
 import pytest
 from werkzeug.routing.converters import NumberConverter
 
-from tests.conftest import VALID_NIK
-from tests.foundation_helpers import (CASE_ROLES, HANDLING_ROLES, HX, INTAKE_ROLES, ROLES, client_for,
-                                      is_login_redirect)
+from tests.auth_helpers import ROLES, client_for, is_login_redirect
+from tests.conftest import HX, VALID_NIK
+
+INTAKE_ROLES = {"front_office", "puskesos_operator", "facilitator", "back_office"}
+CASE_ROLES = {"front_office", "puskesos_operator", "back_office", "supervisor", "facilitator", "admin"}
+HANDLING_ROLES = {"back_office", "supervisor"}
 
 ALL = set(ROLES)
 ADMIN = {"admin"}
@@ -28,6 +31,7 @@ ROUTES = [
     ("GET", "/kasus/{case}", CASE_ROLES, None, None),
     ("GET", "/kasus/{case}/tanda-terima", CASE_ROLES, None, None),
     ("POST", "/kasus/{case}/ambil", HANDLING_ROLES, {}, None),
+    ("POST", "/pendaftaran/identitas/{case}", {"back_office"}, {"reason": "", "accept": "y"}, None),
     ("GET", "/admin/pengguna", ADMIN, None, None),
     ("GET", "/admin/pengguna/baru", ADMIN, None, None),
     ("POST", "/admin/pengguna/baru", ADMIN, {"username": ""}, None),
@@ -103,7 +107,7 @@ def test_route_table_covers_every_endpoint(app):
     # Routes of later features (even those living in a foundation blueprint, like the district settings in
     # admin or case handling in cases) are tested for every role in their own feature's test module.
     foundation_modules = {"slrt.admin.routes", "slrt.auth.routes", "slrt.cases.routes", "slrt.core.routes",
-                          "slrt.intake.routes", "slrt.public.routes", "slrt.regions.routes"}
+                          "slrt.intake.routes", "slrt.public.routes", "slrt.regions.routes", "slrt.shell.routes"}
     endpoints = {endpoint for endpoint, view in app.view_functions.items()
                  if getattr(view, "__module__", "") in foundation_modules}
     assert endpoints - covered == set()

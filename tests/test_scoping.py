@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from tests.foundation_helpers import HX, client_for
+from tests.auth_helpers import client_for
+from tests.conftest import HX
 
 NIK_HERE = "3204054512900001"
 NIK_THERE = "3273014107850002"  # registered in Kota Bandung (32.73)

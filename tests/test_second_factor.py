@@ -13,8 +13,8 @@ from slrt.audit.models import AuditLog
 from slrt.auth import two_factor
 from slrt.auth.models import RecoveryCode, User
 from slrt.extensions import db
-from tests.conftest import PASSWORD
-from tests.foundation_helpers import count, is_login_redirect, log_in
+from tests.auth_helpers import is_login_redirect
+from tests.conftest import PASSWORD, count, log_in
 
 ENROL = "/akun/verifikasi-dua-langkah/aktifkan"
 SECURITY = "/akun/verifikasi-dua-langkah"

@@ -7,17 +7,20 @@ from enum import StrEnum
 
 import pytest
 
+from slrt.attachments.models import ATTACHMENT_TRANSITIONS
 from slrt.cases.models import CASE_TRANSITIONS, COMPLAINT_TRANSITIONS
 from slrt.core.errors import TransitionError
 from slrt.core.transitions import TransitionTable
 from slrt.core.time import utcnow
 from slrt.extensions import db
+from slrt.intake.models import IDENTITY_TRANSITIONS
 from slrt.notifications.models import OUTBOX_TRANSITIONS, OutboxMessage, OutboxStatus
 from slrt.referrals.models import REFERRAL_TRANSITIONS
 from slrt.registry.models import IMPORT_TRANSITIONS, PROPOSAL_TRANSITIONS, ImportStatus, RegistryImport
 
 TABLES = {"case": CASE_TRANSITIONS, "complaint": COMPLAINT_TRANSITIONS, "referral": REFERRAL_TRANSITIONS,
-          "proposal": PROPOSAL_TRANSITIONS, "import": IMPORT_TRANSITIONS, "outbox": OUTBOX_TRANSITIONS}
+          "proposal": PROPOSAL_TRANSITIONS, "import": IMPORT_TRANSITIONS, "outbox": OUTBOX_TRANSITIONS,
+          "attachment": ATTACHMENT_TRANSITIONS, "identity": IDENTITY_TRANSITIONS}
 
 # The moves of each table written out by hand, as the domain has them; a change to a table must change this.
 EXPECTED = {
@@ -44,6 +47,8 @@ EXPECTED = {
                "sending": {"sent", "logged", "pending", "unknown", "failed", "sending"},
                "unknown": {"sending", "pending"}, "failed": {"pending"}, "logged": {"pending"},
                "sent": set(), "no_phone": set()},
+    "attachment": {"active": {"removed"}, "removed": set()},
+    "identity": {"same": set(), "pending": {"accepted", "dismissed"}, "accepted": set(), "dismissed": set()},
 }
 
 
@@ -147,18 +152,19 @@ def test_the_import_ends_only_from_the_tables_sources(app, start, target):
     assert db.session.get(RegistryImport, row_id).status == expected
 
 
-def test_a_stale_import_that_finished_meanwhile_stays_done(app, monkeypatch):
-    """mark_stale_imports picks RUNNING rows, then updates them: one that finished in between keeps DONE."""
+def test_a_dead_import_that_finished_meanwhile_stays_done(app, monkeypatch):
+    """mark_dead_imports picks dead RUNNING rows, then updates them: one that finished in between keeps DONE."""
     from slrt.registry import importer
     row = RegistryImport(file_name="ekstrak.csv", status=ImportStatus.DONE, error="",
                          heartbeat_at=utcnow() - timedelta(hours=2))
     db.session.add(row)
     db.session.commit()
     real_scalars = db.session.scalars
-    monkeypatch.setattr(db.session, "scalars", lambda *a, **k: [row.id])  # as if read while still running
-    stale = importer.mark_stale_imports()
+    monkeypatch.setattr(db.session, "scalars", lambda *a, **k: [row])  # as if read while still running
+    monkeypatch.setattr(importer, "is_dead", lambda _row: True)
+    dead = importer.mark_dead_imports()
     monkeypatch.setattr(db.session, "scalars", real_scalars)
     db.session.commit()
     db.session.expire_all()
-    assert stale == [row.id]
+    assert dead == [row.id]
     assert db.session.get(RegistryImport, row.id).status == ImportStatus.DONE

@@ -10,7 +10,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from slrt.admin import bp, operations, settings
+from slrt.admin import operations, settings
+from slrt.admin.routes import bp
 from slrt.admin.forms import AgencyForm, ConfirmForm, ListItemForm, ProgrammeForm, SettingsForm
 from slrt.admin.letter_numbers import format_letter_number, next_sequence, pattern_errors
 from slrt.admin.models import Agency, ComplaintCategory, DocumentType, Programme

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -20,11 +21,11 @@ def pattern_errors(pattern: str) -> list:
     if not pattern.strip():
         return [_l("Pola nomor surat wajib diisi.")]
     if len(pattern) > MAX_LENGTH:
-        errors.append(_l("Pola nomor surat terlalu panjang (maksimal %(n)d karakter).", n=MAX_LENGTH))
+        errors.append(gettext("Pola nomor surat terlalu panjang (maksimal %(n)d karakter).", n=MAX_LENGTH))
     unknown = [f"{{{name}}}" for name in PLACEHOLDER.findall(pattern) if f"{{{name}}}" not in ALLOWED]
     if unknown:
-        errors.append(_l("Penanda %(names)s tidak dikenal. Gunakan hanya {seq}, {seq:04d}, {year}, {month}, "
-                         "{month_roman}.", names=", ".join(dict.fromkeys(unknown))))
+        errors.append(gettext("Penanda %(names)s tidak dikenal. Gunakan hanya {seq}, {seq:04d}, {year}, {month}, "
+                              "{month_roman}.", names=", ".join(dict.fromkeys(unknown))))
     if "{" in PLACEHOLDER.sub("", pattern) or "}" in PLACEHOLDER.sub("", pattern):
         errors.append(_l("Ada kurung kurawal yang tidak berpasangan."))
     if "{seq}" not in pattern and "{seq:04d}" not in pattern:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -63,8 +64,8 @@ AUDIT_NAMES = {Agency: "agency", Programme: "programme", ComplaintCategory: "com
 def _check_code(model, code: str, item=None) -> None:
     other = db.session.scalar(select(model).where(func.upper(model.code) == code.upper()))
     if other is not None and other is not item:
-        raise DomainError(_l("Kode %(code)s sudah dipakai oleh \u201c%(name)s\u201d. Pilih kode lain.",
-                             code=code, name=other.name), field="code")
+        raise DomainError(gettext("Kode %(code)s sudah dipakai oleh \u201c%(name)s\u201d. Pilih kode lain.",
+                                  code=code, name=other.name), field="code")
 
 
 def _describe(item) -> str:

@@ -1,9 +1,8 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from slrt.admin import bp
 from slrt.admin.forms import ConfirmForm, UserForm
 from slrt.admin.models import Agency
 from slrt.audit.models import AuditLog
@@ -16,6 +15,8 @@ from slrt.core.htmx import render_page_or_partial
 from slrt.core.labels import LABELS
 from slrt.extensions import db
 from slrt.regions.models import region_prefix_match
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 PAGE_SIZE = 50
 

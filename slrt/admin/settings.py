@@ -1,7 +1,13 @@
-"""District settings with their defaults. Read with `get`, changed with `put` (audited)."""
+"""District settings with their defaults. Read with `get`, changed with `put` (audited).
+
+A district's settings are read in one query on first use and kept for the rest of the database transaction
+(a request's, a command's): a page that asks for a deadline per row, or for a setting that has no stored row
+and so falls back to its default, costs no query per call. `put` drops the kept values.
+"""
 from __future__ import annotations
 
 from flask import current_app
+from sqlalchemy import select
 
 from slrt.admin.models import Setting
 from slrt.extensions import db
@@ -26,11 +32,28 @@ def district_code() -> str:
     return current_app.config["SLRT_REGION_CODE"]
 
 
+_KEPT = "slrt_settings"
+
+
+def _stored(region_code: str) -> dict[str, str]:
+    """Every stored setting of `region_code`, read once per database transaction (a request's, a command's):
+    kept in the session until the transaction ends, so a value another request committed since is seen."""
+    session = db.session()  # the Session itself (the scoped proxy does not offer get_transaction)
+    transaction = session.get_transaction()
+    kept = session.info.get(_KEPT)
+    if transaction is None or kept is None or kept[0] is not transaction:
+        kept = session.info[_KEPT] = [None, {}]
+    by_region = kept[1]
+    if region_code not in by_region:
+        by_region[region_code] = dict(session.execute(
+            select(Setting.key, Setting.value).where(Setting.region_code == region_code)).all())
+        kept[0] = session.get_transaction()
+    return by_region[region_code]
+
+
 def get(key: str, region_code: str | None = None) -> str:
-    row = db.session.get(Setting, (region_code or district_code(), key))
-    if row is not None:
-        return row.value
-    return DEFAULTS.get(key, "")
+    stored = _stored(region_code or district_code())
+    return stored[key] if key in stored else DEFAULTS.get(key, "")
 
 
 def get_int(key: str, region_code: str | None = None) -> int:
@@ -49,4 +72,5 @@ def put(key: str, value: str, actor, region_code: str | None = None) -> None:
         db.session.add(row)
     else:
         row.value = value
+    db.session.info.pop(_KEPT, None)
     record("setting.update", None, note=f"{code} {key}={value[:200]}", user=actor)

@@ -1,14 +1,17 @@
-from flask import Blueprint
-
-bp = Blueprint("auth", __name__)
-
-from slrt.auth import commands, labels, routes, second_factor_routes  # noqa: E402,F401
+"""Accounts, sign-in, the second factor and the role predicates."""
+from flask import Flask
 
 
-def _register_permissions(state) -> None:
+def init_app(app: Flask) -> None:
+    from slrt.auth import commands, labels, permissions, routes, second_factor_routes  # noqa: F401  (views on bp)
+    from slrt.auth.models import Role
+    from slrt.auth.session import init_login
     from slrt.core import permissions as can_registry
-    from slrt.auth import permissions
-    can_registry.register(state.app, permissions)
+    from slrt.extensions import login_manager
 
-
-bp.record_once(_register_permissions)
+    init_login(app, login_manager)
+    labels.register()
+    app.register_blueprint(routes.bp)
+    app.cli.add_command(commands.users_cli)
+    can_registry.register(app, permissions)
+    app.jinja_env.globals.update(Role=Role)

@@ -57,10 +57,6 @@ class User(UserMixin, db.Model):
         return self.active
 
     @property
-    def role_enum(self) -> Role:
-        return Role(self.role)
-
-    @property
     def two_factor_enabled(self) -> bool:
         return self.totp_enabled_at is not None and bool(self.totp_secret)
 

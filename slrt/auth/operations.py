@@ -39,7 +39,7 @@ def check_password_strength(password: str, *, username: str = "", full_name: str
 def _check_binding(role: str, region_code: str, agency_id: int | None) -> None:
     region = db.session.get(Region, region_code)
     if region is None:
-        raise DomainError(_l("Kode wilayah %(code)s tidak dikenal.", code=region_code), field="region_code")
+        raise DomainError(gettext("Kode wilayah %(code)s tidak dikenal.", code=region_code), field="region_code")
     if role == Role.AGENCY_LIAISON and not agency_id:
         raise DomainError(_l("Petugas penghubung harus terikat pada satu instansi."), field="agency_id")
     if role == Role.PUSKESOS_OPERATOR and region.level != 4:
@@ -52,7 +52,7 @@ def create_user(*, username: str, full_name: str, role: str, region_code: str, p
                 agency_id: int | None = None, nip: str = "", actor=None, must_change_password: bool = False) -> User:
     username = username.strip().lower()
     if db.session.scalar(select(func.count()).select_from(User).where(User.username == username)):
-        raise DomainError(_l("Nama pengguna %(u)s sudah dipakai.", u=username), field="username")
+        raise DomainError(_("Nama pengguna %(u)s sudah dipakai.", u=username), field="username")
     check_password_strength(password, username=username, full_name=full_name)
     _check_binding(role, region_code, agency_id)
     user = User(username=username, full_name=full_name.strip(), role=str(role), region_code=region_code,

@@ -1,56 +1,32 @@
 """The second factor: the login's second step, enrolment with a QR code, recovery codes, turning it off."""
 from __future__ import annotations
 
-import time
-
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from slrt.auth import bp, operations, two_factor
+from slrt.auth import operations, two_factor
+from slrt.auth.routes import bp
+from slrt.auth.second_step import PENDING_KEY, fresh_session, pending_user
 from slrt.auth.forms import SecondFactorForm, TwoFactorCodeForm, TwoFactorDisableForm, TwoFactorEnrolForm
 from slrt.auth.models import User
 from slrt.core.errors import DomainError
 from slrt.core.web import safe_local_url
 from slrt.extensions import db, limiter
 
-PENDING_KEY = "second_factor"     # the session between a good password and a good code
 ENROL_KEY = "second_factor_enrol"  # the secret being set up, encrypted, until the first code confirms it
-PENDING_SECONDS = 5 * 60
 # While the district requires a second factor of a user without one, only these pages open.
 _ENROLMENT_ENDPOINTS = {"auth.security", "auth.two_factor_enrol", "auth.logout", "auth.change_password",
                         "core.set_language", "static"}
 
 
-def _fresh_session() -> None:
-    language = session.get("lang")
-    session.clear()  # nothing from before the login survives into the new session
-    if language:
-        session["lang"] = language
-
-
-def begin_second_step(user: User, next_url: str | None):
-    """After a right password for an account with a second factor: the session holds only who is
-    half-way in; the user is not logged in until the code passes."""
-    _fresh_session()
-    session[PENDING_KEY] = {"user_id": user.id, "version": user.session_version, "at": int(time.time()),
-                            "next": safe_local_url(next_url) or None}
-    return redirect(url_for("auth.second_factor"), code=303)
-
-
-def _pending_user() -> User | None:
-    pending = session.get(PENDING_KEY)
-    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
-        return None
-    user = db.session.get(User, pending.get("user_id"))
-    if user is None or not user.active or user.session_version != pending.get("version") \
-            or not user.two_factor_enabled:
-        return None
-    return user
-
-
 def _code_failed(response) -> bool:
-    return bool(g.get("second_factor_failed"))
+    if not g.get("second_factor_failed"):
+        return False
+    # The throttle counts on a connection of its own and SQLite has one writer: end whatever the page's
+    # rendering began first (the failed attempt's audit row is already committed; see slrt.core.throttle).
+    db.session.commit()
+    return True
 
 
 def _code_key() -> str:
@@ -73,8 +49,8 @@ def _throttled(view):
 def second_factor():
     """The login's second step: a code from the authenticator app or one recovery code."""
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
-    user = _pending_user()
+        return redirect(url_for("shell.home"))
+    user = pending_user()
     if user is None:
         session.pop(PENDING_KEY, None)
         flash(_("Silakan masuk kembali."), "info")
@@ -89,14 +65,14 @@ def second_factor():
             form.code.errors.append(str(error.message))
         else:
             next_url = session[PENDING_KEY].get("next")
-            _fresh_session()
+            fresh_session()
             login_user(user)
             operations.record_login(user)
             db.session.commit()
             if kind == "recovery":
                 flash(_("Anda masuk dengan kode pemulihan. Sisa kode pemulihan: %(n)d.",
                         n=two_factor.remaining_recovery_codes(user)), "info")
-            return redirect(safe_local_url(next_url) or url_for("core.home"), code=303)
+            return redirect(safe_local_url(next_url) or url_for("shell.home"), code=303)
     return render_template("auth/second_factor.html", form=form), (401 if g.get("second_factor_failed") else 200)
 
 

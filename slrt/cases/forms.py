@@ -11,7 +11,11 @@ class CaseFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Tiket atau nama"), validators=[Optional(), Length(max=80)])
+    # A GET form: a NIK or a phone number typed here would go in the URL; the browser refuses to send a run
+    # of six digits and says to use the search box in the header, which posts.
+    q = StringField(_l("Tiket atau nama"), validators=[Optional(), Length(max=80)],
+                    render_kw={"pattern": r"(?![\s\S]*[0-9]{6})[\s\S]*",
+                               "title": _l("NIK, No. KK atau nomor HP dicari lewat kotak Cari di bagian atas.")})
     status = SelectField(_l("Status"), validate_choice=False, validators=[Optional()])
     kecamatan = SelectField(_l("Kecamatan"), validate_choice=False, validators=[Optional()])
     desa = SelectField(_l("Desa/kelurahan"), validate_choice=False, validators=[Optional()])

@@ -1,49 +1,52 @@
+"""Labels of the case and complaint statuses, channels, visit types and events (registered by init_app)."""
 from flask_babel import lazy_gettext as _l
 
 from slrt.cases.models import CaseStatus, Channel, ComplaintStatus, VisitType
 from slrt.core.labels import LABELS
 
-LABELS.register(CaseStatus, {
-    CaseStatus.REGISTERED: _l("Terdaftar"),
-    CaseStatus.IN_PROGRESS: _l("Diproses"),
-    CaseStatus.REFERRED: _l("Dirujuk"),
-    CaseStatus.WAITING_CITIZEN: _l("Menunggu dokumen warga"),
-    CaseStatus.RESOLVED: _l("Tuntas, menunggu penutupan"),
-    CaseStatus.CLOSED: _l("Selesai"),
-    CaseStatus.REOPENED: _l("Dibuka kembali"),
-})
-LABELS.register(ComplaintStatus, {
-    ComplaintStatus.OPEN: _l("Belum ditangani"),
-    ComplaintStatus.ANSWERED: _l("Dijawab langsung"),
-    ComplaintStatus.REFERRED: _l("Dirujuk"),
-    ComplaintStatus.COMPLETED: _l("Selesai oleh instansi"),
-    ComplaintStatus.DECLINED: _l("Tidak dapat dipenuhi"),
-})
-LABELS.register(Channel, {
-    Channel.COUNTER: _l("Loket SLRT"),
-    Channel.PUSKESOS: _l("Puskesos desa"),
-    Channel.HOME_VISIT: _l("Kunjungan rumah"),
-    Channel.ONLINE: _l("Daring"),
-})
-LABELS.register(VisitType, {
-    VisitType.QUESTION: _l("Pertanyaan"),
-    VisitType.SUGGESTION: _l("Saran"),
-    VisitType.GRIEVANCE: _l("Pengaduan"),
-    VisitType.SERVICE_REQUEST: _l("Permohonan layanan"),
-})
-LABELS.register("EventKind", {
-    "registered": _l("Pendaftaran diterima"),
-    "taken": _l("Ditangani petugas"),
-    "assigned": _l("Diserahkan ke petugas"),
-    "closed": _l("Kasus selesai"),
-    "note": _l("Catatan"),
-    "assessed": _l("Asesmen"),
-    "home_visit": _l("Kunjungan rumah"),
-    "answered": _l("Dijawab langsung"),
-    "reopened": _l("Dibuka kembali atas keberatan warga"),
-})
-LABELS.register("Sex", {"L": _l("Laki-laki"), "P": _l("Perempuan")})
-LABELS.register("Relationship", {
-    1: _l("Kepala keluarga"), 2: _l("Suami/istri"), 3: _l("Anak"), 4: _l("Menantu"), 5: _l("Cucu"),
-    6: _l("Orang tua/mertua"), 7: _l("Pembantu rumah tangga"), 8: _l("Lainnya"),
-})
+
+def register() -> None:
+    LABELS.register(CaseStatus, {
+        CaseStatus.REGISTERED: _l("Terdaftar"),
+        CaseStatus.IN_PROGRESS: _l("Diproses"),
+        CaseStatus.REFERRED: _l("Dirujuk"),
+        CaseStatus.WAITING_CITIZEN: _l("Menunggu dokumen warga"),
+        CaseStatus.RESOLVED: _l("Tuntas, menunggu penutupan"),
+        CaseStatus.CLOSED: _l("Selesai"),
+        CaseStatus.REOPENED: _l("Dibuka kembali"),
+    })
+    LABELS.register(ComplaintStatus, {
+        ComplaintStatus.OPEN: _l("Belum ditangani"),
+        ComplaintStatus.ANSWERED: _l("Dijawab langsung"),
+        ComplaintStatus.REFERRED: _l("Dirujuk"),
+        ComplaintStatus.COMPLETED: _l("Selesai oleh instansi"),
+        ComplaintStatus.DECLINED: _l("Tidak dapat dipenuhi"),
+    })
+    LABELS.register(Channel, {
+        Channel.COUNTER: _l("Loket SLRT"),
+        Channel.PUSKESOS: _l("Puskesos desa"),
+        Channel.HOME_VISIT: _l("Kunjungan rumah"),
+        Channel.ONLINE: _l("Daring"),
+    })
+    LABELS.register(VisitType, {
+        VisitType.QUESTION: _l("Pertanyaan"),
+        VisitType.SUGGESTION: _l("Saran"),
+        VisitType.GRIEVANCE: _l("Pengaduan"),
+        VisitType.SERVICE_REQUEST: _l("Permohonan layanan"),
+    })
+    LABELS.register("EventKind", {
+        "registered": _l("Pendaftaran diterima"),
+        "taken": _l("Ditangani petugas"),
+        "assigned": _l("Diserahkan ke petugas"),
+        "closed": _l("Kasus selesai"),
+        "note": _l("Catatan"),
+        "assessed": _l("Asesmen"),
+        "home_visit": _l("Kunjungan rumah"),
+        "answered": _l("Dijawab langsung"),
+        "reopened": _l("Dibuka kembali atas keberatan warga"),
+    })
+    LABELS.register("Sex", {"L": _l("Laki-laki"), "P": _l("Perempuan")})
+    LABELS.register("Relationship", {
+        1: _l("Kepala keluarga"), 2: _l("Suami/istri"), 3: _l("Anak"), 4: _l("Menantu"), 5: _l("Cucu"),
+        6: _l("Orang tua/mertua"), 7: _l("Pembantu rumah tangga"), 8: _l("Lainnya"),
+    })

@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
-
-from datetime import date
 
 from flask_babel import gettext
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
@@ -58,6 +56,15 @@ COMPLAINT_TRANSITIONS = TransitionTable(ComplaintStatus, {
                                            "\"%(target)s\".", current=current, target=target))
 
 
+class ReferralStage(StrEnum):
+    """What a referral means to its case. The referrals feature maps its statuses onto these stages, so a
+    case follows its referrals (`cases.operations.follow_referrals`) without knowing the referral enum."""
+    PREPARING = "preparing"              # drafted, waiting for sign-off, or returned
+    AT_AGENCY = "at_agency"              # signed off; the agency has it
+    WAITING_CITIZEN = "waiting_citizen"  # the agency asks the citizen for documents
+    ENDED = "ended"                      # an outcome (or none: rejected, cancelled)
+
+
 class Channel(StrEnum):
     COUNTER = "counter"
     PUSKESOS = "puskesos"
@@ -106,6 +113,13 @@ class Case(db.Model):
                           order_by="CaseEvent.id")
     assessments = relationship("Assessment", back_populates="case", cascade="all, delete-orphan",
                                order_by="Assessment.id")
+
+    @property
+    def citizen(self):
+        """Who the citizen said they were at this visit (slrt.intake VisitIdentity); the person's stored
+        identity for a case older than visit identities. Lists, receipt and case page show this, so a
+        visit registered with someone else's NIK never shows that someone's data."""
+        return getattr(self, "identity", None) or self.person
 
     @property
     def document_codes(self) -> list[str]:

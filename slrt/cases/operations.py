@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from slrt.audit.operations import record
 from slrt.cases.models import (CASE_TRANSITIONS, COMPLAINT_TRANSITIONS, Assessment, Case, CaseEvent, CaseStatus,
-                               Complaint, ComplaintStatus)
+                               Complaint, ComplaintStatus, ReferralStage)
 from slrt.core.errors import DomainError, TransitionError
 from slrt.core.labels import LABELS
 from slrt.core.time import utcnow
@@ -67,8 +67,8 @@ def move_complaint(complaint: Complaint, target: ComplaintStatus, actor, note: s
 def require_handling(case: Case) -> None:
     """The case must be taken (and not closed) before the back office records anything on it."""
     if CaseStatus(case.status) not in HANDLING:
-        raise DomainError(_l("Kasus berstatus \"%(status)s\": ambil kasus ini dulu, atau buka kembali bila "
-                             "sudah selesai.", status=LABELS.label(CaseStatus, case.status)))
+        raise DomainError(_("Kasus berstatus \"%(status)s\": ambil kasus ini dulu, atau buka kembali bila "
+                            "sudah selesai.", status=LABELS.label(CaseStatus, case.status)))
 
 
 def take(case: Case, actor) -> None:
@@ -77,7 +77,7 @@ def take(case: Case, actor) -> None:
     if case.status == CaseStatus.IN_PROGRESS and case.assigned_to is not None:
         if case.assigned_to_id == actor.id:
             raise DomainError(_l("Kasus ini sudah Anda tangani."))
-        raise DomainError(_l("Kasus ini sudah ditangani oleh %(name)s.", name=case.assigned_to.full_name))
+        raise DomainError(_("Kasus ini sudah ditangani oleh %(name)s.", name=case.assigned_to.full_name))
     _move(case, CaseStatus.IN_PROGRESS, actor, "taken")
     case.assigned_to_id = actor.id
 
@@ -130,25 +130,23 @@ def answer_complaint(complaint: Complaint, actor, answer: str) -> CaseEvent:
 
 def has_every_outcome(case: Case) -> bool:
     """Every complaint answered or with an outcome, and every referral ended."""
-    from slrt.referrals.models import ENDED, ReferralStatus
     referrals = list(case.referrals)
     complaints_done = all(ComplaintStatus(k.status) in COMPLAINT_OUTCOMES for k in case.complaints)
-    referrals_done = all(ReferralStatus(r.status) in ENDED for r in referrals)
+    referrals_done = all(r.case_stage is ReferralStage.ENDED for r in referrals)
     return complaints_done and referrals_done and (bool(case.complaints) or bool(referrals))
 
 
 def follow_referrals(case: Case, actor) -> None:
     """Move an active case to the state its complaints and referrals put it in."""
-    from slrt.referrals.models import ReferralStatus
     current = CaseStatus(case.status)
     if current not in HANDLING:
         return
-    statuses = {ReferralStatus(r.status) for r in case.referrals}
+    stages = {r.case_stage for r in case.referrals}
     if has_every_outcome(case):
         target = CaseStatus.RESOLVED
-    elif ReferralStatus.NEEDS_DOCUMENTS in statuses:
+    elif ReferralStage.WAITING_CITIZEN in stages:
         target = CaseStatus.WAITING_CITIZEN
-    elif statuses & {ReferralStatus.APPROVED, ReferralStatus.ACCEPTED}:
+    elif ReferralStage.AT_AGENCY in stages:
         target = CaseStatus.REFERRED
     else:
         target = CaseStatus.IN_PROGRESS
@@ -214,8 +212,8 @@ def reopen_on_objection(case: Case, actor, reason: str, today: date) -> None:
     deadline = objection_deadline(case)
     if deadline is not None and today > deadline:
         from slrt.core.i18n import long_date
-        raise DomainError(_l("Masa keberatan sudah lewat (batas %(date)s). Daftarkan sebagai kunjungan baru.",
-                             date=long_date(deadline)))
+        raise DomainError(_("Masa keberatan sudah lewat (batas %(date)s). Daftarkan sebagai kunjungan baru.",
+                            date=long_date(deadline)))
     message = _("Keberatan Anda diterima; kasus dibuka kembali dan ditangani lagi.")
     _move(case, CaseStatus.REOPENED, actor, "reopened", note=reason.strip(), citizen_message=message)
     case.closed_at = None

@@ -1,27 +1,29 @@
 import segno
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import false, select
+from sqlalchemy.orm import selectinload
 
 from slrt.admin.models import ComplaintCategory, DocumentType
 from slrt.audit.operations import record
 from slrt.auth.permissions import permission_required, require
+from slrt.cases import operations
 from slrt.cases.permissions import can_handle_case, can_list_cases
-from slrt.cases import bp, operations
 from slrt.cases.forms import CaseFilterForm, TakeForm
 from slrt.cases.models import Case, CaseStatus, Complaint
 from slrt.cases.queries import load_case
 from slrt.cases.scoping import visible_cases
-from slrt.cases.tickets import normalize_ticket
 from slrt.core.errors import DomainError
 from slrt.core.htmx import render_page_or_partial
 from slrt.core.pagination import page_number, paginate
 from slrt.core.time import local_day_bounds_utc, local_today
 from slrt.extensions import db
-from slrt.intake.models import Person
+from slrt.intake.models import VisitIdentity
 from slrt.regions import operations as regions
 from slrt.regions.models import region_prefix_match
+
+bp = Blueprint("cases", __name__, url_prefix="/kasus")
 
 PAGE_SIZE = 25
 
@@ -55,17 +57,21 @@ def _apply_filters(query, form: CaseFilterForm):
         query = query.where(Case.created_at >= local_day_bounds_utc(form.date_from.data)[0])
     if form.date_to.data and not form.date_to.errors:
         query = query.where(Case.created_at <= local_day_bounds_utc(form.date_to.data)[1])
-    text = (form.q.data or "").strip()
+    text = " ".join((form.q.data or "").split())
     if text:
-        ticket = normalize_ticket(text)
-        if ticket:
-            query = query.where(Case.ticket == ticket)
-        else:
-            query = query.join(Person, Case.person_id == Person.id).where(Person.name.ilike(f"%{text[:80]}%"))
+        # The same matching as the search box (a partial ticket, a name in any spelling: Djoko = Joko), on the
+        # name given at each visit (what the list shows), not the stored person's: a case registered with
+        # someone else's NIK must not answer questions about that someone's name.
+        from slrt.search.queries import name_or_ticket_condition  # here: slrt.search imports cases
+        _kinds, condition = name_or_ticket_condition(text)
+        query = query.join(VisitIdentity, VisitIdentity.case_id == Case.id).where(
+            condition if condition is not None else false())
     return query
 
 
 def _page_of(query, page: int):
+    # The rows show each case's complaint categories: loaded for the whole page in one query, not one per row.
+    query = query.options(selectinload(Case.complaints))
     result = paginate(query, page, PAGE_SIZE, Case.created_at.desc(), Case.id.desc())
     return result.rows, result.total, result.page, result.pages
 

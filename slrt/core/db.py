@@ -41,7 +41,6 @@ def _synchronous() -> str:
     return value if value in ("FULL", "NORMAL", "OFF") else "FULL"
 
 
-@event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, connection_record):
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
@@ -55,15 +54,22 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.close()
 
 
-@event.listens_for(Engine, "begin")
 def _begin_sqlite(connection):
-    if connection.dialect.name != "sqlite":
-        return
+    if connection.dialect.name != "sqlite" or connection.get_execution_options().get("slrt_autocommit"):
+        return  # (an autocommit connection, e.g. the throttles': every statement is its own transaction)
     if has_request_context():
         immediate = not g.get("sqlite_read_only")
     else:
         immediate = _immediate_outside_requests.get()
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN DEFERRED")
+
+
+def install_engine_hooks() -> None:
+    """Set up every SQLite connection and transaction as above (once per process, whatever the number of
+    apps; a MariaDB connection passes through untouched)."""
+    for name, handler in (("connect", _configure_sqlite), ("begin", _begin_sqlite)):
+        if not event.contains(Engine, name, handler):
+            event.listen(Engine, name, handler)
 
 
 def read_only(view):

@@ -5,8 +5,10 @@ class DomainError(Exception):
     """A rule of the domain refused the action. The message is already translated for the user."""
 
     def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
-        self.message = message
+        # Made `str` here: a lazy translated string counts as safe HTML in Jinja, and a message may
+        # carry a value someone typed.
+        self.message = str(message)
+        super().__init__(self.message)
         self.field = field
 
 

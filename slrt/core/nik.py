@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+
+from slrt.core.time import local_today
 
 SCIENTIFIC = re.compile(r"^\s*\d+([.,]\d+)?\s*[eE]\s*[+-]?\s*\d+\s*$")
 SEPARATORS = re.compile(r"[\s\-.]")
@@ -73,22 +76,22 @@ def birth_date_from(digits: str, today: date) -> tuple[date | None, str | None]:
 
 def check_nik(raw: str, regions: RegionCodes | None, today: date | None = None) -> NikCheck:
     """Validate a typed NIK. `regions` answers which codes exist; None skips the region checks."""
-    today = today or date.today()
+    today = today or local_today()  # the district's day, not the server's
     result = NikCheck(raw=raw or "")
     text = (raw or "").strip()
     if not text:
         result.errors.append(_l("NIK wajib diisi."))
         return result
     if SCIENTIFIC.match(text):
-        result.errors.append(_l("NIK ini rusak oleh spreadsheet (ditulis sebagai angka %(value)s) dan "
-                                "sudah kehilangan digit. Ketik ulang NIK dari KTP.", value=text))
+        result.errors.append(gettext("NIK ini rusak oleh spreadsheet (ditulis sebagai angka %(value)s) dan "
+                                     "sudah kehilangan digit. Ketik ulang NIK dari KTP.", value=text))
         return result
     digits = normalize(text)
     if not digits.isdigit() or not digits.isascii():
         result.errors.append(_l("NIK hanya boleh berisi angka."))
         return result
     if len(digits) != 16:
-        result.errors.append(_l("NIK harus 16 digit; yang diketik %(count)d digit.", count=len(digits)))
+        result.errors.append(gettext("NIK harus 16 digit; yang diketik %(count)d digit.", count=len(digits)))
         return result
     result.nik = digits
     result.province_code = digits[0:2]
@@ -96,12 +99,12 @@ def check_nik(raw: str, regions: RegionCodes | None, today: date | None = None) 
     result.district_code = f"{digits[0:2]}.{digits[2:4]}.{digits[4:6]}"
     if regions is not None:
         if not regions.has_regency(result.regency_code):
-            result.errors.append(_l("Kode provinsi/kabupaten %(code)s pada NIK tidak dikenal.",
-                                    code=result.regency_code))
+            result.errors.append(gettext("Kode provinsi/kabupaten %(code)s pada NIK tidak dikenal.",
+                                         code=result.regency_code))
         elif not regions.has_district(result.district_code):
-            result.warnings.append(_l("Kode kecamatan %(code)s pada NIK tidak ada lagi di daftar wilayah "
-                                      "(mungkin sudah dimekarkan). Periksa KTP; NIK tetap dapat dipakai.",
-                                      code=result.district_code))
+            result.warnings.append(gettext("Kode kecamatan %(code)s pada NIK tidak ada lagi di daftar wilayah "
+                                           "(mungkin sudah dimekarkan). Periksa KTP; NIK tetap dapat dipakai.",
+                                           code=result.district_code))
     born, sex = birth_date_from(digits[6:12], today)
     if born is None:
         result.errors.append(_l("Tanggal lahir pada NIK (digit ke-7 sampai ke-12) bukan tanggal yang sah."))
@@ -119,8 +122,8 @@ def check_kk(raw: str, regions: RegionCodes | None) -> NikCheck:
     if not text:
         return result
     if SCIENTIFIC.match(text):
-        result.errors.append(_l("No. KK ini rusak oleh spreadsheet (%(value)s). Ketik ulang dari Kartu Keluarga.",
-                                value=text))
+        result.errors.append(gettext("No. KK ini rusak oleh spreadsheet (%(value)s). Ketik ulang dari Kartu Keluarga.",
+                                     value=text))
         return result
     digits = normalize(text)
     if not digits.isdigit() or not digits.isascii() or len(digits) != 16:
@@ -129,8 +132,8 @@ def check_kk(raw: str, regions: RegionCodes | None) -> NikCheck:
     result.nik = digits
     result.regency_code = f"{digits[0:2]}.{digits[2:4]}"
     if regions is not None and not regions.has_regency(result.regency_code):
-        result.errors.append(_l("Kode provinsi/kabupaten %(code)s pada No. KK tidak dikenal.",
-                                code=result.regency_code))
+        result.errors.append(gettext("Kode provinsi/kabupaten %(code)s pada No. KK tidak dikenal.",
+                                     code=result.regency_code))
     return result
 
 

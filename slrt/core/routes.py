@@ -1,26 +1,12 @@
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required
+"""The pages every feature shares: the language switch and the health check."""
+from flask import Blueprint, current_app, jsonify, redirect, request, session, url_for
+from flask_login import current_user
 from sqlalchemy import text
 
-from slrt.auth.models import Role
 from slrt.core.db import read_only
 from slrt.extensions import csrf, db
 
 bp = Blueprint("core", __name__)
-
-
-@bp.route("/")
-@login_required
-def home():
-    """Send each role to where its work is."""
-    role = Role(current_user.role)
-    if role in (Role.FRONT_OFFICE, Role.PUSKESOS_OPERATOR, Role.FACILITATOR):
-        return redirect(url_for("cases.today"))
-    if role in (Role.BACK_OFFICE, Role.SUPERVISOR):
-        return redirect(url_for("cases.index"))
-    if role is Role.ADMIN:
-        return redirect(url_for("admin.users"))
-    return render_template("core/home.html")
 
 
 @bp.route("/bahasa", methods=["POST"])
@@ -33,7 +19,7 @@ def set_language():
     target = safe_local_url(request.form.get("next"))
     if target and not _answers_get(target):
         target = None  # switched on a page shown after a POST (e.g. the one-time password): go home
-    return redirect(target or url_for("core.home" if current_user.is_authenticated else "public.status"),
+    return redirect(target or url_for("shell.home" if current_user.is_authenticated else "public.status"),
                     code=303)
 
 

@@ -47,6 +47,10 @@ KINDS = {
     "document": Kind(("pdf", "jpg", "png"), "musdes", "", _l("Berkas harus berupa PDF, JPG, atau PNG.")),
     "logo": Kind(("png", "jpg", "svg"), "", "logo-", _l("Logo harus berupa gambar PNG, JPEG atau SVG.")),
     "registry": Kind(("csv", "xlsx"), "registry", "", _l("Berkas harus CSV atau XLSX.")),
+    # Scans and photos on a case (slrt/attachments): images are rewritten smaller and without their metadata,
+    # and a thumbnail of each is kept beside them (never uploaded: made from the kept image).
+    "attachment": Kind(("pdf", "jpg", "png"), "lampiran", "", _l("Lampiran harus berupa foto JPG/PNG atau PDF.")),
+    "thumbnail": Kind(("jpg",), "lampiran/kecil", "", _l("Gambar kecil harus JPG.")),
 }
 # Suffixes that files kept before this module may carry
 LEGACY_TYPES = {"document": ("jpeg",), "registry": ("txt",)}

@@ -121,17 +121,11 @@ def register_static_versions(app: Flask) -> None:
 
 
 def register_template_globals(app: Flask) -> None:
-    from slrt.auth.models import Role
-    from slrt.cases.models import CaseStatus, Channel, VisitType
-    from slrt.core.nik import mask_nik
-    from slrt.core import nav
     from slrt.core.labels import LABELS
+    from slrt.core.nik import mask_nik
     from slrt.core.permissions import can
 
-    app.jinja_env.globals.update(
-        Role=Role, CaseStatus=CaseStatus, Channel=Channel, VisitType=VisitType,
-        can=can, label=LABELS.label, labels=LABELS, nav_items=nav.items_for,
-    )
+    app.jinja_env.globals.update(can=can, label=LABELS.label, labels=LABELS)
     app.jinja_env.filters.update(
         long_date=i18n.long_date, long_datetime=i18n.long_datetime, short_date=i18n.short_date,
         mask_nik=mask_nik,

@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,12 +11,14 @@ from slrt.auth.permissions import permission_required
 from slrt.core.errors import DomainError
 from slrt.core.i18n import long_date, select_locale
 from slrt.core.time import local_today
-from slrt.deadlines import bp, operations
+from slrt.deadlines import operations
 from slrt.deadlines.calendar import national_holidays
 from slrt.deadlines.forms import DayOffForm
 from slrt.deadlines.models import DayOff
 from slrt.deadlines.permissions import can_manage_days_off
 from slrt.extensions import db
+
+bp = Blueprint("deadlines", __name__, url_prefix="/admin/hari-libur")
 
 
 def _year() -> int:

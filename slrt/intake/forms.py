@@ -3,9 +3,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (BooleanField, DateField, FieldList, FormField, RadioField, SelectField, StringField,
-                     TextAreaField)
+                     SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from slrt.cases.models import Channel, VisitType
@@ -107,6 +108,42 @@ class IntakeForm(BaseForm):
         # No preselected type: a clerk who forgets to choose would otherwise file a request as a question.
         self.visit_type.choices = [("", str(_l("— pilih jenis layanan —")))] + LABELS.choices(VisitType)
 
+    def fill_choices(self, categories, programmes, documents) -> None:
+        """The district's kecamatan, the villages of the chosen one, and the active lists."""
+        from flask import current_app
+        from flask_babel import gettext as _
+
+        from slrt.regions import operations as regions
+        district = current_app.config["SLRT_REGION_CODE"]
+        self.kecamatan.choices = [("", _("— pilih kecamatan —"))] + [
+            (r.code, r.name) for r in regions.children(district)]
+        villages = regions.children(self.kecamatan.data) if self.kecamatan.data else []
+        self.desa.choices = [("", _("— pilih desa/kelurahan —"))] + [(r.code, r.name) for r in villages]
+        category_choices = [("", _("— pilih kategori —"))] + [(c.id, c.name) for c in categories]
+        for row in self.complaints:
+            row.form.category.choices = category_choices
+        self.needs.choices = [(p.id, p.name) for p in programmes]
+        self.documents.choices = [(d.code, d.name) for d in documents]
+
+    def prefill(self, person: dict, members: list[dict]) -> None:
+        """Fill the person's fields (keys as the form's, `region_code` the village) and one row per member."""
+        for name in ("nik", "name", "birth_place", "birth_date", "sex", "phone", "kk_number", "address", "rt", "rw"):
+            if name in person:
+                getattr(self, name).data = person[name]
+        self.kecamatan.data, self.desa.data = person["region_code"][:8], person["region_code"]
+        for member in members:
+            self.members.append_entry(member)
+
+
+def prefilled_form(person: dict, members: list[dict]) -> IntakeForm:
+    """A new intake form filled from what is known of a person (from earlier visits or the registry),
+    with its choices."""
+    from slrt.intake.queries import choice_lists
+    form = IntakeForm(formdata=None)
+    form.prefill(person, members)
+    form.fill_choices(*choice_lists())
+    return form
+
 
 def _row_is_blank(row) -> bool:
     return not any([(row.nik.data or "").strip(), (row.name.data or "").strip(), row.birth_date.data])
@@ -139,11 +176,11 @@ class IntakeValidation:
             form.nik.data = self.nik_check.nik
             self.warnings += [str(w) for w in self.nik_check.warnings]
             if form.sex.data in ("L", "P") and self.nik_check.sex and form.sex.data != self.nik_check.sex:
-                self.warnings.append(str(_l("Jenis kelamin yang dipilih tidak sesuai dengan NIK (NIK menunjukkan "
-                                            "%(sex)s).", sex=LABELS.label("Sex", self.nik_check.sex))))
+                self.warnings.append(str(gettext("Jenis kelamin yang dipilih tidak sesuai dengan NIK (NIK menunjukkan "
+                                                 "%(sex)s).", sex=LABELS.label("Sex", self.nik_check.sex))))
             if form.birth_date.data and self.nik_check.birth_date and form.birth_date.data != self.nik_check.birth_date:
-                self.warnings.append(str(_l("Tanggal lahir tidak sesuai dengan NIK (NIK menunjukkan %(date)s).",
-                                            date=long_date(self.nik_check.birth_date))))
+                self.warnings.append(str(gettext("Tanggal lahir tidak sesuai dengan NIK (NIK menunjukkan %(date)s).",
+                                                 date=long_date(self.nik_check.birth_date))))
         if form.kk_number.data:
             kk = check_kk(form.kk_number.data, self.regions)
             if not kk.valid:
@@ -230,3 +267,12 @@ class IntakeValidation:
     def complaint_rows(self):
         return [row.form for row in self.form.complaints
                 if row.form.category.data or (row.form.description.data or "").strip()]
+
+
+class IdentityReviewForm(BaseForm):
+    """The back office's decision on an identity given at a visit that differs from the stored one."""
+
+    reason = TextAreaField(_l("Alasan"), validators=[DataRequired(message=_l("Tuliskan alasannya.")),
+                                                     Length(max=500)])
+    accept = SubmitField(_l("Terima perubahan"))
+    dismiss = SubmitField(_l("Tetap pakai data tersimpan"))

@@ -1,9 +1,11 @@
 """Registering a visit at the window: the person, their household, and a new case with a ticket."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
@@ -11,9 +13,12 @@ from sqlalchemy.exc import IntegrityError
 from slrt.audit.operations import record
 from slrt.cases.models import Case, CaseEvent, CaseNeed, CaseStatus, Channel, Complaint, VisitType
 from slrt.cases.tickets import new_ticket
-from slrt.core.errors import DomainError
+from slrt.core.errors import DomainError, TransitionError
+from slrt.core.time import utcnow
 from slrt.extensions import db
-from slrt.intake.models import HouseholdMember, Person
+from slrt.intake.models import (IDENTITY_FIELDS, IDENTITY_TRANSITIONS, HouseholdMember, IdentityReview, Person,
+                                PersonVersion, VisitIdentity)
+from slrt.search.phonetic import name_key
 
 
 @dataclass
@@ -59,55 +64,147 @@ def _unique_ticket() -> str:
     raise RuntimeError("could not draw a free ticket number")  # 31^10 space: practically unreachable
 
 
-def _fill(person: Person, data: VisitData) -> None:
-    person.name = data.name.strip()
-    person.birth_place = data.birth_place.strip()
-    person.birth_date = data.birth_date
-    person.sex = data.sex
-    person.phone = data.phone
-    person.kk_number = data.kk_number
-    person.address = data.address.strip()
-    person.rt, person.rw = data.rt.strip().zfill(3) if data.rt else "", data.rw.strip().zfill(3) if data.rw else ""
-    person.region_code = data.region_code
-    if data.members is not None:
+def _typed(data: VisitData) -> dict:
+    """The identity as the clerk typed it at this visit, in the form it is stored."""
+    return {
+        "name": data.name.strip(), "birth_place": data.birth_place.strip(), "birth_date": data.birth_date,
+        "sex": data.sex, "phone": data.phone, "kk_number": data.kk_number, "address": data.address.strip(),
+        "rt": data.rt.strip().zfill(3) if data.rt else "", "rw": data.rw.strip().zfill(3) if data.rw else "",
+        "region_code": data.region_code,
+        "members": _members_json(data.members) if data.members is not None else "",
+    }
+
+
+def _members_json(members: list[MemberData]) -> str:
+    return json.dumps([{"nik": m.nik, "name": m.name.strip(), "relation": m.relation,
+                        "birth_date": m.birth_date.isoformat() if m.birth_date else None, "sex": m.sex}
+                       for m in members], ensure_ascii=False, sort_keys=True)
+
+
+def _person_members_json(person: Person) -> str:
+    return _members_json([MemberData(name=m.name, relation=m.relation, nik=m.nik, birth_date=m.birth_date,
+                                     sex=m.sex) for m in person.members])
+
+
+def members_from_json(text: str) -> list[MemberData]:
+    return [MemberData(name=m["name"], relation=m["relation"], nik=m["nik"], sex=m["sex"],
+                       birth_date=date.fromisoformat(m["birth_date"]) if m["birth_date"] else None)
+            for m in json.loads(text)] if text else []
+
+
+def stored_identity(person: Person) -> dict:
+    values = {name: getattr(person, name) for name in IDENTITY_FIELDS}
+    values["members"] = _person_members_json(person)
+    return values
+
+
+def identity_differences(person: Person, identity: VisitIdentity) -> list[str]:
+    """The fields where what was given at the visit differs from the person's stored identity
+    (members only when the visit listed them)."""
+    stored = stored_identity(person)
+    changed = [name for name in IDENTITY_FIELDS if getattr(identity, name) != stored[name]]
+    if identity.members and identity.members != stored["members"]:
+        changed.append("members")
+    return changed
+
+
+def _apply(person: Person, values: dict) -> None:
+    for name in IDENTITY_FIELDS:
+        setattr(person, name, values[name])
+    person.name_phonetic = name_key(person.name)
+    if values["members"]:
         person.members.clear()
-        for position, member in enumerate(data.members):
+        for position, member in enumerate(members_from_json(values["members"])):
             person.members.append(HouseholdMember(
-                position=position, name=member.name.strip(), relation=member.relation,
+                position=position, name=member.name, relation=member.relation,
                 nik=member.nik, birth_date=member.birth_date, sex=member.sex))
 
 
-def upsert_person(data: VisitData, actor) -> Person:
+def upsert_person(data: VisitData, actor) -> tuple[Person, dict]:
+    """The person of this NIK, created from this visit if new. A person already known keeps the identity
+    stored for them: a counter user never changes who someone is. Returns the person and the identity
+    typed at this visit."""
+    typed = _typed(data)
     person = find_person(data.nik)
     created = person is None
     if created:
         person = Person(nik=data.nik)
-        _fill(person, data)
+        _apply(person, typed)
         try:
             with db.session.begin_nested():
                 db.session.add(person)
                 db.session.flush()
         except IntegrityError:
             # Another window registered the same first-time visitor a moment ago (MariaDB lets both
-            # look before either inserts): this visit updates the person they saved.
+            # look before either inserts): this visit is compared with what they saved.
             person = find_person(data.nik)
             if person is None:
                 raise
             created = False
-    if not created:
-        _fill(person, data)
+    if created:
+        record("person.create", person, person_id=person.id, user=actor)
+    return person, typed
+
+
+def _keep_visit_identity(case: Case, person: Person, typed: dict, actor) -> VisitIdentity:
+    identity = VisitIdentity(**typed, name_phonetic=name_key(typed["name"]))
+    with db.session.no_autoflush:
+        differences = identity_differences(person, identity)
+    identity.review = IdentityReview.PENDING if differences else IdentityReview.SAME
+    identity.person, identity.case = person, case
+    db.session.add(identity)
     db.session.flush()
-    record("person.create" if created else "person.update", person, person_id=person.id, user=actor)
-    return person
+    if differences:
+        record("person.identity_pending", identity, person_id=person.id, user=actor,
+               note=f"case {case.ticket}; berbeda: {', '.join(differences)}")
+    return identity
+
+
+def _review(identity: VisitIdentity, to: IdentityReview, reason: str, actor) -> None:
+    if not IDENTITY_TRANSITIONS.allows(identity.review, to):
+        raise TransitionError(_("Perubahan data ini sudah diputuskan sebelumnya."))
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Tuliskan alasannya."), field="reason")
+    identity.review = to
+    identity.reviewed_by_id = actor.id
+    identity.reviewed_at = utcnow()
+    identity.review_reason = reason
+
+
+def accept_identity(identity: VisitIdentity, reason: str, actor) -> list[str]:
+    """The back office makes the identity given at a visit the person's identity. The replaced values are
+    kept as a PersonVersion. Returns the fields that changed. Does not commit."""
+    person = identity.person
+    differences = identity_differences(person, identity)
+    _review(identity, IdentityReview.ACCEPTED, reason, actor)
+    old = stored_identity(person)
+    db.session.add(PersonVersion(person=person, visit_identity_id=identity.id, replaced_by_id=actor.id,
+                                 reason=identity.review_reason, **old))
+    _apply(person, {name: getattr(identity, name) for name in (*IDENTITY_FIELDS, "members")})
+    db.session.flush()
+    record("person.identity_accept", person, person_id=person.id, user=actor,
+           note=f"case {identity.case.ticket}; diubah: {', '.join(differences) or '-'}; "
+                f"alasan: {identity.review_reason}")
+    return differences
+
+
+def dismiss_identity(identity: VisitIdentity, reason: str, actor) -> None:
+    """The back office keeps the stored identity; the visit keeps what was typed. Does not commit."""
+    _review(identity, IdentityReview.DISMISSED, reason, actor)
+    db.session.flush()
+    record("person.identity_dismiss", identity.person, person_id=identity.person_id, user=actor,
+           note=f"case {identity.case.ticket}; alasan: {identity.review_reason}")
 
 
 def register_visit(data: VisitData, actor) -> Case:
-    """Create the person (or update what we knew) and a new case with its ticket. Does not commit."""
+    """Create the person if new, a new case with its ticket, and keep the identity given at this visit with
+    the case (a difference from the stored identity waits for the back office). Does not commit."""
     if data.channel not in set(Channel) or data.visit_type not in set(VisitType):
         raise DomainError(_l("Jalur atau jenis layanan tidak sah."))
     if not data.complaints:
         raise DomainError(_l("Isi sedikitnya satu keluhan atau permintaan."))
-    person = upsert_person(data, actor)
+    person, typed = upsert_person(data, actor)
     case = Case(
         ticket=_unique_ticket(), person=person, region_code=data.region_code,
         office_region_code=actor.region_code, channel=data.channel, visit_type=data.visit_type,
@@ -121,6 +218,7 @@ def register_visit(data: VisitData, actor) -> Case:
     case.events.append(CaseEvent(kind="registered", public=True, actor_id=actor.id))
     db.session.add(case)
     db.session.flush()
+    _keep_visit_identity(case, person, typed, actor)
     record("case.create", case, person_id=person.id, note=f"ticket={case.ticket}", user=actor)
     from slrt.core.hooks import case_registered
     case_registered.send(case)

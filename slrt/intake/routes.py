@@ -1,44 +1,25 @@
 import time
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from slrt.admin.models import ComplaintCategory, DocumentType, Programme
-from slrt.auth.permissions import permission_required
-from slrt.intake.permissions import can_register
+from slrt.auth.permissions import permission_required, require
+from slrt.cases.permissions import can_list_cases
 from slrt.cases.models import Case
+from slrt.core.errors import DomainError
 from slrt.core.htmx import render_fragment_or_redirect
 from slrt.core.nik import check_nik
 from slrt.extensions import db
-from slrt.intake import bp, operations
-from slrt.intake.forms import IntakeForm, IntakeValidation, MemberForm, ComplaintForm
+from slrt.intake import operations, queries
+from slrt.intake.forms import ComplaintForm, IdentityReviewForm, IntakeForm, IntakeValidation, MemberForm, prefilled_form
+from slrt.intake.permissions import can_register, can_review_identity
+from slrt.intake.queries import choice_lists
 from slrt.regions import operations as regions
 from slrt.regions.models import Region
+from slrt.submissions import views as submissions
 
-
-def _lists():
-    categories = db.session.scalars(select(ComplaintCategory).where(ComplaintCategory.active.is_(True))
-                                    .order_by(ComplaintCategory.sort_order)).all()
-    programmes = db.session.scalars(select(Programme).where(Programme.active.is_(True))
-                                    .order_by(Programme.sort_order)).all()
-    documents = db.session.scalars(select(DocumentType).where(DocumentType.active.is_(True))
-                                   .order_by(DocumentType.sort_order)).all()
-    return categories, programmes, documents
-
-
-def _fill_choices(form: IntakeForm, categories, programmes, documents) -> None:
-    district = current_app.config["SLRT_REGION_CODE"]
-    form.kecamatan.choices = [("", _("— pilih kecamatan —"))] + [
-        (r.code, r.name) for r in regions.children(district)]
-    villages = regions.children(form.kecamatan.data) if form.kecamatan.data else []
-    form.desa.choices = [("", _("— pilih desa/kelurahan —"))] + [(r.code, r.name) for r in villages]
-    category_choices = [("", _("— pilih kategori —"))] + [(c.id, c.name) for c in categories]
-    for row in form.complaints:
-        row.form.category.choices = category_choices
-    form.needs.choices = [(p.id, p.name) for p in programmes]
-    form.documents.choices = [(d.code, d.name) for d in documents]
+bp = Blueprint("intake", __name__, url_prefix="/pendaftaran")
 
 
 def _village_parent(code: str):
@@ -57,24 +38,30 @@ def _default_office_place(form: IntakeForm) -> None:
 
 @bp.route("/baru", methods=["GET", "POST"])
 @permission_required(can_register)
+@submissions.once
 def new():
     """Pendaftaran Baru: register a visit and give the citizen a ticket."""
     form = IntakeForm()
-    categories, programmes, documents = _lists()
+    categories, programmes, documents = choice_lists()
     if request.method == "GET":
         form.channel.data = _default_channel()
         _default_office_place(form)
-    _fill_choices(form, categories, programmes, documents)
+    form.fill_choices(categories, programmes, documents)
     validation = IntakeValidation(
         form, district_code=current_app.config["SLRT_REGION_CODE"], regions=regions.region_index,
         category_ids={c.id for c in categories}, programme_ids={p.id for p in programmes},
         document_codes={d.code for d in documents}, village_parent=_village_parent)
     if request.method == "POST":
         if validation.run() and (not validation.warnings or form.confirm_warnings.data):
+            repeat = submissions.claim_once()  # a double click or a retried post: the first ticket, no second case
+            if repeat is not None:
+                return repeat
             case = operations.register_visit(_visit_data(form, validation), current_user)
+            receipt = url_for("cases.receipt", case_id=case.id)
+            submissions.result_at(receipt)
             db.session.commit()
             flash(_("Pendaftaran tersimpan. Nomor tiket: %(ticket)s", ticket=case.ticket), "success")
-            return redirect(url_for("cases.receipt", case_id=case.id), code=303)
+            return redirect(receipt, code=303)
         if not validation.warnings:
             flash(_("Periksa kembali isian yang ditandai."), "error")
     earlier = _earlier_cases(form.nik.data) if request.method == "POST" else []
@@ -113,55 +100,54 @@ def _earlier_cases(nik: str | None):
 @bp.route("/cek-nik", methods=["POST"])
 @permission_required(can_register)
 def check_nik_widget():
-    """The NIK widget: validate as soon as 16 digits are typed; fill in a person known from earlier visits."""
+    """The NIK widget: validate as soon as 16 digits are typed; fill in a person of the user's area known
+    from earlier visits (throttled per user, audited)."""
     typed = request.form.get("nik", "")
     digits = "".join(ch for ch in typed if ch.isdigit())
     show = len(digits) >= 16 or any(ch.isalpha() for ch in typed) or "+" in typed
     check = check_nik(typed, regions.region_index) if show else None
-    person, earlier = None, []
+    person, earlier, nik = None, [], queries.NikLookup(None)
     if check is not None and check.valid:
-        person = operations.find_person(check.nik)
-        if person is not None:
+        nik = queries.person_for_nik_check(check.nik, current_user)
+        person = nik.person
+        if not nik.throttled:
             earlier = _earlier_cases(check.nik)
-            from slrt.audit.operations import record
-            record("person.view", person, person_id=person.id, note="intake NIK check")
-            db.session.commit()
     form = None
     if person is not None:
-        form = IntakeForm(formdata=None, obj=None)
-        form.nik.data = person.nik
-        form.name.data, form.birth_place.data, form.birth_date.data = person.name, person.birth_place, person.birth_date
-        form.sex.data, form.phone.data, form.kk_number.data = person.sex, person.phone, person.kk_number
-        form.address.data, form.rt.data, form.rw.data = person.address, person.rt, person.rw
-        form.kecamatan.data, form.desa.data = person.region_code[:8], person.region_code
-        for member in person.members:
-            form.members.append_entry({"nik": member.nik, "name": member.name, "relation": member.relation,
-                                       "birth_date": member.birth_date, "sex": member.sex})
-        categories, programmes, documents = _lists()
-        _fill_choices(form, categories, programmes, documents)
+        form = prefilled_form(
+            {"nik": person.nik, "name": person.name, "birth_place": person.birth_place,
+             "birth_date": person.birth_date, "sex": person.sex, "phone": person.phone,
+             "kk_number": person.kk_number, "address": person.address, "rt": person.rt, "rw": person.rw,
+             "region_code": person.region_code},
+            [{"nik": m.nik, "name": m.name, "relation": m.relation, "birth_date": m.birth_date, "sex": m.sex}
+             for m in person.members])
     from slrt.registry.views_support import intake_context
-    registry = intake_context(check, person)
-    if registry:
-        db.session.commit()  # the audit row of the registry lookup
-    return render_fragment_or_redirect("intake/_nik_check.html", url_for("intake.new"), check=check, person=person,
-                                       earlier=earlier, form=form, **registry)
+    registry = intake_context(check, person) if not nik.throttled else {}
+    prefill = registry.pop("registry_prefill", None)
+    if prefill is not None:
+        registry["registry_form"] = prefilled_form(prefill["person"], prefill["members"])
+    response = render_fragment_or_redirect("intake/_nik_check.html", url_for("intake.new"), check=check,
+                                           person=person, elsewhere=nik.elsewhere, throttled=nik.throttled,
+                                           earlier=earlier, form=form, **registry)
+    db.session.commit()  # the audit rows of the check and the registry lookup, after rendering
+    return response
 
 
 @bp.route("/baris-anggota")
 @permission_required(can_register)
 def member_row():
     """One empty household-member row for the htmx "add member" button."""
-    return _new_row("members", MemberForm, "intake/_member_row.html")
+    return _new_row("members", "intake/_member_row.html")
 
 
 @bp.route("/baris-keluhan")
 @permission_required(can_register)
 def complaint_row():
     """One empty complaint row for the htmx "add complaint" button."""
-    return _new_row("complaints", ComplaintForm, "intake/_complaint_row.html")
+    return _new_row("complaints", "intake/_complaint_row.html")
 
 
-def _new_row(list_name: str, row_form, template: str):
+def _new_row(list_name: str, template: str):
     # Indices only need to increase: FieldList orders rows by index and tolerates gaps left by removals.
     index = time.time_ns() // 1000 % 10**12  # microseconds: two quick clicks still get two rows
     form = IntakeForm(formdata=None)
@@ -171,6 +157,44 @@ def _new_row(list_name: str, row_form, template: str):
     for sub in entry.form:
         sub.name = sub.id = f"{list_name}-{index}-{sub.short_name}"
     if list_name == "complaints":
-        categories, _unused, _unused2 = _lists()
+        categories, _unused, _unused2 = choice_lists()
         entry.form.category.choices = [("", _("— pilih kategori —"))] + [(c.id, c.name) for c in categories]
     return render_fragment_or_redirect(template, url_for("intake.new"), row=entry)
+
+
+@bp.route("/identitas/<int:case_id>", methods=["POST"])
+@permission_required(can_list_cases)
+def review_identity(case_id: int):
+    """The back office accepts (with a reason, old values kept) or dismisses an identity given at a visit."""
+    case = db.session.get(Case, case_id)
+    if case is None:
+        abort(404)
+    require(can_review_identity, case)
+    identity = queries.load_visit_identity(case.id, lock=True)
+    form = IdentityReviewForm()
+    if form.validate_on_submit() and (form.accept.data or form.dismiss.data):
+        try:
+            if form.accept.data:
+                operations.accept_identity(identity, form.reason.data, current_user)
+                message = _("Data warga diperbarui sesuai kunjungan %(ticket)s. Data lama tetap tersimpan.",
+                            ticket=case.ticket)
+            else:
+                operations.dismiss_identity(identity, form.reason.data, current_user)
+                message = _("Data warga tetap seperti tersimpan; isian kunjungan %(ticket)s tetap dicatat pada "
+                            "kasus ini.", ticket=case.ticket)
+        except DomainError as error:
+            db.session.rollback()
+            if error.field == "reason":
+                form.reason.errors = [str(error.message)]
+            else:
+                flash(str(error.message), "error")
+                return redirect(url_for("cases.detail", case_id=case.id), code=303)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("cases.detail", case_id=case.id), code=303)
+    # A refused decision shows the case page again, with what was typed and the message next to it.
+    db.session.rollback()
+    g.identity_review_form = form
+    from slrt.cases.routes import detail
+    return detail(case.id)

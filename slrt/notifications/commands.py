@@ -7,7 +7,7 @@ import click
 from flask import current_app
 
 from slrt.extensions import db
-from slrt.notifications import bp
+from slrt.notifications.routes import bp
 from slrt.notifications.dispatch import send_due
 
 SUMMARY = "Outbox: sent {sent}, logged {logged}, to retry {retry}, failed {failed}, outcome unknown {unknown}"

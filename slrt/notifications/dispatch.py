@@ -17,7 +17,6 @@ A gateway that honours the key therefore delivers each message once, whatever th
 from __future__ import annotations
 
 import logging
-import os
 import random
 import threading
 from datetime import timedelta
@@ -43,7 +42,7 @@ SESSION_KEY = "slrt_outbox_ids"
 
 
 def _schedule(app) -> tuple[float, ...]:
-    value = app.config.get("SLRT_OUTBOX_BACKOFF") or os.environ.get("SLRT_OUTBOX_BACKOFF") or BACKOFF_SECONDS
+    value = app.config.get("SLRT_OUTBOX_BACKOFF") or BACKOFF_SECONDS
     if isinstance(value, str):
         try:
             value = tuple(float(part) for part in value.split(",") if part.strip())
@@ -60,7 +59,7 @@ def backoff(app, attempts: int) -> timedelta:
 
 
 def max_attempts(app) -> int:
-    value = app.config.get("SLRT_OUTBOX_MAX_ATTEMPTS") or os.environ.get("SLRT_OUTBOX_MAX_ATTEMPTS")
+    value = app.config.get("SLRT_OUTBOX_MAX_ATTEMPTS")
     try:
         return max(1, int(value)) if value else MAX_ATTEMPTS
     except ValueError:
@@ -182,7 +181,7 @@ _threads: list[threading.Thread] = []
 
 def dispatch_mode(app) -> str:
     """thread (default), inline (in the committing thread) or off (leave it to `flask outbox run`)."""
-    mode = app.config.get("SLRT_OUTBOX_DISPATCH") or os.environ.get("SLRT_OUTBOX_DISPATCH")
+    mode = app.config.get("SLRT_OUTBOX_DISPATCH")
     if mode in ("thread", "inline", "off"):
         return mode
     return "off" if app.testing else "thread"

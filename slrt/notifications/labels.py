@@ -1,23 +1,26 @@
+"""Labels of the outbox statuses and message kinds. Registered by the feature's init_app."""
 from flask_babel import lazy_gettext as _l
 
 from slrt.core.labels import LABELS
 from slrt.notifications.models import OutboxStatus
 
-LABELS.register(OutboxStatus, {
-    OutboxStatus.PENDING: _l("Menunggu"),
-    OutboxStatus.SENDING: _l("Sedang dikirim"),
-    OutboxStatus.UNKNOWN: _l("Belum pasti"),
-    OutboxStatus.SENT: _l("Terkirim"),
-    OutboxStatus.LOGGED: _l("Dicatat (tanpa gateway)"),
-    OutboxStatus.FAILED: _l("Gagal"),
-    OutboxStatus.NO_PHONE: _l("Tanpa nomor HP"),
-})
 
-# Kinds of message; features may queue others (shown as they are).
-LABELS.register("OutboxKind", {
-    "registered": _l("Terdaftar"),
-    "referred": _l("Dirujuk"),
-    "outcome": _l("Hasil dari instansi"),
-    "closed": _l("Selesai"),
-    "reopened": _l("Dibuka kembali"),
-})
+def register() -> None:
+    LABELS.register(OutboxStatus, {
+        OutboxStatus.PENDING: _l("Menunggu"),
+        OutboxStatus.SENDING: _l("Sedang dikirim"),
+        OutboxStatus.UNKNOWN: _l("Belum pasti"),
+        OutboxStatus.SENT: _l("Terkirim"),
+        OutboxStatus.LOGGED: _l("Dicatat (tanpa gateway)"),
+        OutboxStatus.FAILED: _l("Gagal"),
+        OutboxStatus.NO_PHONE: _l("Tanpa nomor HP"),
+    })
+
+    # Kinds of message; features may queue others (shown as they are).
+    LABELS.register("OutboxKind", {
+        "registered": _l("Terdaftar"),
+        "referred": _l("Dirujuk"),
+        "outcome": _l("Hasil dari instansi"),
+        "closed": _l("Selesai"),
+        "reopened": _l("Dibuka kembali"),
+    })

@@ -27,10 +27,19 @@ def fit_sms(text: str, ticket: str) -> str:
     return text + suffix
 
 
+def citizen_phone(case) -> str:
+    """The phone given at the case's visit: a later visit (or someone else typing the same NIK) never
+    redirects this case's messages. Cases older than visit identities fall back to the person's phone."""
+    identity = getattr(case, "identity", None)
+    if identity is not None:
+        return identity.phone or ""
+    return (case.person.phone or "") if case.person is not None else ""
+
+
 def queue_citizen_message(case, kind: str, text: str) -> OutboxMessage:
     """Put a short message (one SMS, carrying the ticket) for the case's citizen in the outbox."""
     body = fit_sms(text, case.ticket)
-    phone = (case.person.phone or "") if case.person is not None else ""
+    phone = citizen_phone(case)
     message = OutboxMessage(case_id=case.id, kind=kind[:40], phone=phone[:20], body=body,
                             status=OutboxStatus.PENDING if phone else OutboxStatus.NO_PHONE,
                             attempts=0, last_error="", next_attempt_at=utcnow())

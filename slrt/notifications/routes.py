@@ -1,4 +1,4 @@
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -9,12 +9,14 @@ from slrt.core.errors import DomainError
 from slrt.core.pagination import page_number, paginate
 from slrt.core.htmx import render_page_or_partial
 from slrt.extensions import db
-from slrt.notifications import bp, operations
+from slrt.notifications import operations
 from slrt.notifications.dispatch import max_attempts
 from slrt.notifications.forms import ResendForm
 from slrt.notifications.models import OutboxMessage, OutboxStatus
 from slrt.notifications.permissions import can_manage_outbox
 from slrt.notifications.senders import gateway_url
+
+bp = Blueprint("notifications", __name__, url_prefix="/admin/pesan-keluar", cli_group="outbox")
 
 PAGE_SIZE = 50
 

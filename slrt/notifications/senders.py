@@ -12,7 +12,6 @@ from __future__ import annotations
 import http.client
 import json
 import logging
-import os
 import urllib.error
 import urllib.request
 from typing import Protocol
@@ -118,8 +117,9 @@ class HttpGatewaySender:
 
 
 def _config(app, name: str, default: str = "") -> str:
+    """The app's configuration (slrt.config.Config reads the environment once, at start-up)."""
     value = app.config.get(name)
-    return str(value) if value not in (None, "") else os.environ.get(name, default)
+    return str(value) if value not in (None, "") else default
 
 
 def gateway_url(app) -> str:

@@ -1,5 +1,8 @@
-from flask import Blueprint
+"""The citizen's side: the ticket status page and the letter verification page."""
+from flask import Flask
 
-bp = Blueprint("public", __name__)
 
-from slrt.public import routes  # noqa: E402,F401
+def init_app(app: Flask) -> None:
+    from slrt.public import routes
+
+    app.register_blueprint(routes.bp)

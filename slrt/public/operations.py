@@ -21,31 +21,42 @@ class Lookup:
     detailed: bool  # ticket and birth date matched: show what was requested and the messages
 
 
-def _checks(ticket_key: str):
-    return [throttle.per_address("SLRT_STATUS_LIMIT", "status-address"),
-            throttle.per_key("SLRT_STATUS_TICKET_LIMIT", "status-ticket", ticket_key)]
+def _address_checks():
+    return [throttle.per_address("SLRT_STATUS_LIMIT", "status-address")]
 
 
-def throttled(ticket_key: str) -> bool:
-    return throttle.blocked(_checks(ticket_key))
+def _ticket_checks(ticket_key: str):
+    return [throttle.per_key("SLRT_STATUS_TICKET_LIMIT", "status-ticket", ticket_key)]
 
 
-def count_failure(ticket_key: str) -> None:
-    throttle.count_failure(_checks(ticket_key))
+def throttled() -> bool:
+    """Too many failures from this address: nothing is looked up (guessing tickets or birth dates)."""
+    return throttle.blocked(_address_checks())
+
+
+def birth_date_throttled(ticket_key: str) -> bool:
+    """Too many wrong birth dates for this ticket: no birth date is checked, but the status is still
+    shown, so a stranger's guesses never lock the citizen out of their own ticket."""
+    return throttle.blocked(_ticket_checks(ticket_key))
+
+
+def count_failure(ticket_key: str, *, wrong_birth_date: bool) -> bool:
+    """False when a limit was already full (a request that raced past `throttled`)."""
+    return throttle.count_failure(_address_checks() + (_ticket_checks(ticket_key) if wrong_birth_date else []))
 
 
 def look_up(typed_ticket: str, birth_date: date | None) -> Lookup | None:
-    """Find the case for a ticket (and, with a birth date, check it). None means "no match", the same
-    answer for an unknown ticket and a wrong birth date, after the same work."""
+    """Find the case for a ticket and, with a birth date, check it. None means no such ticket; a wrong
+    birth date gives the status-only view (the ticket alone shows it anyway), after the same work."""
     ticket = normalize_ticket(typed_ticket) or "-"
     case = db.session.scalar(select(Case).where(Case.ticket == ticket))
     if birth_date is None:
         return Lookup(case, False) if case is not None else None
     known = case.person.birth_date if case is not None else _NO_DATE
     matches = hmac.compare_digest(known.isoformat(), birth_date.isoformat())
-    if case is None or not matches:
+    if case is None:
         return None
-    return Lookup(case, True)
+    return Lookup(case, matches)
 
 
 def ticket_key(typed_ticket: str) -> str:

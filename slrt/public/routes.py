@@ -1,10 +1,12 @@
-from flask import request
+from flask import Blueprint, request
 from werkzeug.datastructures import MultiDict
 
 from slrt.core.db import read_only
 from slrt.core.htmx import render_page_or_partial, wants_partial
-from slrt.public import bp, operations
+from slrt.public import operations
 from slrt.public.forms import StatusForm
+
+bp = Blueprint("public", __name__)
 
 
 @bp.route("/status", methods=["GET", "POST"])
@@ -16,21 +18,28 @@ def status():
     else:  # the QR code on the receipt opens the page with the ticket filled in; a birth date never
         # travels in a URL, so only the ticket is read from it
         form = StatusForm(MultiDict({"ticket": request.args.get("ticket", "")}), meta={"csrf": False})
-    result, failed, throttled = None, False, False
+    result, failed, throttled, wrong_birth_date, birth_date_throttled = None, False, False, False, False
     typed = (form.ticket.data or "").strip()
     if request.method == "POST" or "ticket" in request.args:
         if form.validate():
             key = operations.ticket_key(typed)
-            if operations.throttled(key):
+            birth_date = form.birth_date.data
+            if operations.throttled():
                 throttled = True
             else:
-                result = operations.look_up(typed, form.birth_date.data)
+                if birth_date is not None and operations.birth_date_throttled(key):
+                    birth_date, birth_date_throttled = None, True  # the status only, no check of the date
+                result = operations.look_up(typed, birth_date)
                 if result is None:
                     failed = True
-                    operations.count_failure(key)
-    status_code = 429 if throttled else 200
+                    throttled = not operations.count_failure(key, wrong_birth_date=False)
+                elif birth_date is not None and not result.detailed:
+                    wrong_birth_date = True
+                    birth_date_throttled = not operations.count_failure(key, wrong_birth_date=True)
+    status_code = 429 if throttled or birth_date_throttled else 200
     events = [e for e in result.case.events if e.public] if result else []
     return render_page_or_partial("public/status.html", "public/_result.html", form=form, result=result,
                                   events=events, failed=failed, throttled=throttled,
+                                  wrong_birth_date=wrong_birth_date, birth_date_throttled=birth_date_throttled,
                                   # an htmx swap replaces only the result: the form's messages go there
                                   form_errors_here=wants_partial()), status_code

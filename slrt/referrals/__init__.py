@@ -1,33 +1,26 @@
 """Referrals to agencies: case handling, sign-off, numbered letters, agency responses, deadlines."""
-from flask import Blueprint
-
-bp = Blueprint("referrals", __name__)
-
-from slrt.referrals import commands, labels, routes  # noqa: E402,F401
-
-from flask_babel import lazy_gettext as _l  # noqa: E402
-
-from slrt.core import nav  # noqa: E402
-from slrt.referrals import lateness, operations, permissions  # noqa: E402
-from slrt.referrals.models import ReferralStatus  # noqa: E402
-
-nav.register(40, "referrals.index", _l("Rujukan"), permissions.can_list_referrals)
-nav.register(41, "referrals.signoff_queue", _l("Penetapan"), permissions.can_sign_off_any)
-nav.register(42, "referrals.agency_queue", _l("Rujukan masuk"), permissions.can_use_agency_queue)
-nav.register(45, "referrals.overview", _l("Keterlambatan"), permissions.can_view_overview)
+from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 
-def _template_globals(state) -> None:
+def init_app(app: Flask) -> None:
     from slrt.cases import operations as cases
     from slrt.cases.models import ComplaintStatus
     from slrt.core import permissions as can_registry
-    can_registry.register(state.app, permissions)
-    state.app.jinja_env.globals.update(
+    from slrt.referrals import commands, labels, lateness, operations, permissions, routes  # noqa: F401  (commands on bp.cli)
+    from slrt.referrals.models import ReferralStatus
+    from slrt.shell import nav
+
+    labels.register()
+    app.register_blueprint(routes.bp)
+    can_registry.register(app, permissions)
+    nav.register(40, "referrals.index", _l("Rujukan"), permissions.can_list_referrals)
+    nav.register(41, "referrals.signoff_queue", _l("Penetapan"), permissions.can_sign_off_any)
+    nav.register(42, "referrals.agency_queue", _l("Rujukan masuk"), permissions.can_use_agency_queue)
+    nav.register(45, "referrals.overview", _l("Keterlambatan"), permissions.can_view_overview)
+    app.jinja_env.globals.update(
         ReferralStatus=ReferralStatus, ComplaintStatus=ComplaintStatus,
         case_handling=routes.case_handling, referral_documents=routes.document_names, referral_due=lateness.due_date,
         referral_late=lateness.is_late, referral_step=lateness.current_step,
         referral_days_late=operations.working_days_late, case_autoclose_due=cases.autoclose_due,
     )
-
-
-bp.record_once(_template_globals)

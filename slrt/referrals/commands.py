@@ -9,7 +9,7 @@ from slrt.cases.models import Case, CaseStatus
 from slrt.core.db import immediate_transactions
 from slrt.core.time import local_today
 from slrt.extensions import db
-from slrt.referrals import bp
+from slrt.referrals.routes import bp
 
 
 @bp.cli.command("autoclose")

@@ -36,7 +36,10 @@ class AnswerForm(BaseForm):
 class ReferralForm(BaseForm):
     complaint = SelectField(_l("Untuk keluhan"), coerce=_int_or_none, validators=[Optional()])
     agency = SelectField(_l("Instansi tujuan"), coerce=_int_or_none, validators=[DataRequired()])
-    programme = SelectField(_l("Program / layanan"), coerce=_int_or_none, validators=[Optional()])
+    # Not validated against the list: the list follows the chosen agency, and the operation judges the pair
+    # with a message that says what is wrong (a choice from before the agency changed is not "invalid").
+    programme = SelectField(_l("Program / layanan"), coerce=_int_or_none, validate_choice=False,
+                            validators=[Optional()])
     reason = TextAreaField(_l("Alasan rujukan"), validators=[DataRequired(), Length(max=2000)])
     documents = MultiCheckboxField(_l("Dokumen yang dilampirkan / diperiksa"), validate_choice=False)
 

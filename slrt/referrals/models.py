@@ -7,6 +7,7 @@ from flask_babel import gettext
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from slrt.cases.models import ReferralStage
 from slrt.core.time import utcnow
 from slrt.core.transitions import TransitionTable
 from slrt.extensions import db
@@ -48,6 +49,17 @@ EDITABLE = frozenset({S.DRAFT, S.RETURNED})
 AWAITING_AGENCY = frozenset({S.APPROVED, S.ACCEPTED, S.NEEDS_DOCUMENTS})
 AGENCY_CLOCK_RUNNING = frozenset({S.APPROVED, S.ACCEPTED})  # awaiting the agency, not paused for documents
 ENDED = frozenset({S.REJECTED, S.COMPLETED, S.DECLINED, S.CANCELLED})
+AGENCY_RESPONSES = (S.ACCEPTED, S.NEEDS_DOCUMENTS, S.COMPLETED, S.DECLINED)
+SIGNOFF_DECISIONS = (S.APPROVED, S.RETURNED, S.REJECTED)
+
+# What each status means to the referral's case (the case follows its referrals through these stages,
+# without knowing this enum).
+CASE_STAGE: dict[ReferralStatus, ReferralStage] = {
+    S.DRAFT: ReferralStage.PREPARING, S.PENDING_SIGNOFF: ReferralStage.PREPARING,
+    S.RETURNED: ReferralStage.PREPARING, S.APPROVED: ReferralStage.AT_AGENCY, S.ACCEPTED: ReferralStage.AT_AGENCY,
+    S.NEEDS_DOCUMENTS: ReferralStage.WAITING_CITIZEN, S.REJECTED: ReferralStage.ENDED,
+    S.COMPLETED: ReferralStage.ENDED, S.DECLINED: ReferralStage.ENDED, S.CANCELLED: ReferralStage.ENDED,
+}
 
 
 class Referral(db.Model):
@@ -90,6 +102,10 @@ class Referral(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     case = relationship("Case", backref="referrals")
+
+    @property
+    def case_stage(self) -> ReferralStage:
+        return CASE_STAGE[ReferralStatus(self.status)]
     complaint = relationship("Complaint")
     agency = relationship("Agency", lazy="joined")
     programme = relationship("Programme", lazy="joined")

@@ -25,12 +25,10 @@ from slrt.core.time import to_local, utcnow
 from slrt.deadlines.calendar import add_working_days, district_days_off, working_days_between
 from slrt.extensions import db
 from slrt.referrals.lateness import due_date
-from slrt.referrals.models import (EDITABLE, ENDED, REFERRAL_TRANSITIONS, LetterCounter, Referral,
-                                   ReferralStatus)
+from slrt.referrals.models import (AGENCY_RESPONSES, EDITABLE, ENDED, REFERRAL_TRANSITIONS, SIGNOFF_DECISIONS,
+                                   LetterCounter, Referral, ReferralStatus)
 
 S = ReferralStatus
-AGENCY_RESPONSES = (S.ACCEPTED, S.NEEDS_DOCUMENTS, S.COMPLETED, S.DECLINED)
-SIGNOFF_DECISIONS = (S.APPROVED, S.RETURNED, S.REJECTED)
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
@@ -115,11 +113,21 @@ def _after_change(referral: Referral, actor) -> None:
     db.session.flush()
 
 
+def programme_fits(programme, agency) -> bool:
+    """A programme may be asked of its own agency; one that names no agency (a general service) of any."""
+    return programme is None or programme.agency_id is None or programme.agency_id == agency.id
+
+
 def _check_choices(case: Case, agency, programme, complaint) -> None:
     if agency is None or not agency.active:
         raise DomainError(_l("Pilih instansi tujuan dari daftar."), field="agency")
     if programme is not None and not programme.active:
         raise DomainError(_l("Program ini tidak aktif lagi. Pilih program lain."), field="programme")
+    if not programme_fits(programme, agency):
+        # The letter would ask this agency for another agency's programme (Dinas Kesehatan for PKH).
+        raise DomainError(_("%(programme)s bukan layanan %(agency)s. Pilih program dari instansi tujuan, "
+                            "atau ganti instansinya.", programme=programme.name, agency=agency.name),
+                          field="programme")
     if complaint is not None and complaint.case_id != case.id:
         raise DomainError(_l("Keluhan itu bukan bagian dari kasus ini."), field="complaint")
 
@@ -184,12 +192,27 @@ class AlreadyDecided(TransitionError):
     """Another signer decided first."""
 
 
+def decision_of(referral: Referral) -> ReferralStatus | None:
+    """The sign-off decision the referral got last, whatever happened to it since: an approved referral has
+    its letter number, a rejected one stays rejected, and a returned one may since have been edited,
+    resubmitted or withdrawn. None before any decision."""
+    if referral.decided_at is None:
+        return None
+    if referral.letter_number is not None:
+        return S.APPROVED
+    if referral.status == S.REJECTED:
+        return S.REJECTED
+    return S.RETURNED
+
+
 def _already_decided(referral: Referral) -> AlreadyDecided:
+    """Who decided, what and when: the signer who lost a race must not have to guess."""
     from slrt.core.i18n import long_datetime
     who = referral.decided_by.full_name if referral.decided_by else "?"
-    return AlreadyDecided(_l("Rujukan ini sudah diputuskan (%(status)s) oleh %(who)s pada %(when)s.",
-                             status=LABELS.label(ReferralStatus, referral.status), who=who,
-                             when=long_datetime(referral.decided_at)))
+    decision = decision_of(referral) or ReferralStatus(referral.status)
+    return AlreadyDecided(_("Rujukan ini sudah diputuskan (%(status)s) oleh %(who)s pada %(when)s.",
+                            status=LABELS.label(ReferralStatus, decision), who=who,
+                            when=long_datetime(referral.decided_at) if referral.decided_at else "?"))
 
 
 def decide(referral: Referral, actor, decision: ReferralStatus, note: str, today: date) -> None:
@@ -200,8 +223,9 @@ def decide(referral: Referral, actor, decision: ReferralStatus, note: str, today
         raise DomainError(_l("Keputusan tidak dikenal."))
     if decision != S.APPROVED and not note.strip():
         raise DomainError(_l("Tuliskan catatan atau alasan untuk back office."), field="note")
-    if referral.status != S.PENDING_SIGNOFF and referral.decided_at is not None \
-            and ReferralStatus(referral.status) not in EDITABLE:
+    if referral.status != S.PENDING_SIGNOFF and referral.decided_at is not None:
+        # Another signer decided since this one opened the page (returned drafts included: they wait for
+        # the back office now, not for a second decision).
         raise _already_decided(referral)
     check_transition(referral, decision)
     now = utcnow()
@@ -255,8 +279,8 @@ def _issue_letter(referral: Referral, actor, today: date) -> None:
     district = district_of(case)
     pattern = settings.get("letter_pattern") or settings.DEFAULTS["letter_pattern"]
     if pattern_errors(pattern):  # a bad pattern fails before the counter moves
-        raise DomainError(_l("Pola nomor surat di pengaturan tidak sah (\"%(pattern)s\"). Minta administrator "
-                             "memperbaikinya di halaman Pengaturan.", pattern=pattern))
+        raise DomainError(_("Pola nomor surat di pengaturan tidak sah (\"%(pattern)s\"). Minta administrator "
+                            "memperbaikinya di halaman Pengaturan.", pattern=pattern))
     seq = next_letter_seq(district, today.year)
     referral.district_code = district
     referral.letter_year, referral.letter_seq = today.year, seq

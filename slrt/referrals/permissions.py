@@ -1,4 +1,4 @@
-"""Who may do what with referrals. Templates reach these through the `referral_can` global."""
+"""Who may do what with referrals. Templates reach these through `can(...)` (slrt.core.permissions)."""
 from __future__ import annotations
 
 from slrt.auth.models import Role

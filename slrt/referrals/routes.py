@@ -3,7 +3,7 @@ import base64
 from collections import defaultdict
 
 import segno
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -19,18 +19,22 @@ from slrt.cases.models import Case, Complaint
 from slrt.cases.queries import load_case
 from slrt.core.db import read_only
 from slrt.core.errors import DomainError
-from slrt.core.htmx import render_page_or_partial
+from slrt.core.htmx import render_fragment_or_redirect, render_page_or_partial
 from slrt.core.labels import LABELS
 from slrt.core.time import local_today
 from slrt.core import throttle
 from slrt.extensions import db
-from slrt.referrals import bp, lateness, operations, queries
+from slrt.referrals import lateness, operations, queries
 from slrt.referrals.forms import (ActionForm, AnswerForm, AssessmentForm, AssignForm, CloseForm, DecisionForm,
                                   ObjectionForm, QueueFilterForm, ReferralForm, ResponseForm)
 from slrt.referrals.models import AWAITING_AGENCY, Referral, ReferralStatus
 from slrt.referrals.permissions import (can_edit_referral, can_list_referrals, can_print_letter, can_respond,
                                         can_sign_off, can_sign_off_any, can_use_agency_queue, can_use_referrals,
                                         can_view_overview, responds_on_behalf)
+from slrt.referrals.verification import holder_of
+from slrt.submissions import views as submissions
+
+bp = Blueprint("referrals", __name__)
 
 PAGE_SIZE = 30
 S = ReferralStatus
@@ -39,11 +43,11 @@ S = ReferralStatus
 # ---- helpers -------------------------------------------------------------------------------------------
 
 def _case_page(case: Case, anchor: str = "penanganan"):
-    return redirect(url_for("cases.detail", case_id=case.id, _anchor=anchor), code=303)
+    return redirect(_case_url(case, anchor), code=303)
 
 
 def _referral_page(referral: Referral):
-    return redirect(url_for("referrals.detail", referral_id=referral.id), code=303)
+    return redirect(_referral_url(referral), code=303)
 
 
 def _flash_form_errors(form) -> None:
@@ -53,17 +57,30 @@ def _flash_form_errors(form) -> None:
             flash(str(error) if field.name == "csrf_token" else f"{field.label.text}: {error}", "error")
 
 
-def _commit_or_flash(action, success: str) -> bool:
-    """Run the operation; commit and flash success, or roll back and flash the domain's message."""
+def _carry_out(action, success: str, result_url: str):
+    """Claim the form's one-time id, run the operation; commit and flash success, or roll back and flash the
+    domain's message. Either way the answer is the page at `result_url`; a repeated form, the first result."""
+    repeat = submissions.claim_once()
+    if repeat is not None:
+        return repeat
     try:
         action()
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "error")
-        return False
-    db.session.commit()
-    flash(success, "success")
-    return True
+    else:
+        submissions.result_at(result_url)
+        db.session.commit()
+        flash(success, "success")
+    return redirect(result_url, code=303)
+
+
+def _referral_url(referral: Referral) -> str:
+    return url_for("referrals.detail", referral_id=referral.id)
+
+
+def _case_url(case: Case, anchor: str = "penanganan") -> str:
+    return url_for("cases.detail", case_id=case.id, _anchor=anchor)
 
 
 def _active_agencies():
@@ -75,10 +92,6 @@ def _referral_form(case: Case, referral: Referral | None = None) -> ReferralForm
     form.complaint.choices = [("", _("— tidak untuk keluhan tertentu —"))] + [
         (k.id, f"{k.category.name}: {k.description[:60]}") for k in case.complaints]
     form.agency.choices = [("", _("— pilih instansi —"))] + [(a.id, a.name) for a in _active_agencies()]
-    programmes = db.session.scalars(select(Programme).where(Programme.active.is_(True))
-                                    .order_by(Programme.sort_order, Programme.name)).all()
-    form.programme.choices = [("", _("— pilih program / layanan —"))] + [
-        (p.id, p.name + (f" ({p.agency.name})" if p.agency else "")) for p in programmes]
     documents = db.session.scalars(select(DocumentType).where(DocumentType.active.is_(True))
                                    .order_by(DocumentType.sort_order)).all()
     form.documents.choices = [(d.code, d.name) for d in documents]
@@ -92,7 +105,19 @@ def _referral_form(case: Case, referral: Referral | None = None) -> ReferralForm
             wanted = request.args.get("complaint", type=int)
             if wanted and any(k.id == wanted for k in case.complaints):
                 form.complaint.data = wanted
+    form.programme.choices = programme_choices(form.agency.data)
     return form
+
+
+def programme_choices(agency_id: int | None) -> list:
+    """The programme select's options: the chosen agency's programmes (and general ones that name no agency);
+    every active programme, with its agency's name, while no agency is chosen (a form without JavaScript)."""
+    query = select(Programme).where(Programme.active.is_(True)).order_by(Programme.sort_order, Programme.name)
+    if agency_id:
+        query = query.where((Programme.agency_id == agency_id) | Programme.agency_id.is_(None))
+    programmes = db.session.scalars(query).all()
+    return [("", _("— pilih program / layanan —"))] + [
+        (p.id, p.name + (f" ({p.agency.name})" if p.agency and not agency_id else "")) for p in programmes]
 
 
 def _referral_choices(case: Case, form: ReferralForm) -> dict:
@@ -243,12 +268,16 @@ def detail(referral_id: int):
 
 @bp.route("/kasus/<int:case_id>/rujukan/baru", methods=["GET", "POST"])
 @permission_required(can_list_cases)
+@submissions.once
 def new(case_id: int):
     """Draft a referral for a case: agency, programme, reason and documents."""
     case = load_case(case_id, lock=request.method == "POST")
     require(can_handle_case, case)
     form = _referral_form(case)
     if form.validate_on_submit():
+        repeat = submissions.claim_once()
+        if repeat is not None:
+            return repeat
         try:
             referral = operations.draft(case, current_user, **_referral_choices(case, form))
         except DomainError as error:
@@ -256,6 +285,7 @@ def new(case_id: int):
             case = load_case(case_id)
             _apply_domain_error(form, error)
         else:
+            submissions.result_at(_referral_url(referral))
             db.session.commit()
             flash(_("Draf rujukan ke %(agency)s tersimpan. Ajukan untuk penetapan bila sudah lengkap.",
                     agency=referral.agency.name), "success")
@@ -263,14 +293,30 @@ def new(case_id: int):
     return render_template("referrals/form.html", form=form, case=case, referral=None)
 
 
+@bp.route("/rujukan/program-instansi")
+@permission_required(can_list_cases)
+@read_only
+def programme_options():
+    """The referral form's programme options for the chosen agency (the agency select's htmx endpoint)."""
+    agency_id = request.args.get("agency", type=int)
+    if agency_id is not None and not 0 < agency_id < 2**31:
+        agency_id = None
+    return render_fragment_or_redirect("referrals/_programme_options.html", url_for("shell.home"),
+                                       choices=programme_choices(agency_id))
+
+
 @bp.route("/rujukan/<int:referral_id>/ubah", methods=["GET", "POST"])
 @permission_required(can_list_cases)
+@submissions.once
 def edit(referral_id: int):
     """Edit a draft or a returned referral."""
     referral = queries.load_referral(referral_id, lock=request.method == "POST")
     require(can_edit_referral, referral)
     form = _referral_form(referral.case, referral)
     if form.validate_on_submit():
+        repeat = submissions.claim_once()
+        if repeat is not None:
+            return repeat
         try:
             operations.update_draft(referral, current_user, **_referral_choices(referral.case, form))
         except DomainError as error:
@@ -278,6 +324,7 @@ def edit(referral_id: int):
             referral = queries.load_referral(referral_id)
             _apply_domain_error(form, error)
         else:
+            submissions.result_at(_referral_url(referral))
             db.session.commit()
             flash(_("Perubahan rujukan tersimpan."), "success")
             return _referral_page(referral)
@@ -286,31 +333,33 @@ def edit(referral_id: int):
 
 @bp.route("/rujukan/<int:referral_id>/ajukan", methods=["POST"])
 @permission_required(can_list_cases)
+@submissions.once
 def submit(referral_id: int):
     """Send a draft to the sign-off queue."""
     referral = queries.load_referral(referral_id, lock=True)
     require(can_edit_referral, referral)
     if not ActionForm().validate_on_submit():
         abort(400)
-    _commit_or_flash(lambda: operations.submit(referral, current_user),
-                     _("Rujukan diajukan untuk penetapan."))
-    return _referral_page(referral)
+    return _carry_out(lambda: operations.submit(referral, current_user),
+                      _("Rujukan diajukan untuk penetapan."), _referral_url(referral))
 
 
 @bp.route("/rujukan/<int:referral_id>/batalkan", methods=["POST"])
 @permission_required(can_list_cases)
+@submissions.once
 def cancel(referral_id: int):
     """Withdraw a draft before sign-off."""
     referral = queries.load_referral(referral_id, lock=True)
     require(can_edit_referral, referral)
     if not ActionForm().validate_on_submit():
         abort(400)
-    _commit_or_flash(lambda: operations.cancel(referral, current_user), _("Rujukan dibatalkan."))
-    return _referral_page(referral)
+    return _carry_out(lambda: operations.cancel(referral, current_user), _("Rujukan dibatalkan."),
+                      _referral_url(referral))
 
 
 @bp.route("/rujukan/<int:referral_id>/putuskan", methods=["POST"])
 @permission_required(can_sign_off_any)
+@submissions.once
 def decide(referral_id: int):
     """Sign-off: approve (the letter gets its number), return with a note, or reject with a reason."""
     referral = queries.load_referral(referral_id)
@@ -325,13 +374,13 @@ def decide(referral_id: int):
         abort(400)
     messages = {S.APPROVED: _("Rujukan ditetapkan. Surat rujukan siap dicetak."),
                 S.RETURNED: _("Rujukan dikembalikan ke back office."), S.REJECTED: _("Rujukan ditolak.")}
-    _commit_or_flash(lambda: operations.decide(referral, current_user, decision, form.note.data or "",
-                                               local_today()), messages.get(decision, ""))
-    return _referral_page(referral)
+    return _carry_out(lambda: operations.decide(referral, current_user, decision, form.note.data or "",
+                                                local_today()), messages.get(decision, ""), _referral_url(referral))
 
 
 @bp.route("/rujukan/<int:referral_id>/tanggapan", methods=["POST"])
 @permission_required(can_use_referrals)
+@submissions.once
 def respond(referral_id: int):
     """Record the agency's answer (by its liaison, or by the back office on its behalf)."""
     referral = queries.load_referral(referral_id, lock=True)
@@ -342,10 +391,9 @@ def respond(referral_id: int):
         _flash_form_errors(form)
         return _referral_page(referral)
     on_behalf = responds_on_behalf(current_user, referral)
-    _commit_or_flash(lambda: operations.respond(referral, current_user, ReferralStatus(form.response.data),
-                                                form.note.data or "", on_behalf=on_behalf, today=local_today()),
-                     _("Tanggapan instansi tercatat."))
-    return _referral_page(referral)
+    return _carry_out(lambda: operations.respond(referral, current_user, ReferralStatus(form.response.data),
+                                                 form.note.data or "", on_behalf=on_behalf, today=local_today()),
+                      _("Tanggapan instansi tercatat."), _referral_url(referral))
 
 
 @bp.route("/rujukan/<int:referral_id>/surat")
@@ -386,16 +434,19 @@ def verification_url(code: str) -> str:
 @bp.route("/verifikasi/<code>")
 @read_only
 def verify(code: str):
-    """Public check that a letter is genuine: number, date, issuing office, receiving agency, status."""
+    """Public check that a letter is genuine: number, date, issuing office, receiving agency, status, and the
+    holder's initials and NIK's last four digits to match it to the person presenting it."""
     checks = [throttle.per_address("SLRT_STATUS_LIMIT", "verify-address")]
     if throttle.blocked(checks):
         return render_template("referrals/verify.html", referral=None, throttled=True), 429
     clean = "".join(ch for ch in code.upper() if ch.isalnum())[:32]
     referral = db.session.scalar(select(Referral).where(Referral.verification_code == clean)) if clean else None
     if referral is None or referral.letter_number is None:
-        throttle.count_failure(checks)
+        if not throttle.count_failure(checks):  # raced past `blocked` with others: over the limit
+            return render_template("referrals/verify.html", referral=None, throttled=True), 429
         return render_template("referrals/verify.html", referral=None, throttled=False), 404
-    return render_template("referrals/verify.html", referral=referral, throttled=False)
+    return render_template("referrals/verify.html", referral=referral, throttled=False,
+                           holder=holder_of(referral.case.person))
 
 
 # ---- case handling (the section on the case page) --------------------------------------------------------
@@ -409,6 +460,7 @@ def _case_action(case_id: int, form_class):
 
 @bp.route("/kasus/<int:case_id>/serahkan", methods=["POST"])
 @permission_required(can_list_cases)
+@submissions.once
 def assign(case_id: int):
     """A supervisor hands the case to a back-office officer."""
     from slrt.cases.permissions import can_assign_case
@@ -420,13 +472,13 @@ def assign(case_id: int):
         _flash_form_errors(form)
         return _case_page(case)
     officer = db.session.get(User, form.officer.data)
-    _commit_or_flash(lambda: cases.assign(case, officer, current_user),
-                     _("Kasus diserahkan ke %(name)s.", name=officer.full_name))
-    return _case_page(case)
+    return _carry_out(lambda: cases.assign(case, officer, current_user),
+                      _("Kasus diserahkan ke %(name)s.", name=officer.full_name), _case_url(case))
 
 
 @bp.route("/kasus/<int:case_id>/asesmen", methods=["POST"])
 @permission_required(can_list_cases)
+@submissions.once
 def assess(case_id: int):
     """Record the assessment (and the home visit, if one was made)."""
     case, form = _case_action(case_id, AssessmentForm)
@@ -435,14 +487,14 @@ def assess(case_id: int):
         _flash_form_errors(form)
         return _case_page(case)
     facilitator = db.session.get(User, form.facilitator.data) if form.facilitator.data else None
-    _commit_or_flash(lambda: cases.record_assessment(case, current_user, form.findings.data,
-                                                     form.visit_date.data, facilitator),
-                     _("Asesmen tercatat."))
-    return _case_page(case)
+    return _carry_out(lambda: cases.record_assessment(case, current_user, form.findings.data,
+                                                      form.visit_date.data, facilitator),
+                      _("Asesmen tercatat."), _case_url(case))
 
 
 @bp.route("/kasus/<int:case_id>/jawab", methods=["POST"])
 @permission_required(can_list_cases)
+@submissions.once
 def answer(case_id: int):
     """Answer a complaint directly (a question or a suggestion); the citizen sees the answer."""
     case, form = _case_action(case_id, AnswerForm)
@@ -452,34 +504,34 @@ def answer(case_id: int):
     if not form.validate_on_submit():
         _flash_form_errors(form)
         return _case_page(case)
-    _commit_or_flash(lambda: cases.answer_complaint(complaint, current_user, form.answer.data),
-                     _("Jawaban tercatat dan tampil di halaman status warga."))
-    return _case_page(case)
+    return _carry_out(lambda: cases.answer_complaint(complaint, current_user, form.answer.data),
+                      _("Jawaban tercatat dan tampil di halaman status warga."), _case_url(case))
 
 
 @bp.route("/kasus/<int:case_id>/tutup", methods=["POST"])
 @permission_required(can_list_cases)
+@submissions.once
 def close_case(case_id: int):
     """Close the case with a summary, once every complaint and referral has an outcome."""
     case, form = _case_action(case_id, CloseForm)
     if not form.validate_on_submit():
         _flash_form_errors(form)
         return _case_page(case)
-    _commit_or_flash(lambda: cases.close(case, current_user, form.summary.data), _("Kasus ditutup."))
-    return _case_page(case)
+    return _carry_out(lambda: cases.close(case, current_user, form.summary.data), _("Kasus ditutup."),
+                      _case_url(case))
 
 
 @bp.route("/kasus/<int:case_id>/keberatan", methods=["POST"])
 @permission_required(can_list_cases)
+@submissions.once
 def objection(case_id: int):
     """Record the citizen's objection (at the counter or by phone): the closed case reopens."""
     case, form = _case_action(case_id, ObjectionForm)
     if not form.validate_on_submit():
         _flash_form_errors(form)
         return _case_page(case)
-    _commit_or_flash(lambda: cases.reopen_on_objection(case, current_user, form.reason.data, local_today()),
-                     _("Keberatan tercatat; kasus dibuka kembali."))
-    return _case_page(case)
+    return _carry_out(lambda: cases.reopen_on_objection(case, current_user, form.reason.data, local_today()),
+                      _("Keberatan tercatat; kasus dibuka kembali."), _case_url(case))
 
 
 def _officers(case: Case) -> list[User]:

@@ -1,5 +1,8 @@
-from flask import Blueprint
+"""The administrative regions (Kemendagri codes): province, district, kecamatan, village."""
+from flask import Flask
 
-bp = Blueprint("regions", __name__, url_prefix="/wilayah")
 
-from slrt.regions import commands, routes  # noqa: E402,F401
+def init_app(app: Flask) -> None:
+    from slrt.regions import commands, routes  # noqa: F401  (commands on bp.cli)
+
+    app.register_blueprint(routes.bp)

@@ -2,7 +2,7 @@ import click
 from flask import current_app
 
 from slrt.extensions import db
-from slrt.regions import bp
+from slrt.regions.routes import bp
 from slrt.regions.operations import DATASET_VERSION, load_regions
 
 bp.cli.short_help = "Kemendagri region codes."

@@ -33,14 +33,6 @@ class Region(db.Model):
     dataset_version: Mapped[str] = mapped_column(String(40), default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
-    @property
-    def is_kelurahan(self) -> bool:
-        return self.level == RegionLevel.VILLAGE and self.code[9:10] == "1"
-
-
-def level_of(code: str) -> int:
-    return {2: 1, 5: 2, 8: 3, 13: 4}.get(len(code), 0)
-
 
 def region_prefix_match(column, code: str):
     """A condition: `column` lies under the region `code` (the code itself or any code below it).

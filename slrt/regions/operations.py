@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,7 +135,3 @@ def path_names(code: str | None) -> list[tuple[str, str]]:
     prefixes = [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
     names = names_for(prefixes)
     return [(p, names.get(p, p)) for p in prefixes]
-
-
-def report_json(report: LoadReport) -> str:
-    return json.dumps(report.as_dict())

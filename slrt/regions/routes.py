@@ -1,10 +1,11 @@
-from flask import request, url_for
+from flask import Blueprint, request, url_for
 from flask_login import login_required
 
 from slrt.core.db import read_only
 from slrt.core.htmx import render_fragment_or_redirect
-from slrt.regions import bp
 from slrt.regions.operations import children
+
+bp = Blueprint("regions", __name__, url_prefix="/wilayah")
 
 
 @bp.route("/desa")
@@ -15,5 +16,5 @@ def villages():
     code = (request.args.get("kecamatan") or "").strip()
     rows = children(code) if code.count(".") == 2 and len(code) == 8 else []
     placeholder = request.args.get("placeholder", "pilih")
-    return render_fragment_or_redirect("regions/_village_options.html", url_for("core.home"), villages=rows,
+    return render_fragment_or_redirect("regions/_village_options.html", url_for("shell.home"), villages=rows,
                                        placeholder=placeholder)

@@ -1,54 +1,23 @@
-from flask import Blueprint
-
-bp = Blueprint("registry", __name__, url_prefix="/registri")
-
-from slrt.registry import routes  # noqa: E402,F401
-
-from flask_babel import lazy_gettext as _l  # noqa: E402
-
-from slrt.core import nav  # noqa: E402
-from slrt.core.labels import LABELS  # noqa: E402
-from slrt.registry.models import ImportStatus, ProposalKind, ProposalStatus  # noqa: E402
-from slrt.registry import permissions  # noqa: E402
-from slrt.registry.permissions import can_list_proposals, can_lookup_registry, can_view_imports  # noqa: E402
-
-nav.register(40, "registry.index", _l("Cek DTSEN"), can_lookup_registry)
-nav.register(45, "registry.proposals", _l("Usulan DTSEN"), can_list_proposals)
-nav.register(90, "registry.imports", _l("Impor DTSEN"), can_view_imports)
-
-LABELS.register(ImportStatus, {ImportStatus.RUNNING: _l("Sedang berjalan"), ImportStatus.DONE: _l("Selesai"),
-                               ImportStatus.FAILED: _l("Gagal (data lama tetap dipakai)")})
-LABELS.register(ProposalKind, {ProposalKind.USULAN: _l("Usulan baru"), ProposalKind.SANGGAH: _l("Sanggah/perbaikan")})
-LABELS.register(ProposalStatus, {
-    ProposalStatus.DRAFT: _l("Menunggu kunjungan rumah"), ProposalStatus.VERIFIED: _l("Menunggu musyawarah desa"),
-    ProposalStatus.DELIBERATED: _l("Menunggu persetujuan dinas"), ProposalStatus.APPROVED: _l("Disetujui, siap SIKS-NG"),
-    ProposalStatus.REJECTED: _l("Ditolak")})
-LABELS.register("Programme", {"pkh": "PKH", "bpnt": _l("BPNT/Sembako"), "pbi": "PBI-JKN", "pip": "PIP",
-                              "bst": "BST", "atensi": "ATENSI"})
+"""The DTKS/DTSEN welfare registry: the district's extract, lookups, suggestions and proposals."""
+from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 
-LABELS.register("RegistryField", {
-    "nik": _l("NIK"), "kk_number": _l("No. KK"), "name": _l("Nama"), "birth_place": _l("Tempat lahir"),
-    "birth_date": _l("Tanggal lahir"), "sex": _l("Jenis kelamin"), "relation": _l("Hubungan dengan kepala keluarga"),
-    "address": _l("Alamat"), "rt": "RT", "rw": "RW", "region_code": _l("Kode wilayah desa/kelurahan"),
-    "kecamatan_name": _l("Nama kecamatan"), "desa_name": _l("Nama desa/kelurahan"), "decile": _l("Desil"),
-    "disability": _l("Disabilitas"), "dukcapil_matched": _l("Padan Dukcapil"), "pkh": "PKH",
-    "bpnt": _l("BPNT/Sembako"), "pbi": "PBI-JKN", "pip": "PIP", "bst": "BST", "atensi": "ATENSI"})
-
-
-def region_name(code: str | None) -> str:
-    from slrt.regions.operations import get
-    region = get(code)
-    return region.name if region is not None else (code or "")
-
-
-def _template_globals(state):
+def init_app(app: Flask) -> None:
     from slrt.core import permissions as can_registry
-    from slrt.registry.views_support import case_registry_panel
-    can_registry.register(state.app, permissions)
-    state.app.jinja_env.globals.update(
+    from slrt.registry import commands, labels, permissions, routes
+    from slrt.registry.models import ImportStatus, ProposalKind, ProposalStatus
+    from slrt.registry.permissions import can_list_proposals, can_lookup_registry, can_view_imports
+    from slrt.registry.views_support import case_registry_panel, region_name
+    from slrt.shell import nav
+
+    app.register_blueprint(routes.bp)
+    commands.register(app)
+    labels.register()
+    can_registry.register(app, permissions)
+    nav.register(40, "registry.index", _l("Cek DTSEN"), can_lookup_registry)
+    nav.register(45, "registry.proposals", _l("Usulan DTSEN"), can_list_proposals)
+    nav.register(90, "registry.imports", _l("Impor DTSEN"), can_view_imports)
+    app.jinja_env.globals.update(
         ImportStatus=ImportStatus, ProposalStatus=ProposalStatus,
         ProposalKind=ProposalKind, registry_case_panel=case_registry_panel, region_name=region_name)
-
-
-bp.record_once(_template_globals)

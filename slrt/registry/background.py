@@ -29,6 +29,25 @@ def run_in_background(app: Flask, import_id: int, path: Path, mapping: dict) -> 
     return thread
 
 
+def purge_in_background(app: Flask, import_id: int) -> threading.Thread:
+    """Delete the invisible rows of a cancelled import whose importer is dead (a large one takes a while)."""
+    def work():
+        from slrt.registry.importer import Writer, purge
+        with app.app_context():
+            writer = Writer()
+            try:
+                purge(writer, import_id)
+            except Exception:  # noqa: BLE001 - the next import's clean-up purges what is left
+                app.logger.exception("registry import %s: purge after cancel failed", import_id)
+            finally:
+                writer.close()
+                _threads.pop(import_id, None)
+    thread = threading.Thread(target=work, name=f"registry-purge-{import_id}", daemon=True)
+    _threads[import_id] = thread
+    thread.start()
+    return thread
+
+
 def wait_for(import_id: int, timeout: float = 30) -> None:
     """For tests: wait until the background import has finished."""
     thread = _threads.get(import_id)

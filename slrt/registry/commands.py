@@ -2,32 +2,67 @@
 from __future__ import annotations
 
 import os
-from datetime import date
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
+from slrt.core.time import local_today
 from slrt.extensions import db
 
 registry_cli = AppGroup("registry", help="The welfare registry extract (DTKS/DTSEN).")
 dev_cli = AppGroup("dev", help="Development and benchmark helpers (never needed in production).")
 
 
-def parse_mapping(pairs) -> dict[str, str]:
-    from slrt.registry.columns import FIELDS
+def parse_mapping(pairs, skipped=()) -> dict[str, str]:
+    """--map KOLOM=isian (the field by its label, a known column name, or its id) and --skip KOLOM."""
+    from slrt.core.labels import LABELS
+    from slrt.registry.columns import FIELDS, SKIP, field_from_words
     mapping = {}
     for pair in pairs:
-        column, sep, field = pair.partition("=")
-        if not sep or field.strip() not in FIELDS:
-            raise click.BadParameter(f"{pair!r}: use COLUMN=field, field one of {', '.join(FIELDS)}")
-        mapping[column.strip()] = field.strip()
+        column, sep, words = pair.partition("=")
+        field = field_from_words(words) if sep and column.strip() else None
+        if field is None:
+            labels = "; ".join(LABELS.label("RegistryField", f) for f in FIELDS)
+            raise click.BadParameter(_("%(pair)s: tulis KOLOM=isian, isian salah satu dari: %(labels)s.",
+                                       pair=pair, labels=labels), param_hint="--map")
+        mapping[column.strip()] = field
+    for column in skipped:
+        mapping[column.strip()] = SKIP
     return mapping
+
+
+def explain_mapping(need) -> str:
+    """What the command line says when columns are unknown: each with the fields it might be, by label."""
+    from slrt.core.labels import LABELS
+
+    def label(field):
+        return LABELS.label("RegistryField", field)
+    lines = [_("Belum ada data yang diimpor.")]
+    if need.unknown:
+        lines.append(_("Kolom yang tidak dikenali:"))
+        for header in need.unknown:
+            maybe = need.suggestions.get(header) or []
+            lines.append(f"  {header}: " + (_("mungkin %(fields)s", fields=" / ".join(label(f) for f in maybe))
+                                             if maybe else _("tidak ada isian yang mirip")))
+    if need.missing:
+        lines.append(_("Isian wajib tanpa kolom: %(fields)s.", fields=", ".join(label(f) for f in need.missing)))
+    if need.twice:
+        lines.append(_("Dua kolom dipetakan ke isian yang sama: %(fields)s.",
+                       fields=", ".join(label(f) for f in need.twice)))
+    example = need.unknown[0] if need.unknown else "KOLOM"
+    guess = (need.suggestions.get(example) or ["decile"])[0]
+    lines.append(_("Tentukan isi setiap kolom dengan --map \"%(column)s=%(label)s\", atau abaikan dengan --skip "
+                   "\"%(column)s\".", column=example, label=label(guess)))
+    return "\n".join(lines)
 
 
 @registry_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--map", "pairs", multiple=True, metavar="COLUMN=field", help="Say which field an unknown column is.")
+@click.option("--map", "pairs", multiple=True, metavar="KOLOM=isian",
+              help="Say which field an unknown column is (the field's Indonesian label, e.g. \"DESIL_X=Desil\").")
+@click.option("--skip", "skipped", multiple=True, metavar="KOLOM", help="Leave this column out of the import.")
 @click.option("--extract-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The date of the extract (default: today).")
 @click.option("--user", "username", default=None, help="Record the import under this account.")
@@ -36,25 +71,28 @@ def parse_mapping(pairs) -> dict[str, str]:
               help="Validate in a second process while this one writes.")
 @click.option("--nice", "niceness", default=10, show_default=True,
               help="Lower the import's CPU priority by this much, so the portal's requests go first.")
-def import_command(path, pairs, extract_date, username, chunk, pipelined, niceness):
+def import_command(path, pairs, skipped, extract_date, username, chunk, pipelined, niceness):
     """Import a CSV or XLSX extract, all or nothing, while the portal keeps running."""
     from sqlalchemy import select
 
     from slrt.auth.models import User
-    from slrt.registry.columns import MappingNeeded, match_headers
-    from slrt.registry.importer import CHUNK_ROWS, ImportBusy, read_headers, run_import, start_import
-    mapping = parse_mapping(pairs)
+    from slrt.registry.columns import MappingNeeded
+    from slrt.registry.importer import (CHUNK_ROWS, ImportBusy, ImportCancelled, OtherDistrict, inspect_extract,
+                                        run_import, start_import)
+    mapping = parse_mapping(pairs, skipped)
     if niceness:
         os.nice(niceness)  # the counter's requests first; the import takes what is left of the CPU
     try:
-        match_headers(read_headers(path), mapping)
+        inspection = inspect_extract(path, mapping)
     except MappingNeeded as need:
-        raise click.ClickException(
-            f"Columns not recognised: {', '.join(need.unknown) or '-'}; fields without a column: "
-            f"{', '.join(need.missing)}. Add --map COLUMN=field.") from None
+        raise click.ClickException(explain_mapping(need)) from None
+    except OtherDistrict as other:
+        raise click.ClickException(str(other)) from None
+    for notice in inspection.notices:  # said once, before the rows; the rejected rows keep their reasons
+        click.echo(_("Perhatian: %(notice)s", notice=notice), err=True)
     user = db.session.scalar(select(User).where(User.username == username)) if username else None
     try:
-        row = start_import(path, user, extract_date.date() if extract_date else date.today(), mapping)
+        row = start_import(path, user, extract_date.date() if extract_date else local_today(), mapping)
         db.session.commit()
     except ImportBusy as busy:
         raise click.ClickException(str(busy)) from None
@@ -69,8 +107,11 @@ def import_command(path, pairs, extract_date, username, chunk, pipelined, nicene
             progress_bar.update(progress.processed - bar["shown"],
                                 f"{progress.rate:,.0f} rows/s, {progress.rejected:,} rejected")
             bar["shown"] = progress.processed
-        result = run_import(import_id, path, mapping=mapping, chunk_size=chunk or CHUNK_ROWS, progress_cb=show,
-                            pipelined=pipelined)
+        try:
+            result = run_import(import_id, path, mapping=mapping, chunk_size=chunk or CHUNK_ROWS, progress_cb=show,
+                                pipelined=pipelined)
+        except (ImportCancelled, OtherDistrict) as stopped:
+            raise click.ClickException(str(stopped)) from None
     click.echo(f"Import {import_id} done: {result.accepted:,} people in {result.households:,} households, "
                f"{result.rejected:,} rejected, {result.rate:,.0f} rows/s.")
     current_app.logger.info("registry import %s done: %s accepted, %s rejected", import_id, result.accepted,

@@ -32,6 +32,11 @@ class MappingForm(BaseForm):
     token = HiddenField(validators=[DataRequired()])
     extract_date = HiddenField()
     file_name = HiddenField()
+    acknowledged = HiddenField()  # "1": the notices about the file were shown
+
+
+class CancelImportForm(BaseForm):
+    """Only the CSRF token: the "Batalkan" button of a running import."""
 
 
 class ProposalForm(BaseForm):

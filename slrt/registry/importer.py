@@ -8,7 +8,8 @@ How it stays all-or-nothing without one long transaction:
    new version of every person in it, all at once.
 3. Then, in chunks again, the older versions of those people are deleted (already invisible).
 If the import fails or the process is killed, its rows were never visible; they are purged by the next
-import (a RUNNING import without a heartbeat for STALE_AFTER is taken as dead).
+import or by the administrator's "Batalkan". A killed importer is known at once: its lock file is free
+(see `ownership.py`); an importer on another host counts as dead without a heartbeat for STALE_AFTER.
 
 The writes go through the DBAPI connection with executemany (SQLite: one prepared statement reused;
 MariaDB: PyMySQL turns executemany into multi-row INSERTs), not the ORM, for speed.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -28,13 +30,15 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from slrt.core.nik import check_kk, check_nik
-from slrt.core.time import utcnow
+from slrt.core.time import local_today, utcnow
 from slrt.extensions import db
+from slrt.registry import ownership
 from slrt.registry.columns import match_headers
 from slrt.registry.models import IMPORT_TRANSITIONS, ImportStatus, RegistryImport
 from slrt.registry.reader import open_extract
 from slrt.regions.models import Region, RegionLevel
 from slrt.regions.operations import region_index
+from slrt.search.phonetic import name_key as phonetic_key
 
 # Rows per committed chunk: each commit rewrites the index pages it touched, so bigger chunks write far
 # less; each holds the write lock for about a second, which a counter request waits out (busy timeout).
@@ -42,20 +46,33 @@ CHUNK_ROWS = int(os.environ.get("SLRT_REGISTRY_CHUNK_ROWS", "25000"))
 IMPORT_CACHE_KB = int(os.environ.get("SLRT_REGISTRY_CACHE_KB", "49152"))
 STALE_AFTER = timedelta(minutes=5)
 
-PEOPLE_COLUMNS = ("nik", "import_id", "line", "kk_number", "name", "name_key", "birth_place", "birth_date", "sex",
-                  "relation", "region_code", "decile", "disability", "dukcapil_matched", "pkh", "bpnt", "pbi",
+PEOPLE_COLUMNS = ("nik", "import_id", "line", "kk_number", "name", "name_key", "name_phonetic", "birth_place",
+                  "birth_date", "sex", "relation", "region_code", "decile", "disability", "dukcapil_matched", "pkh", "bpnt", "pbi",
                   "pip", "bst", "atensi")
 HOUSEHOLD_COLUMNS = ("kk_number", "import_id", "address", "rt", "rw", "region_code", "decile")
 FLAG_FIELDS = ("disability", "pkh", "bpnt", "pbi", "pip", "bst", "atensi")
-TRUE_WORDS = {"1", "Y", "YA", "YES", "TRUE", "X", "V", "ADA", "PENERIMA", "T"}
-FALSE_WORDS = {"", "0", "N", "TIDAK", "NO", "FALSE", "-", "BUKAN", "TIDAK ADA", "F"}
+# Yes/no flags as Indonesian offices write them: Y/T is Ya/Tidak (so "T" is *no*), Ya/Tidak, 1/0, a tick.
+# A value not listed here is refused with a reason rather than guessed.
+TRUE_WORDS = {"1", "Y", "YA", "YES", "TRUE", "X", "V", "\u2713", "\u221a", "ADA", "PENERIMA", "AKTIF",
+              "TERIMA", "MENERIMA"}
+FALSE_WORDS = {"", "0", "T", "TDK", "TIDAK", "N", "NO", "FALSE", "F", "-", "BUKAN", "TIDAK ADA", "BUKAN PENERIMA",
+               "TIDAK MENERIMA", "TIDAK AKTIF", "NON AKTIF", "NONAKTIF", "BELUM"}
+# Per field, words that only make sense there.
+FIELD_WORDS = {
+    "dukcapil_matched": {"PADAN": 1, "SUDAH PADAN": 1, "TIDAK PADAN": 0, "BELUM PADAN": 0},
+    "disability": {"BUKAN DISABILITAS": 0, "NON DISABILITAS": 0, "TIDAK DISABILITAS": 0, "NORMAL": 0},
+}
+# A disability column may name the kind of disability instead of a flag (JENIS_CACAT).
+DISABILITY_KINDS = ("TUNA", "DISABILITAS", "CACAT", "FISIK", "NETRA", "RUNGU", "WICARA", "GRAHITA", "DAKSA",
+                    "MENTAL", "INTELEKTUAL", "SENSORIK", "LUMPUH", "AUTIS", "GANDA", "PSIKOSOSIAL", "LAMBAT BELAJAR")
 RELATION_WORDS = {
     "KEPALA KELUARGA": 1, "KEPALA RUMAH TANGGA": 1, "KRT": 1, "KK": 1,
     "ISTRI": 2, "SUAMI": 2, "ISTRI/SUAMI": 2, "SUAMI/ISTRI": 2, "PASANGAN": 2,
     "ANAK": 3, "MENANTU": 4, "CUCU": 5, "ORANG TUA": 6, "ORANGTUA": 6, "MERTUA": 6, "ORANG TUA/MERTUA": 6,
     "PEMBANTU": 7, "PEMBANTU RUMAH TANGGA": 7, "LAINNYA": 8, "FAMILI LAIN": 8, "LAIN-LAIN": 8,
 }
-FLAG_VALUES = {"0": 0, "1": 1, "": 0, "Y": 1, "N": 0, "YA": 1, "TIDAK": 0}
+# The exact cells most files hold, for the hot loop; anything else goes through read_flag.
+FLAG_VALUES = {"0": 0, "1": 1, "": 0, "Y": 1, "T": 0, "N": 0, "YA": 1, "TIDAK": 0, "Ya": 1, "Tidak": 0}
 SEX_WORDS = {"1": "L", "L": "L", "LK": "L", "LAKI-LAKI": "L", "LAKI LAKI": "L", "PRIA": "L", "M": "L",
              "2": "P", "P": "P", "PR": "P", "PEREMPUAN": "P", "WANITA": "P", "F": "P", "W": "P"}
 
@@ -66,6 +83,26 @@ class Rejected(Exception):
 
 class ImportBusy(Exception):
     pass
+
+
+class OtherDistrict(Exception):
+    """No row of the file lies in this kabupaten/kota: it is another district's extract."""
+
+
+class ImportCancelled(Exception):
+    """An administrator cancelled the import while it ran."""
+
+
+@dataclass
+class Inspection:
+    """What the portal says about a file before importing it."""
+    columns: dict[str, int]
+    notices: list[str]
+
+
+# Rows read before the import for what is said once about the whole file (a NIK column made a number).
+NOTICE_SAMPLE = 1000
+SCIENTIFIC = re.compile(r"^\d[.,]\d+E\+?\d+$", re.IGNORECASE)
 
 
 @dataclass
@@ -108,13 +145,22 @@ def parse_date(text: str, today: date) -> date | None:
     return born
 
 
-def flag(text: str) -> int:
-    word = text.strip().upper()
+def read_flag(text: str, field: str) -> int:
+    """A yes/no cell of `field` as 1/0, or Rejected with the value and what the column may hold."""
+    word = " ".join(text.upper().split())
     if word in TRUE_WORDS:
         return 1
     if word in FALSE_WORDS:
         return 0
-    return 1  # a disability type, a card number, ...: something is written, so the flag is set
+    special = FIELD_WORDS.get(field, {}).get(word)
+    if special is not None:
+        return special
+    if field == "disability" and not word.startswith(("TIDAK", "BUKAN", "NON")) \
+            and any(kind in word for kind in DISABILITY_KINDS):
+        return 1  # the kind of disability is written
+    from slrt.core.labels import LABELS
+    raise Rejected(_("Isi kolom %(field)s \"%(value)s\" tidak dapat dibaca: tulis Y/T, Ya/Tidak, atau 1/0.",
+                     field=LABELS.label("RegistryField", field), value=text.strip()[:40]))
 
 
 class RegionResolver:
@@ -171,7 +217,7 @@ class RowValidator:
                       ("nik", "kk_number", "name", "birth_place", "birth_date", "sex", "relation", "address",
                        "rt", "rw", "region_code", "kecamatan_name", "desa_name", "decile", "dukcapil_matched",
                        *FLAG_FIELDS)}
-        self.flag_indexes = tuple(self.index[f] for f in FLAG_FIELDS)
+        self.flag_columns = tuple((self.index[f], f) for f in FLAG_FIELDS)
         self.regencies = {code.replace(".", "") for code in db.session.scalars(
             select(Region.code).where(Region.level == RegionLevel.REGENCY))}
         self.nik_dates: dict[str, tuple | None] = {}
@@ -247,11 +293,12 @@ class RowValidator:
             code, cells[i["kecamatan_name"]], cells[i["desa_name"]])
         name_key = name.upper()
         words = FLAG_VALUES
-        flags = [words.get(cells[j]) if cells[j] in words else flag(cells[j]) for j in self.flag_indexes]
+        flags = [words[cells[j]] if cells[j] in words else read_flag(cells[j], f)
+                 for j, f in self.flag_columns]
         matched = cells[i["dukcapil_matched"]]
-        person = (nik, import_id, line, kk, name[:120], name_key[:120], cells[i["birth_place"]].strip()[:80],
+        person = (nik, import_id, line, kk, name[:120], name_key[:120], phonetic_key(name), cells[i["birth_place"]].strip()[:80],
                   born_iso, sex, relation, region, decile, flags[0],
-                  flag(matched) if matched.strip() else 1, *flags[1:])
+                  read_flag(matched, "dukcapil_matched") if matched.strip() else 1, *flags[1:])
         household = (kk, import_id, cells[i["address"]].strip()[:255], cells[i["rt"]].strip()[:3],
                      cells[i["rw"]].strip()[:3], region, decile)
         return person, household
@@ -313,6 +360,10 @@ class Writer:
         duplicates = 0
         try:
             self.begin(cursor)
+            # An administrator may cancel a running import: it stops at its next chunk and purges its rows.
+            cursor.execute(f"SELECT status FROM registry_imports WHERE id={self.mark}", (progress.import_id,))
+            if cursor.fetchone()[0] != ImportStatus.RUNNING.value:
+                raise ImportCancelled(_("Impor dibatalkan oleh administrator; data DTSEN yang lama tetap dipakai."))
             if people:
                 # In NIK order the unique index is filled page by page instead of all over the b-tree.
                 # The sort is stable, so of two rows with one NIK the earlier line is still written first.
@@ -355,7 +406,7 @@ class Writer:
             line, name_key, born = stored[person[0]]
             if line == person[2]:
                 continue
-            if (name_key, born) == (person[5], person[7]):
+            if (name_key, born) == (person[5], person[8]):
                 reason = _("Baris ganda: orang yang sama sudah ada di baris %(line)d.", line=line)
             else:
                 reason = _("NIK yang sama dipakai orang lain di baris %(line)d.", line=line)
@@ -398,25 +449,37 @@ class Writer:
         self.raw.close()
 
 
-def mark_stale_imports() -> list[int]:
-    """A RUNNING import whose heartbeat stopped (the process died) is FAILED."""
-    limit = utcnow() - STALE_AFTER
-    stale = list(db.session.scalars(select(RegistryImport.id).where(
-        RegistryImport.status == ImportStatus.RUNNING, RegistryImport.heartbeat_at < limit)))
-    if stale:  # one that finished meanwhile keeps its DONE: the UPDATE matches only the table's sources
-        db.session.execute(update(RegistryImport).where(
-            RegistryImport.id.in_(stale),
+def is_dead(row: RegistryImport) -> bool:
+    """A RUNNING import whose process is gone (its lock is free), or that gave no sign for STALE_AFTER."""
+    if row.status != ImportStatus.RUNNING:
+        return False
+    if ownership.alive(row.owner) is False:
+        return True
+    return row.heartbeat_at < utcnow() - STALE_AFTER
+
+
+def mark_dead_imports() -> list[int]:
+    """Dead RUNNING imports become FAILED (audited); their invisible rows go with the next import's clean-up."""
+    from slrt.audit.operations import record
+    dead = [row for row in db.session.scalars(select(RegistryImport).where(
+        RegistryImport.status == ImportStatus.RUNNING)) if is_dead(row)]
+    for row in dead:
+        done = db.session.execute(update(RegistryImport).where(
+            RegistryImport.id == row.id,
             RegistryImport.status.in_(sorted(IMPORT_TRANSITIONS.sources(ImportStatus.FAILED)))).values(
             status=ImportStatus.FAILED, finished_at=utcnow(),
-            error=_("Proses impor berhenti di tengah jalan (tidak ada kabar).")))
-    return stale
+            error=_("Proses impor berhenti di tengah jalan; data DTSEN yang lama tetap dipakai.")))
+        if done.rowcount:
+            record("registry.import_dead", row, note="importer process gone")
+            ownership.discard(row.owner)
+    return [row.id for row in dead]
 
 
 def start_import(file_name: str, user=None, extract_date: date | None = None,
                  mapping: dict | None = None) -> RegistryImport:
     """Create the import row (RUNNING). Refuses while another import is alive. The caller commits."""
     from slrt.audit.operations import record
-    mark_stale_imports()
+    mark_dead_imports()
     busy = db.session.scalar(select(RegistryImport.id).where(RegistryImport.status == ImportStatus.RUNNING))
     if busy:
         raise ImportBusy(_("Impor lain (no. %(id)d) sedang berjalan. Tunggu sampai selesai.", id=busy))
@@ -425,6 +488,7 @@ def start_import(file_name: str, user=None, extract_date: date | None = None,
                          mapping=json.dumps(mapping or {}))
     db.session.add(row)
     db.session.flush()
+    row.owner = ownership.claim(row.id)  # held by this process until run_import ends
     record("registry.import_start", row, user=user, note=row.file_name)
     return row
 
@@ -435,6 +499,74 @@ def read_headers(path: str | Path) -> list[str]:
     if extract.close:
         extract.close()
     return headers
+
+
+def inspect_extract(path: str | Path, mapping: dict | None = None, district: str | None = None) -> Inspection:
+    """Check a file before anything of it is written. Raises MappingNeeded (columns to map or skip) or
+    OtherDistrict (no row lies in this kabupaten/kota); returns the notices to say once.
+
+    The district check reads until the first row of this district, which is the first row of a right file;
+    a wrong file is read to its end (so a file that only starts with a neighbour's rows still imports)."""
+    from collections import Counter
+
+    from slrt.core.labels import LABELS
+    from slrt.regions.operations import get as region
+    district = district or current_app.config["SLRT_REGION_CODE"]
+    here = district.replace(".", "")
+    extract = open_extract(path, count=False)
+    try:
+        columns = match_headers(extract.headers, mapping)
+        resolver = RegionResolver(district)
+        width = max(columns.values()) + 1
+        blank = width  # the cell appended to every row: a missing field reads ""
+        code_i, kec_i, desa_i = (columns.get(f, blank) for f in ("region_code", "kecamatan_name", "desa_name"))
+        nik_i = columns["nik"]
+        numeric = {"nik": [], "kk_number": []}
+        sampled, ours, others = 0, False, Counter()
+        for _line, cells in extract.rows:
+            cells = cells + [""] * (width + 1 - len(cells))
+            if sampled < NOTICE_SAMPLE:
+                sampled += 1
+                for field in numeric:
+                    value = cells[columns[field]].strip()
+                    if SCIENTIFIC.match(value):
+                        numeric[field].append(value)
+            if not ours:
+                code = cells[code_i].strip().replace(".", "")
+                if code:
+                    ours = code[:4] == here
+                    if not ours:
+                        others[code[:4]] += 1
+                else:
+                    try:
+                        resolver.resolve("", cells[kec_i], cells[desa_i])
+                        ours = True
+                    except Rejected:
+                        nik = cells[nik_i].strip()
+                        if len(nik) == 16 and nik.isdigit() and nik[:4] != here:
+                            others[nik[:4]] += 1
+            elif sampled >= NOTICE_SAMPLE:
+                break
+    finally:
+        if extract.close:
+            extract.close()
+    if not ours and others:
+        code = others.most_common(1)[0][0]
+        dotted = f"{code[:2]}.{code[2:4]}"
+        found, home = region(dotted), region(district)
+        raise OtherDistrict(_("Berkas ini berisi data %(other)s (kode %(code)s), bukan data %(here)s. Tidak ada "
+                              "data yang diimpor; unggah ekstrak kabupaten/kota ini.",
+                              other=found.name if found else _("kabupaten/kota lain"), code=dotted,
+                              here=home.name if home else district))
+    notices = []
+    for field, values in numeric.items():
+        if values:
+            name = LABELS.label("RegistryField", field)
+            notices.append(_("Kolom %(column)s tersimpan sebagai angka (misalnya %(example)s), sehingga digit "
+                             "terakhirnya hilang: %(count)d dari %(sample)d baris pertama akan ditolak. Di Excel, "
+                             "format kolom %(column)s sebagai Teks, isi ulang angkanya, lalu simpan ulang berkasnya.",
+                             column=name, example=values[0], count=len(values), sample=sampled))
+    return Inspection(columns, notices)
 
 
 def validated_chunks(rows, validator: RowValidator, import_id: int, chunk_size: int):
@@ -465,6 +597,7 @@ def validated_chunks(rows, validator: RowValidator, import_id: int, chunk_size: 
 def _validate_in_child(queue, rows, validator, import_id, chunk_size, parent):
     """The validating half of a pipelined import (a forked process): never touches the database."""
     import queue as queues
+    ownership.forget_in_child()  # the import's lock stays the parent's: it ends when the parent dies
 
     def put(item):
         while True:
@@ -526,13 +659,16 @@ def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None,
     writer = Writer()
     after = None
     try:
+        if not ownership.holds(import_id):  # started by another process: this one owns it from now
+            writer.execute("UPDATE registry_imports SET owner=? WHERE id=?", (ownership.claim(import_id), import_id))
+        inspection = inspect_extract(path, mapping)  # before any write: columns, district, notices
         extract = open_extract(path)
-        columns = match_headers(extract.headers, mapping)
-        validator = RowValidator(columns, current_app.config["SLRT_REGION_CODE"], date.today())
+        validator = RowValidator(inspection.columns, current_app.config["SLRT_REGION_CODE"], local_today())
         region_index.has_district("")  # loaded now, so the rare slow-path NIK check never reads the database
         db.session.rollback()  # end the ORM's read transaction: a long-held snapshot would pin the WAL
         progress = Progress(import_id, extract.total)
-        writer.execute("UPDATE registry_imports SET total_rows=? WHERE id=?", (extract.total, import_id))
+        writer.execute("UPDATE registry_imports SET total_rows=?, notice=? WHERE id=?",
+                       (extract.total, " ".join(inspection.notices) or None, import_id))
         after = writer.high_water()
         chunks = (_pipelined_chunks if pipelined else validated_chunks)(extract.rows, validator, import_id,
                                                                         chunk_size)
@@ -552,12 +688,18 @@ def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None,
             writer.raw.cursor().execute("PRAGMA synchronous=FULL")
         writer.finish(import_id, ImportStatus.DONE, finished_at=utcnow(), rows_per_second=round(progress.rate, 1),
                       heartbeat_at=utcnow())
+        if writer.ids("SELECT status FROM registry_imports WHERE id=?", (import_id,)) != [ImportStatus.DONE.value]:
+            raise ImportCancelled(_("Impor dibatalkan oleh administrator; data DTSEN yang lama tetap dipakai."))
         if progress_cb:
             progress_cb(progress)
         compact(writer, import_id, after)
         return progress
     except BaseException as error:
         writer.rollback()
+        try:
+            db.session.rollback()  # the checks read through the ORM: end that snapshot, so callers see FAILED
+        except Exception:  # noqa: BLE001 - nothing was open
+            pass
         try:
             writer.finish(import_id, ImportStatus.FAILED, finished_at=utcnow(), error=_describe(error)[:2000])
             purge(writer, import_id, after)
@@ -566,12 +708,25 @@ def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None,
         raise
     finally:
         writer.close()
+        ownership.release(import_id)
 
 
 def _describe(error: BaseException) -> str:
     from slrt.registry.columns import MappingNeeded
     if isinstance(error, MappingNeeded):
-        return _("Kolom wajib tidak ditemukan: %(fields)s.", fields=", ".join(error.missing))
+        from slrt.core.labels import LABELS
+        parts = []
+        if error.unknown:
+            parts.append(_("Kolom tidak dikenali: %(columns)s.", columns=", ".join(error.unknown)))
+        if error.missing:
+            parts.append(_("Kolom wajib tidak ditemukan: %(fields)s.", fields=", ".join(
+                LABELS.label("RegistryField", f) for f in error.missing)))
+        if error.twice:
+            parts.append(_("Dua kolom dipetakan ke isian yang sama: %(fields)s.", fields=", ".join(
+                LABELS.label("RegistryField", f) for f in error.twice)))
+        return " ".join(parts)
+    if isinstance(error, (OtherDistrict, ImportCancelled)):
+        return str(error)
     if isinstance(error, KeyboardInterrupt):
         return _("Impor dihentikan.")
     # The exception itself goes to the server log only: database errors quote their parameters (NIKs).

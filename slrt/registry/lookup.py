@@ -122,11 +122,3 @@ def search_names(name: str, region_code: str | None = None, within: str | None =
         query = query.where(region_prefix_match(RegistryPerson.region_code, within))
     rows = _newest(db.session.scalars(query.order_by(RegistryPerson.name_key).limit(SEARCH_LIMIT * 2)), "nik")
     return sorted(rows, key=lambda p: p.name_key)[:SEARCH_LIMIT]
-
-
-def registry_size() -> int:
-    imports = visible_imports()
-    if not imports:
-        return 0
-    return db.session.scalar(select(func.count()).select_from(RegistryPerson)
-                             .where(RegistryPerson.import_id.in_(list(imports)))) or 0

@@ -58,6 +58,9 @@ class RegistryImport(db.Model):
     rows_per_second: Mapped[float] = mapped_column(Float, default=0.0)
     mapping: Mapped[str] = mapped_column(Text, default="")  # JSON: file column -> field
     error: Mapped[str] = mapped_column(Text, default="")
+    # "host pid token" of the process running it: its lock file tells at once whether it is still alive.
+    owner: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    notice: Mapped[str | None] = mapped_column(Text)  # said once about the whole file, before the rows
 
     user = relationship("User")
 
@@ -90,7 +93,8 @@ class RegistryPerson(db.Model):
     """A person of the extract, in one import's version (the import they came from)."""
 
     __tablename__ = "registry_people"
-    __table_args__ = (UniqueConstraint("nik", "import_id"), Index("ix_registry_people_name_key", "name_key"))
+    __table_args__ = (UniqueConstraint("nik", "import_id"), Index("ix_registry_people_name_key", "name_key"),
+                      Index("ix_registry_people_name_phonetic", "name_phonetic"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     nik: Mapped[str] = mapped_column(String(16))
@@ -99,6 +103,8 @@ class RegistryPerson(db.Model):
     kk_number: Mapped[str] = mapped_column(String(16), index=True)
     name: Mapped[str] = mapped_column(String(120))
     name_key: Mapped[str] = mapped_column(String(120))  # upper-case, single spaces: what name search matches
+    # slrt.search.phonetic.name_key(name): spelling variants fold together (Djoko = Joko), for the staff search.
+    name_phonetic: Mapped[str] = mapped_column(String(120), default="", server_default="")
     birth_place: Mapped[str] = mapped_column(String(80), default="")
     birth_date: Mapped[date | None] = mapped_column(Date)
     sex: Mapped[str] = mapped_column(String(1), default="")

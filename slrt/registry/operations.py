@@ -5,16 +5,18 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from slrt.audit.operations import record
-from slrt.core.errors import DomainError
+from slrt.core.errors import DomainError, TransitionError
 from slrt.core.spreadsheets import csv_text
 from slrt.core.uploads import save_upload, stored_path
 from slrt.core.time import utcnow
 from slrt.extensions import db
-from slrt.registry.models import PROPOSAL_TRANSITIONS, Proposal, ProposalKind, ProposalStatus
+from slrt.registry.models import (IMPORT_TRANSITIONS, PROPOSAL_TRANSITIONS, ImportStatus, Proposal, ProposalKind,
+                                  ProposalStatus, RegistryImport)
 
 S = ProposalStatus
 # action -> the status it leads to; where it may start from is PROPOSAL_TRANSITIONS (models.py).
@@ -62,7 +64,7 @@ def create_proposal(data: ProposalData, user) -> Proposal:
         raise DomainError(_l("Tuliskan data apa yang salah atau disanggah."))
     open_one = db.session.scalar(select(Proposal.id).where(Proposal.nik == data.nik, Proposal.status.in_(OPEN)))
     if open_one:
-        raise DomainError(_l("Sudah ada usulan yang masih berjalan untuk NIK ini (no. %(id)d).", id=open_one))
+        raise DomainError(gettext("Sudah ada usulan yang masih berjalan untuk NIK ini (no. %(id)d).", id=open_one))
     proposal = Proposal(kind=data.kind, nik=data.nik, name=data.name.strip(), region_code=data.region_code,
                         kk_number=data.kk_number, address=data.address, rt=data.rt, rw=data.rw,
                         reason=data.reason.strip(), case_id=data.case_id, created_by_id=user.id,
@@ -130,3 +132,17 @@ def export_siks_ng(proposals: list[Proposal], user) -> str:
         record("proposal.export", p, user=user, note="SIKS-NG CSV")
     db.session.flush()
     return csv_text(rows, ";")
+
+
+def cancel_import(row: RegistryImport, user, importer_dead: bool) -> None:
+    """The administrator cancels a running import. A live importer sees it at its next chunk and purges its
+    own rows; a dead one's rows are purged by the caller after the commit (`background.purge_in_background`)."""
+    # An import moves by itself from RUNNING to DONE or FAILED (importer.py); a person may only cancel it,
+    # which is the move to FAILED in IMPORT_TRANSITIONS.
+    if not IMPORT_TRANSITIONS.allows(row.status, ImportStatus.FAILED):
+        raise TransitionError(gettext("Impor no. %(id)d sudah tidak berjalan.", id=row.id))
+    row.status, row.finished_at = ImportStatus.FAILED, utcnow()
+    row.error = gettext("Dibatalkan oleh administrator; data DTSEN yang lama tetap dipakai.")
+    record("registry.import_cancel", row, user=user,
+           note="importer process gone" if importer_dead else "importer running; it stops at its next chunk")
+    db.session.flush()

@@ -56,7 +56,7 @@ def detect_delimiter(header_line: str) -> str:
     return max(counts, key=counts.get) if max(counts.values()) else ","
 
 
-def open_csv(path: Path) -> Extract:
+def open_csv(path: Path, count: bool = True) -> Extract:
     encoding = detect_encoding(path)
     handle = open(path, newline="", encoding=encoding)
     first = handle.readline()
@@ -71,7 +71,8 @@ def open_csv(path: Path) -> Extract:
             if cells and any(cells):
                 yield line, cells
         handle.close()
-    return Extract(headers, rows(), max(0, count_lines(path) - 1), encoding, delimiter, handle.close)
+    total = max(0, count_lines(path) - 1) if count else 0
+    return Extract(headers, rows(), total, encoding, delimiter, handle.close)
 
 
 def _text(value) -> str:
@@ -115,10 +116,11 @@ def open_xlsx(path: Path) -> Extract:
     return Extract(headers, rows(), total, "xlsx", "", workbook.close)
 
 
-def open_extract(path: str | Path) -> Extract:
+def open_extract(path: str | Path, count: bool = True) -> Extract:
+    """The file's headers and rows; `count`: count a CSV's lines up front (for the progress bar)."""
     path = Path(path)
     with open(path, "rb") as handle:
         magic = handle.read(4)
     if magic == b"PK\x03\x04":
         return open_xlsx(path)
-    return open_csv(path)
+    return open_csv(path, count)

@@ -2,7 +2,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select, tuple_
@@ -19,18 +19,22 @@ from slrt.core.spreadsheets import CSV_MIME, csv_lines
 from slrt.core.time import local_today
 from slrt.core.uploads import MIME_TYPES, UploadRefused, save_upload, stored_path
 from slrt.extensions import db
-from slrt.registry import bp, lookup, operations, queries
-from slrt.registry.columns import FIELDS, MappingNeeded, match_headers
-from slrt.registry.forms import (DecisionForm, HouseholdForm, LookupForm, MappingForm, MusdesForm, ProposalForm,
-                                 UploadForm, VisitForm)
-from slrt.registry.importer import ImportBusy, read_headers, start_import
+from slrt.registry import lookup, operations, queries
+from slrt.registry.columns import FIELDS, SKIP, MappingNeeded, column_rows
+from slrt.registry.forms import (CancelImportForm, DecisionForm, HouseholdForm, LookupForm, MappingForm, MusdesForm,
+                                 ProposalForm, UploadForm, VisitForm)
+from slrt.registry.importer import (ImportBusy, OtherDistrict, inspect_extract, is_dead, read_headers,
+                                   start_import)
 from slrt.registry.models import ImportStatus, Proposal, ProposalStatus, RegistryImport, RejectedRow
 from slrt.registry.permissions import (can_decide_proposal, can_export_proposals, can_import_registry,
                                        can_list_proposals, can_lookup_registry, can_propose, can_record_musdes,
                                        can_verify_proposal, can_view_imports)
-from slrt.registry.views_support import (district_villages, household_context, intake_form_from_registry,
-                                         show_household)
+from slrt.intake.forms import prefilled_form
+from slrt.registry.views_support import district_villages, household_context, household_prefill, show_household
 from slrt.regions.operations import region_index
+from slrt.submissions import views as submissions
+
+bp = Blueprint("registry", __name__, url_prefix="/registri")
 
 TOKEN = re.compile(r"^[0-9a-f]{32}\.(csv|txt|xlsx)$")
 
@@ -82,9 +86,9 @@ def _search(text: str, desa: str | None) -> dict:
             kk = check_kk(digits, None)
             found = lookup.household_by_kk(kk.nik) if kk.valid and kk.nik else None
             how = "No. KK"
+        # Outside the user's area the answer is the same as for an unknown number (see intake_context).
         household = show_household(found, f"registry search by {how}")
-        return {**household_context(household), "elsewhere": found is not None and household is None,
-                "searched_nik": how == "NIK"}
+        return {**household_context(household), "searched_nik": how == "NIK"}
     if len(" ".join(text.split())) < 3:
         return {"errors": [_("Ketik paling sedikit 3 huruf nama.")]}
     people = lookup.search_names(text, desa, within=current_user.region_code)
@@ -116,9 +120,10 @@ def fill_intake():
     """Fill the intake form from a registry member (the name search at the counter)."""
     nik = request.form.get("nik", "")
     household = show_household(lookup.household_of(nik), "intake filled from registry") if nik else None
-    form = intake_form_from_registry(household, nik) if household else None
-    if form is None:
+    prefill = household_prefill(household, nik) if household else None
+    if prefill is None:
         abort(404)
+    form = prefilled_form(prefill["person"], prefill["members"])
     db.session.commit()
     return render_template("registry/_fill_intake.html", form=form)
 
@@ -131,7 +136,8 @@ def fill_intake():
 def imports():
     """Import history: every import with its file, counts, who and when."""
     rows = db.session.scalars(select(RegistryImport).order_by(RegistryImport.id.desc()).limit(200)).all()
-    return render_template("registry/imports.html", imports=rows, ImportStatus=ImportStatus)
+    return render_template("registry/imports.html", imports=rows, ImportStatus=ImportStatus,
+                           dead={row.id for row in rows if is_dead(row)})
 
 
 @bp.route("/impor/unggah", methods=["GET", "POST"])
@@ -164,9 +170,10 @@ def map_columns():
     mapping = {}
     for index, header in enumerate(read_headers(path)):
         chosen = request.form.get(f"col-{index}", "")
-        if chosen in FIELDS:
+        if chosen in FIELDS or chosen == SKIP:
             mapping[header] = chosen
-    return _start_or_map(path, form.file_name.data or path.name, form.extract_date.data or "", mapping)
+    return _start_or_map(path, form.file_name.data or path.name, form.extract_date.data or "", mapping,
+                         acknowledged=form.acknowledged.data == "1")
 
 
 def _extract_date(text: str) -> date:
@@ -176,17 +183,27 @@ def _extract_date(text: str) -> date:
         return local_today()
 
 
-def _start_or_map(path: Path, file_name: str, extract_date: str, mapping: dict):
+def _start_or_map(path: Path, file_name: str, extract_date: str, mapping: dict, acknowledged: bool = False):
+    """Check the file (columns, district, what to say once); start the import only when nothing is open."""
+    form = MappingForm(formdata=None, token=path.name, extract_date=extract_date, file_name=file_name)
     try:
-        headers = read_headers(path)
-        match_headers(headers, mapping)
+        inspection = inspect_extract(path, mapping)
     except MappingNeeded as need:
-        form = MappingForm(formdata=None, token=path.name, extract_date=extract_date, file_name=file_name)
-        return render_template("registry/mapping.html", form=form, need=need, fields=FIELDS, mapping=mapping)
+        return render_template("registry/mapping.html", form=form, need=need, fields=FIELDS, SKIP=SKIP,
+                               columns=column_rows(need.headers, mapping, need), notices=[])
+    except OtherDistrict as other:
+        path.unlink(missing_ok=True)
+        flash(str(other), "error")
+        upload_form = UploadForm(formdata=None, extract_date=_extract_date(extract_date) if extract_date else None)
+        return render_template("registry/upload.html", form=upload_form), 422
     except Exception:  # noqa: BLE001 - not a readable CSV/XLSX
         path.unlink(missing_ok=True)
         flash(_("Berkas tidak dapat dibaca sebagai CSV atau XLSX."), "error")
         return redirect(url_for("registry.upload"), code=303)
+    if inspection.notices and not acknowledged:
+        form.acknowledged.data = "1"
+        return render_template("registry/mapping.html", form=form, need=None, fields=FIELDS, SKIP=SKIP,
+                               columns=column_rows(read_headers(path), mapping, None), notices=inspection.notices)
     try:
         row = start_import(file_name, current_user, _extract_date(extract_date), mapping)
         import_id = row.id
@@ -214,7 +231,9 @@ def _import_or_404(import_id: int) -> RegistryImport:
 @read_only
 def import_detail(import_id: int):
     """One import: its progress bar (polled while it runs) and its counts."""
-    return render_template("registry/import_detail.html", row=_import_or_404(import_id), ImportStatus=ImportStatus)
+    row = _import_or_404(import_id)
+    return render_template("registry/import_detail.html", row=row, ImportStatus=ImportStatus, dead=is_dead(row),
+                           cancel_form=CancelImportForm())
 
 
 @bp.route("/impor/<int:import_id>/progres")
@@ -222,8 +241,36 @@ def import_detail(import_id: int):
 @read_only
 def import_progress(import_id: int):
     """The progress bar alone, for htmx polling."""
-    return render_page_or_partial("registry/import_detail.html", "registry/_progress.html",
-                                  row=_import_or_404(import_id), ImportStatus=ImportStatus)
+    row = _import_or_404(import_id)
+    return render_page_or_partial("registry/import_detail.html", "registry/_progress.html", row=row,
+                                  ImportStatus=ImportStatus, dead=is_dead(row), cancel_form=CancelImportForm())
+
+
+@bp.route("/impor/<int:import_id>/batalkan", methods=["POST"])
+@permission_required(can_import_registry)
+def cancel_import(import_id: int):
+    """Cancel a running import: a dead one (its process is gone) or one started with the wrong file."""
+    form = CancelImportForm()
+    row = db.session.scalar(select(RegistryImport).where(RegistryImport.id == import_id).with_for_update())
+    if row is None:
+        abort(404)
+    if not form.validate_on_submit():
+        abort(400)
+    dead, owner = is_dead(row), row.owner
+    try:
+        operations.cancel_import(row, current_user, importer_dead=dead)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("registry.import_detail", import_id=import_id), code=303)
+    if dead:
+        from slrt.registry import ownership
+        from slrt.registry.background import purge_in_background
+        ownership.discard(owner)
+        purge_in_background(current_app._get_current_object(), import_id)
+    flash(_("Impor no. %(id)d dibatalkan. Loket tetap memakai data DTSEN yang lama.", id=import_id), "success")
+    return redirect(url_for("registry.import_detail", import_id=import_id), code=303)
 
 
 REJECTED_BATCH = 5000
@@ -275,6 +322,7 @@ def proposals():
 
 @bp.route("/usulan/baru", methods=["GET", "POST"])
 @permission_required(can_propose)
+@submissions.once
 def new_proposal():
     """Propose a household for the registry (usulan) or a correction of its entry (sanggah)."""
     form = ProposalForm()
@@ -295,15 +343,20 @@ def new_proposal():
         elif not valid_desa:
             form.desa.errors.append(_("Pilih desa/kelurahan di wilayah Anda."))
         else:
+            repeat = submissions.claim_once()
+            if repeat is not None:
+                return repeat
             try:
                 proposal = operations.create_proposal(operations.ProposalData(
                     kind=form.kind.data, nik=nik.nik, kk_number=kk.nik, name=form.name.data,
                     address=form.address.data or "", rt=form.rt.data or "", rw=form.rw.data or "",
                     region_code=form.desa.data, reason=form.reason.data or "",
                     case_id=int(form.case_id.data) if (form.case_id.data or "").isdigit() else None), current_user)
+                result = url_for("registry.proposal", proposal_id=proposal.id)
+                submissions.result_at(result)
                 db.session.commit()
                 flash(_("Usulan tersimpan. Lanjutkan dengan verifikasi kunjungan rumah."), "success")
-                return redirect(url_for("registry.proposal", proposal_id=proposal.id), code=303)
+                return redirect(result, code=303)
             except DomainError as error:
                 db.session.rollback()
                 flash(str(error), "error")
@@ -334,6 +387,7 @@ def proposal(proposal_id: int):
 
 @bp.route("/usulan/<int:proposal_id>/kunjungan", methods=["POST"])
 @permission_required(can_list_proposals)
+@submissions.once
 def verify(proposal_id: int):
     """Record the home-visit verification."""
     item = queries.load_proposal(proposal_id, lock=True)
@@ -345,6 +399,7 @@ def verify(proposal_id: int):
 
 @bp.route("/usulan/<int:proposal_id>/musdes", methods=["POST"])
 @permission_required(can_list_proposals)
+@submissions.once
 def deliberate(proposal_id: int):
     """Record the village meeting (date and minutes)."""
     item = queries.load_proposal(proposal_id, lock=True)
@@ -356,6 +411,7 @@ def deliberate(proposal_id: int):
 
 @bp.route("/usulan/<int:proposal_id>/putuskan", methods=["POST"])
 @permission_required(can_list_proposals)
+@submissions.once
 def decide(proposal_id: int):
     """The district approves or rejects the proposal."""
     item = queries.load_proposal(proposal_id, lock=True)
@@ -366,9 +422,14 @@ def decide(proposal_id: int):
 
 
 def _act(item: Proposal, form, action, message: str):
+    result = url_for("registry.proposal", proposal_id=item.id)
     if form.validate_on_submit():
+        repeat = submissions.claim_once()
+        if repeat is not None:
+            return repeat
         try:
             action()
+            submissions.result_at(result)
             db.session.commit()
             flash(message, "success")
         except DomainError as error:
@@ -379,7 +440,7 @@ def _act(item: Proposal, form, action, message: str):
         for errors in form.errors.values():
             for error in errors:
                 flash(str(error), "error")
-    return redirect(url_for("registry.proposal", proposal_id=item.id), code=303)
+    return redirect(result, code=303)
 
 
 @bp.route("/usulan/<int:proposal_id>/notulen")

@@ -8,7 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+
+from slrt.core.time import local_today
 
 POOR_DECILES = range(1, 5)     # aid mostly goes to deciles 1-4
 SCHOOL_AGE = range(7, 19)      # 7 to 18 years old: primary to upper secondary school
@@ -62,7 +65,8 @@ def school_children_without_pip(profile: Profile) -> list[Suggestion]:
     if not children or not profile.in_registry:
         return []
     return [Suggestion("PIP", _l("Program Indonesia Pintar (PIP/KIP)"),
-                       _l("Anak usia sekolah (7-18 tahun) belum menerima PIP: %(names)s.", names=_names(children)))]
+                       gettext("Anak usia sekolah (7-18 tahun) belum menerima PIP: %(names)s.",
+                               names=_names(children)))]
 
 
 def poor_without_pbi(profile: Profile) -> list[Suggestion]:
@@ -70,8 +74,8 @@ def poor_without_pbi(profile: Profile) -> list[Suggestion]:
     if not profile.poor or not uncovered:
         return []
     return [Suggestion("PBI-JKN", _l("PBI-JKN (KIS)"),
-                       _l("Keluarga desil %(decile)d belum dijamin PBI-JKN: %(names)s.",
-                          decile=profile.decile, names=_names(uncovered)))]
+                       gettext("Keluarga desil %(decile)d belum dijamin PBI-JKN: %(names)s.",
+                               decile=profile.decile, names=_names(uncovered)))]
 
 
 def missing_civil_documents(profile: Profile) -> list[Suggestion]:
@@ -79,8 +83,8 @@ def missing_civil_documents(profile: Profile) -> list[Suggestion]:
     if not missing:
         return []
     return [Suggestion("DUKCAPIL", _l("Dukcapil: NIK, KK, akta"),
-                       _l("Anggota tanpa NIK atau belum padan dengan data Dukcapil: %(names)s. Bantuan lain "
-                          "sering tertahan karena ini.", names=_names(missing)))]
+                       gettext("Anggota tanpa NIK atau belum padan dengan data Dukcapil: %(names)s. Bantuan lain "
+                               "sering tertahan karena ini.", names=_names(missing)))]
 
 
 def poor_with_elderly_or_disabled(profile: Profile) -> list[Suggestion]:
@@ -92,18 +96,18 @@ def poor_with_elderly_or_disabled(profile: Profile) -> list[Suggestion]:
     if (elderly or disabled) and not profile.receives("pkh"):
         who = _names(elderly + [m for m in disabled if m not in elderly])
         suggestions.append(Suggestion("PKH", _l("PKH komponen lansia/disabilitas berat"),
-                                      _l("Keluarga desil %(decile)d dengan lansia atau penyandang disabilitas "
-                                         "(%(names)s) belum menerima PKH.", decile=profile.decile, names=who)))
+                                      gettext("Keluarga desil %(decile)d dengan lansia atau penyandang disabilitas "
+                                              "(%(names)s) belum menerima PKH.", decile=profile.decile, names=who)))
     for member in elderly:
         if "atensi" not in member.programmes:
             suggestions.append(Suggestion("ATENSI", _l("ATENSI lansia"),
-                                          _l("%(name)s berusia %(age)d tahun di keluarga desil %(decile)d.",
-                                             name=member.name, age=member.age, decile=profile.decile)))
+                                          gettext("%(name)s berusia %(age)d tahun di keluarga desil %(decile)d.",
+                                                  name=member.name, age=member.age, decile=profile.decile)))
     for member in disabled:
         if "atensi" not in member.programmes:
             suggestions.append(Suggestion("ATENSI", _l("ATENSI penyandang disabilitas"),
-                                          _l("%(name)s penyandang disabilitas di keluarga desil %(decile)d.",
-                                             name=member.name, decile=profile.decile)))
+                                          gettext("%(name)s penyandang disabilitas di keluarga desil %(decile)d.",
+                                                  name=member.name, decile=profile.decile)))
     return suggestions
 
 
@@ -125,7 +129,7 @@ def suggest(profile: Profile) -> list[Suggestion]:
 
 def profile_from_household(household, today: date | None = None) -> Profile:
     """The profile of a registry household (lookup.Household)."""
-    today = today or date.today()
+    today = today or local_today()
     members = [Member(name=m.name, age=age_on(m.birth_date, today), relation=m.relation, has_nik=bool(m.nik),
                       dukcapil_matched=m.dukcapil_matched, disability=m.disability,
                       programmes=set(m.programmes())) for m in household.members]
@@ -134,7 +138,7 @@ def profile_from_household(household, today: date | None = None) -> Profile:
 
 def profile_not_registered(members=(), today: date | None = None) -> Profile:
     """A household the registry does not know (members as the counter recorded them, if any)."""
-    today = today or date.today()
+    today = today or local_today()
     return Profile(in_registry=False, decile=None,
                    members=[Member(name=m.name, age=age_on(m.birth_date, today), relation=m.relation,
                                    has_nik=bool(m.nik)) for m in members])

@@ -1,4 +1,4 @@
-"""Helpers shared by the registry views and the intake include points (no routes here)."""
+"""Helpers shared by the registry views and the intake NIK widget (no routes here): plain data, no forms."""
 from __future__ import annotations
 
 from flask import current_app
@@ -35,29 +35,25 @@ def intake_context(check, person) -> dict:
     household = show_household(found, "intake NIK check")
     context = household_context(household)
     context["registry_checked"] = True
-    context["registry_elsewhere"] = found is not None and household is None
+    # A household outside the user's area answers as an unknown NIK: "registered elsewhere" would tell
+    # anyone who types a NIK that this family is poor.
     if household is not None and person is None:
-        context["registry_form"] = intake_form_from_registry(household, check.nik)
+        context["registry_prefill"] = household_prefill(household, check.nik)
     return {"registry_" + k if not k.startswith("registry_") else k: v for k, v in context.items()}
 
 
-def intake_form_from_registry(household, nik: str):
-    from slrt.intake.forms import IntakeForm
-    from slrt.intake.routes import _fill_choices, _lists
+def household_prefill(household, nik: str) -> dict | None:
+    """What the registry knows of the member with `nik` and their household, as plain data for the intake
+    form (`slrt.intake.forms.prefilled_form`); None if the NIK is not in this household."""
     me = next((m for m in household.members if m.nik == nik), None)
     if me is None:
         return None
-    form = IntakeForm(formdata=None)
-    form.nik.data, form.name.data, form.birth_place.data = me.nik, me.name, me.birth_place.title()
-    form.birth_date.data, form.sex.data, form.kk_number.data = me.birth_date, me.sex, household.kk_number
-    form.address.data, form.rt.data, form.rw.data = household.address, household.rt, household.rw
-    form.kecamatan.data, form.desa.data = household.region_code[:8], household.region_code
-    for member in household.members:
-        if member.nik != nik:
-            form.members.append_entry({"nik": member.nik, "name": member.name, "relation": member.relation,
-                                       "birth_date": member.birth_date, "sex": member.sex})
-    _fill_choices(form, *_lists())
-    return form
+    person = {"nik": me.nik, "name": me.name, "birth_place": me.birth_place.title(), "birth_date": me.birth_date,
+              "sex": me.sex, "kk_number": household.kk_number, "address": household.address, "rt": household.rt,
+              "rw": household.rw, "region_code": household.region_code}
+    members = [{"nik": m.nik, "name": m.name, "relation": m.relation, "birth_date": m.birth_date, "sex": m.sex}
+               for m in household.members if m.nik != nik]
+    return {"person": person, "members": members}
 
 
 def district_villages():
@@ -82,3 +78,9 @@ def case_registry_panel(case) -> dict:
         return {}
     household = show_household(lookup.household_of(case.person.nik), "case page")
     return household_context(household)
+
+
+def region_name(code: str | None) -> str:
+    from slrt.regions.operations import get
+    region = get(code)
+    return region.name if region is not None else (code or "")

@@ -5,7 +5,7 @@ import click
 
 from slrt.core.db import immediate_transactions
 from slrt.extensions import db
-from slrt.reports import bp
+from slrt.reports.routes import bp
 
 
 @bp.cli.command("summarise")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,12 +16,14 @@ from slrt.core.htmx import render_page_or_partial
 from slrt.core.labels import LABELS
 from slrt.core.time import local_today
 from slrt.regions import operations as regions
-from slrt.reports import bp, charts, exports, figures, lists, needs
+from slrt.reports import charts, exports, figures, lists, needs
 from slrt.reports.figures import BUCKETS
 from slrt.reports.filters import ReportFilter, parse_month, with_args
 from slrt.reports.forms import MonthForm, PeriodForm
 from slrt.reports.permissions import (can_export_case_queue, can_export_personal_data, can_view_report_lists,
                                       can_view_reports)
+
+bp = Blueprint("reports", __name__, url_prefix="/laporan")
 
 FORMATS = ("xlsx", "csv")
 

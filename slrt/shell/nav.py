@@ -1,4 +1,4 @@
-"""The main menu. Each feature registers its entries (in its blueprint's __init__), so base.html needs no
+"""The main menu. Each feature registers its entries (in its init_app), so base.html needs no
 edits when a feature is added."""
 from __future__ import annotations
 

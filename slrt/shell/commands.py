@@ -1,4 +1,4 @@
-"""Set-up commands that `make run` calls: reference data and the demo district."""
+"""`flask demo seed`: the demo district that `make run` sets up (never in production)."""
 from __future__ import annotations
 
 import click
@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 
 from slrt.extensions import db
 
-reference_cli = AppGroup("reference", help="The district's starting lists.")
 demo_cli = AppGroup("demo", help="The demo district (never in production).")
 
 DEMO_ACCOUNTS = [
@@ -22,15 +21,6 @@ DEMO_ACCOUNTS = [
     ("fasilitator", "facilitator", "Yusuf Hidayat (Fasilitator)", "DISTRICT", None),
     ("provinsi", "provincial_officer", "Hendra Gunawan (Dinsos Provinsi)", "PROVINCE", None),
 ]
-
-
-@reference_cli.command("load")
-def load_reference():
-    """Insert the starting lists (agencies, programmes, categories, documents) where missing."""
-    from slrt.admin.reference import load_reference_data
-    added = load_reference_data()
-    db.session.commit()
-    click.echo("Reference data: " + ", ".join(f"{k} +{v}" for k, v in added.items()))
 
 
 def demo_regions() -> dict[str, str]:
@@ -77,7 +67,4 @@ def seed(if_new):
 
 
 def register(app: Flask) -> None:
-    from slrt.auth.commands import users_cli
-    app.cli.add_command(reference_cli)
     app.cli.add_command(demo_cli)
-    app.cli.add_command(users_cli)

@@ -1,0 +1,72 @@
+"""Loaders of intake: a person by NIK for the counter (region-scoped and throttled), a visit's identity,
+and what the intake form offers (the district's active lists)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import select
+
+from slrt.audit.operations import record
+from slrt.cases.scoping import visible_person
+from slrt.core import throttle
+from slrt.admin.models import ComplaintCategory, DocumentType, Programme
+from slrt.extensions import db
+from slrt.intake.models import Person, VisitIdentity
+
+
+@dataclass
+class NikLookup:
+    person: Person | None     # the stored person, only when they are one of the user's area
+    elsewhere: bool = False   # known to the portal, outside the user's area: no personal data shown
+    throttled: bool = False   # too many checks by this user: nothing was looked up
+
+
+def _nik_checks(user):
+    return [throttle.per_key("SLRT_NIK_CHECK_LIMIT", "nik-check-user", str(user.id))]
+
+
+def person_for_nik_check(nik: str, user) -> NikLookup:
+    """The counter's NIK check of a valid NIK. Every check counts towards the user's limit (a guesser
+    gets few answers); a person shown is audited as a view, one outside the area as a check."""
+    checks = _nik_checks(user)
+    if throttle.blocked(checks):
+        record("person.check_throttled", None, note="intake NIK check refused: too many checks", user=user)
+        return NikLookup(None, throttled=True)
+    # Every check counts, not only failures. The throttle writes on its own connection and SQLite has one
+    # writer: end the request's transaction first (nothing is pending yet; see slrt.core.throttle).
+    db.session.commit()
+    if not throttle.count_failure(checks):  # a check that raced past `blocked` into a full limit
+        record("person.check_throttled", None, note="intake NIK check refused: too many checks", user=user)
+        return NikLookup(None, throttled=True)
+    person = db.session.scalar(select(Person).where(Person.nik == nik))
+    if person is None:
+        return NikLookup(None)
+    if not visible_person(user, person):
+        record("person.check", person, person_id=person.id, note="intake NIK check, outside the user's area",
+               user=user)
+        return NikLookup(None, elsewhere=True)
+    record("person.view", person, person_id=person.id, note="intake NIK check", user=user)
+    return NikLookup(person)
+
+
+def load_visit_identity(case_id: int, lock: bool = False) -> VisitIdentity:
+    """A visit's identity by its case, or 404; `lock` holds the row until commit (two reviewers race)."""
+    query = select(VisitIdentity).where(VisitIdentity.case_id == case_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    identity = db.session.scalar(query)
+    if identity is None:
+        abort(404)
+    return identity
+
+
+def choice_lists():
+    """(categories, programmes, documents): the active complaint categories, programmes and documents."""
+    categories = db.session.scalars(select(ComplaintCategory).where(ComplaintCategory.active.is_(True))
+                                    .order_by(ComplaintCategory.sort_order)).all()
+    programmes = db.session.scalars(select(Programme).where(Programme.active.is_(True))
+                                    .order_by(Programme.sort_order)).all()
+    documents = db.session.scalars(select(DocumentType).where(DocumentType.active.is_(True))
+                                   .order_by(DocumentType.sort_order)).all()
+    return categories, programmes, documents

@@ -1,0 +1,26 @@
+"""Labels of the registry's statuses, programmes and columns."""
+from flask_babel import lazy_gettext as _l
+
+from slrt.core.labels import LABELS
+from slrt.registry.models import ImportStatus, ProposalKind, ProposalStatus
+
+
+def register() -> None:
+    LABELS.register(ImportStatus, {ImportStatus.RUNNING: _l("Sedang berjalan"), ImportStatus.DONE: _l("Selesai"),
+                                   ImportStatus.FAILED: _l("Gagal (data lama tetap dipakai)")})
+    LABELS.register(ProposalKind, {ProposalKind.USULAN: _l("Usulan baru"),
+                                   ProposalKind.SANGGAH: _l("Sanggah/perbaikan")})
+    LABELS.register(ProposalStatus, {
+        ProposalStatus.DRAFT: _l("Menunggu kunjungan rumah"), ProposalStatus.VERIFIED: _l("Menunggu musyawarah desa"),
+        ProposalStatus.DELIBERATED: _l("Menunggu persetujuan dinas"),
+        ProposalStatus.APPROVED: _l("Disetujui, siap SIKS-NG"), ProposalStatus.REJECTED: _l("Ditolak")})
+    LABELS.register("Programme", {"pkh": "PKH", "bpnt": _l("BPNT/Sembako"), "pbi": "PBI-JKN", "pip": "PIP",
+                                  "bst": "BST", "atensi": "ATENSI"})
+    LABELS.register("RegistryField", {
+        "nik": _l("NIK"), "kk_number": _l("No. KK"), "name": _l("Nama"), "birth_place": _l("Tempat lahir"),
+        "birth_date": _l("Tanggal lahir"), "sex": _l("Jenis kelamin"),
+        "relation": _l("Hubungan dengan kepala keluarga"),
+        "address": _l("Alamat"), "rt": "RT", "rw": "RW", "region_code": _l("Kode wilayah desa/kelurahan"),
+        "kecamatan_name": _l("Nama kecamatan"), "desa_name": _l("Nama desa/kelurahan"), "decile": _l("Desil"),
+        "disability": _l("Disabilitas"), "dukcapil_matched": _l("Padan Dukcapil"), "pkh": "PKH",
+        "bpnt": _l("BPNT/Sembako"), "pbi": "PBI-JKN", "pip": "PIP", "bst": "BST", "atensi": "ATENSI"})

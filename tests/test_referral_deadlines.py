@@ -8,7 +8,7 @@ import pytest
 
 from slrt.deadlines.models import DayOff
 from slrt.extensions import db
-from slrt.referrals import operations
+from slrt.referrals import lateness, operations
 from slrt.referrals.models import ReferralStatus
 from tests.referrals_helpers import referral_in
 from tests.referrals_helpers import fast_passwords  # noqa: F401 - a fixture
@@ -67,8 +67,8 @@ def test_waiting_on_the_citizen_pauses_the_clock(app, make_case, staff):
                        today=date(2026, 11, 25))
     referral.paused_since = datetime(2026, 11, 25, 2, 0)  # Wednesday morning, Jakarta time
     db.session.commit()
-    assert operations.due_date(referral) is None
-    assert not operations.is_late(referral, date(2026, 12, 31))
+    assert lateness.due_date(referral) is None
+    assert not lateness.is_late(referral, date(2026, 12, 31))
     assert referral.case.status == "waiting_citizen"
     # documents brought on Tuesday 1 December: 26, 27, 30 Nov and 1 Dec were spent waiting
     operations.respond(referral, officer, S.ACCEPTED, "", on_behalf=True, today=date(2026, 12, 1))
@@ -76,8 +76,8 @@ def test_waiting_on_the_citizen_pauses_the_clock(app, make_case, staff):
     assert referral.paused_since is None
     assert referral.response_due == date(2026, 12, 4)
     assert referral.case.status == "referred"
-    assert not operations.is_late(referral, date(2026, 12, 4))
-    assert operations.is_late(referral, date(2026, 12, 7))
+    assert not lateness.is_late(referral, date(2026, 12, 4))
+    assert lateness.is_late(referral, date(2026, 12, 7))
 
 
 def test_late_referrals_show_in_the_queue_and_the_overview(app, client, login_as, make_case, staff):

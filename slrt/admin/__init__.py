@@ -4,13 +4,15 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from slrt.admin import commands, district_routes, routes  # noqa: F401  (district_routes adds its views to bp)
+    from slrt.admin import commands, district_routes, permissions, routes  # noqa: F401  (district_routes: views on bp)
     from slrt.admin.permissions import can_manage_district
     from slrt.auth.permissions import can_manage_users, can_view_audit
+    from slrt.core import permissions as can_registry
     from slrt.shell import nav
 
     app.register_blueprint(routes.bp)
     commands.register(app)
+    can_registry.register(app, permissions)
     nav.register(90, "admin.users", _l("Pengguna"), can_manage_users)
     nav.register(95, "admin.audit", _l("Jejak audit"), can_view_audit)
     nav.register(82, "admin.settings_page", _l("Pengaturan"), can_manage_district)

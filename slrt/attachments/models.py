@@ -9,12 +9,20 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from slrt.core.time import utcnow
+from slrt.core.transitions import TransitionTable
 from slrt.extensions import db
 
 
 class AttachmentStatus(StrEnum):
     ACTIVE = "active"
     REMOVED = "removed"   # hidden with a reason; the file stays until the retention period ends
+
+
+# Removal is the one move, and final (the file stays until retention ends; a new scan is a new attachment).
+ATTACHMENT_TRANSITIONS = TransitionTable(AttachmentStatus, {
+    AttachmentStatus.ACTIVE: {AttachmentStatus.REMOVED},
+    AttachmentStatus.REMOVED: set(),
+})
 
 
 class Attachment(db.Model):

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from slrt.attachments import images
-from slrt.attachments.models import Attachment, AttachmentStatus
+from slrt.attachments.models import ATTACHMENT_TRANSITIONS, Attachment, AttachmentStatus
 from slrt.audit.operations import record
 from slrt.core import uploads
 from slrt.core.errors import DomainError, TransitionError
@@ -17,10 +17,6 @@ from slrt.core.time import utcnow
 from slrt.extensions import db
 
 S = AttachmentStatus
-TRANSITIONS: dict[AttachmentStatus, set[AttachmentStatus]] = {
-    S.ACTIVE: {S.REMOVED},
-    S.REMOVED: set(),
-}
 
 
 def person_id_of(attachment: Attachment) -> int | None:
@@ -87,7 +83,7 @@ def add(actor, upload, *, document_type, caption: str = "", keep_location: bool 
 
 
 def check_transition(attachment: Attachment, target: AttachmentStatus) -> None:
-    if target not in TRANSITIONS[AttachmentStatus(attachment.status)]:
+    if not ATTACHMENT_TRANSITIONS.allows(attachment.status, target):
         from slrt.core.i18n import long_datetime
         raise TransitionError(_("Lampiran ini sudah dihapus pada %(when)s.", when=long_datetime(attachment.removed_at)))
 

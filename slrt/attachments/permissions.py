@@ -6,7 +6,8 @@ remove one. An attachment of a registry proposal without a case follows the prop
 """
 from __future__ import annotations
 
-from slrt.auth.permissions import can_handle_case, can_register, can_view_case
+from slrt.cases.permissions import can_handle_case, can_view_case
+from slrt.intake.permissions import can_register
 from slrt.registry.permissions import can_verify_proposal, can_view_proposal
 
 
@@ -38,5 +39,3 @@ def can_view_attachment(user, attachment) -> bool:
 def can_remove_attachment(user, attachment) -> bool:
     return can_remove_attachments_of(user, attachment.case, attachment.proposal)
 
-
-PREDICATES = {name: value for name, value in globals().items() if name.startswith("can_")}

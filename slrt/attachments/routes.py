@@ -11,7 +11,8 @@ from slrt.attachments.forms import AttachmentForm, RemoveForm
 from slrt.attachments.models import Attachment
 from slrt.attachments.panel import attachment_panel, prepared_form, proposal_case
 from slrt.attachments.permissions import can_add_attachment, can_remove_attachment
-from slrt.auth.permissions import can_list_cases, can_view_case, permission_required, require
+from slrt.auth.permissions import permission_required, require
+from slrt.cases.permissions import can_list_cases, can_view_case
 from slrt.cases.models import Assessment, Case
 from slrt.core.downloads import send_download
 from slrt.core.errors import DomainError

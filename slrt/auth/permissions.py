@@ -1,4 +1,6 @@
-"""Who may do what. Every route checks one of these predicates; templates use them through `can`."""
+"""Who may do what, the parts every feature shares: the user's role and region, and the `require` and
+`permission_required` checks that every route makes. Each feature keeps its own predicates in its
+`permissions.py` and registers them for templates (`slrt.core.permissions.can`)."""
 from __future__ import annotations
 
 from functools import wraps
@@ -7,11 +9,6 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from slrt.auth.models import Role
-
-INTAKE_ROLES = {Role.FRONT_OFFICE, Role.PUSKESOS_OPERATOR, Role.FACILITATOR, Role.BACK_OFFICE}
-CASE_ROLES = {Role.FRONT_OFFICE, Role.PUSKESOS_OPERATOR, Role.BACK_OFFICE, Role.SUPERVISOR,
-              Role.FACILITATOR, Role.ADMIN}
-HANDLING_ROLES = {Role.BACK_OFFICE, Role.SUPERVISOR}
 
 
 def _role(user) -> Role | None:
@@ -26,26 +23,6 @@ def in_region(user, code: str | None) -> bool:
         return False
     base = user.region_code
     return code == base or code.startswith(base + ".")
-
-
-def can_register(user) -> bool:
-    return _role(user) in INTAKE_ROLES
-
-
-def can_list_cases(user) -> bool:
-    return _role(user) in CASE_ROLES
-
-
-def can_view_case(user, case) -> bool:
-    return can_list_cases(user) and (in_region(user, case.region_code) or in_region(user, case.office_region_code))
-
-
-def can_handle_case(user, case) -> bool:
-    return _role(user) in HANDLING_ROLES and can_view_case(user, case)
-
-
-def can_assign_case(user, case) -> bool:
-    return _role(user) is Role.SUPERVISOR and can_view_case(user, case)
 
 
 def can_manage_users(user) -> bool:

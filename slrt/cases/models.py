@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from datetime import date
-
+from flask_babel import gettext
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from slrt.core.time import utcnow
+from slrt.core.transitions import TransitionTable
 from slrt.extensions import db
 
 
@@ -28,6 +28,32 @@ class ComplaintStatus(StrEnum):
     REFERRED = "referred"            # a referral for it is in progress
     COMPLETED = "completed"          # an agency completed a referral for it
     DECLINED = "declined"            # the referrals for it ended without the service
+
+
+# The handling states between "taken" and "closed" follow the referrals: the case moves between them as
+# referrals are approved, wait on the citizen, and come back with outcomes (cases.operations.follow_referrals).
+C = CaseStatus
+CASE_TRANSITIONS = TransitionTable(CaseStatus, {
+    C.REGISTERED: {C.IN_PROGRESS},
+    C.IN_PROGRESS: {C.REFERRED, C.WAITING_CITIZEN, C.RESOLVED},
+    C.REFERRED: {C.IN_PROGRESS, C.WAITING_CITIZEN, C.RESOLVED},
+    C.WAITING_CITIZEN: {C.IN_PROGRESS, C.REFERRED, C.RESOLVED},
+    C.RESOLVED: {C.IN_PROGRESS, C.REFERRED, C.WAITING_CITIZEN, C.CLOSED},
+    C.CLOSED: {C.REOPENED},
+    C.REOPENED: {C.IN_PROGRESS, C.REFERRED, C.WAITING_CITIZEN, C.RESOLVED, C.CLOSED},
+}, refused=lambda current, target: gettext("Kasus berstatus \"%(current)s\" tidak dapat diubah menjadi "
+                                           "\"%(target)s\".", current=current, target=target))
+
+# A complaint is answered directly, or referred; its referrals' outcomes decide where it ends.
+K = ComplaintStatus
+COMPLAINT_TRANSITIONS = TransitionTable(ComplaintStatus, {
+    K.OPEN: {K.ANSWERED, K.REFERRED},
+    K.REFERRED: {K.OPEN, K.COMPLETED, K.DECLINED},
+    K.ANSWERED: {K.OPEN},
+    K.COMPLETED: {K.OPEN, K.REFERRED},
+    K.DECLINED: {K.OPEN, K.REFERRED},
+}, refused=lambda current, target: gettext("Keluhan berstatus \"%(current)s\" tidak dapat diubah menjadi "
+                                           "\"%(target)s\".", current=current, target=target))
 
 
 class ReferralStage(StrEnum):

@@ -7,55 +7,25 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from slrt.audit.operations import record
-from slrt.cases.models import (Assessment, Case, CaseEvent, CaseStatus, Complaint, ComplaintStatus,
-                               ReferralStage)
+from slrt.cases.models import (CASE_TRANSITIONS, COMPLAINT_TRANSITIONS, Assessment, Case, CaseEvent, CaseStatus,
+                               Complaint, ComplaintStatus, ReferralStage)
 from slrt.core.errors import DomainError, TransitionError
 from slrt.core.labels import LABELS
 from slrt.core.time import utcnow
 
-# The handling states between "taken" and "closed" follow the referrals: the case moves between them as
-# referrals are approved, wait on the citizen, and come back with outcomes (see `follow_referrals`).
+# The handling states between "taken" and "closed" follow the referrals (see `follow_referrals`).
 _ACTIVE = {CaseStatus.IN_PROGRESS, CaseStatus.REFERRED, CaseStatus.WAITING_CITIZEN, CaseStatus.RESOLVED}
-
-TRANSITIONS: dict[CaseStatus, set[CaseStatus]] = {
-    CaseStatus.REGISTERED: {CaseStatus.IN_PROGRESS},
-    CaseStatus.IN_PROGRESS: {CaseStatus.REFERRED, CaseStatus.WAITING_CITIZEN, CaseStatus.RESOLVED},
-    CaseStatus.REFERRED: {CaseStatus.IN_PROGRESS, CaseStatus.WAITING_CITIZEN, CaseStatus.RESOLVED},
-    CaseStatus.WAITING_CITIZEN: {CaseStatus.IN_PROGRESS, CaseStatus.REFERRED, CaseStatus.RESOLVED},
-    CaseStatus.RESOLVED: {CaseStatus.IN_PROGRESS, CaseStatus.REFERRED, CaseStatus.WAITING_CITIZEN,
-                          CaseStatus.CLOSED},
-    CaseStatus.CLOSED: {CaseStatus.REOPENED},
-    CaseStatus.REOPENED: {CaseStatus.IN_PROGRESS, CaseStatus.REFERRED, CaseStatus.WAITING_CITIZEN,
-                          CaseStatus.RESOLVED, CaseStatus.CLOSED},
-}
-
-# A complaint is answered directly, or referred; its referrals' outcomes decide where it ends.
-COMPLAINT_TRANSITIONS: dict[ComplaintStatus, set[ComplaintStatus]] = {
-    ComplaintStatus.OPEN: {ComplaintStatus.ANSWERED, ComplaintStatus.REFERRED},
-    ComplaintStatus.REFERRED: {ComplaintStatus.OPEN, ComplaintStatus.COMPLETED, ComplaintStatus.DECLINED},
-    ComplaintStatus.ANSWERED: {ComplaintStatus.OPEN},
-    ComplaintStatus.COMPLETED: {ComplaintStatus.OPEN, ComplaintStatus.REFERRED},
-    ComplaintStatus.DECLINED: {ComplaintStatus.OPEN, ComplaintStatus.REFERRED},
-}
 
 COMPLAINT_OUTCOMES = {ComplaintStatus.ANSWERED, ComplaintStatus.COMPLETED, ComplaintStatus.DECLINED}
 HANDLING = _ACTIVE | {CaseStatus.REOPENED}  # states in which the back office works on the case
 
 
 def check_transition(case: Case, target: CaseStatus) -> None:
-    current = CaseStatus(case.status)
-    if target not in TRANSITIONS.get(current, set()):
-        raise TransitionError(_("Kasus berstatus \"%(current)s\" tidak dapat diubah menjadi \"%(target)s\".",
-                                current=LABELS.label(CaseStatus, current),
-                                target=LABELS.label(CaseStatus, target)))
+    CASE_TRANSITIONS.check(case.status, target)
 
 
 def check_complaint_transition(complaint: Complaint, target: ComplaintStatus) -> None:
-    current = ComplaintStatus(complaint.status)
-    if target not in COMPLAINT_TRANSITIONS.get(current, set()):
-        raise TransitionError(_("Keluhan berstatus \"%(current)s\" tidak dapat diubah menjadi \"%(target)s\".",
-                                current=LABELS.label(ComplaintStatus, current),
-                                target=LABELS.label(ComplaintStatus, target)))
+    COMPLAINT_TRANSITIONS.check(complaint.status, target)
 
 
 def add_event(case: Case, kind: str, actor, *, public: bool = True, note: str = "", citizen_message: str = "",

@@ -7,10 +7,12 @@ from sqlalchemy.orm import selectinload
 
 from slrt.admin.models import ComplaintCategory, DocumentType
 from slrt.audit.operations import record
-from slrt.auth.permissions import can_handle_case, can_list_cases, can_view_case, permission_required, require
+from slrt.auth.permissions import permission_required, require
 from slrt.cases import operations
+from slrt.cases.permissions import can_handle_case, can_list_cases
 from slrt.cases.forms import CaseFilterForm, TakeForm
 from slrt.cases.models import Case, CaseStatus, Complaint
+from slrt.cases.queries import load_case
 from slrt.cases.scoping import visible_cases
 from slrt.core.errors import DomainError
 from slrt.core.htmx import render_page_or_partial
@@ -101,21 +103,11 @@ def today():
                                   page=page, pages=pages, view="today")
 
 
-def _load_case(case_id: int, lock: bool = False) -> Case:
-    """Load a case the user may see, or 404/403. `lock` holds the row until commit (SELECT ... FOR UPDATE
-    on MariaDB; SQLite's write transactions are already exclusive), so two racing actions see each other."""
-    case = db.session.get(Case, case_id, with_for_update=lock or None, populate_existing=lock)
-    if case is None:
-        abort(404)
-    require(can_view_case, case)
-    return case
-
-
 @bp.route("/<int:case_id>")
 @permission_required(can_list_cases)
 def detail(case_id: int):
     """Everything recorded on a case and its dated timeline (the view is audited)."""
-    case = _load_case(case_id)
+    case = load_case(case_id)
     record("person.view", case, person_id=case.person_id, note=f"case {case.ticket}")
     documents = db.session.scalars(select(DocumentType).order_by(DocumentType.sort_order)).all()
     page = render_template("cases/detail.html", case=case, documents=documents, take_form=TakeForm(),
@@ -136,7 +128,7 @@ def status_url(ticket: str) -> str:
 @permission_required(can_list_cases)
 def receipt(case_id: int):
     """The printable receipt (tanda terima): A5 by default, `?format=thermal` for a receipt printer."""
-    case = _load_case(case_id)
+    case = load_case(case_id)
     url = status_url(case.ticket)
     # omitsize: a viewBox instead of a fixed size, so the stylesheet sizes the code for paper (mm)
     qr_svg = segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=True)
@@ -151,7 +143,7 @@ def receipt(case_id: int):
 @permission_required(can_list_cases)
 def take(case_id: int):
     """A back-office officer takes the case."""
-    case = _load_case(case_id, lock=True)
+    case = load_case(case_id, lock=True)
     require(can_handle_case, case)
     form = TakeForm()
     if not form.validate_on_submit():

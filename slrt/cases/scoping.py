@@ -10,7 +10,7 @@ from slrt.regions.models import region_prefix_match
 def scope_cases(query: Select, user) -> Select:
     """Restrict a query over Case to what `user` may see: cases of citizens living under the user's
     region, or registered at an office under it. Roles without case access see nothing."""
-    from slrt.auth.permissions import can_list_cases
+    from slrt.cases.permissions import can_list_cases
     if not can_list_cases(user):
         return query.where(false())
     code = user.region_code
@@ -33,7 +33,7 @@ def scope_people(query: Select, user) -> Select:
 
     from slrt.intake.models import IdentityReview, Person, VisitIdentity
     from slrt.registry.models import ImportStatus, RegistryImport, RegistryPerson
-    from slrt.auth.permissions import can_list_cases
+    from slrt.cases.permissions import can_list_cases
     if not can_list_cases(user):
         return query.where(false())
     code = user.region_code

@@ -92,3 +92,15 @@ def engine_options(url: str) -> dict:
         return {"pool_pre_ping": True, "pool_recycle": 3600, "isolation_level": "READ COMMITTED",
                 "connect_args": {"charset": "utf8mb4"}}
     return {"pool_pre_ping": True}
+
+
+def lock_row(model, row_id: int) -> None:
+    """SELECT id ... FOR UPDATE on that one row, held until the transaction ends. Load the record after it
+    with a plain query: loading the model with FOR UPDATE would also lock the rows its eager joins reach
+    (a case's person and region, a referral's agency), which other transactions hold shared locks on
+    through their foreign keys, and two such transactions deadlock on MariaDB. SQLite ignores FOR UPDATE:
+    its write transactions are exclusive from BEGIN IMMEDIATE on."""
+    from sqlalchemy import select
+
+    from slrt.extensions import db
+    db.session.execute(select(model.id).where(model.id == row_id).with_for_update())

@@ -123,8 +123,9 @@ def register_static_versions(app: Flask) -> None:
 def register_template_globals(app: Flask) -> None:
     from slrt.core.labels import LABELS
     from slrt.core.nik import mask_nik
+    from slrt.core.permissions import can
 
-    app.jinja_env.globals.update(label=LABELS.label, labels=LABELS)
+    app.jinja_env.globals.update(can=can, label=LABELS.label, labels=LABELS)
     app.jinja_env.filters.update(
         long_date=i18n.long_date, long_datetime=i18n.long_datetime, short_date=i18n.short_date,
         mask_nik=mask_nik,

@@ -4,16 +4,17 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from slrt.auth.permissions import can_register
-    from slrt.shell import nav
-    from slrt.intake import routes
-
-    app.register_blueprint(routes.bp)
-    nav.register(10, "intake.new", _l("Pendaftaran Baru"), can_register)
-
+    from slrt.core import permissions as can_registry
     from slrt.core.labels import LABELS
+    from slrt.intake import permissions, routes
     from slrt.intake.models import IdentityReview
     from slrt.intake.panels import identity_panel
+    from slrt.intake.permissions import can_register
+    from slrt.shell import nav
+
+    app.register_blueprint(routes.bp)
+    can_registry.register(app, permissions)
+    nav.register(10, "intake.new", _l("Pendaftaran Baru"), can_register)
     LABELS.register("IdentityField", {
         "name": _l("Nama"), "birth_place": _l("Tempat lahir"), "birth_date": _l("Tanggal lahir"),
         "sex": _l("Jenis kelamin"), "phone": _l("Nomor HP"), "kk_number": _l("No. KK"), "address": _l("Alamat"),

@@ -8,6 +8,7 @@ from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from slrt.core.time import utcnow
+from slrt.core.transitions import TransitionTable
 from slrt.extensions import db
 
 
@@ -68,9 +69,12 @@ class IdentityReview(StrEnum):
 
 
 # The one table of allowed moves of a visit's identity review.
-IDENTITY_TRANSITIONS: dict[IdentityReview, set[IdentityReview]] = {
+IDENTITY_TRANSITIONS = TransitionTable(IdentityReview, {
+    IdentityReview.SAME: set(),
     IdentityReview.PENDING: {IdentityReview.ACCEPTED, IdentityReview.DISMISSED},
-}
+    IdentityReview.ACCEPTED: set(),
+    IdentityReview.DISMISSED: set(),
+})
 
 # The fields of a person's identity as a visit records it (household members travel as JSON).
 IDENTITY_FIELDS = ("name", "birth_place", "birth_date", "sex", "phone", "kk_number", "address", "rt", "rw",

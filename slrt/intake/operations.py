@@ -161,7 +161,7 @@ def _keep_visit_identity(case: Case, person: Person, typed: dict, actor) -> Visi
 
 
 def _review(identity: VisitIdentity, to: IdentityReview, reason: str, actor) -> None:
-    if to not in IDENTITY_TRANSITIONS.get(IdentityReview(identity.review), set()):
+    if not IDENTITY_TRANSITIONS.allows(identity.review, to):
         raise TransitionError(_("Perubahan data ini sudah diputuskan sebelumnya."))
     reason = reason.strip()
     if not reason:

@@ -1,8 +1,15 @@
-"""Who may decide on a person's identity (intake's own predicates; the rest are in slrt.auth.permissions)."""
+"""Who may register a visit at the window or in the field, and who decides on a person's identity."""
 from __future__ import annotations
 
 from slrt.auth.models import Role
-from slrt.auth.permissions import _role, can_view_case, in_region
+from slrt.auth.permissions import _role, in_region
+from slrt.cases.permissions import can_view_case
+
+INTAKE_ROLES = {Role.FRONT_OFFICE, Role.PUSKESOS_OPERATOR, Role.FACILITATOR, Role.BACK_OFFICE}
+
+
+def can_register(user) -> bool:
+    return _role(user) in INTAKE_ROLES
 
 
 def can_review_identity(user, case) -> bool:

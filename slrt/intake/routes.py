@@ -4,7 +4,8 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from slrt.auth.permissions import can_list_cases, can_register, permission_required, require
+from slrt.auth.permissions import permission_required, require
+from slrt.cases.permissions import can_list_cases
 from slrt.cases.models import Case
 from slrt.core.errors import DomainError
 from slrt.core.htmx import render_fragment_or_redirect
@@ -12,7 +13,7 @@ from slrt.core.nik import check_nik
 from slrt.extensions import db
 from slrt.intake import operations, queries
 from slrt.intake.forms import ComplaintForm, IdentityReviewForm, IntakeForm, IntakeValidation, MemberForm, prefilled_form
-from slrt.intake.permissions import can_review_identity
+from slrt.intake.permissions import can_register, can_review_identity
 from slrt.intake.queries import choice_lists
 from slrt.regions import operations as regions
 from slrt.regions.models import Region

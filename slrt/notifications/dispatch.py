@@ -22,14 +22,14 @@ import threading
 from datetime import timedelta
 
 from flask import current_app, has_app_context
-from sqlalchemy import and_, event, or_, select, update
+from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
 from slrt.audit.models import AuditLog
 from slrt.core.db import immediate_transactions
 from slrt.core.time import utcnow
 from slrt.extensions import db
-from slrt.notifications.models import OutboxMessage, OutboxStatus
+from slrt.notifications.models import OUTBOX_TRANSITIONS, OutboxMessage, OutboxStatus
 from slrt.config import ConfigError
 from slrt.notifications.senders import SendOutcomeUnknown, sender_for
 
@@ -67,8 +67,10 @@ def max_attempts(app) -> int:
 
 
 def _due_condition(now, limit: int):
-    return (or_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.status == OutboxStatus.SENDING,
-                and_(OutboxMessage.status == OutboxStatus.UNKNOWN, OutboxMessage.attempts < limit)),
+    """Claimable: a status the table lets become SENDING (an expired claim too), an unknown outcome only
+    while attempts remain, and its time has come."""
+    return (OutboxMessage.status.in_(sorted(OUTBOX_TRANSITIONS.sources(OutboxStatus.SENDING))),
+            or_(OutboxMessage.status != OutboxStatus.UNKNOWN, OutboxMessage.attempts < limit),
             OutboxMessage.next_attempt_at <= now)
 
 
@@ -95,6 +97,7 @@ def _claim(session: Session, message_id: int, limit: int) -> OutboxMessage | Non
 
 def _finish(session: Session, message: OutboxMessage, values: dict, audit: str | None, note: str = "") -> bool:
     """Record the outcome, only if our claim still holds (same attempt number, still sending)."""
+    OUTBOX_TRANSITIONS.check(OutboxStatus.SENDING, values["status"])
     result = session.execute(
         update(OutboxMessage).where(OutboxMessage.id == message.id, OutboxMessage.status == OutboxStatus.SENDING,
                                     OutboxMessage.attempts == message.attempts)

@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, fal
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from slrt.core.time import utcnow
+from slrt.core.transitions import TransitionTable
 from slrt.extensions import db
 
 
@@ -24,7 +25,7 @@ class OutboxStatus(StrEnum):
 
 # Which status may follow which. Sending moves are conditional UPDATEs in slrt.notifications.dispatch;
 # the administrator's moves are resends (slrt.notifications.operations.resend_message).
-TRANSITIONS: dict[OutboxStatus, set[OutboxStatus]] = {
+OUTBOX_TRANSITIONS = TransitionTable(OutboxStatus, {
     OutboxStatus.PENDING: {OutboxStatus.SENDING},
     OutboxStatus.SENDING: {OutboxStatus.SENT, OutboxStatus.LOGGED, OutboxStatus.PENDING, OutboxStatus.UNKNOWN,
                            OutboxStatus.FAILED, OutboxStatus.SENDING},
@@ -33,7 +34,7 @@ TRANSITIONS: dict[OutboxStatus, set[OutboxStatus]] = {
     OutboxStatus.LOGGED: {OutboxStatus.PENDING},
     OutboxStatus.SENT: set(),  # a resend of a delivered message is a new message (a copy with its own key)
     OutboxStatus.NO_PHONE: set(),
-}
+})
 
 # Resending these may put a second copy on the citizen's phone: the administrator confirms first.
 CONFIRM_RESEND = frozenset({OutboxStatus.UNKNOWN, OutboxStatus.SENT})

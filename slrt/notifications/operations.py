@@ -10,7 +10,7 @@ from slrt.core.errors import DomainError, TransitionError
 from slrt.core.time import utcnow
 from slrt.extensions import db
 from slrt.notifications.gsm import to_gsm7
-from slrt.notifications.models import CONFIRM_RESEND, TRANSITIONS, OutboxMessage, OutboxStatus
+from slrt.notifications.models import CONFIRM_RESEND, OUTBOX_TRANSITIONS, OutboxMessage, OutboxStatus
 
 SMS_LENGTH = 160
 
@@ -93,8 +93,7 @@ def resend_warning(message: OutboxMessage) -> str:
 
 
 def can_resend(message: OutboxMessage) -> bool:
-    return message.status == OutboxStatus.SENT or OutboxStatus.PENDING in TRANSITIONS.get(
-        OutboxStatus(message.status), set())
+    return message.status == OutboxStatus.SENT or OUTBOX_TRANSITIONS.allows(message.status, OutboxStatus.PENDING)
 
 
 def resend_message(message: OutboxMessage, actor, confirmed: bool = False) -> OutboxMessage:

@@ -6,19 +6,21 @@ from flask_babel import lazy_gettext as _l
 def init_app(app: Flask) -> None:
     from slrt.cases import operations as cases
     from slrt.cases.models import ComplaintStatus
-    from slrt.shell import nav
-    from slrt.referrals import commands, labels, operations, permissions, routes  # noqa: F401  (commands on bp.cli)
+    from slrt.core import permissions as can_registry
+    from slrt.referrals import commands, labels, lateness, operations, permissions, routes  # noqa: F401  (commands on bp.cli)
     from slrt.referrals.models import ReferralStatus
+    from slrt.shell import nav
 
     labels.register()
     app.register_blueprint(routes.bp)
+    can_registry.register(app, permissions)
     nav.register(40, "referrals.index", _l("Rujukan"), permissions.can_list_referrals)
     nav.register(41, "referrals.signoff_queue", _l("Penetapan"), permissions.can_sign_off_any)
     nav.register(42, "referrals.agency_queue", _l("Rujukan masuk"), permissions.can_use_agency_queue)
     nav.register(45, "referrals.overview", _l("Keterlambatan"), permissions.can_view_overview)
     app.jinja_env.globals.update(
-        ReferralStatus=ReferralStatus, ComplaintStatus=ComplaintStatus, referral_can=permissions.PREDICATES,
-        case_handling=routes.case_handling, referral_documents=routes.document_names,
-        referral_due=operations.due_date, referral_late=operations.is_late,
+        ReferralStatus=ReferralStatus, ComplaintStatus=ComplaintStatus,
+        case_handling=routes.case_handling, referral_documents=routes.document_names, referral_due=lateness.due_date,
+        referral_late=lateness.is_late, referral_step=lateness.current_step,
         referral_days_late=operations.working_days_late, case_autoclose_due=cases.autoclose_due,
     )

@@ -3,11 +3,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from flask_babel import gettext
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from slrt.cases.models import ReferralStage
 from slrt.core.time import utcnow
+from slrt.core.transitions import TransitionTable
 from slrt.extensions import db
 
 
@@ -24,12 +26,30 @@ class ReferralStatus(StrEnum):
     CANCELLED = "cancelled"              # withdrawn by the back office before sign-off
 
 
+REFERRAL_TRANSITIONS = TransitionTable(ReferralStatus, {
+    ReferralStatus.DRAFT: {ReferralStatus.PENDING_SIGNOFF, ReferralStatus.CANCELLED},
+    ReferralStatus.PENDING_SIGNOFF: {ReferralStatus.APPROVED, ReferralStatus.RETURNED, ReferralStatus.REJECTED},
+    ReferralStatus.RETURNED: {ReferralStatus.PENDING_SIGNOFF, ReferralStatus.CANCELLED},
+    ReferralStatus.APPROVED: {ReferralStatus.ACCEPTED, ReferralStatus.NEEDS_DOCUMENTS, ReferralStatus.COMPLETED,
+                              ReferralStatus.DECLINED},
+    ReferralStatus.ACCEPTED: {ReferralStatus.NEEDS_DOCUMENTS, ReferralStatus.COMPLETED, ReferralStatus.DECLINED},
+    ReferralStatus.NEEDS_DOCUMENTS: {ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED, ReferralStatus.DECLINED},
+    ReferralStatus.REJECTED: set(),
+    ReferralStatus.COMPLETED: set(),
+    ReferralStatus.DECLINED: set(),
+    ReferralStatus.CANCELLED: set(),
+}, refused=lambda current, target: gettext("Rujukan berstatus \"%(current)s\" tidak dapat diubah menjadi "
+                                           "\"%(target)s\".", current=current, target=target))
+
+# Where a referral stands, as groups of statuses; the deadline rule (lateness.py), the queues and the case
+# read these, so a status added to the enum is placed in its groups here, once.
 S = ReferralStatus
-BEFORE_SIGNOFF = {S.DRAFT, S.PENDING_SIGNOFF, S.RETURNED}
-EDITABLE = {S.DRAFT, S.RETURNED}
-AWAITING_AGENCY = {S.APPROVED, S.ACCEPTED, S.NEEDS_DOCUMENTS}
+BEFORE_SIGNOFF = frozenset({S.DRAFT, S.PENDING_SIGNOFF, S.RETURNED})   # the sign-off clock runs
+EDITABLE = frozenset({S.DRAFT, S.RETURNED})
+AWAITING_AGENCY = frozenset({S.APPROVED, S.ACCEPTED, S.NEEDS_DOCUMENTS})
+AGENCY_CLOCK_RUNNING = frozenset({S.APPROVED, S.ACCEPTED})  # awaiting the agency, not paused for documents
+ENDED = frozenset({S.REJECTED, S.COMPLETED, S.DECLINED, S.CANCELLED})
 AGENCY_RESPONSES = (S.ACCEPTED, S.NEEDS_DOCUMENTS, S.COMPLETED, S.DECLINED)
-ENDED = {S.REJECTED, S.COMPLETED, S.DECLINED, S.CANCELLED}
 SIGNOFF_DECISIONS = (S.APPROVED, S.RETURNED, S.REJECTED)
 
 # What each status means to the referral's case (the case follows its referrals through these stages,

@@ -1,7 +1,7 @@
 """Every status change of a referral: drafting, sign-off, the numbered letter, the agency's answer.
 
-One transition table, declared here next to the functions that use it. Sign-off is a conditional UPDATE
-(`... WHERE status = 'pending_signoff'`), so two supervisors deciding at once end in exactly one decision on
+Every move is checked against REFERRAL_TRANSITIONS (models.py, next to the enum). Sign-off is a conditional
+UPDATE (`... WHERE status IN <the table's sources of the decision>`), so two supervisors deciding at once end in exactly one decision on
 SQLite and MariaDB alike; the letter number comes from a counter row incremented under its row lock.
 """
 from __future__ import annotations
@@ -18,36 +18,22 @@ from slrt.admin.letter_numbers import format_letter_number, pattern_errors
 from slrt.audit.operations import record
 from slrt.cases import operations as cases
 from slrt.cases.models import Case, Complaint, ComplaintStatus
+from slrt.core.db import lock_row
 from slrt.core.errors import DomainError, TransitionError
 from slrt.core.labels import LABELS
 from slrt.core.time import to_local, utcnow
 from slrt.deadlines.calendar import add_working_days, district_days_off, working_days_between
 from slrt.extensions import db
-from slrt.referrals.models import (AGENCY_RESPONSES, AWAITING_AGENCY, BEFORE_SIGNOFF, EDITABLE, ENDED,  # noqa: F401
-                                   SIGNOFF_DECISIONS, LetterCounter, Referral, ReferralStatus)
+from slrt.referrals.lateness import due_date
+from slrt.referrals.models import (AGENCY_RESPONSES, EDITABLE, ENDED, REFERRAL_TRANSITIONS, SIGNOFF_DECISIONS,
+                                   LetterCounter, Referral, ReferralStatus)
 
 S = ReferralStatus
-TRANSITIONS: dict[ReferralStatus, set[ReferralStatus]] = {
-    S.DRAFT: {S.PENDING_SIGNOFF, S.CANCELLED},
-    S.PENDING_SIGNOFF: {S.APPROVED, S.RETURNED, S.REJECTED},
-    S.RETURNED: {S.PENDING_SIGNOFF, S.CANCELLED},
-    S.APPROVED: {S.ACCEPTED, S.NEEDS_DOCUMENTS, S.COMPLETED, S.DECLINED},
-    S.ACCEPTED: {S.NEEDS_DOCUMENTS, S.COMPLETED, S.DECLINED},
-    S.NEEDS_DOCUMENTS: {S.ACCEPTED, S.COMPLETED, S.DECLINED},
-    S.REJECTED: set(),
-    S.COMPLETED: set(),
-    S.DECLINED: set(),
-    S.CANCELLED: set(),
-}
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
 def check_transition(referral: Referral, target: ReferralStatus) -> None:
-    current = ReferralStatus(referral.status)
-    if target not in TRANSITIONS[current]:
-        raise TransitionError(_("Rujukan berstatus \"%(current)s\" tidak dapat diubah menjadi \"%(target)s\".",
-                                current=LABELS.label(ReferralStatus, current),
-                                target=LABELS.label(ReferralStatus, target)))
+    REFERRAL_TRANSITIONS.check(referral.status, target)
 
 
 def district_of(case: Case) -> str:
@@ -62,21 +48,6 @@ def _days_off(case: Case) -> frozenset[date]:
 def signoff_due_for(case: Case) -> date:
     """Sign-off is due `signoff_days` working days after the case was registered."""
     return add_working_days(to_local(case.created_at).date(), settings.get_int("signoff_days"), _days_off(case))
-
-
-def due_date(referral: Referral) -> date | None:
-    """The date the referral's current step is due; None while the clock is paused or the referral ended."""
-    status = ReferralStatus(referral.status)
-    if status in BEFORE_SIGNOFF:
-        return referral.signoff_due
-    if status in (S.APPROVED, S.ACCEPTED):
-        return referral.response_due
-    return None
-
-
-def is_late(referral: Referral, today: date) -> bool:
-    due = due_date(referral)
-    return due is not None and today > due
 
 
 def working_days_late(referral: Referral, today: date) -> int:
@@ -109,12 +80,6 @@ def _move(referral: Referral, target: ReferralStatus, actor, note: str = "") -> 
     previous = referral.status
     referral.status = target
     _audit(referral, str(target), actor, f"{previous}->{target} {note}".strip())
-
-
-def lock_row(model, row_id: int) -> None:
-    """SELECT id ... FOR UPDATE on that one row: a plain load would also lock the rows its eager joins reach
-    (the person, the agency), which other transactions hold shared locks on through their foreign keys."""
-    db.session.execute(select(model.id).where(model.id == row_id).with_for_update())
 
 
 def sync_complaint(complaint: Complaint | None, actor) -> None:
@@ -265,7 +230,8 @@ def decide(referral: Referral, actor, decision: ReferralStatus, note: str, today
     check_transition(referral, decision)
     now = utcnow()
     result = db.session.execute(
-        update(Referral).where(Referral.id == referral.id, Referral.status == S.PENDING_SIGNOFF)
+        update(Referral).where(Referral.id == referral.id,
+                               Referral.status.in_(sorted(REFERRAL_TRANSITIONS.sources(decision))))
         .values(status=decision, decided_by_id=actor.id, decided_at=now, decision_note=note.strip())
         .execution_options(synchronize_session=False))
     db.session.refresh(referral)

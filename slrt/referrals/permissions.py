@@ -1,8 +1,9 @@
-"""Who may do what with referrals. Templates reach these through the `referral_can` global."""
+"""Who may do what with referrals. Templates reach these through `can(...)` (slrt.core.permissions)."""
 from __future__ import annotations
 
 from slrt.auth.models import Role
-from slrt.auth.permissions import _role, can_handle_case, can_view_case, in_region
+from slrt.auth.permissions import _role, in_region
+from slrt.cases.permissions import can_handle_case, can_view_case
 
 OVERVIEW_ROLES = {Role.SUPERVISOR, Role.ADMIN}
 LIST_ROLES = {Role.BACK_OFFICE, Role.SUPERVISOR, Role.ADMIN}
@@ -48,7 +49,7 @@ def can_use_agency_queue(user) -> bool:
 
 def can_use_referrals(user) -> bool:
     """Roles that may open a referral at all (case staff, and agency liaisons for their agency's)."""
-    from slrt.auth.permissions import can_list_cases
+    from slrt.cases.permissions import can_list_cases
     return can_list_cases(user) or can_use_agency_queue(user)
 
 
@@ -73,5 +74,3 @@ def responds_on_behalf(user, referral) -> bool:
 def can_print_letter(user, referral) -> bool:
     return referral.letter_number is not None and can_view_referral(user, referral)
 
-
-PREDICATES = {name: value for name, value in globals().items() if name.startswith(("can_", "is_", "responds_"))}

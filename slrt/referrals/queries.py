@@ -3,16 +3,35 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, and_, case as sql_case, or_, select
+from flask import abort
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
+
+from slrt.auth.permissions import require
 
 from slrt.cases.models import Case
 from slrt.cases.scoping import scope_cases
-from slrt.referrals.models import Referral, ReferralStatus
-from slrt.referrals.models import AWAITING_AGENCY, BEFORE_SIGNOFF, ENDED
+from slrt.core.db import lock_row
+from slrt.extensions import db
+from slrt.referrals.lateness import due_expression, late_condition
+from slrt.referrals.models import AWAITING_AGENCY, EDITABLE, ENDED, Referral, ReferralStatus
+from slrt.referrals.permissions import can_view_referral
 from slrt.regions.models import region_prefix_match
 
 S = ReferralStatus
+
+
+def load_referral(referral_id: int, *, lock: bool = False, permission=can_view_referral) -> Referral:
+    """The referral, if the current user passes `permission` on it; 404 if there is none, 403 if not theirs.
+    With `lock`, the referral row alone is locked until the commit and then read afresh (its agency and
+    programme load joined, unlocked); operations lock the case row themselves before they write."""
+    if lock:
+        lock_row(Referral, referral_id)
+    referral = db.session.get(Referral, referral_id, populate_existing=lock)
+    if referral is None:
+        abort(404)
+    require(permission, referral)
+    return referral
 
 
 def visible_referrals(user) -> Select:
@@ -34,25 +53,19 @@ def with_rows_loaded(query: Select) -> Select:
                          selectinload(Referral.drafted_by))
 
 
-def late_condition(today: date):
-    return or_(and_(Referral.status.in_(list(BEFORE_SIGNOFF)), Referral.signoff_due < today),
-               and_(Referral.status.in_([S.APPROVED, S.ACCEPTED]), Referral.response_due < today))
-
-
 def due_order():
     """Earliest due first; paused and ended referrals last."""
-    due = sql_case((Referral.status.in_(list(BEFORE_SIGNOFF)), Referral.signoff_due),
-                   (Referral.status.in_([S.APPROVED, S.ACCEPTED]), Referral.response_due), else_=None)
+    due = due_expression()
     return (due.is_(None), due, Referral.id)
 
 
 SHOW_FILTERS = {
-    "open": lambda today: Referral.status.not_in(list(ENDED)),
-    "action": lambda today: Referral.status.in_([S.DRAFT, S.RETURNED]),
+    "open": lambda today: Referral.status.not_in(sorted(ENDED)),
+    "action": lambda today: Referral.status.in_(sorted(EDITABLE)),
     "signoff": lambda today: Referral.status == S.PENDING_SIGNOFF,
-    "agency": lambda today: Referral.status.in_(list(AWAITING_AGENCY)),
+    "agency": lambda today: Referral.status.in_(sorted(AWAITING_AGENCY)),
     "late": late_condition,
-    "ended": lambda today: Referral.status.in_(list(ENDED)),
+    "ended": lambda today: Referral.status.in_(sorted(ENDED)),
     "all": None,
 }
 

@@ -12,9 +12,11 @@ from slrt.admin import settings
 from slrt.admin.models import Agency, DocumentType, Programme
 from slrt.audit.operations import record
 from slrt.auth.models import Role, User
-from slrt.auth.permissions import can_handle_case, can_list_cases, can_view_case, permission_required, require
+from slrt.auth.permissions import permission_required, require
+from slrt.cases.permissions import can_handle_case, can_list_cases
 from slrt.cases import operations as cases
 from slrt.cases.models import Case, Complaint
+from slrt.cases.queries import load_case
 from slrt.core.db import read_only
 from slrt.core.errors import DomainError
 from slrt.core.htmx import render_fragment_or_redirect, render_page_or_partial
@@ -22,14 +24,13 @@ from slrt.core.labels import LABELS
 from slrt.core.time import local_today
 from slrt.core import throttle
 from slrt.extensions import db
-from slrt.referrals import operations, queries
+from slrt.referrals import lateness, operations, queries
 from slrt.referrals.forms import (ActionForm, AnswerForm, AssessmentForm, AssignForm, CloseForm, DecisionForm,
                                   ObjectionForm, QueueFilterForm, ReferralForm, ResponseForm)
-from slrt.referrals.models import Referral, ReferralStatus
+from slrt.referrals.models import AWAITING_AGENCY, Referral, ReferralStatus
 from slrt.referrals.permissions import (can_edit_referral, can_list_referrals, can_print_letter, can_respond,
                                         can_sign_off, can_sign_off_any, can_use_agency_queue, can_use_referrals,
-                                        can_view_overview,
-                                        can_view_referral, responds_on_behalf)
+                                        can_view_overview, responds_on_behalf)
 from slrt.referrals.verification import holder_of
 from slrt.submissions import views as submissions
 
@@ -40,27 +41,6 @@ S = ReferralStatus
 
 
 # ---- helpers -------------------------------------------------------------------------------------------
-
-def _load_case(case_id: int, lock: bool = False) -> Case:
-    if lock:
-        operations.lock_case(case_id)
-    case = db.session.get(Case, case_id, populate_existing=lock)
-    if case is None:
-        abort(404)
-    require(can_view_case, case)
-    return case
-
-
-def _load_referral(referral_id: int, lock: bool = False) -> Referral:
-    """Load a referral the user may see, or 404/403. `lock` holds the row (and its case) until commit."""
-    if lock:
-        operations.lock_row(Referral, referral_id)
-    referral = db.session.get(Referral, referral_id, populate_existing=lock)
-    if referral is None:
-        abort(404)
-    require(can_view_referral, referral)
-    return referral
-
 
 def _case_page(case: Case, anchor: str = "penanganan"):
     return redirect(_case_url(case, anchor), code=303)
@@ -233,11 +213,11 @@ def overview():
     """The supervisor's overview: late referrals by agency and by officer."""
     today = local_today()
     late = db.session.scalars(queries.with_rows_loaded(queries.visible_referrals(current_user))
-                              .where(queries.late_condition(today)).order_by(*queries.due_order())
+                              .where(lateness.late_condition(today)).order_by(*queries.due_order())
                               .limit(2000)).unique().all()
     waiting = db.session.execute(
         queries.visible_referrals(current_user).with_only_columns(Referral.agency_id, func.count())
-        .where(Referral.status.in_(list(operations.AWAITING_AGENCY))).group_by(Referral.agency_id)).all()
+        .where(Referral.status.in_(sorted(AWAITING_AGENCY))).group_by(Referral.agency_id)).all()
     by_agency: dict = defaultdict(lambda: {"late": 0, "waiting": 0, "oldest": None, "name": ""})
     names = {a.id: a.name for a in db.session.scalars(select(Agency))}
     for agency_id, count in waiting:
@@ -245,17 +225,18 @@ def overview():
         by_agency[agency_id]["name"] = names.get(agency_id, "")
     by_officer: dict = defaultdict(lambda: {"late": 0, "signoff": 0, "agency": 0, "name": ""})
     for referral in late:
-        if referral.status in (S.APPROVED, S.ACCEPTED):
+        step = lateness.current_step(referral)
+        if step == "response":
             row = by_agency[referral.agency_id]
             row["late"] += 1
             row["name"] = referral.agency.name
-            due = operations.due_date(referral)
+            due = lateness.due_date(referral)
             row["oldest"] = due if row["oldest"] is None or due < row["oldest"] else row["oldest"]
         officer = referral.case.assigned_to or referral.drafted_by
         slot = by_officer[officer.id]
         slot["name"] = officer.full_name
         slot["late"] += 1
-        slot["signoff" if referral.status in operations.BEFORE_SIGNOFF else "agency"] += 1
+        slot["signoff" if step == "signoff" else "agency"] += 1
     agencies = sorted(by_agency.values(), key=lambda r: (-r["late"], -r["waiting"], r["name"]))
     officers = sorted(by_officer.values(), key=lambda r: (-r["late"], r["name"]))
     resolved = db.session.scalars(queries.scope_cases(select(Case), current_user)
@@ -275,7 +256,7 @@ def _district_deadlines() -> dict:
 @permission_required(can_use_referrals)
 def detail(referral_id: int):
     """One referral: its letter, decision, the agency's answer, and the actions the user may take."""
-    referral = _load_referral(referral_id)
+    referral = queries.load_referral(referral_id)
     record("person.view", referral.case, person_id=referral.case.person_id, note=f"referral {referral.id}")
     db.session.commit()
     response_form = ResponseForm()
@@ -290,7 +271,7 @@ def detail(referral_id: int):
 @submissions.once
 def new(case_id: int):
     """Draft a referral for a case: agency, programme, reason and documents."""
-    case = _load_case(case_id, lock=request.method == "POST")
+    case = load_case(case_id, lock=request.method == "POST")
     require(can_handle_case, case)
     form = _referral_form(case)
     if form.validate_on_submit():
@@ -301,7 +282,7 @@ def new(case_id: int):
             referral = operations.draft(case, current_user, **_referral_choices(case, form))
         except DomainError as error:
             db.session.rollback()
-            case = _load_case(case_id)
+            case = load_case(case_id)
             _apply_domain_error(form, error)
         else:
             submissions.result_at(_referral_url(referral))
@@ -329,7 +310,7 @@ def programme_options():
 @submissions.once
 def edit(referral_id: int):
     """Edit a draft or a returned referral."""
-    referral = _load_referral(referral_id, lock=request.method == "POST")
+    referral = queries.load_referral(referral_id, lock=request.method == "POST")
     require(can_edit_referral, referral)
     form = _referral_form(referral.case, referral)
     if form.validate_on_submit():
@@ -340,7 +321,7 @@ def edit(referral_id: int):
             operations.update_draft(referral, current_user, **_referral_choices(referral.case, form))
         except DomainError as error:
             db.session.rollback()
-            referral = _load_referral(referral_id)
+            referral = queries.load_referral(referral_id)
             _apply_domain_error(form, error)
         else:
             submissions.result_at(_referral_url(referral))
@@ -355,7 +336,7 @@ def edit(referral_id: int):
 @submissions.once
 def submit(referral_id: int):
     """Send a draft to the sign-off queue."""
-    referral = _load_referral(referral_id, lock=True)
+    referral = queries.load_referral(referral_id, lock=True)
     require(can_edit_referral, referral)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -368,7 +349,7 @@ def submit(referral_id: int):
 @submissions.once
 def cancel(referral_id: int):
     """Withdraw a draft before sign-off."""
-    referral = _load_referral(referral_id, lock=True)
+    referral = queries.load_referral(referral_id, lock=True)
     require(can_edit_referral, referral)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -381,7 +362,7 @@ def cancel(referral_id: int):
 @submissions.once
 def decide(referral_id: int):
     """Sign-off: approve (the letter gets its number), return with a note, or reject with a reason."""
-    referral = _load_referral(referral_id)
+    referral = queries.load_referral(referral_id)
     require(can_sign_off, referral)
     form = DecisionForm()
     if not form.validate_on_submit():
@@ -402,7 +383,7 @@ def decide(referral_id: int):
 @submissions.once
 def respond(referral_id: int):
     """Record the agency's answer (by its liaison, or by the back office on its behalf)."""
-    referral = _load_referral(referral_id, lock=True)
+    referral = queries.load_referral(referral_id, lock=True)
     require(can_respond, referral)
     form = ResponseForm()
     form.response.choices = LABELS.choices("AgencyResponse")
@@ -419,7 +400,7 @@ def respond(referral_id: int):
 @permission_required(can_use_referrals)
 def letter(referral_id: int):
     """The printable A4 referral letter (surat rujukan) with the letterhead and the verification QR code."""
-    referral = _load_referral(referral_id)
+    referral = queries.load_referral(referral_id)
     require(can_print_letter, referral)
     url = verification_url(referral.verification_code)
     qr_svg = segno.make(url, error="m").svg_inline(scale=3, border=1, omitsize=False)
@@ -471,7 +452,7 @@ def verify(code: str):
 # ---- case handling (the section on the case page) --------------------------------------------------------
 
 def _case_action(case_id: int, form_class):
-    case = _load_case(case_id, lock=True)
+    case = load_case(case_id, lock=True)
     require(can_handle_case, case)
     form = form_class()
     return case, form
@@ -482,8 +463,8 @@ def _case_action(case_id: int, form_class):
 @submissions.once
 def assign(case_id: int):
     """A supervisor hands the case to a back-office officer."""
-    from slrt.auth.permissions import can_assign_case
-    case = _load_case(case_id, lock=True)
+    from slrt.cases.permissions import can_assign_case
+    case = load_case(case_id, lock=True)
     require(can_assign_case, case)
     form = AssignForm()
     form.officer.choices = [(u.id, u.full_name) for u in _officers(case)]

@@ -34,7 +34,7 @@ from slrt.core.time import local_today, utcnow
 from slrt.extensions import db
 from slrt.registry import ownership
 from slrt.registry.columns import match_headers
-from slrt.registry.models import ImportStatus, RegistryImport
+from slrt.registry.models import IMPORT_TRANSITIONS, ImportStatus, RegistryImport
 from slrt.registry.reader import open_extract
 from slrt.regions.models import Region, RegionLevel
 from slrt.regions.operations import region_index
@@ -413,6 +413,15 @@ class Writer:
             found.append((import_id, person[2], str(reason)[:255]))
         return found
 
+    def finish(self, import_id: int, target: ImportStatus, **values) -> None:
+        """Move the import to `target` with a conditional UPDATE: it matches only while the import is in one
+        of the statuses that IMPORT_TRANSITIONS allows `target` from (a stale-marked import stays failed)."""
+        sources = sorted(IMPORT_TRANSITIONS.sources(target))
+        assignments = ", ".join(f"{column}=?" for column in ["status", *values])
+        self.execute(f"UPDATE registry_imports SET {assignments} WHERE id=? AND status IN "
+                     f"({', '.join('?' * len(sources))})",
+                     (target.value, *values.values(), import_id, *(s.value for s in sources)))
+
     def ids(self, sql: str, params, whole: bool = False) -> list:
         cursor = self.raw.cursor()
         cursor.execute(sql.replace("?", self.mark), params)
@@ -456,7 +465,8 @@ def mark_dead_imports() -> list[int]:
         RegistryImport.status == ImportStatus.RUNNING)) if is_dead(row)]
     for row in dead:
         done = db.session.execute(update(RegistryImport).where(
-            RegistryImport.id == row.id, RegistryImport.status == ImportStatus.RUNNING).values(
+            RegistryImport.id == row.id,
+            RegistryImport.status.in_(sorted(IMPORT_TRANSITIONS.sources(ImportStatus.FAILED)))).values(
             status=ImportStatus.FAILED, finished_at=utcnow(),
             error=_("Proses impor berhenti di tengah jalan; data DTSEN yang lama tetap dipakai.")))
         if done.rowcount:
@@ -676,10 +686,8 @@ def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None,
         # The one short write that makes the whole extract visible at once.
         if writer.sqlite:
             writer.raw.cursor().execute("PRAGMA synchronous=FULL")
-        writer.execute("UPDATE registry_imports SET status=?, finished_at=?, rows_per_second=?, heartbeat_at=? "
-                       "WHERE id=? AND status=?",
-                       (ImportStatus.DONE.value, utcnow(), round(progress.rate, 1), utcnow(), import_id,
-                        ImportStatus.RUNNING.value))
+        writer.finish(import_id, ImportStatus.DONE, finished_at=utcnow(), rows_per_second=round(progress.rate, 1),
+                      heartbeat_at=utcnow())
         if writer.ids("SELECT status FROM registry_imports WHERE id=?", (import_id,)) != [ImportStatus.DONE.value]:
             raise ImportCancelled(_("Impor dibatalkan oleh administrator; data DTSEN yang lama tetap dipakai."))
         if progress_cb:
@@ -693,9 +701,7 @@ def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None,
         except Exception:  # noqa: BLE001 - nothing was open
             pass
         try:
-            writer.execute("UPDATE registry_imports SET status=?, finished_at=?, error=? WHERE id=? AND status=?",
-                           (ImportStatus.FAILED.value, utcnow(), _describe(error)[:2000], import_id,
-                            ImportStatus.RUNNING.value))
+            writer.finish(import_id, ImportStatus.FAILED, finished_at=utcnow(), error=_describe(error)[:2000])
             purge(writer, import_id, after)
         except Exception:  # noqa: BLE001 - the next import purges what is left
             current_app.logger.exception("registry import %s: clean-up failed", import_id)

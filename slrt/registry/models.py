@@ -10,11 +10,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from flask_babel import gettext
 from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, SmallInteger, String,
                         Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from slrt.core.time import utcnow
+from slrt.core.transitions import TransitionTable
 from slrt.extensions import db
 
 # Programme flags an extract carries, in the order they show at the counter: column -> label.
@@ -25,6 +27,14 @@ class ImportStatus(StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+
+
+# An import ends once, either way; its conditional UPDATEs (importer.py) name the sources of their target.
+IMPORT_TRANSITIONS = TransitionTable(ImportStatus, {
+    ImportStatus.RUNNING: {ImportStatus.DONE, ImportStatus.FAILED},
+    ImportStatus.DONE: set(),
+    ImportStatus.FAILED: set(),
+})
 
 
 class RegistryImport(db.Model):
@@ -136,6 +146,16 @@ class ProposalStatus(StrEnum):
     DELIBERATED = "deliberated"  # village meeting (musdes) held, minutes uploaded
     APPROVED = "approved"        # district approved: ready for SIKS-NG
     REJECTED = "rejected"
+
+
+PROPOSAL_TRANSITIONS = TransitionTable(ProposalStatus, {
+    ProposalStatus.DRAFT: {ProposalStatus.VERIFIED, ProposalStatus.REJECTED},
+    ProposalStatus.VERIFIED: {ProposalStatus.DELIBERATED, ProposalStatus.REJECTED},
+    ProposalStatus.DELIBERATED: {ProposalStatus.APPROVED, ProposalStatus.REJECTED},
+    ProposalStatus.APPROVED: set(),
+    ProposalStatus.REJECTED: set(),
+}, refused=lambda current, _target: gettext("Usulan berstatus \"%(status)s\" tidak dapat diproses dengan cara "
+                                            "ini.", status=current))
 
 
 class Proposal(db.Model):

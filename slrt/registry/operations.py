@@ -11,33 +11,27 @@ from sqlalchemy import select
 
 from slrt.audit.operations import record
 from slrt.core.errors import DomainError, TransitionError
-from slrt.core.labels import LABELS
 from slrt.core.spreadsheets import csv_text
 from slrt.core.uploads import save_upload, stored_path
 from slrt.core.time import utcnow
 from slrt.extensions import db
-from slrt.registry.models import ImportStatus, Proposal, ProposalKind, ProposalStatus, RegistryImport
+from slrt.registry.models import (IMPORT_TRANSITIONS, PROPOSAL_TRANSITIONS, ImportStatus, Proposal, ProposalKind,
+                                  ProposalStatus, RegistryImport)
 
 S = ProposalStatus
-# action -> (allowed from, goes to). Declared once; every operation checks it.
-TRANSITIONS: dict[str, tuple[frozenset, ProposalStatus]] = {
-    "verify": (frozenset({S.DRAFT}), S.VERIFIED),
-    "deliberate": (frozenset({S.VERIFIED}), S.DELIBERATED),
-    "approve": (frozenset({S.DELIBERATED}), S.APPROVED),
-    "reject": (frozenset({S.DRAFT, S.VERIFIED, S.DELIBERATED}), S.REJECTED),
+# action -> the status it leads to; where it may start from is PROPOSAL_TRANSITIONS (models.py).
+ACTIONS: dict[str, ProposalStatus] = {
+    "verify": S.VERIFIED,
+    "deliberate": S.DELIBERATED,
+    "approve": S.APPROVED,
+    "reject": S.REJECTED,
 }
 OPEN = (S.DRAFT, S.VERIFIED, S.DELIBERATED)
-# An import moves by itself from RUNNING to DONE or FAILED (importer.py); a person may only cancel it.
-IMPORT_TRANSITIONS: dict[str, tuple[frozenset, ImportStatus]] = {
-    "cancel": (frozenset({ImportStatus.RUNNING}), ImportStatus.FAILED),
-}
 
 
 def _check(proposal: Proposal, action: str) -> ProposalStatus:
-    allowed, target = TRANSITIONS[action]
-    if proposal.status not in allowed:
-        raise TransitionError(gettext("Usulan berstatus \"%(status)s\" tidak dapat diproses dengan cara ini.",
-                                      status=LABELS.label(ProposalStatus, proposal.status)))
+    target = ACTIONS[action]
+    PROPOSAL_TRANSITIONS.check(proposal.status, target)
     return target
 
 
@@ -143,11 +137,11 @@ def export_siks_ng(proposals: list[Proposal], user) -> str:
 def cancel_import(row: RegistryImport, user, importer_dead: bool) -> None:
     """The administrator cancels a running import. A live importer sees it at its next chunk and purges its
     own rows; a dead one's rows are purged by the caller after the commit (`background.purge_in_background`)."""
-    from flask_babel import gettext
-    allowed, target = IMPORT_TRANSITIONS["cancel"]
-    if row.status not in allowed:
+    # An import moves by itself from RUNNING to DONE or FAILED (importer.py); a person may only cancel it,
+    # which is the move to FAILED in IMPORT_TRANSITIONS.
+    if not IMPORT_TRANSITIONS.allows(row.status, ImportStatus.FAILED):
         raise TransitionError(gettext("Impor no. %(id)d sudah tidak berjalan.", id=row.id))
-    row.status, row.finished_at = target, utcnow()
+    row.status, row.finished_at = ImportStatus.FAILED, utcnow()
     row.error = gettext("Dibatalkan oleh administrator; data DTSEN yang lama tetap dipakai.")
     record("registry.import_cancel", row, user=user,
            note="importer process gone" if importer_dead else "importer running; it stops at its next chunk")

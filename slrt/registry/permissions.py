@@ -53,5 +53,3 @@ def can_decide_proposal(user, proposal) -> bool:
 def can_export_proposals(user) -> bool:
     return _role(user) in {Role.SUPERVISOR, Role.ADMIN}
 
-
-TEMPLATE_PREDICATES = {name: value for name, value in globals().items() if name.startswith("can_")}

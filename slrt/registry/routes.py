@@ -8,7 +8,8 @@ from flask_login import current_user
 from sqlalchemy import select, tuple_
 
 from slrt.audit.operations import record
-from slrt.auth.permissions import can_register, in_region, permission_required, require
+from slrt.auth.permissions import in_region, permission_required, require
+from slrt.intake.permissions import can_register
 from slrt.core.db import read_only
 from slrt.core.downloads import send_download
 from slrt.core.errors import DomainError
@@ -18,7 +19,7 @@ from slrt.core.spreadsheets import CSV_MIME, csv_lines
 from slrt.core.time import local_today
 from slrt.core.uploads import MIME_TYPES, UploadRefused, save_upload, stored_path
 from slrt.extensions import db
-from slrt.registry import lookup, operations
+from slrt.registry import lookup, operations, queries
 from slrt.registry.columns import FIELDS, SKIP, MappingNeeded, column_rows
 from slrt.registry.forms import (CancelImportForm, DecisionForm, HouseholdForm, LookupForm, MappingForm, MusdesForm,
                                  ProposalForm, UploadForm, VisitForm)
@@ -27,7 +28,7 @@ from slrt.registry.importer import (ImportBusy, OtherDistrict, inspect_extract, 
 from slrt.registry.models import ImportStatus, Proposal, ProposalStatus, RegistryImport, RejectedRow
 from slrt.registry.permissions import (can_decide_proposal, can_export_proposals, can_import_registry,
                                        can_list_proposals, can_lookup_registry, can_propose, can_record_musdes,
-                                       can_verify_proposal, can_view_imports, can_view_proposal)
+                                       can_verify_proposal, can_view_imports)
 from slrt.intake.forms import prefilled_form
 from slrt.registry.views_support import district_villages, household_context, household_prefill, show_household
 from slrt.regions.operations import region_index
@@ -304,17 +305,6 @@ def rejected_csv(import_id: int):
 
 # ---- proposals (usulan and sanggah) ------------------------------------------------------------------
 
-def _proposal_or_404(proposal_id: int, lock: bool = False) -> Proposal:
-    query = select(Proposal).where(Proposal.id == proposal_id)
-    if lock:
-        query = query.with_for_update()
-    proposal = db.session.scalar(query)
-    if proposal is None:
-        abort(404)
-    require(can_view_proposal, proposal)
-    return proposal
-
-
 @bp.route("/usulan")
 @permission_required(can_list_proposals)
 @read_only
@@ -387,7 +377,7 @@ def _prefilled_proposal_form(form: ProposalForm) -> ProposalForm:
 @permission_required(can_list_proposals)
 def proposal(proposal_id: int):
     """One proposal: its steps and the action the user may take next (the view of the person is audited)."""
-    item = _proposal_or_404(proposal_id)
+    item = queries.load_proposal(proposal_id)
     record("proposal.view", item, person_id=operations.person_id_of(item), note=f"proposal {item.id}")
     page = render_template("registry/proposal.html", proposal=item, visit_form=VisitForm(),
                            musdes_form=MusdesForm(), decision_form=DecisionForm())
@@ -400,7 +390,7 @@ def proposal(proposal_id: int):
 @submissions.once
 def verify(proposal_id: int):
     """Record the home-visit verification."""
-    item = _proposal_or_404(proposal_id, lock=True)
+    item = queries.load_proposal(proposal_id, lock=True)
     require(can_verify_proposal, item)
     form = VisitForm()
     return _act(item, form, lambda: operations.record_visit(item, form.visit_date.data, form.notes.data, current_user),
@@ -412,7 +402,7 @@ def verify(proposal_id: int):
 @submissions.once
 def deliberate(proposal_id: int):
     """Record the village meeting (date and minutes)."""
-    item = _proposal_or_404(proposal_id, lock=True)
+    item = queries.load_proposal(proposal_id, lock=True)
     require(can_record_musdes, item)
     form = MusdesForm()
     return _act(item, form, lambda: operations.record_musdes(item, form.meeting_date.data, form.minutes.data,
@@ -424,7 +414,7 @@ def deliberate(proposal_id: int):
 @submissions.once
 def decide(proposal_id: int):
     """The district approves or rejects the proposal."""
-    item = _proposal_or_404(proposal_id, lock=True)
+    item = queries.load_proposal(proposal_id, lock=True)
     require(can_decide_proposal, item)
     form = DecisionForm()
     return _act(item, form, lambda: operations.decide(item, form.decision.data == "approve", form.note.data or "",
@@ -457,7 +447,7 @@ def _act(item: Proposal, form, action, message: str):
 @permission_required(can_list_proposals)
 def minutes(proposal_id: int):
     """Download the minutes of the village meeting (audited, kept by no cache)."""
-    item = _proposal_or_404(proposal_id)
+    item = queries.load_proposal(proposal_id)
     path = operations.minutes_path(item)
     if path is None:
         abort(404)

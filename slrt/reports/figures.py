@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import format_date
-from sqlalchemy import Float, and_, case, distinct, func, literal, or_, select
+from sqlalchemy import Float, and_, case, distinct, func, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -17,6 +17,7 @@ from slrt.auth.models import User
 from slrt.cases.models import Case, CaseStatus, Complaint, VisitType
 from slrt.core.time import local_day_bounds_utc, local_zone
 from slrt.extensions import db
+from slrt.referrals.lateness import late_condition
 from slrt.referrals.models import Referral, ReferralStatus
 from slrt.regions import operations as regions
 from slrt.regions.models import region_prefix_match
@@ -73,12 +74,6 @@ def new_since(f: ReportFilter, which: str):
 def referral_base(f: ReportFilter, user, *columns):
     query = select(*columns) if columns else select(Referral)
     return scoped(query.select_from(Referral).join(Case, Referral.case_id == Case.id), f, user)
-
-
-def late_condition(today: date, which: str = "any"):
-    signoff = and_(Referral.signoff_due < today, Referral.decided_at.is_(None))
-    response = and_(Referral.response_due < today, Referral.responded_at.is_(None))
-    return {"signoff": signoff, "response": response}.get(which, or_(signoff, response))
 
 
 # ---- helpers -----------------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from slrt.core.pagination import paginate
 from slrt.extensions import db
 from slrt.referrals.models import Referral
 from slrt.regions.operations import names_for
-from slrt.reports.figures import in_period, late_condition, new_since, period_cases, referral_base, scoped
+from slrt.referrals.lateness import is_late, late_condition
+from slrt.reports.figures import in_period, new_since, period_cases, referral_base, scoped
 from slrt.reports.filters import ReportFilter
 from slrt.reports.tables import Column, Table
 
@@ -132,7 +133,7 @@ def referral_table(referrals, personal: bool, title: str, today) -> Table:
     places = _region_names([r.case for r in referrals])
     rows = []
     for referral in referrals:
-        late = db_late(referral, today)
+        late = is_late(referral, today)
         row = [referral.case.ticket, _local(referral.created_at),
                places.get(referral.case.region_code, referral.case.region_code),
                referral.agency.name if referral.agency else "", referral.programme.name if referral.programme else "",
@@ -146,8 +147,3 @@ def referral_table(referrals, personal: bool, title: str, today) -> Table:
         rows.append(row)
     return Table(title, columns, rows, sheet=_("Rujukan"))
 
-
-def db_late(referral, today) -> bool:
-    """The same rule as `late_condition`, for one loaded referral."""
-    return bool((referral.signoff_due and referral.signoff_due < today and referral.decided_at is None)
-                or (referral.response_due and referral.response_due < today and referral.responded_at is None))

@@ -36,5 +36,5 @@ def can_export_personal_data(user) -> bool:
 
 def can_export_case_queue(user) -> bool:
     """The case queue's export: whoever may list cases (scoped as the queue is)."""
-    from slrt.auth.permissions import can_list_cases
+    from slrt.cases.permissions import can_list_cases
     return can_list_cases(user)

@@ -30,7 +30,7 @@ def scope_month_counts(query: Select, user) -> Select:
     """The same scope as `scope_report_cases`, over the pre-counted table (its columns mirror Case's:
     the citizen's desa and the office). tests/test_reports_summary.py checks both give the same counts."""
     from sqlalchemy import or_
-    from slrt.auth.permissions import can_list_cases
+    from slrt.cases.permissions import can_list_cases
     from slrt.reports.models import CaseMonthCount
     if not can_view_reports(user):
         return query.where(false())

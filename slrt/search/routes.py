@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from slrt.admin.models import DocumentType
 from slrt.audit.operations import record
-from slrt.auth.permissions import can_list_cases, permission_required
+from slrt.auth.permissions import permission_required
+from slrt.cases.permissions import can_list_cases
 from slrt.core.htmx import render_page_or_partial
 from slrt.extensions import db
 from slrt.regions import operations as regions

@@ -1,0 +1,26 @@
+"""Who may see and work on a case. Region scoping of case queries is `slrt.cases.scoping`; these answer for
+one case already loaded."""
+from __future__ import annotations
+
+from slrt.auth.models import Role
+from slrt.auth.permissions import _role, in_region
+
+CASE_ROLES = {Role.FRONT_OFFICE, Role.PUSKESOS_OPERATOR, Role.BACK_OFFICE, Role.SUPERVISOR,
+              Role.FACILITATOR, Role.ADMIN}
+HANDLING_ROLES = {Role.BACK_OFFICE, Role.SUPERVISOR}
+
+
+def can_list_cases(user) -> bool:
+    return _role(user) in CASE_ROLES
+
+
+def can_view_case(user, case) -> bool:
+    return can_list_cases(user) and (in_region(user, case.region_code) or in_region(user, case.office_region_code))
+
+
+def can_handle_case(user, case) -> bool:
+    return _role(user) in HANDLING_ROLES and can_view_case(user, case)
+
+
+def can_assign_case(user, case) -> bool:
+    return _role(user) is Role.SUPERVISOR and can_view_case(user, case)

@@ -18,6 +18,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_web(app)
     register_commands(app)
     register_submissions(app)
+    register_maintenance(app)
     return app
 
 
@@ -93,6 +94,11 @@ def register_web(app: Flask) -> None:
 
 def register_submissions(app: Flask) -> None:
     from slrt.submissions import init_app
+    init_app(app)
+
+
+def register_maintenance(app: Flask) -> None:
+    from slrt.maintenance import init_app
     init_app(app)
 
 

@@ -63,11 +63,11 @@ def import_models() -> None:
 
 def register_features(app: Flask) -> None:
     """Each feature wires itself in: its blueprint, commands, labels, menu entries, template globals, hooks."""
-    from slrt import (admin, attachments, auth, cases, core, deadlines, intake, notifications, public, referrals,
-                      regions, registry, reports, search, shell, submissions)
+    from slrt import (admin, attachments, auth, cases, core, deadlines, intake, maintenance, notifications, public,
+                      referrals, regions, registry, reports, search, shell, submissions)
 
     for feature in (core, auth, intake, cases, public, admin, regions, deadlines, notifications, referrals,
-                    registry, reports, search, attachments, submissions, shell):
+                    registry, reports, search, attachments, submissions, maintenance, shell):
         feature.init_app(app)
 
 

@@ -92,6 +92,9 @@ class Config:
         self.SLRT_DEMO_PASSWORD = env.get("SLRT_DEMO_PASSWORD")
         # Uploads hold personal data: kept outside static/, served only through audited routes.
         self.SLRT_UPLOAD_DIR = env.get("SLRT_UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
+        # `flask backup`: where backups go (outside the web root) and how many days keep their newest one.
+        self.SLRT_BACKUP_DIR = env.get("SLRT_BACKUP_DIR") or str(INSTANCE_DIR / "backups")
+        self.SLRT_BACKUP_KEEP_DAYS = int(env.get("SLRT_BACKUP_KEEP_DAYS", "14"))
         # The largest file of each kind (slrt/core/uploads.py): minutes and attachments, the letterhead logo
         # (inlined in every printed letter), a registry extract.
         # The outbox (slrt/notifications): the SMS gateway (none: messages are only logged), the retry schedule

@@ -52,7 +52,10 @@ def schema_revisions() -> tuple[str | None, str | None]:
 @read_only
 @csrf.exempt
 def healthz():
-    """Liveness for monitoring: the database answers and the schema is at the latest migration."""
+    """Liveness for monitoring: the database answers, its file is the one opened, the schema is the latest."""
+    # Features add their own checks (slrt.maintenance: the SQLite file is still the one opened).
+    file_state = next((problem for check in current_app.extensions.get("slrt.health_checks", [])
+                       if (problem := check())), None)
     try:
         db.session.execute(text("SELECT 1"))
         database_ok = True
@@ -61,6 +64,8 @@ def healthz():
         database_ok = False
     current, head = schema_revisions() if database_ok else (None, None)
     up_to_date = database_ok and current == head
-    body = {"status": "ok" if up_to_date else "error", "database": "ok" if database_ok else "unreachable",
+    healthy = up_to_date and file_state is None
+    body = {"status": "ok" if healthy else "error", "database": "ok" if database_ok else "unreachable",
+            "database_file": file_state or "ok",
             "schema": {"current": current, "head": head, "up_to_date": up_to_date}}
-    return jsonify(body), (200 if up_to_date else 503)
+    return jsonify(body), (200 if healthy else 503)

@@ -684,7 +684,8 @@ def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None,
             raise ImportCancelled(_("Impor dibatalkan oleh administrator; data DTSEN yang lama tetap dipakai."))
         if progress_cb:
             progress_cb(progress)
-        compact(writer, import_id, after)
+        if compare_after_flip(writer, import_id):
+            compact(writer, import_id, after)
         return progress
     except BaseException as error:
         writer.rollback()
@@ -703,6 +704,28 @@ def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None,
     finally:
         writer.close()
         ownership.release(import_id)
+
+
+def compare_after_flip(writer: Writer, import_id: int) -> bool:
+    """What this import changed since the previous one, while the older versions are still there (before
+    `compact`). The import is already DONE: a failed comparison is logged, never a reason to undo the
+    import; the older versions then stay until `flask registry changes` compares and compacts."""
+    from slrt.registry.changes import compare
+    try:
+        result = compare(writer, import_id)
+    except Exception:  # noqa: BLE001 - see above
+        current_app.logger.exception("registry import %s: comparison with the previous import failed; "
+                                     "run `flask registry changes %s`", import_id, import_id)
+        return False
+    current_app.logger.info("registry import %s compared with %s in %.1f s: %s", import_id, result.previous_id,
+                            result.seconds, result.counts)
+    return True
+
+
+def low_water(writer: Writer, import_id: int) -> dict:
+    """The `after` of an import that already ran (for compacting it later): just below its first rows."""
+    return {table: (writer.ids(f"SELECT MIN(id) FROM {table} WHERE import_id=?", (import_id,))[0] or 1) - 1
+            for table in ("registry_people", "registry_households")}
 
 
 def _describe(error: BaseException) -> str:

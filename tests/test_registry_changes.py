@@ -1,0 +1,115 @@
+"""What changed since the last extract: two generated extracts with known differences, compared set-wise."""
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from sqlalchemy import select
+
+from slrt.extensions import db
+from slrt.registry.models import RegistryChange, RegistryImport, RegistryPerson
+from tests.registry_helpers import family, import_file, write_csv
+
+
+def _families(places):
+    """Six households; returns {name: (rows, niks, kk)}."""
+    return {
+        "same": family(places, 1, decile="2", pbi="1"),
+        "leaving": family(places, 2, decile="1", pbi="1", names=("UJANG KURNIA", "IMAS LESTARI", "BAYU KURNIA")),
+        "richer": family(places, 3, decile="3", names=("CECEP HIDAYAT", "NENENG AMINAH", "FAJAR HIDAYAT")),
+        "poorer": family(places, 4, decile="5", pbi="1", names=("DADANG RAHMAN", "LILIS ROSITA", "EKO RAHMAN")),
+        "moving": family(places, 5, decile="4", names=("HENDRA WIJAYA", "RINA SUSANTI", "JOKO WIJAYA")),
+        "joining": family(places, 6, decile="2", names=("IWAN MAULANA", "SRI MARLINA", "DIMAS MAULANA")),
+    }
+
+
+def _extracts(places):
+    before = _families(places)
+    after = {
+        "same": before["same"],
+        "richer": family(places, 3, decile="6", names=("CECEP HIDAYAT", "NENENG AMINAH", "FAJAR HIDAYAT")),
+        "poorer": family(places, 4, decile="2", pbi="0", names=("DADANG RAHMAN", "LILIS ROSITA", "EKO RAHMAN")),
+        "moving": family(places, 5, decile="4", region=places.desa2,
+                         names=("HENDRA WIJAYA", "RINA SUSANTI", "JOKO WIJAYA")),
+        "joining": before["joining"],
+    }
+    first = [r for name, f in before.items() if name != "joining" for r in f[0]]
+    second = [r for f in after.values() for r in f[0]]
+    return before, first, second
+
+
+def _changes(import_id):
+    return db.session.execute(select(RegistryChange.kind, RegistryChange.nik, RegistryChange.before_value,
+                                     RegistryChange.after_value, RegistryChange.region_code)
+                              .where(RegistryChange.import_id == import_id)).all()
+
+
+def test_two_extracts_give_exactly_the_known_changes(app, places, tmp_path):
+    families, first, second = _extracts(places)
+    one, _ = import_file(write_csv(tmp_path / "q1.csv", first))
+    two, _ = import_file(write_csv(tmp_path / "q2.csv", second))
+    assert _changes(one) == []  # the first import has nothing to compare with
+    assert db.session.get(RegistryImport, two).compared_with_id == one
+    changes = _changes(two)
+    kinds = Counter(kind for kind, *_rest in changes)
+    assert kinds == {"joined": 3, "left": 3, "decile_up": 3, "decile_down": 3, "lost_pbi": 3, "moved": 3}
+    by = {(kind, nik): (before, after, region) for kind, nik, before, after, region in changes}
+    niks = {name: f[1] for name, f in families.items()}
+    assert {nik for kind, nik in by if kind == "joined"} == set(niks["joining"])
+    assert {nik for kind, nik in by if kind == "left"} == set(niks["leaving"])
+    assert by[("left", niks["leaving"][0])] == ("1", None, places.desa)  # their last desil and desa
+    assert by[("decile_up", niks["richer"][0])][:2] == ("3", "6")
+    assert by[("decile_down", niks["poorer"][1])][:2] == ("5", "2")
+    assert by[("lost_pbi", niks["poorer"][2])][:2] == ("1", "0")
+    assert by[("moved", niks["moving"][0])] == (places.desa, places.desa2, places.desa2)
+    assert not any(nik in niks["same"] for _kind, nik in by)
+    # The leavers are kept with their last values, never deleted; the others have one version each.
+    kept = db.session.scalars(select(RegistryPerson.nik).where(RegistryPerson.nik.in_(niks["leaving"]))).all()
+    assert sorted(kept) == sorted(niks["leaving"])
+    assert db.session.query(RegistryPerson).filter(RegistryPerson.nik == niks["richer"][0]).count() == 1
+
+
+def test_a_leaver_is_not_left_again_and_a_return_is_a_join(app, places, tmp_path):
+    families, first, second = _extracts(places)
+    import_file(write_csv(tmp_path / "q1.csv", first))
+    import_file(write_csv(tmp_path / "q2.csv", second))
+    three, _ = import_file(write_csv(tmp_path / "q3.csv", second))
+    assert _changes(three) == []  # same extract again: nobody joined, left or changed
+    back = second + families["leaving"][0]
+    four, _ = import_file(write_csv(tmp_path / "q4.csv", back))
+    assert sorted((kind, nik) for kind, nik, *_r in _changes(four)) == sorted(
+        ("joined", nik) for nik in families["leaving"][1])
+
+
+def test_a_failed_comparison_keeps_the_old_versions_for_the_command(app, places, tmp_path, monkeypatch):
+    """The import stays DONE; `flask registry changes` later finds exactly the changes, then compacts."""
+    from slrt.registry import changes
+    from slrt.registry.commands import changes_command
+    families, first, second = _extracts(places)
+    import_file(write_csv(tmp_path / "q1.csv", first))
+    real = changes.compare
+
+    def broken(writer, import_id):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(changes, "compare", broken)
+    two, _ = import_file(write_csv(tmp_path / "q2.csv", second))
+    monkeypatch.setattr(changes, "compare", real)
+    assert db.session.get(RegistryImport, two).status == "done" and _changes(two) == []
+    richer = families["richer"][1][0]
+    assert db.session.query(RegistryPerson).filter(RegistryPerson.nik == richer).count() == 2
+    db.session.close()
+    result = app.test_cli_runner().invoke(changes_command, [str(two)])
+    assert result.exit_code == 0, result.output
+    assert "left: 3" in result.output and "decile_up: 3" in result.output
+    assert Counter(kind for kind, *_r in _changes(two)) == {
+        "joined": 3, "left": 3, "decile_up": 3, "decile_down": 3, "lost_pbi": 3, "moved": 3}
+    assert db.session.query(RegistryPerson).filter(RegistryPerson.nik == richer).count() == 1
+    again = app.test_cli_runner().invoke(changes_command, [str(two)])
+    assert again.exit_code != 0 and "sudah dibandingkan" in again.output
+
+
+@pytest.mark.parametrize("missing", [9999])
+def test_the_command_refuses_an_unknown_import(app, missing):
+    from slrt.registry.commands import changes_command
+    result = app.test_cli_runner().invoke(changes_command, [str(missing)])
+    assert result.exit_code != 0 and "tidak ada atau belum selesai" in result.output

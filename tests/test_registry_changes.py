@@ -113,3 +113,82 @@ def test_the_command_refuses_an_unknown_import(app, missing):
     from slrt.registry.commands import changes_command
     result = app.test_cli_runner().invoke(changes_command, [str(missing)])
     assert result.exit_code != 0 and "tidak ada atau belum selesai" in result.output
+
+
+# ---- the change report page ----------------------------------------------------------------------------
+
+@pytest.fixture
+def compared(app, places, tmp_path):
+    """Two imports with known differences; the second also moves one household in the other kecamatan."""
+    families, first, second = _extracts(places)
+    elsewhere = family(places, 7, decile="3", region=places.other_desa,
+                       names=("YAYAN PERMANA", "ANI LESTARI", "RIZKY PERMANA"))
+    first = first + elsewhere[0]
+    _one, _ = import_file(write_csv(tmp_path / "q1.csv", first))
+    gone = family(places, 7, decile="9", region=places.other_desa,
+                  names=("YAYAN PERMANA", "ANI LESTARI", "RIZKY PERMANA"))
+    two, _ = import_file(write_csv(tmp_path / "q2.csv", second + gone[0]))
+    return {"import_id": two, "families": families, "elsewhere": elsewhere[1]}
+
+
+def test_the_change_report_counts_lists_and_audits(client, login_as, compared, places):
+    from slrt.audit.models import AuditLog
+    from tests.conftest import is_fragment
+    login_as("back_office")
+    response = client.get(f"/registri/perubahan/{compared['import_id']}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and not is_fragment(response)
+    assert "Keluar dari DTSEN" in html and "UJANG KURNIA" in html and "Desil naik" in html
+    assert "YAYAN PERMANA" in html  # the district sees both kecamatan
+    assert compared["families"]["leaving"][1][0] not in html  # NIKs masked on screen
+    assert "Orang (21)" in html  # 18 in the first kecamatan + 3 desil up elsewhere
+    audit = db.session.scalars(select(AuditLog).where(AuditLog.action == "registry.changes_view")).all()
+    assert len(audit) == 1 and all(n not in audit[0].note for n in compared["families"]["leaving"][1])
+
+
+def test_the_change_report_filters_by_kind_and_kecamatan_with_htmx(client, login_as, compared, places):
+    from tests.conftest import is_fragment
+    login_as("back_office")
+    url = f"/registri/perubahan/{compared['import_id']}"
+    response = client.get(url, query_string={"jenis": "left"}, headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert is_fragment(response) and "Orang (3)" in html and "UJANG KURNIA" in html and "CECEP" not in html
+    response = client.get(url, query_string={"kecamatan": places.other_kecamatan})
+    html = response.get_data(as_text=True)
+    assert "Orang (3)" in html and "YAYAN PERMANA" in html and "UJANG KURNIA" not in html
+    assert "Per desa/kelurahan" in html
+    # A kind or region that is not a choice is ignored, never an error.
+    odd = client.get(url, query_string={"jenis": "<script>", "kecamatan": "99.99.99", "page": "x"})
+    assert odd.status_code == 200 and "Orang (21)" in odd.get_data(as_text=True)
+
+
+def test_a_kecamatan_user_sees_only_their_kecamatan(client, login_as, compared, places, make_user):
+    user = make_user("facilitator", region_code=places.other_kecamatan)
+    from tests.conftest import login
+    login(client, user.username)
+    html = client.get(f"/registri/perubahan/{compared['import_id']}").get_data(as_text=True)
+    assert "Orang (3)" in html and "YAYAN PERMANA" in html and "UJANG KURNIA" not in html
+    workbook = client.get(f"/registri/perubahan/{compared['import_id']}/unduh.xlsx")
+    from openpyxl import load_workbook
+    import io
+    rows = list(load_workbook(io.BytesIO(workbook.data)).active.values)
+    assert len(rows) == 1 + 3 and {r[2] for r in rows[1:]} == {"YAYAN PERMANA", "ANI LESTARI", "RIZKY PERMANA"}
+
+
+def test_the_xlsx_carries_the_filtered_changes_audited_and_not_cached(client, login_as, compared, places):
+    import io
+
+    from openpyxl import load_workbook
+
+    from slrt.audit.models import AuditLog
+    login_as("supervisor")
+    response = client.get(f"/registri/perubahan/{compared['import_id']}/unduh.xlsx",
+                          query_string={"jenis": "moved"})
+    assert response.status_code == 200 and "no-store" in response.headers["Cache-Control"]
+    rows = list(load_workbook(io.BytesIO(response.data)).active.values)
+    assert rows[0][:3] == ("Perubahan", "NIK", "Nama")
+    moving = compared["families"]["moving"][1]
+    assert sorted(r[1] for r in rows[1:]) == sorted(moving)
+    assert all(r[0] == "Pindah desa/kelurahan" and r[6] == places.desa2 and places.desa in r[7] for r in rows[1:])
+    audit = db.session.scalars(select(AuditLog).where(AuditLog.action == "registry.changes_export")).all()
+    assert len(audit) == 1 and "3 rows" in audit[0].note and moving[0] not in audit[0].note

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l  # noqa: E402
 
 from slrt.core import nav  # noqa: E402
 from slrt.core.labels import LABELS  # noqa: E402
-from slrt.registry.models import ImportStatus, ProposalKind, ProposalStatus  # noqa: E402
+from slrt.registry.models import ChangeKind, ImportStatus, ProposalKind, ProposalStatus  # noqa: E402
 from slrt.registry.permissions import (TEMPLATE_PREDICATES, can_list_proposals, can_lookup_registry,  # noqa: E402
                                        can_view_imports)
 
@@ -23,6 +23,15 @@ LABELS.register(ProposalStatus, {
     ProposalStatus.DRAFT: _l("Menunggu kunjungan rumah"), ProposalStatus.VERIFIED: _l("Menunggu musyawarah desa"),
     ProposalStatus.DELIBERATED: _l("Menunggu persetujuan dinas"), ProposalStatus.APPROVED: _l("Disetujui, siap SIKS-NG"),
     ProposalStatus.REJECTED: _l("Ditolak")})
+LABELS.register("ChangeKind", {
+    ChangeKind.JOINED: _l("Masuk DTSEN"), ChangeKind.LEFT: _l("Keluar dari DTSEN"),
+    ChangeKind.DECILE_UP: _l("Desil naik"), ChangeKind.DECILE_DOWN: _l("Desil turun"),
+    ChangeKind.MOVED: _l("Pindah desa/kelurahan"),
+    "lost_pkh": _l("PKH berhenti"), "lost_bpnt": _l("BPNT/Sembako berhenti"), "lost_pbi": _l("PBI-JKN berhenti"),
+    "lost_pip": _l("PIP berhenti"), "lost_bst": _l("BST berhenti"), "lost_atensi": _l("ATENSI berhenti"),
+    "gained_pkh": _l("Mulai menerima PKH"), "gained_bpnt": _l("Mulai menerima BPNT/Sembako"),
+    "gained_pbi": _l("Mulai dijamin PBI-JKN"), "gained_pip": _l("Mulai menerima PIP"),
+    "gained_bst": _l("Mulai menerima BST"), "gained_atensi": _l("Mulai menerima ATENSI")})
 LABELS.register("Programme", {"pkh": "PKH", "bpnt": _l("BPNT/Sembako"), "pbi": "PBI-JKN", "pip": "PIP",
                               "bst": "BST", "atensi": "ATENSI"})
 
@@ -46,7 +55,7 @@ def _template_globals(state):
     from slrt.registry.views_support import case_registry_panel
     state.app.jinja_env.globals.update(
         registry_can=TEMPLATE_PREDICATES, ImportStatus=ImportStatus, ProposalStatus=ProposalStatus,
-        ProposalKind=ProposalKind, registry_case_panel=case_registry_panel, region_name=region_name)
+        ProposalKind=ProposalKind, ChangeKind=ChangeKind, registry_case_panel=case_registry_panel, region_name=region_name)
 
 
 bp.record_once(_template_globals)

@@ -217,3 +217,44 @@ def summary(import_id: int, within: str) -> dict[str, int]:
         RegistryChange.import_id == import_id, region_prefix_match(RegistryChange.region_code, within))
         .group_by(RegistryChange.kind)).all()
     return dict(rows)
+
+
+# ---- the change report page --------------------------------------------------------------------------
+
+@dataclass
+class ChangeFilter:
+    kind: str | None = None
+    kecamatan: str | None = None  # NN.NN.NN
+    desa: str | None = None       # NN.NN.NN.NNNN
+
+    def args(self) -> dict:
+        return {k: v for k, v in (("jenis", self.kind), ("kecamatan", self.kecamatan), ("desa", self.desa)) if v}
+
+
+def changes_query(import_id: int, within: str, chosen: ChangeFilter):
+    """The changes of one import in the user's region, narrowed by the filter (not ordered)."""
+    from slrt.regions.models import region_prefix_match
+    query = select(RegistryChange).where(RegistryChange.import_id == import_id,
+                                         region_prefix_match(RegistryChange.region_code, within))
+    if chosen.kind:
+        query = query.where(RegistryChange.kind == chosen.kind)
+    if chosen.desa:
+        query = query.where(RegistryChange.region_code == chosen.desa)
+    elif chosen.kecamatan:
+        query = query.where(region_prefix_match(RegistryChange.region_code, chosen.kecamatan))
+    return query
+
+
+ORDER = (RegistryChange.region_code, RegistryChange.kind, RegistryChange.name, RegistryChange.id)
+
+
+def per_region(import_id: int, within: str, chosen: ChangeFilter) -> list[tuple[str, dict[str, int]]]:
+    """Counts per kind for each kecamatan, or for each desa once a kecamatan (or desa) is chosen."""
+    width = 13 if (chosen.kecamatan or chosen.desa) else 8
+    area = func.substr(RegistryChange.region_code, 1, width)
+    query = changes_query(import_id, within, chosen).with_only_columns(
+        area, RegistryChange.kind, func.count()).group_by(area, RegistryChange.kind).order_by(area)
+    table: dict[str, dict[str, int]] = {}
+    for code, kind, count in db.session.execute(query):
+        table.setdefault(code, {})[kind] = count
+    return list(table.items())

@@ -192,3 +192,65 @@ def test_the_xlsx_carries_the_filtered_changes_audited_and_not_cached(client, lo
     assert all(r[0] == "Pindah desa/kelurahan" and r[6] == places.desa2 and places.desa in r[7] for r in rows[1:])
     audit = db.session.scalars(select(AuditLog).where(AuditLog.action == "registry.changes_export")).all()
     assert len(audit) == 1 and "3 rows" in audit[0].note and moving[0] not in audit[0].note
+
+
+# ---- flags at the counter and the sanggah started from them ---------------------------------------------
+
+def _link(html: str, text: str) -> str:
+    import re
+    found = re.search(r'href="(/registri/usulan/baru\?perubahan=\d+)"[^>]*>' + re.escape(text), html)
+    assert found, text
+    return found.group(1).replace("&amp;", "&")
+
+
+def test_a_dropped_person_is_flagged_at_the_counter_and_a_sanggah_starts_from_there(client, login_as, compared):
+    from slrt.registry.models import Proposal
+    login_as("front_office")
+    leaving = compared["families"]["leaving"][1]
+    response = client.post("/pendaftaran/cek-nik", data={"nik": leaving[0]}, headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert "Keluar dari DTSEN pada 1 September 2025" in html and "UJANG KURNIA" in html
+    assert "Terdaftar di DTSEN" not in html
+    link = _link(html, "Ajukan sanggah")
+    assert leaving[0] not in link
+    form = client.get(link).get_data(as_text=True)
+    assert f'value="{leaving[0]}"' in form and 'value="UJANG KURNIA"' in form
+    import re
+    assert re.search(r'<input checked[^>]*value="sanggah"', form)
+    assert "Keluar dari DTSEN pada 1 September 2025 (impor no." in form
+    # Sent as prefilled, it becomes a sanggah through the existing proposal operations.
+    data = {"kind": "sanggah", "nik": leaving[0], "name": "UJANG KURNIA",
+            "kk_number": re.search(r'name="kk_number"[^>]*value="(\d+)"', form).group(1), "desa": compared_desa(form),
+            "reason": "Keluar dari DTSEN; masih miskin."}
+    created = client.post("/registri/usulan/baru", data=data)
+    assert created.status_code == 303, created.get_data(as_text=True)[:2000]
+    proposal = db.session.scalar(select(Proposal).where(Proposal.nik == leaving[0]))
+    assert proposal.kind == "sanggah" and proposal.status == "draft"
+
+
+def compared_desa(form: str) -> str:
+    import re
+    return re.search(r'<option selected value="([\d.]+)"|<option value="([\d.]+)" selected', form).group(1) or ""
+
+
+def test_a_lost_pbi_is_flagged_with_a_reactivation_proposal(client, login_as, compared):
+    login_as("back_office")
+    poorer = compared["families"]["poorer"][1]
+    html = client.post("/registri/cari", data={"q": poorer[0]}).get_data(as_text=True)
+    assert "PBI-JKN berhenti sejak impor 1 September 2025" in html
+    form = client.get(_link(html, "Usulkan reaktivasi PBI-JKN")).get_data(as_text=True)
+    assert "Reaktivasi PBI-JKN" in form and f'value="{poorer[0]}"' in form
+    # A household that only moved desil up is not flagged.
+    richer = compared["families"]["richer"][1]
+    html = client.post("/registri/cari", data={"q": richer[0]}).get_data(as_text=True)
+    assert "Perubahan DTSEN yang perlu" not in html and "Terdaftar" in html
+
+
+def test_a_flag_outside_the_users_area_cannot_be_opened(client, login_as, compared, places, make_user):
+    from slrt.registry.models import RegistryChange
+    from tests.conftest import login
+    change = db.session.scalar(select(RegistryChange).where(RegistryChange.kind == "left"))
+    user = make_user("puskesos_operator", region_code=places.other_desa)
+    login(client, user.username)
+    assert client.get(f"/registri/usulan/baru?perubahan={change.id}").status_code == 404
+    assert client.get("/registri/usulan/baru?perubahan=abc").status_code == 404

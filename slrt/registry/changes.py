@@ -199,6 +199,8 @@ def flags_for(people) -> list[Flag]:
             flags.append(Flag(change, change.nik, change.name, change.kind,
                               None if change.kind == ChangeKind.LEFT else change.kind.removeprefix("lost_"),
                               source.extract_date or (source.finished_at.date() if source.finished_at else None)))
+    order = {p.nik: i for i, p in enumerate(people)}
+    flags.sort(key=lambda f: (order[f.nik], f.kind))  # as the household lists its members, head first
     return flags
 
 

@@ -420,6 +420,8 @@ def new_proposal():
         (code, name) for code, name in district_villages() if in_region(current_user, code)]
     if request.method == "GET":
         form.kind.data = request.args.get("jenis") if request.args.get("jenis") in ("usulan", "sanggah") else None
+        if request.args.get("perubahan"):
+            _prefill_from_change(form, request.args["perubahan"])
     if request.method == "POST" and request.form.get("prefill"):
         return render_template("registry/proposal_form.html", form=_prefilled_proposal_form(form))
     if form.validate_on_submit():
@@ -451,6 +453,21 @@ def new_proposal():
                 db.session.rollback()
                 flash(str(error), "error")
     return render_template("registry/proposal_form.html", form=form)
+
+
+def _prefill_from_change(form: ProposalForm, change_id: str) -> None:
+    """A sanggah or reactivation started from a flag at the counter: the change is named by its id, so
+    no NIK travels in the URL; the person must lie in the user's area (else 404, as for an unknown one)."""
+    from slrt.registry.models import ChangeKind, RegistryChange
+    from slrt.registry.permissions import can_see_household
+    from slrt.registry.views_support import proposal_form_from_change
+    change = db.session.get(RegistryChange, int(change_id)) if change_id.isdigit() and len(change_id) < 10 else None
+    if change is None or not (change.kind == ChangeKind.LEFT or change.kind.startswith("lost_")) \
+            or not can_see_household(current_user, change.region_code):
+        abort(404)
+    proposal_form_from_change(form, change, lookup.household_of(change.nik))
+    record("registry.view", change, note=f"proposal prefilled from registry change {change.id} ({change.kind})")
+    db.session.commit()
 
 
 def _prefilled_proposal_form(form: ProposalForm) -> ProposalForm:

@@ -254,3 +254,16 @@ def test_a_flag_outside_the_users_area_cannot_be_opened(client, login_as, compar
     login(client, user.username)
     assert client.get(f"/registri/usulan/baru?perubahan={change.id}").status_code == 404
     assert client.get("/registri/usulan/baru?perubahan=abc").status_code == 404
+
+
+def test_names_from_the_extract_are_escaped_in_the_report_and_the_flags(client, login_as, places, tmp_path):
+    hostile = '<b hx-post="/keluar" hx-trigger="load">ASEP</b>'
+    rows, niks, _kk = family(places, 8, names=(hostile, "EUIS MARLINA", "DEDI SURYANA"))
+    keep, *_ = family(places, 9)
+    one, _ = import_file(write_csv(tmp_path / "q1.csv", rows + keep))
+    two, _ = import_file(write_csv(tmp_path / "q2.csv", keep))
+    login_as("back_office")
+    for html in (client.get(f"/registri/perubahan/{two}").get_data(as_text=True),
+                 client.post("/registri/cari", data={"q": niks[0]}).get_data(as_text=True)):
+        assert "Keluar dari DTSEN" in html
+        assert "<b hx-post" not in html and "&lt;b hx-post=&#34;/keluar&#34;" in html

@@ -34,6 +34,7 @@ class Comparison:
     previous_id: int | None
     counts: dict[str, int]
     seconds: float
+    compact_seconds: float = 0.0  # dropping the older versions afterwards (the command only)
 
 
 def _previous_filter(alias: str, import_id: int) -> str:
@@ -150,7 +151,9 @@ def compare_import(import_id: int) -> Comparison:
     writer = Writer()
     try:
         result = compare(writer, import_id)
+        started = time.monotonic()
         compact(writer, import_id, low_water(writer, import_id))
+        result.compact_seconds = time.monotonic() - started
         return result
     finally:
         writer.close()

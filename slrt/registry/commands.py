@@ -141,6 +141,7 @@ def changes_command(import_id):
                  id=import_id, previous=result.previous_id, seconds=result.seconds))
     for kind, count in sorted(result.counts.items()):
         click.echo(f"  {kind}: {count:,}")
+    click.echo(_("Versi lama data yang sama dihapus dalam %(seconds).1f detik.", seconds=result.compact_seconds))
 
 
 @dev_cli.command("synth")

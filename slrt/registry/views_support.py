@@ -73,12 +73,12 @@ def proposal_form_from_change(form, change, household) -> None:
     extract, a reactivation (sanggah) for someone who lost PBI-JKN or another programme."""
     from flask_babel import gettext
 
+    from slrt.core.i18n import long_date
     from slrt.core.labels import LABELS
-    from slrt.registry.models import ChangeKind, RegistryImport
     from slrt.extensions import db
+    from slrt.registry.models import ChangeKind, RegistryImport
     source = db.session.get(RegistryImport, change.import_id)
     when = source.extract_date or (source.finished_at.date() if source.finished_at else None)
-    from slrt.core.i18n import long_date
     day = long_date(when) if when else "—"
     form.kind.data = "sanggah"
     form.nik.data, form.name.data, form.kk_number.data = change.nik, change.name, change.kk_number

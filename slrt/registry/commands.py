@@ -118,6 +118,33 @@ def import_command(path, pairs, skipped, extract_date, username, chunk, pipeline
                             result.rejected)
 
 
+@registry_cli.command("changes")
+@click.argument("import_id", type=int)
+def changes_command(import_id):
+    """Compare a completed import with the previous one again (joined, left, desil, programmes, moved)."""
+    from slrt.registry.changes import AlreadyCompared
+    from slrt.registry.importer import compare_import
+    from slrt.registry.models import ImportStatus, RegistryImport
+    row = db.session.get(RegistryImport, import_id)
+    if row is None or row.status != ImportStatus.DONE:
+        raise click.ClickException(_("Impor no. %(id)d tidak ada atau belum selesai.", id=import_id))
+    try:
+        result = compare_import(import_id)
+    except AlreadyCompared:
+        raise click.ClickException(_("Impor no. %(id)d sudah dibandingkan; data versi sebelumnya sudah "
+                                     "dirapikan, jadi tidak dapat dibandingkan ulang.", id=import_id)) from None
+    finally:
+        db.session.close()
+    if result.previous_id is None:
+        click.echo(_("Impor no. %(id)d adalah impor pertama: tidak ada pembanding.", id=import_id))
+        return
+    click.echo(_("Impor no. %(id)d dibandingkan dengan impor no. %(previous)d dalam %(seconds).1f detik.",
+                 id=import_id, previous=result.previous_id, seconds=result.seconds))
+    for kind, count in sorted(result.counts.items()):
+        click.echo(f"  {kind}: {count:,}")
+    click.echo(_("Versi lama data yang sama dihapus dalam %(seconds).1f detik.", seconds=result.compact_seconds))
+
+
 @dev_cli.command("synth")
 @click.option("--people", default=1000, show_default=True, help="How many people (whole households).")
 @click.option("--seed", default=1, show_default=True)

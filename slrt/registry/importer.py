@@ -45,6 +45,9 @@ from slrt.search.phonetic import name_key as phonetic_key
 CHUNK_ROWS = int(os.environ.get("SLRT_REGISTRY_CHUNK_ROWS", "25000"))
 IMPORT_CACHE_KB = int(os.environ.get("SLRT_REGISTRY_CACHE_KB", "49152"))
 STALE_AFTER = timedelta(minutes=5)
+# "later": the comparison with the previous import (and the compaction after it) waits for `flask registry
+# changes <import>`, e.g. to run it off-peak; the change benchmark uses it to measure the comparison alone.
+COMPARE_AT_IMPORT = os.environ.get("SLRT_REGISTRY_COMPARE", "import") != "later"
 
 PEOPLE_COLUMNS = ("nik", "import_id", "line", "kk_number", "name", "name_key", "name_phonetic", "birth_place",
                   "birth_date", "sex", "relation", "region_code", "decile", "disability", "dukcapil_matched", "pkh", "bpnt", "pbi",
@@ -692,7 +695,8 @@ def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None,
             raise ImportCancelled(_("Impor dibatalkan oleh administrator; data DTSEN yang lama tetap dipakai."))
         if progress_cb:
             progress_cb(progress)
-        compact(writer, import_id, after)
+        if COMPARE_AT_IMPORT and compare_after_flip(writer, import_id):
+            compact(writer, import_id, after)
         return progress
     except BaseException as error:
         writer.rollback()
@@ -709,6 +713,28 @@ def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None,
     finally:
         writer.close()
         ownership.release(import_id)
+
+
+def compare_after_flip(writer: Writer, import_id: int) -> bool:
+    """What this import changed since the previous one, while the older versions are still there (before
+    `compact`). The import is already DONE: a failed comparison is logged, never a reason to undo the
+    import; the older versions then stay until `flask registry changes` compares and compacts."""
+    from slrt.registry.changes import compare
+    try:
+        result = compare(writer, import_id)
+    except Exception:  # noqa: BLE001 - see above
+        current_app.logger.exception("registry import %s: comparison with the previous import failed; "
+                                     "run `flask registry changes %s`", import_id, import_id)
+        return False
+    current_app.logger.info("registry import %s compared with %s in %.1f s: %s", import_id, result.previous_id,
+                            result.seconds, result.counts)
+    return True
+
+
+def low_water(writer: Writer, import_id: int) -> dict:
+    """The `after` of an import that already ran (for compacting it later): just below its first rows."""
+    return {table: (writer.ids(f"SELECT MIN(id) FROM {table} WHERE import_id=?", (import_id,))[0] or 1) - 1
+            for table in ("registry_people", "registry_households")}
 
 
 def _describe(error: BaseException) -> str:
@@ -768,3 +794,21 @@ def compact(writer: Writer, import_id: int, after: dict) -> None:
                       (ImportStatus.FAILED.value, import_id))
     for dead_id in dead:
         purge(writer, dead_id)
+
+
+def compare_import(import_id: int):
+    """For the command line: compare a DONE import whose comparison did not happen (it failed, or the import
+    ran before this feature), then compact its older versions as the import would have."""
+    from slrt.registry.changes import AlreadyCompared, compare
+    row = db.session.get(RegistryImport, import_id)
+    if row.compared_at is not None:
+        raise AlreadyCompared(import_id)
+    writer = Writer()
+    try:
+        result = compare(writer, import_id)
+        started = time.monotonic()
+        compact(writer, import_id, low_water(writer, import_id))
+        result.compact_seconds = time.monotonic() - started
+        return result
+    finally:
+        writer.close()

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from slrt.core.labels import LABELS
-from slrt.registry.models import ImportStatus, ProposalKind, ProposalStatus
+from slrt.registry.models import ChangeKind, ImportStatus, ProposalKind, ProposalStatus
 
 
 def register() -> None:
@@ -14,6 +14,15 @@ def register() -> None:
         ProposalStatus.DRAFT: _l("Menunggu kunjungan rumah"), ProposalStatus.VERIFIED: _l("Menunggu musyawarah desa"),
         ProposalStatus.DELIBERATED: _l("Menunggu persetujuan dinas"),
         ProposalStatus.APPROVED: _l("Disetujui, siap SIKS-NG"), ProposalStatus.REJECTED: _l("Ditolak")})
+    LABELS.register("ChangeKind", {
+        ChangeKind.JOINED: _l("Masuk DTSEN"), ChangeKind.LEFT: _l("Keluar dari DTSEN"),
+        ChangeKind.DECILE_UP: _l("Desil naik"), ChangeKind.DECILE_DOWN: _l("Desil turun"),
+        ChangeKind.MOVED: _l("Pindah desa/kelurahan"),
+        "lost_pkh": _l("PKH berhenti"), "lost_bpnt": _l("BPNT/Sembako berhenti"), "lost_pbi": _l("PBI-JKN berhenti"),
+        "lost_pip": _l("PIP berhenti"), "lost_bst": _l("BST berhenti"), "lost_atensi": _l("ATENSI berhenti"),
+        "gained_pkh": _l("Mulai menerima PKH"), "gained_bpnt": _l("Mulai menerima BPNT/Sembako"),
+        "gained_pbi": _l("Mulai dijamin PBI-JKN"), "gained_pip": _l("Mulai menerima PIP"),
+        "gained_bst": _l("Mulai menerima BST"), "gained_atensi": _l("Mulai menerima ATENSI")})
     LABELS.register("Programme", {"pkh": "PKH", "bpnt": _l("BPNT/Sembako"), "pbi": "PBI-JKN", "pip": "PIP",
                                   "bst": "BST", "atensi": "ATENSI"})
     LABELS.register("RegistryField", {

@@ -61,6 +61,9 @@ class RegistryImport(db.Model):
     # "host pid token" of the process running it: its lock file tells at once whether it is still alive.
     owner: Mapped[str] = mapped_column(String(120), default="", server_default="")
     notice: Mapped[str | None] = mapped_column(Text)  # said once about the whole file, before the rows
+    # What changed since the previous DONE import (slrt/registry/changes.py): with which import, and when.
+    compared_with_id: Mapped[int | None] = mapped_column(Integer)
+    compared_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     user = relationship("User")
 
@@ -122,6 +125,41 @@ class RegistryPerson(db.Model):
 
     def programmes(self) -> list[str]:
         return [p for p in PROGRAMMES if getattr(self, p)]
+
+
+class ChangeKind(StrEnum):
+    """What happened to a person between two imports (the programme kinds are `gained_<p>`/`lost_<p>`)."""
+    JOINED = "joined"
+    LEFT = "left"
+    DECILE_UP = "decile_up"      # a higher desil: counted as better off, may lose aid
+    DECILE_DOWN = "decile_down"
+    MOVED = "moved"              # another desa/kelurahan
+
+
+CHANGE_KINDS = (ChangeKind.JOINED, ChangeKind.LEFT, ChangeKind.DECILE_UP, ChangeKind.DECILE_DOWN,
+                *(f"lost_{p}" for p in PROGRAMMES), *(f"gained_{p}" for p in PROGRAMMES), ChangeKind.MOVED)
+
+
+class RegistryChange(db.Model):
+    """One person's change brought by an import, with the values before and after.
+
+    A person who left the extract keeps a row here (kind LEFT) with their last values, and their last
+    registry row is kept too: "keluar dari DTSEN pada <tanggal>", never deleted."""
+
+    __tablename__ = "registry_changes"
+    __table_args__ = (UniqueConstraint("import_id", "kind", "nik"),
+                      Index("ix_registry_changes_nik", "nik", "import_id"),
+                      Index("ix_registry_changes_region", "import_id", "region_code"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("registry_imports.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    nik: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(120), default="")
+    kk_number: Mapped[str] = mapped_column(String(16), default="")
+    region_code: Mapped[str] = mapped_column(String(13))  # the desa now (the last one for a leaver)
+    before_value: Mapped[str | None] = mapped_column(String(20))  # desil, 1/0, or the desa code before
+    after_value: Mapped[str | None] = mapped_column(String(20))
 
 
 class RejectedRow(db.Model):

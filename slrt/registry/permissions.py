@@ -26,6 +26,11 @@ def can_view_imports(user) -> bool:
     return _role(user) in {Role.ADMIN, Role.SUPERVISOR}
 
 
+def can_view_changes(user) -> bool:
+    """The change report of an import: the registry roles, each within their region."""
+    return _role(user) in LOOKUP_ROLES | {Role.ADMIN}
+
+
 def can_propose(user) -> bool:
     return _role(user) in PROPOSING_ROLES
 

@@ -19,7 +19,7 @@ from slrt.core.spreadsheets import CSV_MIME, csv_lines
 from slrt.core.time import local_today
 from slrt.core.uploads import MIME_TYPES, UploadRefused, save_upload, stored_path
 from slrt.extensions import db
-from slrt.registry import lookup, operations, queries
+from slrt.registry import changes, lookup, operations, queries
 from slrt.registry.columns import FIELDS, SKIP, MappingNeeded, column_rows
 from slrt.registry.forms import (CancelImportForm, DecisionForm, HouseholdForm, LookupForm, MappingForm, MusdesForm,
                                  ProposalForm, UploadForm, VisitForm)
@@ -28,7 +28,7 @@ from slrt.registry.importer import (ImportBusy, OtherDistrict, inspect_extract, 
 from slrt.registry.models import ImportStatus, Proposal, ProposalStatus, RegistryImport, RejectedRow
 from slrt.registry.permissions import (can_decide_proposal, can_export_proposals, can_import_registry,
                                        can_list_proposals, can_lookup_registry, can_propose, can_record_musdes,
-                                       can_verify_proposal, can_view_imports)
+                                       can_verify_proposal, can_view_changes, can_view_imports)
 from slrt.intake.forms import prefilled_form
 from slrt.registry.views_support import district_villages, household_context, household_prefill, show_household
 from slrt.regions.operations import region_index
@@ -303,6 +303,89 @@ def rejected_csv(import_id: int):
                          note=f"rejected rows of import {row.id} ({row.rejected_rows})")
 
 
+# ---- what an import changed ---------------------------------------------------------------------------
+
+CHANGES_PAGE_SIZE = 50
+
+
+def _done_import_or_404(import_id: int) -> RegistryImport:
+    row = _import_or_404(import_id)
+    if row.status != ImportStatus.DONE:
+        abort(404)
+    return row
+
+
+def _change_filter() -> tuple[changes.ChangeFilter, list, list]:
+    """The filter from the URL, each value kept only when it is one of the user's choices."""
+    villages = [(code, name) for code, name in district_villages() if in_region(current_user, code)]
+    kecamatan_choices = list(dict.fromkeys((code[:8], name.split(" / ")[0]) for code, name in villages))
+    kecamatan = request.args.get("kecamatan", "")
+    kecamatan = kecamatan if kecamatan in {c for c, _n in kecamatan_choices} else None
+    desa_choices = [(code, name.split(" / ", 1)[-1]) for code, name in villages
+                    if kecamatan and code.startswith(kecamatan + ".")]
+    desa = request.args.get("desa", "")
+    desa = desa if desa in {c for c, _n in desa_choices} else None
+    return (changes.ChangeFilter(changes.valid_kind(request.args.get("jenis")), kecamatan, desa),
+            kecamatan_choices, desa_choices)
+
+
+@bp.route("/perubahan/<int:import_id>")
+@permission_required(can_view_changes)
+def changes_report(import_id: int):
+    """What an import changed since the previous one, per kecamatan and desa, filterable and paged."""
+    from slrt.core.pagination import page_number, paginate
+    row = _done_import_or_404(import_id)
+    chosen, kecamatan_choices, desa_choices = _change_filter()
+    within = current_user.region_code
+    page = paginate(changes.changes_query(row.id, within, chosen), page_number(), CHANGES_PAGE_SIZE,
+                    *changes.ORDER)
+    previous = db.session.get(RegistryImport, row.compared_with_id) if row.compared_with_id else None
+    if page.rows:  # names and masked NIKs of people are shown: audited
+        record("registry.changes_view", row, note=f"changes of import {row.id}, page {page.page}, "
+                                                  f"{len(page.rows)} of {page.total}")
+    response = render_page_or_partial(
+        "registry/changes.html", "registry/_change_results.html", row=row, previous=previous, chosen=chosen,
+        summary=changes.summary(row.id, within), areas=changes.per_region(row.id, within, chosen),
+        kecamatan_choices=kecamatan_choices, desa_choices=desa_choices, kinds=changes.CHANGE_KINDS,
+        changes=page.rows, page=page.page, pages=page.pages, total=page.total)
+    db.session.commit()  # the audit row, after rendering
+    return response
+
+
+@bp.route("/perubahan/<int:import_id>/unduh.xlsx")
+@permission_required(can_view_changes)
+def changes_xlsx(import_id: int):
+    """The changes as the page filters them, as XLSX for follow-up: full NIKs, so audited and not cached."""
+    from slrt.reports.tables import XLSX_MIME, Column, Table, to_xlsx
+    from slrt.core.labels import LABELS
+    from slrt.registry.views_support import region_name
+    row = _done_import_or_404(import_id)
+    chosen, _k, _d = _change_filter()
+    items = db.session.scalars(changes.changes_query(row.id, current_user.region_code, chosen)
+                               .order_by(*changes.ORDER)).all()
+    names: dict[str, str] = {}
+
+    def place(code):
+        if code not in names:
+            names[code] = region_name(code)
+        return names[code]
+
+    def shown(item, value):
+        if item.kind == changes.ChangeKind.MOVED and value:
+            return f"{place(value)} ({value})"
+        return value or ""
+    table = Table(_("Perubahan DTSEN"), [
+        Column(_("Perubahan"), width=24), Column(_("NIK"), width=18), Column(_("Nama"), width=28),
+        Column(_("No. KK"), width=18), Column(_("Kecamatan"), width=18), Column(_("Desa/kelurahan"), width=20),
+        Column(_("Kode wilayah"), width=14), Column(_("Sebelum"), width=20), Column(_("Sesudah"), width=20)],
+        [[LABELS.label("ChangeKind", item.kind), item.nik, item.name, item.kk_number, place(item.region_code[:8]),
+          place(item.region_code), item.region_code, shown(item, item.before_value), shown(item, item.after_value)]
+         for item in items], sheet=_("Perubahan"))
+    return send_download(to_xlsx([table]), filename=f"perubahan-dtsen-impor-{row.id}.xlsx", mimetype=XLSX_MIME,
+                         audit="registry.changes_export", obj=row,
+                         note=f"changes of import {row.id} ({len(items)} rows) {chosen.args()}")
+
+
 # ---- proposals (usulan and sanggah) ------------------------------------------------------------------
 
 @bp.route("/usulan")
@@ -330,6 +413,8 @@ def new_proposal():
         (code, name) for code, name in district_villages() if in_region(current_user, code)]
     if request.method == "GET":
         form.kind.data = request.args.get("jenis") if request.args.get("jenis") in ("usulan", "sanggah") else None
+        if request.args.get("perubahan"):
+            _prefill_from_change(form, request.args["perubahan"])
     if request.method == "POST" and request.form.get("prefill"):
         return render_template("registry/proposal_form.html", form=_prefilled_proposal_form(form))
     if form.validate_on_submit():
@@ -361,6 +446,21 @@ def new_proposal():
                 db.session.rollback()
                 flash(str(error), "error")
     return render_template("registry/proposal_form.html", form=form)
+
+
+def _prefill_from_change(form: ProposalForm, change_id: str) -> None:
+    """A sanggah or reactivation started from a flag at the counter: the change is named by its id, so
+    no NIK travels in the URL; the person must lie in the user's area (else 404, as for an unknown one)."""
+    from slrt.registry.models import ChangeKind, RegistryChange
+    from slrt.registry.permissions import can_see_household
+    from slrt.registry.views_support import proposal_form_from_change
+    change = db.session.get(RegistryChange, int(change_id)) if change_id.isdigit() and len(change_id) < 10 else None
+    if change is None or not (change.kind == ChangeKind.LEFT or change.kind.startswith("lost_")) \
+            or not can_see_household(current_user, change.region_code):
+        abort(404)
+    proposal_form_from_change(form, change, lookup.household_of(change.nik))
+    record("registry.view", change, note=f"proposal prefilled from registry change {change.id} ({change.kind})")
+    db.session.commit()
 
 
 def _prefilled_proposal_form(form: ProposalForm) -> ProposalForm:

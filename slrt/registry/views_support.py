@@ -22,8 +22,13 @@ def show_household(household, how: str):
 
 
 def household_context(household) -> dict:
+    from slrt.registry.changes import flags_for
     profile = profile_from_household(household) if household else profile_not_registered()
-    return {"household": household, "suggestions": suggest(profile), "latest_import": lookup.latest_import()}
+    flags = flags_for(household.members) if household else []
+    left = {f.nik for f in flags if f.left}
+    return {"household": household, "suggestions": suggest(profile), "latest_import": lookup.latest_import(),
+            "change_flags": flags,
+            "household_left": bool(household and household.members and all(m.nik in left for m in household.members))}
 
 
 def intake_context(check, person) -> dict:
@@ -35,6 +40,8 @@ def intake_context(check, person) -> dict:
     household = show_household(found, "intake NIK check")
     context = household_context(household)
     context["registry_checked"] = True
+    # The person typed at the counter left the extract: said next to the NIK, with the date.
+    context["left_flag"] = next((f for f in context["change_flags"] if f.left and f.nik == check.nik), None)
     # A household outside the user's area answers as an unknown NIK: "registered elsewhere" would tell
     # anyone who types a NIK that this family is poor.
     if household is not None and person is None:
@@ -54,6 +61,38 @@ def household_prefill(household, nik: str) -> dict | None:
     members = [{"nik": m.nik, "name": m.name, "relation": m.relation, "birth_date": m.birth_date, "sex": m.sex}
                for m in household.members if m.nik != nik]
     return {"person": person, "members": members}
+
+
+def proposal_form_from_change(form, change, household) -> None:
+    """Prefill a proposal from a registry change shown at the counter: a sanggah for someone who left the
+    extract, a reactivation (sanggah) for someone who lost PBI-JKN or another programme."""
+    from flask_babel import gettext
+
+    from slrt.core.i18n import long_date
+    from slrt.core.labels import LABELS
+    from slrt.extensions import db
+    from slrt.registry.models import ChangeKind, RegistryImport
+    source = db.session.get(RegistryImport, change.import_id)
+    when = source.extract_date or (source.finished_at.date() if source.finished_at else None)
+    day = long_date(when) if when else "—"
+    form.kind.data = "sanggah"
+    form.nik.data, form.name.data, form.kk_number.data = change.nik, change.name, change.kk_number
+    form.desa.data = change.region_code
+    if household is not None:
+        form.address.data, form.rt.data, form.rw.data = household.address, household.rt, household.rw
+    if change.kind == ChangeKind.LEFT:
+        form.reason.data = gettext(
+            "Keluar dari DTSEN pada %(date)s (impor no. %(id)d); desil terakhir %(decile)s. Mohon diperiksa dan "
+            "dimasukkan kembali bila masih memenuhi syarat.", date=day, id=change.import_id,
+            decile=change.before_value or "—")
+    elif change.kind == "lost_pbi":
+        form.reason.data = gettext(
+            "Reaktivasi PBI-JKN: PBI-JKN berhenti sejak impor no. %(id)d (data %(date)s). Mohon diaktifkan "
+            "kembali.", id=change.import_id, date=day)
+    else:
+        form.reason.data = gettext(
+            "%(programme)s berhenti sejak impor no. %(id)d (data %(date)s). Mohon diperiksa.",
+            programme=LABELS.label("Programme", change.kind.removeprefix("lost_")), id=change.import_id, date=day)
 
 
 def district_villages():

@@ -58,6 +58,7 @@ def import_models() -> None:
     from slrt.deadlines import models as _deadlines  # noqa: F401
     from slrt.intake import models as _intake  # noqa: F401
     from slrt.notifications import models as _notifications  # noqa: F401
+    from slrt.privacy import models as _privacy  # noqa: F401
     from slrt.referrals import models as _referrals  # noqa: F401
     from slrt.regions import models as _regions  # noqa: F401
     from slrt.registry import models as _registry  # noqa: F401
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from slrt.deadlines import bp as deadlines_bp
     from slrt.intake import bp as intake_bp
     from slrt.notifications import bp as notifications_bp
+    from slrt.privacy import bp as privacy_bp
     from slrt.public import bp as public_bp
     from slrt.referrals import bp as referrals_bp
     from slrt.regions import bp as regions_bp
@@ -82,7 +84,7 @@ def register_blueprints(app: Flask) -> None:
     from slrt.reports import bp as reports_bp
 
     for blueprint in (core_bp, auth_bp, intake_bp, cases_bp, public_bp, admin_bp, regions_bp, deadlines_bp,
-                      notifications_bp, referrals_bp, registry_bp, reports_bp):
+                      notifications_bp, referrals_bp, registry_bp, reports_bp, privacy_bp):
         app.register_blueprint(blueprint)
 
 
@@ -101,5 +103,7 @@ def register_commands(app: Flask) -> None:
     register(app)
     from slrt.registry.commands import register as register_registry_commands
     register_registry_commands(app)
+    from slrt.privacy.commands import privacy_cli
+    app.cli.add_command(privacy_cli)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)

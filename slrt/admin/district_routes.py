@@ -29,7 +29,8 @@ from slrt.extensions import db
 SIGNING_ROLES = (Role.SUPERVISOR, Role.BACK_OFFICE, Role.ADMIN)
 SETTING_FIELDS = ("signoff_days", "response_days", "autoclose_days", "objection_days", "signoff_role",
                   "letter_pattern", "letter_signer_name", "letter_signer_nip", "letter_signer_title",
-                  "letterhead_lines")
+                  "letterhead_lines", "retention_case_months", "retention_attachment_months",
+                  "retention_audit_months", "retention_registry_months", "privacy_contact")
 
 
 def _preview(pattern: str) -> dict:

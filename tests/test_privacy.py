@@ -381,7 +381,8 @@ def test_district_sets_retention_periods(app, make_user):
     data.update(retention_case_months="48", retention_attachment_months="24", retention_audit_months="72",
                 retention_registry_months="-1", privacy_contact="Loket 3")
     bad = client.post("/admin/pengaturan", data=data)
-    assert "Isi antara 0 dan 600 bulan." in bad.get_data(as_text=True)
+    assert "Isi antara 0 dan 600 bulan (0 = disimpan terus)." in bad.get_data(as_text=True)
+    assert 'value="-1"' in bad.get_data(as_text=True)
     data["retention_registry_months"] = "12"
     assert client.post("/admin/pengaturan", data=data).status_code == 303
     db.session.expire_all()

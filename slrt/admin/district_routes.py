@@ -42,6 +42,12 @@ def _preview(pattern: str) -> dict:
             "errors": []}
 
 
+def _value(form, name: str):
+    value = getattr(form, name).data
+    # A retention period left empty (or not sent) stays as it was.
+    return settings.get(name) if value is None and name.startswith("retention_") else value
+
+
 @bp.route("/pengaturan", methods=["GET", "POST"])
 @permission_required(can_manage_district)
 def settings_page():
@@ -55,7 +61,7 @@ def settings_page():
     old_logo = settings.get("letterhead_logo")
     if form.validate_on_submit():
         try:
-            operations.update_settings({**{name: getattr(form, name).data for name in SETTING_FIELDS},
+            operations.update_settings({**{name: _value(form, name) for name in SETTING_FIELDS},
                                         "two_factor_required": "1" if form.two_factor_required.data else "0"},
                                        current_user)
             upload = form.logo.data

@@ -53,9 +53,9 @@ def _days(label, description):
 
 
 def _months(label, description):
+    # Left empty: the period stays as it was (0 keeps the data for good).
     return IntegerField(label, description=description, validators=[
-        InputRequired(_l("Isi jumlah bulan (0 = disimpan terus).")),
-        NumberRange(min=0, max=600, message=_l("Isi antara 0 dan 600 bulan."))],
+        Optional(), NumberRange(min=0, max=600, message=_l("Isi antara 0 dan 600 bulan (0 = disimpan terus)."))],
         render_kw={"inputmode": "numeric", "min": 0, "max": 600})
 
 

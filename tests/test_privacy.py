@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -388,3 +390,43 @@ def test_district_sets_retention_periods(app, make_user):
     db.session.expire_all()
     assert [settings.get(k) for k in ("retention_case_months", "retention_audit_months",
                                       "retention_registry_months", "privacy_contact")] == ["48", "72", "12", "Loket 3"]
+
+
+def test_export_scope_names_the_persons_of_one_export(app, make_user, make_case):
+    first = make_case()
+    second = make_case(nik=OTHER_NIK, name="Budi", birth_date=date(1985, 3, 12), sex="L")
+    third = make_case(nik="3204051203850003", name="Citra", birth_date=date(1985, 3, 12), sex="P")
+    exporter = make_user("back_office", username="pengekspor")
+    moment = utcnow()
+    for case in (first, second):  # one SIKS-NG export writes one row per person, at one moment
+        db.session.add(AuditLog(action="proposal.export", user_id=exporter.id, person_id=case.person_id, at=moment))
+    db.session.add(AuditLog(action="proposal.export", user_id=exporter.id, person_id=third.person_id,
+                            at=moment - timedelta(days=1)))  # another export
+    db.session.commit()
+    row = db.session.scalar(select(AuditLog).where(AuditLog.person_id == first.person_id,
+                                                   AuditLog.action == "proposal.export"))
+    client, _ = client_for(app, make_user, "admin")
+    html = client.get("/pelindungan-data/cakupan-ekspor", query_string={"baris": row.id}).get_data(as_text=True)
+    assert "Ani Suryani" in html and "Budi" in html and "Citra" not in html
+    assert sorted(r.person_id for r in _audits("privacy.breach_scope")) == sorted([first.person_id, second.person_id])
+    view = db.session.scalar(select(AuditLog.id).where(AuditLog.action == "person.view"))
+    for bad in (str(view or 999999), "abc"):
+        page = client.get("/pelindungan-data/cakupan-ekspor", query_string={"baris": bad}).get_data(as_text=True)
+        assert "Baris jejak audit itu tidak ada atau bukan ekspor." in page
+    assert client.get("/pelindungan-data/cakupan-ekspor").status_code == 200
+    front, _ = client_for(app, make_user, "front_office")
+    assert front.get("/pelindungan-data/cakupan-ekspor", query_string={"baris": row.id}).status_code == 403
+
+
+def test_a_correction_request_sent_twice_is_recorded_once(app, make_user, make_case):
+    case = make_case()
+    counter, _ = client_for(app, make_user, "front_office")
+    page = counter.get(f"/pelindungan-data/kasus/{case.id}/koreksi").get_data(as_text=True)
+    form_id = re.search(r'name="form_id" value="([^"]+)"', page).group(1)
+    data = {"field": "phone", "new_value": "0812 3456 7890", "evidence": "KTP", "form_id": form_id}
+    first = counter.post(f"/pelindungan-data/kasus/{case.id}/koreksi", data=data)
+    second = counter.post(f"/pelindungan-data/kasus/{case.id}/koreksi", data=data)
+    assert first.status_code == second.status_code == 303
+    assert second.headers["Location"] == first.headers["Location"]
+    assert count(CorrectionRequest) == 1
+    assert db.session.scalar(select(CorrectionRequest.new_value)) == "081234567890"

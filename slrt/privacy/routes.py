@@ -21,6 +21,7 @@ from slrt.privacy import bp, operations, queries
 from slrt.privacy.forms import BreachScopeForm, DecisionForm, SubjectAccessForm
 from slrt.privacy.models import CorrectionRequest
 from slrt.privacy.pdf import subject_access_pdf
+from slrt.submissions import views as submissions
 from slrt.privacy.permissions import (can_decide_correction, can_list_corrections, can_request_correction,
                                       can_run_breach_scope, can_run_subject_access,
                                       can_take_corrections)
@@ -147,6 +148,25 @@ def breach_scope_csv():
                          audit=None)
 
 
+@bp.route("/cakupan-ekspor")
+@permission_required(can_run_breach_scope)
+def export_scope():
+    """The persons one export named (its audit row's number, from the breach-scope page or the trail)."""
+    raw = (request.args.get("baris") or "").strip()
+    log, people = (None, [])
+    error = None
+    if raw:
+        log, people = queries.export_rows(int(raw), current_user) if raw.isdigit() and len(raw) < 12 else (None, [])
+        if log is None:
+            error = _("Baris jejak audit itu tidak ada atau bukan ekspor.")
+        else:
+            for person in people:
+                record("privacy.breach_scope", person, person_id=person.id, note=f"ekspor #{log.id}")
+    page = render_template("privacy/export_scope.html", raw=raw, log=log, people=people, error=error)
+    db.session.commit()
+    return page
+
+
 # ---- corrections --------------------------------------------------------------------------------------------
 
 def _case(case_id: int) -> Case:
@@ -159,11 +179,15 @@ def _case(case_id: int) -> Case:
 
 @bp.route("/kasus/<int:case_id>/koreksi", methods=["GET", "POST"])
 @permission_required(can_take_corrections)
+@submissions.once
 def correction_new(case_id: int):
     """The counter writes down a citizen's request to correct their data, with the evidence seen."""
     case = _case(case_id)
     form = queries.correction_form()
     if form.validate_on_submit():
+        repeat = submissions.claim_once()  # a double click records one request, not two
+        if repeat is not None:
+            return repeat
         try:
             operations.request_correction(case, form.field.data, form.new_value.data, form.evidence.data,
                                           current_user)
@@ -171,9 +195,11 @@ def correction_new(case_id: int):
             db.session.rollback()
             getattr(form, error.field or "new_value").errors.append(error.message)
         else:
+            url = url_for("cases.detail", case_id=case.id)
+            submissions.result_at(url)
             db.session.commit()
             flash(_("Permintaan koreksi dicatat. Back office dinas akan memutuskannya."), "success")
-            return redirect(url_for("cases.detail", case_id=case.id), code=303)
+            return redirect(url, code=303)
     return render_template("privacy/correction_new.html", case=case, form=form), \
         422 if request.method == "POST" else 200
 

@@ -292,16 +292,21 @@ def test_retention_removes_replaced_registry_extracts(app, places, tmp_path):
     from tests.registry_helpers import family, import_file, write_csv
     rows, niks, _ = family(places, kk_serial=1)
     other, other_niks, _ = family(places, kk_serial=2, names=("BUDI", "SITI", "RINA"))
-    first, _ = import_file(write_csv(tmp_path / "old.csv", rows + other))
-    second, _ = import_file(write_csv(tmp_path / "new.csv", rows))  # household 2 dropped
+    elsewhere, elsewhere_niks, _ = family(places, kk_serial=3, names=("ASEP", "EUIS", "DEDI"), region=places.desa2)
+    first, _ = import_file(write_csv(tmp_path / "old.csv", rows + other + elsewhere))
+    second, _ = import_file(write_csv(tmp_path / "new.csv", rows))  # household 2 dropped; desa2 not sent again
+    db.session.execute(db.update(RegistryImport).values(finished_at=NOW - timedelta(days=30)))
+    assert {s.key: s.count for s in operations.run_retention(NOW, dry_run=True).steps}["registry_people_removed"] == 0
     db.session.execute(db.update(RegistryImport).values(finished_at=NOW - timedelta(days=365 * 3)))
     db.session.commit()
     report = operations.run_retention(NOW)
     db.session.commit()
     steps = {s.key: s.count for s in report.steps}
     assert steps["registry_people_removed"] == 3 and steps["registry_households_removed"] == 1
-    assert set(db.session.scalars(select(RegistryPerson.nik))) == set(niks)
-    assert set(db.session.scalars(select(RegistryPerson.import_id))) == {second}
+    assert set(db.session.scalars(select(RegistryPerson.nik))) == set(niks) | set(elsewhere_niks)
+    assert {n: i for n, i in db.session.execute(select(RegistryPerson.nik, RegistryPerson.import_id))} == \
+        {**{n: second for n in niks}, **{n: first for n in elsewhere_niks}}
+
 
 
 def test_retention_command_prints_what_it_did(app, make_case):
@@ -430,3 +435,18 @@ def test_a_correction_request_sent_twice_is_recorded_once(app, make_user, make_c
     assert second.headers["Location"] == first.headers["Location"]
     assert count(CorrectionRequest) == 1
     assert db.session.scalar(select(CorrectionRequest.new_value)) == "081234567890"
+
+
+def test_breach_scope_includes_a_person_whose_visit_identity_awaits_review(app, make_user, make_case, places):
+    first = make_case(region_code=places.other_district_desa,  # known from another district's office
+                      clerk=make_user("front_office", region_code=places.other_district, username="luar"))
+    second = make_case(name="Ani Suryani Berbeda")  # here with a different identity: waits for review
+    assert db.session.scalar(select(VisitIdentity.review).where(VisitIdentity.case_id == second.id)) == "pending"
+    suspect_client, suspect = client_for(app, make_user, "back_office", username="curiga2")
+    suspect_client.get(f"/kasus/{second.id}")
+    client, _ = client_for(app, make_user, "admin")
+    start = (datetime.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    end = (datetime.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    html = client.get("/pelindungan-data/cakupan-kebocoran",
+                      query_string={"account": suspect.id, "start": start, "end": end}).get_data(as_text=True)
+    assert "1 warga; 1 kali dilihat" in html and first.person.nik in html

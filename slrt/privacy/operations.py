@@ -291,29 +291,38 @@ def _retain_audit(cutoff: datetime, apply: bool) -> int:
 
 
 def _retain_registry(cutoff: datetime, apply: bool) -> tuple[int, int]:
-    """Rows of extracts that a newer extract replaced and that are older than the cutoff: people and
-    households that the newer extracts no longer carry (their newer versions went at import)."""
+    """Rows of an extract older than the cutoff whose desa a newer extract covers: households that the
+    newer extract no longer carries (the versions it does carry were replaced at import). An older extract's
+    desa that no newer extract covers (extracts sent per kecamatan) is still the current data: kept."""
     from slrt.registry.models import (ImportStatus, RegistryHousehold, RegistryImport, RegistryPerson,
                                       RejectedRow)
-    newest = db.session.scalar(select(func.max(RegistryImport.id)).where(RegistryImport.status == ImportStatus.DONE))
-    if newest is None:
-        return 0, 0
-    old = list(db.session.scalars(select(RegistryImport.id).where(
-        RegistryImport.status == ImportStatus.DONE, RegistryImport.id != newest,
-        func.coalesce(RegistryImport.finished_at, RegistryImport.started_at) < cutoff)))
-    if not old:
-        return 0, 0
-    people = db.session.scalar(select(func.count(RegistryPerson.id)).where(RegistryPerson.import_id.in_(old))) or 0
-    households = db.session.scalar(
-        select(func.count(RegistryHousehold.id)).where(RegistryHousehold.import_id.in_(old))) or 0
-    if apply:
+    done = list(db.session.execute(select(RegistryImport.id, func.coalesce(
+        RegistryImport.finished_at, RegistryImport.started_at)).where(RegistryImport.status == ImportStatus.DONE)
+        .order_by(RegistryImport.id)))
+    people = households = 0
+    for position, (import_id, finished) in enumerate(done):
+        newer = [i for i, _ in done[position + 1:]]
+        if not newer or finished >= cutoff:
+            continue
+        covered = list(db.session.scalars(select(RegistryHousehold.region_code).distinct()
+                                          .where(RegistryHousehold.import_id.in_(newer))))
+        if not covered:
+            continue
         for model in (RegistryPerson, RegistryHousehold):
-            while True:  # in chunks: an extract of 2 million rows must not be one transaction's undo log
-                ids = list(db.session.scalars(select(model.id).where(model.import_id.in_(old)).limit(10000)))
+            where = (model.import_id == import_id, model.region_code.in_(covered))
+            found = db.session.scalar(select(func.count(model.id)).where(*where)) or 0
+            if model is RegistryPerson:
+                people += found
+            else:
+                households += found
+            while apply:  # in chunks: an extract of 2 million rows must not be one transaction's undo log
+                ids = list(db.session.scalars(select(model.id).where(*where).limit(10000)))
                 if not ids:
                     break
                 db.session.execute(delete(model).where(model.id.in_(ids)))
-        db.session.execute(delete(RejectedRow).where(RejectedRow.import_id.in_(old)))
+        if apply and not db.session.scalar(select(func.count(RegistryPerson.id))
+                                           .where(RegistryPerson.import_id == import_id)):
+            db.session.execute(delete(RejectedRow).where(RejectedRow.import_id == import_id))
     return people, households
 
 

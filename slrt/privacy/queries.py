@@ -311,6 +311,16 @@ def accounts_for(user) -> list[User]:
                                    .order_by(User.full_name, User.username)))
 
 
+def _district_people(query, user):
+    """People of the officer's area for a breach notice: anyone living there or with a case there. Wider
+    than scope_people on purpose: a person whose visit identity still waits for review was processed too."""
+    from sqlalchemy import exists
+
+    from slrt.cases.scoping import scope_cases
+    return query.where(or_(region_prefix_match(Person.region_code, user.region_code),
+                           exists(scope_cases(select(Case.id).where(Case.person_id == Person.id), user))))
+
+
 def breach_scope(account: User, start: datetime, end: datetime, user) -> BreachScope:
     """Which persons `account` viewed, exported or changed between `start` and `end` (UTC), with counts,
     limited to the people of `user`'s area."""
@@ -324,7 +334,7 @@ def breach_scope(account: User, start: datetime, end: datetime, user) -> BreachS
         row[action_kind(action)] += count
         row["first"], row["last"] = min(row["first"], first), max(row["last"], last)
     people = {p.id: p for p in db.session.scalars(
-        scope_people(select(Person), user).where(Person.id.in_(list(stats))))} if stats else {}
+        _district_people(select(Person), user).where(Person.id.in_(list(stats))))} if stats else {}
     rows = [ScopeRow(people[pid], s["view"], s["export"], s["change"], s["first"], s["last"])
             for pid, s in stats.items() if pid in people]
     rows.sort(key=lambda r: (r.person.name, r.person.id))
@@ -344,7 +354,7 @@ def export_rows(audit_id: int, user) -> tuple[AuditLog | None, list[Person]]:
     same = select(AuditLog.person_id).where(AuditLog.user_id == row.user_id, AuditLog.action == row.action,
                                             AuditLog.at == row.at, AuditLog.person_id.is_not(None))
     ids = set(db.session.scalars(same))
-    people = db.session.scalars(scope_people(select(Person), user).where(Person.id.in_(ids))
+    people = db.session.scalars(_district_people(select(Person), user).where(Person.id.in_(ids))
                                 .order_by(Person.name)).all() if ids else []
     return row, list(people)
 

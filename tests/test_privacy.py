@@ -450,3 +450,41 @@ def test_breach_scope_includes_a_person_whose_visit_identity_awaits_review(app, 
     html = client.get("/pelindungan-data/cakupan-kebocoran",
                       query_string={"account": suspect.id, "start": start, "end": end}).get_data(as_text=True)
     assert "1 warga; 1 kali dilihat" in html and first.person.nik in html
+
+
+CORRECTION_ROUTES = [  # (url, who may)
+    ("/pelindungan-data/kasus/{case}/koreksi", {"front_office", "puskesos_operator", "facilitator", "back_office",
+                                                "supervisor"}),
+    ("/pelindungan-data/koreksi", {"back_office", "supervisor", "admin"}),
+    ("/pelindungan-data/koreksi/{correction}", {"back_office", "supervisor", "admin", "front_office",
+                                                "puskesos_operator", "facilitator"}),
+]
+
+
+@pytest.mark.parametrize("role", ["front_office", "puskesos_operator", "back_office", "supervisor",
+                                  "agency_liaison", "facilitator", "admin", "provincial_officer"])
+def test_correction_routes_for_every_role(app, make_user, make_case, places, role):
+    case = make_case(region_code=places.desa)
+    request = operations.request_correction(case, "name", "Ani S.", "KTP", case.created_by)
+    db.session.commit()
+    client, _ = client_for(app, make_user, role)
+    wrong = []
+    for template, allowed in CORRECTION_ROUTES:
+        url = template.format(case=case.id, correction=request.id)
+        response = client.get(url)
+        expected = 200 if role in allowed else 403
+        if response.status_code != expected:
+            wrong.append(f"{url}: {response.status_code}")
+    # Deciding is the back office's alone.
+    decided = client.post(f"/pelindungan-data/koreksi/{request.id}", data={"reason": "Sesuai KTP", "reject": "y"})
+    if (decided.status_code == 303) != (role == "back_office"):
+        wrong.append(f"decide: {decided.status_code}")
+    assert not wrong, wrong
+
+
+def test_anonymised_person_cannot_be_corrected(app, make_case, make_user):
+    case = make_case()
+    request = operations.request_correction(case, "name", "Ani S.", "KTP", case.created_by)
+    operations.anonymise_person(case.person, utcnow())
+    with pytest.raises(DomainError):
+        operations.accept_correction(request, "Sesuai KTP", make_user("back_office"))

@@ -9,9 +9,10 @@ from slrt.privacy import routes  # noqa: E402,F401
 from slrt.core import nav  # noqa: E402
 from slrt.core.labels import LABELS  # noqa: E402
 from slrt.privacy.models import CorrectionStatus  # noqa: E402
-from slrt.privacy.permissions import can_run_subject_access  # noqa: E402
+from slrt.privacy.permissions import can_decide_corrections, can_run_subject_access  # noqa: E402
 
 nav.register(92, "privacy.index", _l("Pelindungan Data"), can_run_subject_access)
+nav.register(93, "privacy.corrections", _l("Koreksi Data"), can_decide_corrections)
 
 LABELS.register(CorrectionStatus, {CorrectionStatus.PENDING: _l("Menunggu keputusan"),
                                    CorrectionStatus.ACCEPTED: _l("Diterima"),

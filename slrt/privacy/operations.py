@@ -103,6 +103,8 @@ def request_correction(case: Case, name: str, raw_value: str, evidence: str, act
 def _decide(request: CorrectionRequest, to: CorrectionStatus, reason: str, actor) -> None:
     if to not in CORRECTION_TRANSITIONS.get(CorrectionStatus(request.status), set()):
         raise TransitionError(_("Permintaan koreksi ini sudah diputuskan sebelumnya."))
+    if request.person.anonymised_at is not None:
+        raise DomainError(_("Data warga ini sudah dianonimkan."))
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Tuliskan alasannya."), field="reason")

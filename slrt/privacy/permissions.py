@@ -32,6 +32,11 @@ def can_list_corrections(user) -> bool:
     return _role(user) in {Role.BACK_OFFICE, Role.SUPERVISOR, Role.ADMIN}
 
 
+def can_decide_corrections(user) -> bool:
+    """The back office's queue of correction requests (its menu entry)."""
+    return _role(user) is Role.BACK_OFFICE
+
+
 def can_decide_correction(user, correction) -> bool:
     """The back office decides, as for identities given at a visit: for a case it may see, of a person
     whose stored domicile lies in its area."""

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from slrt.admin import settings
 from slrt.audit.operations import record
-from slrt.auth.permissions import permission_required, require
+from slrt.auth.permissions import can_list_cases, can_view_case, permission_required, require
 from slrt.cases.models import Case
 from slrt.core.downloads import send_download
 from slrt.core.errors import DomainError
@@ -215,13 +215,12 @@ def _correction(correction_id: int, lock: bool = False) -> CorrectionRequest:
     item = db.session.get(CorrectionRequest, correction_id, with_for_update=lock or None, populate_existing=lock)
     if item is None:
         abort(404)
-    from slrt.auth.permissions import can_view_case
     require(can_view_case, item.case)
     return item
 
 
 @bp.route("/koreksi/<int:correction_id>", methods=["GET", "POST"])
-@permission_required(can_list_corrections)
+@permission_required(can_list_cases)  # whoever sees the case sees its requests; deciding is checked below
 def correction(correction_id: int):
     """One correction request; the back office accepts (old identity kept) or rejects, with a reason."""
     item = _correction(correction_id, lock=request.method == "POST")

@@ -201,6 +201,9 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
     registry.record_visit(proposal, date(2025, 9, 2), FULL, officer)
     add_day_off(places.district, date(2026, 12, 24), FULL, admin)
     _attach_photo(registered, officer)
+    from slrt.privacy.operations import request_correction
+    request_correction(registered, "address", "Kp. Baru", FULL, officer)  # evidence and value overwritten below
+    settings.put("privacy_contact", FULL, admin)
     for key in TEXT_SETTINGS:
         settings.put(key, PATTERN if key == "letter_pattern" else FULL, admin)
     db.session.commit()
@@ -236,6 +239,11 @@ def _ids(model) -> list[int]:
     return list(db.session.scalars(sa.select(model.id).order_by(model.id)).all())
 
 
+def _correction_ids() -> list[int]:
+    from slrt.privacy.models import CorrectionRequest
+    return _ids(CorrectionRequest)
+
+
 def page_urls(app, codes) -> list[str]:
     """Every GET page of the URL map, with each record of the district as its argument."""
     from slrt.admin.district_routes import KINDS
@@ -249,7 +257,8 @@ def page_urls(app, codes) -> list[str]:
     values = {"case_id": _ids(Case), "referral_id": _ids(Referral), "user_id": _ids(User)[-2:],
               "import_id": _ids(RegistryImport), "proposal_id": _ids(Proposal), "code": codes,
               "slug": list(KINDS), "message_id": _ids(OutboxMessage),
-              "person_id": _ids(Person)[:2], "attachment_id": _ids(Attachment)}
+              "person_id": _ids(Person)[:2], "attachment_id": _ids(Attachment),
+              "correction_id": _correction_ids()}
     urls = []
     adapter = app.url_map.bind("localhost")
     for rule in app.url_map.iter_rules():
@@ -285,7 +294,8 @@ def post_urls(app) -> list[str]:
              "user_id": _ids(__import__("slrt.auth.models", fromlist=["User"]).User)[-1], "slug": "program",
              "item_id": 1, "message_id": _ids(OutboxMessage)[0],
              "person_id": _ids(Person)[0], "import_id": _ids(RegistryImport)[0],
-             "attachment_id": _ids(Attachment)[0]}
+             "attachment_id": _ids(Attachment)[0],
+             "correction_id": _correction_ids()[0]}
     urls = []
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods and rule.endpoint not in SKIP_ENDPOINTS:

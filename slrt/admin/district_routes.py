@@ -30,7 +30,8 @@ from slrt.extensions import db
 SIGNING_ROLES = (Role.SUPERVISOR, Role.BACK_OFFICE, Role.ADMIN)
 SETTING_FIELDS = ("signoff_days", "response_days", "autoclose_days", "objection_days", "signoff_role",
                   "letter_pattern", "letter_signer_name", "letter_signer_nip", "letter_signer_title",
-                  "letterhead_lines")
+                  "letterhead_lines", "retention_case_months", "retention_attachment_months",
+                  "retention_audit_months", "retention_registry_months", "privacy_contact")
 
 
 def _preview(pattern: str) -> dict:
@@ -40,6 +41,12 @@ def _preview(pattern: str) -> dict:
     today = local_today()
     return {"number": format_letter_number(pattern, next_sequence(today.year, settings.district_code()), today),
             "errors": []}
+
+
+def _value(form, name: str):
+    value = getattr(form, name).data
+    # A retention period left empty (or not sent) stays as it was.
+    return settings.get(name) if value is None and name.startswith("retention_") else value
 
 
 @bp.route("/pengaturan", methods=["GET", "POST"])
@@ -55,7 +62,7 @@ def settings_page():
     old_logo = settings.get("letterhead_logo")
     if form.validate_on_submit():
         try:
-            operations.update_settings({**{name: getattr(form, name).data for name in SETTING_FIELDS},
+            operations.update_settings({**{name: _value(form, name) for name in SETTING_FIELDS},
                                         "two_factor_required": "1" if form.two_factor_required.data else "0"},
                                        current_user)
             upload = form.logo.data

@@ -52,6 +52,13 @@ def _days(label, description):
         render_kw={"inputmode": "numeric", "min": 1, "max": 90})
 
 
+def _months(label, description):
+    # Left empty: the period stays as it was (0 keeps the data for good).
+    return IntegerField(label, description=description, validators=[
+        Optional(), NumberRange(min=0, max=600, message=_l("Isi antara 0 dan 600 bulan (0 = disimpan terus)."))],
+        render_kw={"inputmode": "numeric", "min": 0, "max": 600})
+
+
 class SettingsForm(BaseForm):
     signoff_days = _days(_l("Batas penetapan layanan (hari kerja)"),
                          _l("Dihitung sejak pendaftaran sampai rujukan ditetapkan."))
@@ -80,6 +87,15 @@ class SettingsForm(BaseForm):
                      description=_l("PNG, JPEG atau SVG, paling besar 512 KB."),
                      render_kw={"accept": "image/png,image/jpeg,image/svg+xml"})
     remove_logo = BooleanField(_l("Hapus logo"))
+    retention_case_months = _months(_l("Kasus selesai (bulan)"),
+                                    _l("Sesudahnya data pribadi di kasus dianonimkan; jumlahnya tetap untuk laporan."))
+    retention_attachment_months = _months(_l("Berkas lampiran (bulan)"), _l("Sesudahnya berkas dihapus."))
+    retention_audit_months = _months(_l("Jejak audit (bulan)"), _l("Sesudahnya baris jejak audit dihapus."))
+    retention_registry_months = _months(_l("Ekstrak registri lama (bulan)"),
+                                        _l("Ekstrak yang sudah diganti ekstrak baru dihapus sesudah masa ini."))
+    privacy_contact = StringField(_l("Tempat warga bertanya tentang datanya"), validators=[Optional(), Length(max=200)],
+                                  description=_l("Dicetak di tanda terima, misalnya: Petugas Pelindungan Data, "
+                                                 "Dinas Sosial, telp. 022-1234567."))
     two_factor_required = BooleanField(
         _l("Wajib verifikasi dua langkah untuk administrator dan supervisor/manajer"),
         description=_l("Pengguna dengan peran ini yang belum memakai verifikasi dua langkah harus "

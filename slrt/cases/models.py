@@ -100,6 +100,8 @@ class Case(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime)  # when the last outcome came in
+    # Set by the retention job (slrt.privacy): the case's personal text is blanked, its counts remain.
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
 
     person = relationship("Person", lazy="joined")
     region = relationship("Region", foreign_keys=[region_code], lazy="joined")

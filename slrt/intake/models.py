@@ -31,6 +31,8 @@ class Person(db.Model):
     region_code: Mapped[str] = mapped_column(String(13), ForeignKey("regions.code"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # Set by the retention job when every case of the person was past its time: personal fields blanked.
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     region = relationship("Region")
     members = relationship("HouseholdMember", back_populates="person", cascade="all, delete-orphan",
@@ -127,8 +129,9 @@ class PersonVersion(_IdentityValues, db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    # The visit whose identity replaced this version, who accepted it, when and why.
-    visit_identity_id: Mapped[int] = mapped_column(ForeignKey("visit_identities.id"), index=True)
+    # The visit whose identity replaced this version (none when a correction request did), who accepted
+    # it, when and why.
+    visit_identity_id: Mapped[int | None] = mapped_column(ForeignKey("visit_identities.id"), index=True)
     replaced_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     replaced_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     reason: Mapped[str] = mapped_column(Text, default="")

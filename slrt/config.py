@@ -84,6 +84,8 @@ class Config:
         # NIK checks at the counter, per user: a busy window checks a few NIKs a minute, a guesser many more.
         self.SLRT_NIK_CHECK_LIMIT = env.get("SLRT_NIK_CHECK_LIMIT", "60 per 10 minutes")
         self.SLRT_PROXY_COUNT = int(env.get("SLRT_PROXY_COUNT", "0"))
+        # Brotli/gzip for text responses (slrt/core/compression.py); SLRT_COMPRESS=0 leaves it to a proxy.
+        self.SLRT_COMPRESS = env.get("SLRT_COMPRESS", "1") != "0"
 
         self.BABEL_DEFAULT_LOCALE = "id"
         self.BABEL_DEFAULT_TIMEZONE = self.SLRT_TIMEZONE

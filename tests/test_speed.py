@@ -1,0 +1,109 @@
+"""Fast on a slow line: compressed text responses, no cookie on static files, the session cookie re-sent
+only when the session changed (the 30-minute idle timeout still holding), and the public status page."""
+from __future__ import annotations
+
+import gzip
+
+import brotli
+import pytest
+
+from slrt.admin.models import Setting
+from slrt.extensions import db
+from tests.registry_helpers import family, import_file, write_csv
+
+BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
+
+
+def decoded(response) -> bytes:
+    body = response.get_data()
+    encoding = response.headers.get("Content-Encoding")
+    if encoding == "br":
+        return brotli.decompress(body)
+    if encoding == "gzip":
+        return gzip.decompress(body)
+    assert encoding is None, encoding
+    return body
+
+
+def varies_on(response, header: str) -> bool:
+    return header.lower() in {v.strip().lower() for v in response.headers.get("Vary", "").split(",")}
+
+
+# Compression --------------------------------------------------------------------------------------------
+
+def test_a_staff_page_is_sent_brotli_compressed_to_a_browser_and_reads_the_same(client, login_as):
+    login_as("front_office")
+    plain = client.get("/kasus/hari-ini")
+    packed = client.get("/kasus/hari-ini", headers=BROWSER)
+    assert plain.status_code == packed.status_code == 200
+    assert "Content-Encoding" not in plain.headers  # a client that offers nothing gets the page as it is
+    assert packed.headers["Content-Encoding"] == "br"
+    assert int(packed.headers["Content-Length"]) == len(packed.get_data()) < len(plain.get_data()) / 2
+    assert decoded(packed) == plain.get_data()
+    assert varies_on(packed, "Accept-Encoding") and varies_on(plain, "Accept-Encoding")
+    assert packed.headers["Cache-Control"] == "no-store"  # still never cached
+
+
+def test_gzip_for_a_client_that_offers_only_gzip(client):
+    response = client.get("/masuk", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert b"<form" in decoded(response)
+
+
+def test_an_htmx_fragment_is_compressed_and_keeps_its_vary(client, login_as):
+    login_as("front_office")
+    response = client.get("/status?ticket=XXXXX", headers={**BROWSER, "HX-Request": "true"})
+    assert varies_on(response, "HX-Request") and varies_on(response, "Accept-Encoding")
+    assert b"<html" not in decoded(response)
+
+
+@pytest.mark.parametrize("path", ["/static/css/slrt.css", "/static/vendor/htmx-2.0.11/htmx.min.js"])
+def test_stylesheet_and_script_are_compressed_and_revalidate(client, path):
+    plain = client.get(path)
+    packed = client.get(path, headers=BROWSER)
+    assert packed.headers["Content-Encoding"] == "br"
+    assert decoded(packed) == plain.get_data()
+    # the browser's copy is checked with the ETag of the compressed body: 304, nothing sent again
+    again = client.get(path, headers={**BROWSER, "If-None-Match": packed.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""
+
+
+def test_a_streamed_csv_is_compressed_while_it_streams(client, login_as, places, tmp_path):
+    rows, _niks, _kk = family(places, decile="2")
+    rows += [["12", *row[1:]] for row in rows]  # rejected: a NIK of two digits
+    import_id, _progress = import_file(write_csv(tmp_path / "a.csv", rows))
+    login_as("admin")
+    plain = client.get(f"/registri/impor/{import_id}/ditolak.csv")
+    packed = client.get(f"/registri/impor/{import_id}/ditolak.csv", headers=BROWSER)
+    assert packed.is_streamed and packed.headers["Content-Encoding"] in ("br", "gzip")
+    assert decoded(packed) == plain.get_data()
+    assert decoded(packed).decode("utf-8").startswith("\ufeffBARIS;ALASAN")
+    assert packed.headers["Cache-Control"] == "no-store, private"
+
+
+def test_an_image_is_sent_as_it_is(client, login_as, app, tmp_path):
+    app.config["SLRT_UPLOAD_DIR"] = str(tmp_path)
+    name = "logo-" + "a" * 32 + ".png"
+    (tmp_path / name).write_bytes(PNG)
+    db.session.add(Setting(region_code="32.04", key="letterhead_logo", value=name))
+    db.session.commit()
+    login_as("admin")
+    response = client.get("/admin/logo", headers=BROWSER)
+    assert response.status_code == 200 and "Content-Encoding" not in response.headers
+    assert response.get_data() == PNG
+
+
+def test_a_byte_range_is_never_compressed(client):
+    response = client.get("/static/css/slrt.css", headers={**BROWSER, "Range": "bytes=0-99"})
+    assert "Content-Encoding" not in response.headers
+    assert len(response.get_data()) <= 100
+
+
+def test_a_page_another_site_asked_for_is_not_compressed(client):
+    """BREACH: a cross-site request carries chosen input next to the page's CSRF token; no compression."""
+    response = client.get("/masuk", headers={**BROWSER, "Sec-Fetch-Site": "cross-site"})
+    assert response.status_code == 200 and "Content-Encoding" not in response.headers
+    assert varies_on(response, "Accept-Encoding")
+    same_site = client.get("/masuk", headers={**BROWSER, "Sec-Fetch-Site": "same-origin"})
+    assert same_site.headers["Content-Encoding"] == "br"

@@ -63,7 +63,9 @@ class Config:
         self.SESSION_COOKIE_SECURE = self.PRODUCTION
         self.SESSION_COOKIE_NAME = "slrt_session"
         self.PERMANENT_SESSION_LIFETIME = timedelta(minutes=int(env.get("SLRT_IDLE_MINUTES", "30")))
-        self.SESSION_REFRESH_EACH_REQUEST = True
+        # The cookie is re-signed when the session changed, else at most once a minute (slrt/auth/session.py).
+        self.SESSION_REFRESH_EACH_REQUEST = False
+        self.SLRT_SESSION_REFRESH_SECONDS = int(env.get("SLRT_SESSION_REFRESH_SECONDS", "60"))
         self.REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
 
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session

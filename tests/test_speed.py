@@ -3,6 +3,7 @@ only when the session changed (the 30-minute idle timeout still holding), and th
 from __future__ import annotations
 
 import gzip
+import time
 
 import brotli
 import pytest
@@ -107,3 +108,79 @@ def test_a_page_another_site_asked_for_is_not_compressed(client):
     assert varies_on(response, "Accept-Encoding")
     same_site = client.get("/masuk", headers={**BROWSER, "Sec-Fetch-Site": "same-origin"})
     assert same_site.headers["Content-Encoding"] == "br"
+
+
+# The session cookie -------------------------------------------------------------------------------------
+
+def set_cookies(response) -> list[str]:
+    return response.headers.getlist("Set-Cookie")
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Move the clock the session signer reads forward (time.time)."""
+    real = time.time
+    offset = {"seconds": 0.0}
+    monkeypatch.setattr(time, "time", lambda: real() + offset["seconds"])
+
+    def forward(seconds: float):
+        offset["seconds"] += seconds
+    return forward
+
+
+STATIC = ["/static/css/slrt.css", "/static/vendor/htmx-2.0.11/htmx.min.js", "/static/js/slrt.js",
+          "/static/favicon.svg"]
+
+
+def test_static_files_never_set_a_cookie_for_a_visitor(client):
+    for path in STATIC:
+        response = client.get(path)
+        assert response.status_code == 200 and set_cookies(response) == [], path
+        assert "Cookie" not in response.headers.get("Vary", "")
+
+
+def test_static_files_never_set_a_cookie_nor_count_as_activity_for_staff(app, client, login_as, clock):
+    login_as("back_office")
+    clock(20 * 60)
+    for path in STATIC:  # twenty minutes after the last page: the cookie would be due for re-signing
+        assert set_cookies(client.get(path, headers=BROWSER)) == [], path
+    clock(11 * 60)  # static files kept loading (a cached page), but no work for 31 minutes: signed out
+    assert client.get("/kasus/").status_code == 302
+
+
+def test_pages_do_not_resend_an_unchanged_session_cookie(client, login_as):
+    login_as("back_office")
+    client.get("/kasus/")  # the first page after login puts the CSRF token in the session
+    for _ in range(3):
+        response = client.get("/kasus/")
+        assert response.status_code == 200 and set_cookies(response) == []
+
+
+def test_a_visitor_on_the_status_page_is_not_sent_the_cookie_again_and_again(client):
+    first = client.get("/status")
+    assert any(c.startswith("slrt_session=") for c in set_cookies(first))  # the form's CSRF token
+    client.get("/status")  # (Flask-Login marks the visitor's session "not fresh" once)
+    for _ in range(3):
+        again = client.get("/status?ticket=AAAAA-BBBBB")
+        assert again.status_code == 200 and set_cookies(again) == []
+
+
+def test_the_session_is_resent_when_it_changes(client, login_as):
+    login_as("back_office")
+    response = client.post("/bahasa", data={"lang": "en", "next": "/kasus/"})
+    assert response.status_code in (302, 303)
+    assert any(c.startswith("slrt_session=") for c in set_cookies(response))
+
+
+def test_work_keeps_the_session_alive_past_thirty_minutes_and_thirty_idle_minutes_end_it(app, client, login_as,
+                                                                                       clock):
+    login_as("back_office")
+    for _ in range(4):  # an hour of work, a page every quarter of an hour: re-signed each time
+        clock(15 * 60)
+        response = client.get("/kasus/")
+        assert response.status_code == 200
+        assert any(c.startswith("slrt_session=") for c in set_cookies(response))
+    clock(30)  # half a minute later: the cookie is fresh, not sent again
+    assert set_cookies(client.get("/kasus/")) == []
+    clock(30 * 60 + 5)
+    assert client.get("/kasus/").status_code == 302  # to the login page

@@ -184,3 +184,60 @@ def test_work_keeps_the_session_alive_past_thirty_minutes_and_thirty_idle_minute
     assert set_cookies(client.get("/kasus/")) == []
     clock(30 * 60 + 5)
     assert client.get("/kasus/").status_code == 302  # to the login page
+
+
+# The public status lookup -------------------------------------------------------------------------------
+
+@pytest.fixture
+def closed_case(make_case, make_user):
+    from slrt.cases import operations as case_ops
+    case = make_case()
+    officer = make_user("back_office", username="officer")
+    case_ops.assign(case, officer, officer)
+    for complaint in case.complaints:
+        case_ops.answer_complaint(complaint, officer, "Sudah kami teruskan ke BPJS Kesehatan.")
+    case_ops.close(case, officer, "Kartu KIS Anda sudah aktif kembali.")
+    from slrt.cases.models import CaseEvent
+    db.session.add(CaseEvent(case_id=case.id, kind="note", public=False, note="catatan internal"))
+    db.session.commit()
+    return case
+
+
+@pytest.fixture
+def statements(app):
+    """The SQL the portal runs, except the throttle's own (a shared counter, read on every lookup)."""
+    from sqlalchemy import event
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        if "throttle_hits" not in statement and not statement.startswith(("BEGIN", "PRAGMA")):
+            seen.append(statement)
+    event.listen(db.engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(db.engine, "before_cursor_execute", record)
+
+
+def test_the_status_by_ticket_is_one_query_for_the_case_and_its_steps(app, closed_case, statements):
+    ticket = closed_case.ticket
+    db.session.remove()  # a fresh session, as in a real request
+    statements.clear()
+    response = app.test_client().get("/status", query_string={"ticket": ticket})
+    html = response.get_data(as_text=True)
+    made = list(statements)
+    assert response.status_code == 200 and ticket in html
+    from slrt.cases.models import CaseEvent
+    public = db.session.scalar(db.select(db.func.count()).select_from(CaseEvent).where(CaseEvent.public))
+    assert 2 <= public < db.session.scalar(db.select(db.func.count()).select_from(CaseEvent))
+    assert html.count("<li><time>") == public and "catatan internal" not in html
+    assert len(made) == 1, made
+    assert "case_events" in made[0] and "birth_date" not in made[0]
+
+
+def test_the_status_with_birth_date_checks_it_without_loading_the_household(app, closed_case, statements):
+    ticket = closed_case.ticket
+    db.session.remove()
+    statements.clear()
+    response = app.test_client().post("/status", data={"ticket": ticket, "birth_date": "1990-12-05"})
+    assert "Kartu KIS Anda sudah aktif kembali." in response.get_data(as_text=True)  # the detailed view
+    assert "household_members" not in " ".join(statements)
+    assert "case_events" in statements[0] and "birth_date" in statements[0]

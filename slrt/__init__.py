@@ -13,10 +13,16 @@ def create_app(config: Config | None = None) -> Flask:
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
                 instance_relative_config=False)
     app.config.from_object(config or Config())
+    register_compression(app)  # first registered, so its after-request hook runs last
     register_extensions(app)
     register_features(app)
     register_logging(app)
     return app
+
+
+def register_compression(app: Flask) -> None:
+    from slrt.core import compression
+    compression.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:

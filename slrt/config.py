@@ -63,7 +63,9 @@ class Config:
         self.SESSION_COOKIE_SECURE = self.PRODUCTION
         self.SESSION_COOKIE_NAME = "slrt_session"
         self.PERMANENT_SESSION_LIFETIME = timedelta(minutes=int(env.get("SLRT_IDLE_MINUTES", "30")))
-        self.SESSION_REFRESH_EACH_REQUEST = True
+        # The cookie is re-signed when the session changed, else at most once a minute (slrt/auth/session.py).
+        self.SESSION_REFRESH_EACH_REQUEST = False
+        self.SLRT_SESSION_REFRESH_SECONDS = int(env.get("SLRT_SESSION_REFRESH_SECONDS", "60"))
         self.REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
 
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
@@ -84,6 +86,8 @@ class Config:
         # NIK checks at the counter, per user: a busy window checks a few NIKs a minute, a guesser many more.
         self.SLRT_NIK_CHECK_LIMIT = env.get("SLRT_NIK_CHECK_LIMIT", "60 per 10 minutes")
         self.SLRT_PROXY_COUNT = int(env.get("SLRT_PROXY_COUNT", "0"))
+        # Brotli/gzip for text responses (slrt/core/compression.py); SLRT_COMPRESS=0 leaves it to a proxy.
+        self.SLRT_COMPRESS = env.get("SLRT_COMPRESS", "1") != "0"
 
         self.BABEL_DEFAULT_LOCALE = "id"
         self.BABEL_DEFAULT_TIMEZONE = self.SLRT_TIMEZONE

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, lazyload
 
-from slrt.cases.models import Case
+from slrt.cases.models import Case, CaseEvent
 from slrt.cases.tickets import normalize_ticket
 from slrt.core import throttle
 from slrt.extensions import db
@@ -19,6 +20,11 @@ _NO_DATE = date(1900, 1, 1)
 class Lookup:
     case: Case | None
     detailed: bool  # ticket and birth date matched: show what was requested and the messages
+
+    @property
+    def events(self) -> list[CaseEvent]:
+        """The steps the citizen sees (loaded with the case by `look_up`)."""
+        return [event for event in self.case.events if event.public]
 
 
 def _address_checks():
@@ -49,7 +55,7 @@ def look_up(typed_ticket: str, birth_date: date | None) -> Lookup | None:
     """Find the case for a ticket and, with a birth date, check it. None means no such ticket; a wrong
     birth date gives the status-only view (the ticket alone shows it anyway), after the same work."""
     ticket = normalize_ticket(typed_ticket) or "-"
-    case = db.session.scalar(select(Case).where(Case.ticket == ticket))
+    case = _case_with_events(ticket, with_person=birth_date is not None)
     if birth_date is None:
         return Lookup(case, False) if case is not None else None
     known = case.person.birth_date if case is not None else _NO_DATE
@@ -57,6 +63,17 @@ def look_up(typed_ticket: str, birth_date: date | None) -> Lookup | None:
     if case is None:
         return None
     return Lookup(case, matches)
+
+
+def _case_with_events(ticket: str, *, with_person: bool) -> Case | None:
+    """The case and its steps in one query (the status page is the busiest public page). Nothing else is
+    loaded eagerly: the region and the visit identities are never shown, and the person (whose birth date
+    is checked; not their household) only when a birth date was typed."""
+    options = [joinedload(Case.events), lazyload("*")]
+    if with_person:
+        options.append(joinedload(Case.person).lazyload("*"))
+    query = select(Case).where(Case.ticket == ticket).options(*options)
+    return db.session.scalars(query).unique().first()
 
 
 def ticket_key(typed_ticket: str) -> str:

@@ -37,7 +37,7 @@ def status():
                     wrong_birth_date = True
                     birth_date_throttled = not operations.count_failure(key, wrong_birth_date=True)
     status_code = 429 if throttled or birth_date_throttled else 200
-    events = [e for e in result.case.events if e.public] if result else []
+    events = result.events if result else []
     return render_page_or_partial("public/status.html", "public/_result.html", form=form, result=result,
                                   events=events, failed=failed, throttled=throttled,
                                   wrong_birth_date=wrong_birth_date, birth_date_throttled=birth_date_throttled,

@@ -73,7 +73,10 @@ def test_referral_loop_walked_by_every_role(page, live_server, make_user, make_c
     assert page.get_by_text("Asesmen tercatat.").is_visible()
     page.get_by_role("link", name="Rujuk keluhan ini").click()
     page.select_option("#agency", label="Dinas Kesehatan")
-    page.select_option("#programme", label="Jaminan kesehatan daerah / biaya berobat (Dinas Kesehatan)")
+    # the programme list follows the agency (htmx): wait for the health office's own list, then choose
+    page.wait_for_function("""() => [...document.querySelectorAll('#programme option')]
+        .some(o => o.textContent.trim() === 'Jaminan kesehatan daerah / biaya berobat')""")
+    page.select_option("#programme", label="Jaminan kesehatan daerah / biaya berobat")
     page.fill("#reason", "Keluarga tidak mampu; mohon biaya berobat anak ditanggung Jamkesda.")
     page.get_by_role("button", name="Simpan draf").click()
     page.wait_for_load_state("networkidle")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from slrt.admin.models import DocumentType
 from slrt.attachments.models import Attachment, AttachmentStatus
 from slrt.audit.models import AuditLog
-from slrt.cases import operations as cases
+from slrt.handling import operations as cases
 from slrt.core import uploads
 from slrt.extensions import db
 from slrt.referrals.models import ReferralStatus

@@ -38,11 +38,6 @@ ROUTES = [
     ("POST", "/rujukan/{draft2}/batalkan", HANDLERS, None),
     ("POST", "/rujukan/{pending}/putuskan", {"supervisor"}, lambda w: {"decision": "approved"}),
     ("POST", "/rujukan/{approved}/tanggapan", HANDLERS | {"agency_liaison"}, lambda w: {"response": "accepted"}),
-    ("POST", "/kasus/{case}/serahkan", {"supervisor"}, lambda w: {"officer": w["officer"]}),
-    ("POST", "/kasus/{case}/asesmen", HANDLERS, lambda w: {"findings": "Rumah bocor", "visit_date": "2026-11-20"}),
-    ("POST", "/kasus/{case}/jawab", HANDLERS, lambda w: {"complaint_id": w["complaint"], "answer": "Silakan"}),
-    ("POST", "/kasus/{case}/tutup", HANDLERS, lambda w: {"summary": "Selesai"}),
-    ("POST", "/kasus/{case}/keberatan", HANDLERS, lambda w: {"reason": "Belum selesai"}),
 ]
 
 
@@ -130,8 +125,6 @@ def test_refused_moves_are_messages_not_errors(app, client, login_as, world):
                            follow_redirects=True)
     assert "Tuliskan catatan" in response.get_data(as_text=True)
     assert client.post(f"/rujukan/{world['pending']}/putuskan", data={"decision": "nonsense"}).status_code == 400
-    response = client.post(f"/kasus/{world['case']}/tutup", data={"summary": "Selesai"}, follow_redirects=True)
-    assert "belum dapat ditutup" in response.get_data(as_text=True)
     response = client.post(f"/rujukan/{world['approved']}/tanggapan", data={"response": "completed", "note": ""},
                            follow_redirects=True)
     assert "Tuliskan hasil layanan" in response.get_data(as_text=True)
@@ -156,15 +149,3 @@ def test_back_office_response_is_marked_on_behalf(app, client, login_as, world):
                                                                  "note": "Fotokopi KK dilegalisir"})
     page = client.get(f"/rujukan/{world['approved']}").get_data(as_text=True)
     assert "atas nama instansi" in page and "Fotokopi KK dilegalisir" in page
-
-
-def test_case_page_shows_the_handling_section(app, client, login_as, world):
-    login_as("back_office")
-    page = client.get(f"/kasus/{world['case']}").get_data(as_text=True)
-    assert "Penanganan" in page and "Dinas Kesehatan" in page and "Catat asesmen" in page
-
-
-def test_front_office_sees_handling_without_forms(app, client, login_as, world):
-    login_as("front_office")
-    page = client.get(f"/kasus/{world['case']}").get_data(as_text=True)
-    assert "Penanganan" in page and "Catat asesmen" not in page and "Buat rujukan" not in page

@@ -1,4 +1,4 @@
-"""Referral views: queues, one referral, drafting, sign-off, the letter, verification, case handling."""
+"""Referral views: queues, one referral, drafting, sign-off, the letter, verification."""
 import base64
 from collections import defaultdict
 
@@ -11,10 +11,8 @@ from sqlalchemy import func, select
 from slrt.admin import settings
 from slrt.admin.models import Agency, DocumentType, Programme
 from slrt.audit.operations import record
-from slrt.auth.models import Role, User
 from slrt.auth.permissions import permission_required, require
 from slrt.cases.permissions import can_handle_case, can_list_cases
-from slrt.cases import operations as cases
 from slrt.cases.models import Case, Complaint
 from slrt.cases.queries import load_case
 from slrt.core.db import read_only
@@ -25,8 +23,7 @@ from slrt.core.time import local_today
 from slrt.core import throttle
 from slrt.extensions import db
 from slrt.referrals import lateness, operations, queries
-from slrt.referrals.forms import (ActionForm, AnswerForm, AssessmentForm, AssignForm, CloseForm, DecisionForm,
-                                  ObjectionForm, QueueFilterForm, ReferralForm, ResponseForm)
+from slrt.referrals.forms import ActionForm, DecisionForm, QueueFilterForm, ReferralForm, ResponseForm
 from slrt.referrals.models import AWAITING_AGENCY, Referral, ReferralStatus
 from slrt.referrals.permissions import (can_edit_referral, can_list_referrals, can_print_letter, can_respond,
                                         can_sign_off, can_sign_off_any, can_use_agency_queue, can_use_referrals,
@@ -41,10 +38,6 @@ S = ReferralStatus
 
 
 # ---- helpers -------------------------------------------------------------------------------------------
-
-def _case_page(case: Case, anchor: str = "penanganan"):
-    return redirect(_case_url(case, anchor), code=303)
-
 
 def _referral_page(referral: Referral):
     return redirect(_referral_url(referral), code=303)
@@ -449,105 +442,6 @@ def verify(code: str):
                            holder=holder_of(referral.case.person))
 
 
-# ---- case handling (the section on the case page) --------------------------------------------------------
-
-def _case_action(case_id: int, form_class):
-    case = load_case(case_id, lock=True)
-    require(can_handle_case, case)
-    form = form_class()
-    return case, form
-
-
-@bp.route("/kasus/<int:case_id>/serahkan", methods=["POST"])
-@permission_required(can_list_cases)
-@submissions.once
-def assign(case_id: int):
-    """A supervisor hands the case to a back-office officer."""
-    from slrt.cases.permissions import can_assign_case
-    case = load_case(case_id, lock=True)
-    require(can_assign_case, case)
-    form = AssignForm()
-    form.officer.choices = [(u.id, u.full_name) for u in _officers(case)]
-    if not form.validate_on_submit():
-        _flash_form_errors(form)
-        return _case_page(case)
-    officer = db.session.get(User, form.officer.data)
-    return _carry_out(lambda: cases.assign(case, officer, current_user),
-                      _("Kasus diserahkan ke %(name)s.", name=officer.full_name), _case_url(case))
-
-
-@bp.route("/kasus/<int:case_id>/asesmen", methods=["POST"])
-@permission_required(can_list_cases)
-@submissions.once
-def assess(case_id: int):
-    """Record the assessment (and the home visit, if one was made)."""
-    case, form = _case_action(case_id, AssessmentForm)
-    form.facilitator.choices = [("", "—")] + [(u.id, u.full_name) for u in _facilitators(case)]
-    if not form.validate_on_submit():
-        _flash_form_errors(form)
-        return _case_page(case)
-    facilitator = db.session.get(User, form.facilitator.data) if form.facilitator.data else None
-    return _carry_out(lambda: cases.record_assessment(case, current_user, form.findings.data,
-                                                      form.visit_date.data, facilitator),
-                      _("Asesmen tercatat."), _case_url(case))
-
-
-@bp.route("/kasus/<int:case_id>/jawab", methods=["POST"])
-@permission_required(can_list_cases)
-@submissions.once
-def answer(case_id: int):
-    """Answer a complaint directly (a question or a suggestion); the citizen sees the answer."""
-    case, form = _case_action(case_id, AnswerForm)
-    complaint = next((k for k in case.complaints if str(k.id) == (form.complaint_id.data or "")), None)
-    if complaint is None:
-        abort(404)
-    if not form.validate_on_submit():
-        _flash_form_errors(form)
-        return _case_page(case)
-    return _carry_out(lambda: cases.answer_complaint(complaint, current_user, form.answer.data),
-                      _("Jawaban tercatat dan tampil di halaman status warga."), _case_url(case))
-
-
-@bp.route("/kasus/<int:case_id>/tutup", methods=["POST"])
-@permission_required(can_list_cases)
-@submissions.once
-def close_case(case_id: int):
-    """Close the case with a summary, once every complaint and referral has an outcome."""
-    case, form = _case_action(case_id, CloseForm)
-    if not form.validate_on_submit():
-        _flash_form_errors(form)
-        return _case_page(case)
-    return _carry_out(lambda: cases.close(case, current_user, form.summary.data), _("Kasus ditutup."),
-                      _case_url(case))
-
-
-@bp.route("/kasus/<int:case_id>/keberatan", methods=["POST"])
-@permission_required(can_list_cases)
-@submissions.once
-def objection(case_id: int):
-    """Record the citizen's objection (at the counter or by phone): the closed case reopens."""
-    case, form = _case_action(case_id, ObjectionForm)
-    if not form.validate_on_submit():
-        _flash_form_errors(form)
-        return _case_page(case)
-    return _carry_out(lambda: cases.reopen_on_objection(case, current_user, form.reason.data, local_today()),
-                      _("Keberatan tercatat; kasus dibuka kembali."), _case_url(case))
-
-
-def _officers(case: Case) -> list[User]:
-    district = case.office_region_code[:5]
-    return db.session.scalars(select(User).where(User.role == Role.BACK_OFFICE, User.active.is_(True),
-                                                 User.region_code.startswith(district))
-                              .order_by(User.full_name)).all()
-
-
-def _facilitators(case: Case) -> list[User]:
-    district = case.office_region_code[:5]
-    return db.session.scalars(select(User).where(User.role == Role.FACILITATOR, User.active.is_(True),
-                                                 User.region_code.startswith(district))
-                              .order_by(User.full_name)).all()
-
-
 def document_names(referral: Referral) -> str:
     """The referral's checked documents by their names in the district's list (codes kept if unknown)."""
     codes = [c for c in referral.documents.split(",") if c]
@@ -556,19 +450,3 @@ def document_names(referral: Referral) -> str:
     names = dict(db.session.execute(select(DocumentType.code, DocumentType.name)
                                     .where(DocumentType.code.in_(codes))).all())
     return ", ".join(names.get(code, code) for code in codes)
-
-
-def case_handling(case: Case) -> dict:
-    """What the case page's handling section needs (a Jinja global, so the cases view stays as it is)."""
-    assign_form = AssignForm()
-    assign_form.officer.choices = [(u.id, u.full_name) for u in _officers(case)]
-    assessment_form = AssessmentForm()
-    assessment_form.facilitator.choices = [("", "—")] + [(u.id, u.full_name) for u in _facilitators(case)]
-    referrals = sorted(case.referrals, key=lambda r: r.id)
-    return {
-        "assign_form": assign_form, "assessment_form": assessment_form, "answer_form": AnswerForm(),
-        "close_form": CloseForm(), "objection_form": ObjectionForm(), "referrals": referrals,
-        "today": local_today(), "can_close": cases.has_every_outcome(case),
-        "objection_deadline": cases.objection_deadline(case) if case.closed_at else None,
-        "handling": case.status in cases.HANDLING,
-    }

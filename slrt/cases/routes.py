@@ -11,7 +11,8 @@ from slrt.auth.permissions import permission_required
 from slrt.cases.permissions import can_list_cases
 from slrt.cases.forms import CaseFilterForm
 from slrt.cases.models import Case, CaseStatus, Complaint
-from slrt.cases.queries import load_case
+from slrt.cases.queries import load_case, load_case_page
+from slrt.core import panels
 from slrt.cases.scoping import visible_cases
 from slrt.core.htmx import render_page_or_partial
 from slrt.core.pagination import page_number, paginate
@@ -105,14 +106,20 @@ def today():
 @permission_required(can_list_cases)
 def detail(case_id: int):
     """Everything recorded on a case and its dated timeline (the view is audited)."""
-    case = load_case(case_id)
+    return case_page(load_case_page(case_id))
+
+
+def case_page(case: Case, *, given: dict | None = None, status: int = 200):
+    """The case page: the case, then every feature's panel (handling, registry, attachments, ...), each panel's
+    context built here, before the one commit; the template only reads. A feature whose action was refused
+    shows the page again with its form as typed (`given`, by panel name) and `status` 422."""
     record("person.view", case, person_id=case.person_id, note=f"case {case.ticket}")
+    ready = panels.build("case", case, current_user, given)
     documents = db.session.scalars(select(DocumentType).order_by(DocumentType.sort_order)).all()
-    page = render_template("cases/detail.html", case=case, documents=documents,
-                           region_path=regions.path_names(case.region_code))
-    # Commit after rendering: the page's panels (registry household) add audit rows of their own.
-    db.session.commit()
-    return page
+    page = render_template("cases/detail.html", case=case, documents=documents, panels=ready,
+                           panel_data=panels.by_name(ready), region_path=regions.path_names(case.region_code))
+    db.session.commit()  # the view's audit rows and the panels' (the registry lookup)
+    return page, status
 
 
 def status_url(ticket: str) -> str:
@@ -131,7 +138,8 @@ def receipt(case_id: int):
     # omitsize: a viewBox instead of a fixed size, so the stylesheet sizes the code for paper (mm)
     qr_svg = segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=True)
     record("person.view", case, person_id=case.person_id, note=f"receipt {case.ticket}")
+    notices = panels.build("notice", case, current_user)
     db.session.commit()
     layout = "thermal" if request.args.get("format") == "thermal" else "a5"
     return render_template("cases/receipt.html", case=case, qr_svg=qr_svg, status_url=url, layout=layout,
-                           region_path=regions.path_names(case.region_code))
+                           notices=notices, region_path=regions.path_names(case.region_code))

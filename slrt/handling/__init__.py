@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from slrt.core import panels
     from slrt.core import permissions as can_registry
     from slrt.core.hooks import referral_changed
     from slrt.handling import commands, operations, permissions, routes  # noqa: F401  (commands on bp.cli)
@@ -11,4 +12,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(routes.bp)
     can_registry.register(app, permissions)
     referral_changed.connect(operations.on_referral_changed)
-    app.jinja_env.globals.update(case_handling=routes.section, case_autoclose_due=operations.autoclose_due)
+    panels.register(app, "case", "handling", 20, "handling/_case_section.html", routes.section)
+    panels.register(app, "referral_overview", "handling", 10, None, operations.autoclose_days)

@@ -145,8 +145,8 @@ def objection(case_id: int):
                       _("Keberatan tercatat; kasus dibuka kembali."), case)
 
 
-def section(case: Case) -> dict:
-    """What the case page's handling section needs."""
+def section(case: Case, user) -> dict:
+    """The handling panel of the case page (slrt.core.panels): its forms, the referrals and the dates."""
     assign_form = AssignForm()
     assign_form.officer.choices = [(u.id, u.full_name) for u in queries.officers(case)]
     assessment_form = AssessmentForm()
@@ -157,5 +157,6 @@ def section(case: Case) -> dict:
         "referrals": sorted(case.referrals, key=lambda r: r.id), "today": local_today(),
         "can_close": operations.has_every_outcome(case),
         "objection_deadline": operations.objection_deadline(case) if case.closed_at else None,
-        "handling": case.status in operations.HANDLING,
+        "handling": case.status in operations.HANDLING, "may_handle": can_handle_case(user, case),
+        "may_assign": can_assign_case(user, case),
     }

@@ -17,7 +17,6 @@ def init_app(app: Flask) -> None:
     nav.register(42, "referrals.agency_queue", _l("Rujukan masuk"), permissions.can_use_agency_queue)
     nav.register(45, "referrals.overview", _l("Keterlambatan"), permissions.can_view_overview)
     app.jinja_env.globals.update(
-        ReferralStatus=ReferralStatus, referral_documents=routes.document_names, referral_due=lateness.due_date,
+        ReferralStatus=ReferralStatus, referral_due=lateness.due_date,
         referral_late=lateness.is_late, referral_step=lateness.current_step,
-        referral_days_late=operations.working_days_late,
     )

@@ -15,6 +15,7 @@ from slrt.auth.permissions import permission_required, require
 from slrt.cases.permissions import can_handle_case, can_list_cases
 from slrt.cases.models import Case, Complaint
 from slrt.cases.queries import load_case
+from slrt.core import panels
 from slrt.core.db import read_only
 from slrt.core.errors import DomainError
 from slrt.core.htmx import render_fragment_or_redirect, render_page_or_partial
@@ -234,8 +235,11 @@ def overview():
     officers = sorted(by_officer.values(), key=lambda r: (-r["late"], r["name"]))
     resolved = db.session.scalars(queries.scope_cases(select(Case), current_user)
                                   .where(Case.status == "resolved").order_by(Case.resolved_at).limit(200)).all()
+    autoclose = panels.by_name(panels.build("referral_overview", resolved, current_user)).get("handling", {})
     return render_template("referrals/overview.html", late=late, agencies=agencies, officers=officers,
-                           resolved=resolved, today=today, deadlines=_district_deadlines())
+                           resolved=resolved, today=today, deadlines=_district_deadlines(),
+                           days_late={r.id: operations.working_days_late(r, today) for r in late},
+                           autoclose_due=autoclose.get("autoclose_due", {}))
 
 
 def _district_deadlines() -> dict:
@@ -251,12 +255,14 @@ def detail(referral_id: int):
     """One referral: its letter, decision, the agency's answer, and the actions the user may take."""
     referral = queries.load_referral(referral_id)
     record("person.view", referral.case, person_id=referral.case.person_id, note=f"referral {referral.id}")
-    db.session.commit()
     response_form = ResponseForm()
     response_form.response.choices = LABELS.choices("AgencyResponse")
-    return render_template("referrals/detail.html", referral=referral, case=referral.case,
+    page = render_template("referrals/detail.html", referral=referral, case=referral.case,
                            decision_form=DecisionForm(), response_form=response_form, action_form=ActionForm(),
-                           today=local_today(), on_behalf=responds_on_behalf(current_user, referral))
+                           today=local_today(), on_behalf=responds_on_behalf(current_user, referral),
+                           documents=document_names(referral), panels=panels.build("referral", referral, current_user))
+    db.session.commit()
+    return page
 
 
 @bp.route("/kasus/<int:case_id>/rujukan/baru", methods=["GET", "POST"])
@@ -398,12 +404,15 @@ def letter(referral_id: int):
     url = verification_url(referral.verification_code)
     qr_svg = segno.make(url, error="m").svg_inline(scale=3, border=1, omitsize=False)
     record("person.view", referral.case, person_id=referral.case.person_id, note=f"letter {referral.letter_number}")
-    db.session.commit()
     from slrt.regions import operations as regions
     lines = [line for line in settings.get("letterhead_lines").splitlines() if line.strip()]
-    return render_template("referrals/letter.html", referral=referral, case=referral.case, person=referral.case.person,
+    page = render_template("referrals/letter.html", referral=referral, case=referral.case, person=referral.case.person,
                            qr_svg=qr_svg, verify_url=url, letterhead_lines=lines, logo=_logo_data_uri(),
+                           documents=document_names(referral),
+                           panel_data=panels.by_name(panels.build("letter", referral, current_user)),
                            region_path=regions.path_names(referral.case.region_code))
+    db.session.commit()
+    return page
 
 
 def _logo_data_uri() -> str:

@@ -10,6 +10,7 @@ from sqlalchemy import select, tuple_
 from slrt.audit.operations import record
 from slrt.auth.permissions import in_region, permission_required, require
 from slrt.intake.permissions import can_register
+from slrt.core import panels
 from slrt.core.db import read_only
 from slrt.core.downloads import send_download
 from slrt.core.errors import DomainError
@@ -30,7 +31,8 @@ from slrt.registry.permissions import (can_decide_proposal, can_export_proposals
                                        can_list_proposals, can_lookup_registry, can_propose, can_record_musdes,
                                        can_verify_proposal, can_view_changes, can_view_imports)
 from slrt.intake.forms import prefilled_form
-from slrt.registry.views_support import district_villages, household_context, household_prefill, show_household
+from slrt.registry.views_support import (district_villages, household_context, household_prefill, place_names,
+                                         show_household)
 from slrt.regions.operations import region_index
 from slrt.submissions import views as submissions
 
@@ -94,7 +96,8 @@ def _search(text: str, desa: str | None) -> dict:
     people = lookup.search_names(text, desa, within=current_user.region_code)
     if people:
         record("registry.search", None, note=f"name search, {len(people)} hasil")
-    return {"people": people, "household_form": HouseholdForm()}
+    return {"people": people, "household_form": HouseholdForm(),
+            "place_names": place_names(p.region_code for p in people)}
 
 
 @bp.route("/keluarga", methods=["POST"])
@@ -343,9 +346,12 @@ def changes_report(import_id: int):
     if page.rows:  # names and masked NIKs of people are shown: audited
         record("registry.changes_view", row, note=f"changes of import {row.id}, page {page.page}, "
                                                   f"{len(page.rows)} of {page.total}")
+    areas = changes.per_region(row.id, within, chosen)
+    shown_codes = [code for code, _counts in areas] + [code for c in page.rows for code in
+                                                      (c.region_code, c.before_value, c.after_value)]
     response = render_page_or_partial(
         "registry/changes.html", "registry/_change_results.html", row=row, previous=previous, chosen=chosen,
-        summary=changes.summary(row.id, within), areas=changes.per_region(row.id, within, chosen),
+        summary=changes.summary(row.id, within), areas=areas, place_names=place_names(shown_codes),
         kecamatan_choices=kecamatan_choices, desa_choices=desa_choices, kinds=changes.CHANGE_KINDS,
         changes=page.rows, page=page.page, pages=page.pages, total=page.total)
     db.session.commit()  # the audit row, after rendering
@@ -358,17 +364,15 @@ def changes_xlsx(import_id: int):
     """The changes as the page filters them, as XLSX for follow-up: full NIKs, so audited and not cached."""
     from slrt.reports.tables import XLSX_MIME, Column, Table, to_xlsx
     from slrt.core.labels import LABELS
-    from slrt.registry.views_support import region_name
     row = _done_import_or_404(import_id)
     chosen, _k, _d = _change_filter()
     items = db.session.scalars(changes.changes_query(row.id, current_user.region_code, chosen)
                                .order_by(*changes.ORDER)).all()
-    names: dict[str, str] = {}
+    names = place_names({code for item in items for code in (item.region_code, item.region_code[:8],
+                                                             item.before_value, item.after_value)})
 
     def place(code):
-        if code not in names:
-            names[code] = region_name(code)
-        return names[code]
+        return names.get(code, code)
 
     def shown(item, value):
         if item.kind == changes.ChangeKind.MOVED and value:
@@ -480,7 +484,8 @@ def proposal(proposal_id: int):
     item = queries.load_proposal(proposal_id)
     record("proposal.view", item, person_id=operations.person_id_of(item), note=f"proposal {item.id}")
     page = render_template("registry/proposal.html", proposal=item, visit_form=VisitForm(),
-                           musdes_form=MusdesForm(), decision_form=DecisionForm())
+                           musdes_form=MusdesForm(), decision_form=DecisionForm(),
+                           panels=panels.build("proposal", item, current_user))
     db.session.commit()  # after rendering, so the loaded proposal is not expired and reread
     return page
 

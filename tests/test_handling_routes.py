@@ -60,10 +60,46 @@ def test_every_route_for_role(app, client, make_user, world, role):
             assert response.status_code == 403, where
 
 
-def test_a_case_with_a_running_referral_is_not_closed(app, client, login_as, world):
+def test_a_refused_closure_shows_the_summary_as_typed_next_to_the_message(app, client, login_as, world):
+    """The transition table refuses: the case page comes back (422) with the summary still in its box."""
+    from slrt.cases.models import Case
+    from slrt.extensions import db
     login_as("back_office")
-    response = client.post(f"/kasus/{world['case']}/tutup", data={"summary": "Selesai"}, follow_redirects=True)
-    assert "belum dapat ditutup" in response.get_data(as_text=True)
+    summary = "PBI-JKN aktif lagi sejak 20 November; warga sudah berobat"
+    response = client.post(f"/kasus/{world['case']}/tutup", data={"summary": summary})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "belum dapat ditutup" in page and summary in page and 'id="penutupan"' in page
+    db.session.expire_all()
+    assert db.session.get(Case, world["case"]).status == "referred"
+
+
+def test_an_empty_assessment_comes_back_open_with_the_visit_date_kept(app, client, login_as, world):
+    login_as("back_office")
+    response = client.post(f"/kasus/{world['case']}/asesmen", data={"findings": "  ", "visit_date": "2026-11-20"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Wajib diisi." in page and 'value="2026-11-20"' in page
+    assert '<details class="inline-action" open><summary>Catat asesmen' in page
+
+
+def test_a_refused_answer_keeps_the_text_under_its_complaint(app, client, login_as, world, make_case):
+    """A case nobody has taken takes no answer yet: the typed answer stays in the complaint's box, with the
+    message next to it."""
+    login_as("back_office")
+    fresh = make_case()  # registered, not taken: the answer is refused
+    answer = "Kartu KIS Anda aktif kembali bulan depan"
+    response = client.post(f"/kasus/{fresh.id}/jawab", data={"complaint_id": fresh.complaints[0].id, "answer": answer})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "ambil kasus ini dulu" in page and answer in page
+    assert "<details class=\"inline-action\" open><summary>Jawab langsung" in page
+
+
+def test_a_refused_action_answers_htmx_with_200(app, client, login_as, world):
+    login_as("back_office")
+    response = client.post(f"/kasus/{world['case']}/tutup", data={"summary": "Selesai"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "belum dapat ditutup" in response.get_data(as_text=True)
 
 
 def test_case_page_shows_the_handling_section(app, client, login_as, world):

@@ -15,7 +15,7 @@ from slrt.auth.permissions import permission_required, require
 from slrt.cases.permissions import can_handle_case, can_list_cases
 from slrt.cases.models import Case, Complaint
 from slrt.cases.queries import load_case
-from slrt.core import panels
+from slrt.core import panels, refusals
 from slrt.core.db import read_only
 from slrt.core.errors import DomainError
 from slrt.core.htmx import render_fragment_or_redirect, render_page_or_partial
@@ -44,29 +44,28 @@ def _referral_page(referral: Referral):
     return redirect(_referral_url(referral), code=303)
 
 
-def _flash_form_errors(form) -> None:
-    for field in form:
-        for error in field.errors:
-            # The CSRF field's label is WTForms' own English one: its (Indonesian) message says enough.
-            flash(str(error) if field.name == "csrf_token" else f"{field.label.text}: {error}", "error")
-
-
-def _carry_out(action, success: str, result_url: str):
-    """Claim the form's one-time id, run the operation; commit and flash success, or roll back and flash the
-    domain's message. Either way the answer is the page at `result_url`; a repeated form, the first result."""
-    repeat = submissions.claim_once()
-    if repeat is not None:
-        return repeat
-    try:
-        action()
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        submissions.result_at(result_url)
+def _carry_out(referral: Referral, form, form_name: str, action, success: str):
+    """Claim the form's one-time id and run the operation: commit and show the referral with `success`; or,
+    refused (the form's own checks or the domain's), the referral's page again with this form as typed
+    (`form_name` in the page) and the message next to its field. A repeated form: the first result."""
+    if form.validate_on_submit():
+        repeat = submissions.claim_once()
+        if repeat is not None:
+            return repeat
+        try:
+            action()
+        except DomainError as error:
+            return _refused(referral.id, form, form_name, error)
+        url = _referral_url(referral)
+        submissions.result_at(url)
         db.session.commit()
         flash(success, "success")
-    return redirect(result_url, code=303)
+        return redirect(url, code=303)
+    return _refused(referral.id, form, form_name, None)
+
+
+def _refused(referral_id: int, form, form_name: str, error: DomainError | None):
+    return refusals.refuse(lambda: referral_page(queries.load_referral(referral_id), **{form_name: form}), form, error)
 
 
 def _referral_url(referral: Referral) -> str:
@@ -122,14 +121,6 @@ def _referral_choices(case: Case, form: ReferralForm) -> dict:
         agency = programme.agency
     return {"agency": agency, "programme": programme, "complaint": complaint, "reason": form.reason.data or "",
             "documents": [c for c in (form.documents.data or []) if c]}
-
-
-def _apply_domain_error(form, error: DomainError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = list(target.errors) + [str(error.message)]
-    else:
-        flash(str(error.message), "error")
 
 
 def _page(query, page: int):
@@ -253,16 +244,27 @@ def _district_deadlines() -> dict:
 @permission_required(can_use_referrals)
 def detail(referral_id: int):
     """One referral: its letter, decision, the agency's answer, and the actions the user may take."""
-    referral = queries.load_referral(referral_id)
+    return referral_page(queries.load_referral(referral_id))
+
+
+def referral_page(referral: Referral, *, decision_form=None, response_form=None, action_form=None) -> str:
+    """The referral's page (audited), with blank forms or a refused one as typed; its panels built before the
+    commit."""
     record("person.view", referral.case, person_id=referral.case.person_id, note=f"referral {referral.id}")
-    response_form = ResponseForm()
-    response_form.response.choices = LABELS.choices("AgencyResponse")
     page = render_template("referrals/detail.html", referral=referral, case=referral.case,
-                           decision_form=DecisionForm(), response_form=response_form, action_form=ActionForm(),
-                           today=local_today(), on_behalf=responds_on_behalf(current_user, referral),
-                           documents=document_names(referral), panels=panels.build("referral", referral, current_user))
+                           decision_form=decision_form or DecisionForm(formdata=None),
+                           response_form=response_form or _response_form(formdata=None),
+                           action_form=action_form or ActionForm(formdata=None), today=local_today(),
+                           on_behalf=responds_on_behalf(current_user, referral), documents=document_names(referral),
+                           panels=panels.build("referral", referral, current_user))
     db.session.commit()
     return page
+
+
+def _response_form(**kwargs) -> ResponseForm:
+    form = ResponseForm(**kwargs)
+    form.response.choices = LABELS.choices("AgencyResponse")
+    return form
 
 
 @bp.route("/kasus/<int:case_id>/rujukan/baru", methods=["GET", "POST"])
@@ -280,16 +282,20 @@ def new(case_id: int):
         try:
             referral = operations.draft(case, current_user, **_referral_choices(case, form))
         except DomainError as error:
-            db.session.rollback()
-            case = load_case(case_id)
-            _apply_domain_error(form, error)
+            return refusals.refuse(lambda: _form_page(form, load_case(case_id), None), form, error)
         else:
             submissions.result_at(_referral_url(referral))
             db.session.commit()
             flash(_("Draf rujukan ke %(agency)s tersimpan. Ajukan untuk penetapan bila sudah lengkap.",
                     agency=referral.agency.name), "success")
             return _referral_page(referral)
-    return render_template("referrals/form.html", form=form, case=case, referral=None)
+    if form.is_submitted():  # the form's own checks refused it
+        return refusals.refuse(lambda: _form_page(form, load_case(case_id), None), form)
+    return _form_page(form, case, None)
+
+
+def _form_page(form: ReferralForm, case: Case, referral: Referral | None) -> str:
+    return render_template("referrals/form.html", form=form, case=case, referral=referral)
 
 
 @bp.route("/rujukan/program-instansi")
@@ -319,15 +325,20 @@ def edit(referral_id: int):
         try:
             operations.update_draft(referral, current_user, **_referral_choices(referral.case, form))
         except DomainError as error:
-            db.session.rollback()
-            referral = queries.load_referral(referral_id)
-            _apply_domain_error(form, error)
+            return refusals.refuse(lambda: _edit_page(form, referral_id), form, error)
         else:
             submissions.result_at(_referral_url(referral))
             db.session.commit()
             flash(_("Perubahan rujukan tersimpan."), "success")
             return _referral_page(referral)
-    return render_template("referrals/form.html", form=form, case=referral.case, referral=referral)
+    if form.is_submitted():
+        return refusals.refuse(lambda: _edit_page(form, referral_id), form)
+    return _form_page(form, referral.case, referral)
+
+
+def _edit_page(form: ReferralForm, referral_id: int) -> str:
+    referral = queries.load_referral(referral_id)
+    return _form_page(form, referral.case, referral)
 
 
 @bp.route("/rujukan/<int:referral_id>/ajukan", methods=["POST"])
@@ -337,10 +348,11 @@ def submit(referral_id: int):
     """Send a draft to the sign-off queue."""
     referral = queries.load_referral(referral_id, lock=True)
     require(can_edit_referral, referral)
-    if not ActionForm().validate_on_submit():
+    form = ActionForm()
+    if not form.validate_on_submit():
         abort(400)
-    return _carry_out(lambda: operations.submit(referral, current_user),
-                      _("Rujukan diajukan untuk penetapan."), _referral_url(referral))
+    return _carry_out(referral, form, "action_form", lambda: operations.submit(referral, current_user),
+                      _("Rujukan diajukan untuk penetapan."))
 
 
 @bp.route("/rujukan/<int:referral_id>/batalkan", methods=["POST"])
@@ -350,10 +362,11 @@ def cancel(referral_id: int):
     """Withdraw a draft before sign-off."""
     referral = queries.load_referral(referral_id, lock=True)
     require(can_edit_referral, referral)
-    if not ActionForm().validate_on_submit():
+    form = ActionForm()
+    if not form.validate_on_submit():
         abort(400)
-    return _carry_out(lambda: operations.cancel(referral, current_user), _("Rujukan dibatalkan."),
-                      _referral_url(referral))
+    return _carry_out(referral, form, "action_form", lambda: operations.cancel(referral, current_user),
+                      _("Rujukan dibatalkan."))
 
 
 @bp.route("/rujukan/<int:referral_id>/putuskan", methods=["POST"])
@@ -364,17 +377,15 @@ def decide(referral_id: int):
     referral = queries.load_referral(referral_id)
     require(can_sign_off, referral)
     form = DecisionForm()
-    if not form.validate_on_submit():
-        _flash_form_errors(form)
-        return _referral_page(referral)
     try:
         decision = ReferralStatus(form.decision.data)
     except ValueError:
         abort(400)
     messages = {S.APPROVED: _("Rujukan ditetapkan. Surat rujukan siap dicetak."),
                 S.RETURNED: _("Rujukan dikembalikan ke back office."), S.REJECTED: _("Rujukan ditolak.")}
-    return _carry_out(lambda: operations.decide(referral, current_user, decision, form.note.data or "",
-                                                local_today()), messages.get(decision, ""), _referral_url(referral))
+    return _carry_out(referral, form, "decision_form",
+                      lambda: operations.decide(referral, current_user, decision, form.note.data or "", local_today()),
+                      messages.get(decision, ""))
 
 
 @bp.route("/rujukan/<int:referral_id>/tanggapan", methods=["POST"])
@@ -384,15 +395,12 @@ def respond(referral_id: int):
     """Record the agency's answer (by its liaison, or by the back office on its behalf)."""
     referral = queries.load_referral(referral_id, lock=True)
     require(can_respond, referral)
-    form = ResponseForm()
-    form.response.choices = LABELS.choices("AgencyResponse")
-    if not form.validate_on_submit():
-        _flash_form_errors(form)
-        return _referral_page(referral)
+    form = _response_form()
     on_behalf = responds_on_behalf(current_user, referral)
-    return _carry_out(lambda: operations.respond(referral, current_user, ReferralStatus(form.response.data),
+    return _carry_out(referral, form, "response_form",
+                      lambda: operations.respond(referral, current_user, ReferralStatus(form.response.data),
                                                  form.note.data or "", on_behalf=on_behalf, today=local_today()),
-                      _("Tanggapan instansi tercatat."), _referral_url(referral))
+                      _("Tanggapan instansi tercatat."))
 
 
 @bp.route("/rujukan/<int:referral_id>/surat")

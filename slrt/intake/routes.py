@@ -8,7 +8,7 @@ from flask_login import current_user
 from slrt.auth.permissions import permission_required, require
 from slrt.cases.permissions import can_list_cases
 from slrt.cases.models import Case
-from slrt.core import panels
+from slrt.core import panels, refusals
 from slrt.core.errors import DomainError
 from slrt.core.htmx import render_fragment_or_redirect
 from slrt.core.nik import check_nik
@@ -196,18 +196,17 @@ def review_identity(case_id: int):
                 message = _("Data warga tetap seperti tersimpan; isian kunjungan %(ticket)s tetap dicatat pada "
                             "kasus ini.", ticket=case.ticket)
         except DomainError as error:
-            db.session.rollback()
-            if error.field == "reason":
-                form.reason.errors = [str(error.message)]
-            else:
-                flash(str(error.message), "error")
-                return redirect(url_for("cases.detail", case_id=case.id), code=303)
+            return _refused_review(case.id, form, error)
         else:
             db.session.commit()
             flash(message, "success")
             return redirect(url_for("cases.detail", case_id=case.id), code=303)
-    # A refused decision shows the case page again, with what was typed and the message next to it.
-    db.session.rollback()
+    return _refused_review(case.id, form, None)
+
+
+def _refused_review(case_id: int, form: IdentityReviewForm, error: DomainError | None):
+    """A refused decision shows the case page again, with what was typed and the message next to it."""
     from slrt.cases.queries import load_case_page
     from slrt.cases.routes import case_page
-    return case_page(load_case_page(case.id), given={"identity": {"form": form}}, status=422)
+    return refusals.refuse(lambda: case_page(load_case_page(case_id), given={"identity": {"form": form}}),
+                           form, error)

@@ -169,7 +169,7 @@ def form_field_names() -> set[str]:
 def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
     """A district whose every record was written with hostile text; one logged-in client per role."""
     from slrt.admin import settings
-    from slrt.cases import operations as cases
+    from slrt.handling import operations as cases
     from slrt.deadlines.operations import add_day_off
     from slrt.referrals.models import Referral, ReferralStatus
     from slrt.registry import operations as registry

@@ -529,7 +529,7 @@ def test_resend_of_an_unknown_message_needs_the_confirmation_and_keeps_the_key(c
     assert "belum pasti" in page and "dua kali" in page and 'name="confirmed"' in page
     refused = client.post(f"/admin/pesan-keluar/{unknown.id}/kirim-ulang")
     text = refused.get_data(as_text=True)
-    assert refused.status_code == 200 and "Centang pernyataan" in text and "belum pasti" in text
+    assert refused.status_code == 422 and "Centang pernyataan" in text and "belum pasti" in text
     db.session.expire_all()
     assert db.session.get(OutboxMessage, unknown.id).status == OutboxStatus.UNKNOWN
     response = client.post(f"/admin/pesan-keluar/{unknown.id}/kirim-ulang", data={"confirmed": "y"})
@@ -548,7 +548,7 @@ def test_resend_of_a_delivered_message_is_a_confirmed_copy_with_a_new_key(client
     login_as("admin")
     page = client.get(f"/admin/pesan-keluar/{sent.id}/kirim-ulang").get_data(as_text=True)
     assert "sudah diterima gateway" in page and "sekali lagi" in page
-    assert client.post(f"/admin/pesan-keluar/{sent.id}/kirim-ulang").status_code == 200  # not confirmed
+    assert client.post(f"/admin/pesan-keluar/{sent.id}/kirim-ulang").status_code == 422  # not confirmed: the form again
     assert len(messages()) == 1
     response = client.post(f"/admin/pesan-keluar/{sent.id}/kirim-ulang", data={"confirmed": "y"},
                            follow_redirects=True)

@@ -9,6 +9,7 @@ from slrt.audit.models import AuditLog
 from slrt.auth import operations as accounts
 from slrt.auth.models import Role, User
 from slrt.auth.permissions import can_manage_users, can_view_audit, permission_required
+from slrt.core import refusals
 from slrt.core.errors import DomainError
 from slrt.core.pagination import page_number, paginate
 from slrt.core.htmx import render_page_or_partial
@@ -48,9 +49,13 @@ def _load_user(user_id: int) -> User:
 @permission_required(can_manage_users)
 def users():
     """The accounts of the administrator's region."""
+    return _users_page(ConfirmForm())
+
+
+def _users_page(confirm: ConfirmForm) -> str:
     rows = db.session.scalars(select(User).where(region_prefix_match(User.region_code, current_user.region_code))
                               .order_by(User.active.desc(), User.role, User.username)).all()
-    return render_template("admin/users.html", users=rows, confirm=ConfirmForm())
+    return render_template("admin/users.html", users=rows, confirm=confirm)
 
 
 @bp.route("/pengguna/baru", methods=["GET", "POST"])
@@ -112,13 +117,13 @@ def edit_user(user_id: int):
 def toggle_user(user_id: int):
     """Disable an account (its sessions end at once) or enable it again."""
     user = _load_user(user_id)
-    if not ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
         abort(400)
     try:
         accounts.set_active(user, not user.active, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+    except DomainError as error:  # e.g. the last administrator: the list again, the reason above it
+        return refusals.refuse(lambda: _users_page(form), form, error)
     else:
         db.session.commit()
         flash(_("Akun %(u)s diaktifkan.", u=user.username) if user.active

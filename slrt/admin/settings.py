@@ -1,12 +1,14 @@
 """District settings with their defaults. Read with `get`, changed with `put` (audited).
 
-A district's settings are read in one query on first use and kept for the rest of the database transaction
-(a request's, a command's): a page that asks for a deadline per row, or for a setting that has no stored row
-and so falls back to its default, costs no query per call. `put` drops the kept values.
+A district's settings are read in one query on first use and kept for the rest of the request (in a
+command, for the rest of its database transaction, so a long-running worker sees a value committed since): a
+page that asks for a deadline per row, or for a setting that has no stored row and so falls back to its
+default, costs no query per call, and a template that asks (a permission that depends on the sign-off role)
+reads what the view already loaded (`preload`). `put` drops the kept values.
 """
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy import select
 
 from slrt.admin.models import Setting
@@ -41,9 +43,18 @@ def district_code() -> str:
 _KEPT = "slrt_settings"
 
 
+def _read(region_code: str) -> dict[str, str]:
+    return dict(db.session.execute(select(Setting.key, Setting.value).where(Setting.region_code == region_code)).all())
+
+
 def _stored(region_code: str) -> dict[str, str]:
-    """Every stored setting of `region_code`, read once per database transaction (a request's, a command's):
-    kept in the session until the transaction ends, so a value another request committed since is seen."""
+    """Every stored setting of `region_code`: read once per request; outside a request once per database
+    transaction (kept in the session until the transaction ends, so a value committed since is seen)."""
+    if has_request_context():
+        by_region = g.setdefault(_KEPT, {})
+        if region_code not in by_region:
+            by_region[region_code] = _read(region_code)
+        return by_region[region_code]
     session = db.session()  # the Session itself (the scoped proxy does not offer get_transaction)
     transaction = session.get_transaction()
     kept = session.info.get(_KEPT)
@@ -51,10 +62,24 @@ def _stored(region_code: str) -> dict[str, str]:
         kept = session.info[_KEPT] = [None, {}]
     by_region = kept[1]
     if region_code not in by_region:
-        by_region[region_code] = dict(session.execute(
-            select(Setting.key, Setting.value).where(Setting.region_code == region_code)).all())
+        by_region[region_code] = _read(region_code)
         kept[0] = session.get_transaction()
     return by_region[region_code]
+
+
+def preload() -> dict:
+    """Read the district's settings now (a context processor calls this before a template renders), so that
+    a permission asked in a template finds them loaded. Returns no template values. Only for staff: a
+    public page asks no permission, and the citizen's status page stays one query."""
+    from flask_login import current_user
+    from sqlalchemy.exc import SQLAlchemyError
+    if not has_request_context() or not getattr(current_user, "is_authenticated", False):
+        return {}
+    try:
+        _stored(district_code())
+    except SQLAlchemyError:  # an error page after the database failed: render it without the settings
+        db.session.rollback()
+    return {}
 
 
 def get(key: str, region_code: str | None = None) -> str:
@@ -79,4 +104,6 @@ def put(key: str, value: str, actor, region_code: str | None = None) -> None:
     else:
         row.value = value
     db.session.info.pop(_KEPT, None)
+    if has_request_context():
+        g.pop(_KEPT, None)
     record("setting.update", None, note=f"{code} {key}={value[:200]}", user=actor)

@@ -22,7 +22,3 @@ class CaseFilterForm(BaseForm):
     category = SelectField(_l("Kategori"), validate_choice=False, validators=[Optional()])
     date_from = DateField(_l("Dari tanggal"), validators=[Optional()])
     date_to = DateField(_l("Sampai tanggal"), validators=[Optional()])
-
-
-class TakeForm(BaseForm):
-    """Only the CSRF token: a button that takes a case."""

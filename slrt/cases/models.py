@@ -31,7 +31,7 @@ class ComplaintStatus(StrEnum):
 
 
 # The handling states between "taken" and "closed" follow the referrals: the case moves between them as
-# referrals are approved, wait on the citizen, and come back with outcomes (cases.operations.follow_referrals).
+# referrals are approved, wait on the citizen, and come back with outcomes (handling.operations.follow_referrals).
 C = CaseStatus
 CASE_TRANSITIONS = TransitionTable(CaseStatus, {
     C.REGISTERED: {C.IN_PROGRESS},
@@ -43,6 +43,11 @@ CASE_TRANSITIONS = TransitionTable(CaseStatus, {
     C.REOPENED: {C.IN_PROGRESS, C.REFERRED, C.WAITING_CITIZEN, C.RESOLVED, C.CLOSED},
 }, refused=lambda current, target: gettext("Kasus berstatus \"%(current)s\" tidak dapat diubah menjadi "
                                            "\"%(target)s\".", current=current, target=target))
+
+# The states in which the back office works on the case (slrt.handling), and the complaint statuses that are
+# an outcome (a case closes once every complaint has one).
+HANDLING = frozenset({C.IN_PROGRESS, C.REFERRED, C.WAITING_CITIZEN, C.RESOLVED, C.REOPENED})
+COMPLAINT_OUTCOMES = frozenset({ComplaintStatus.ANSWERED, ComplaintStatus.COMPLETED, ComplaintStatus.DECLINED})
 
 # A complaint is answered directly, or referred; its referrals' outcomes decide where it ends.
 K = ComplaintStatus
@@ -58,7 +63,7 @@ COMPLAINT_TRANSITIONS = TransitionTable(ComplaintStatus, {
 
 class ReferralStage(StrEnum):
     """What a referral means to its case. The referrals feature maps its statuses onto these stages, so a
-    case follows its referrals (`cases.operations.follow_referrals`) without knowing the referral enum."""
+    case follows its referrals (`handling.operations.follow_referrals`) without knowing the referral enum."""
     PREPARING = "preparing"              # drafted, waiting for sign-off, or returned
     AT_AGENCY = "at_agency"              # signed off; the agency has it
     WAITING_CITIZEN = "waiting_citizen"  # the agency asks the citizen for documents

@@ -20,7 +20,3 @@ def can_view_case(user, case) -> bool:
 
 def can_handle_case(user, case) -> bool:
     return _role(user) in HANDLING_ROLES and can_view_case(user, case)
-
-
-def can_assign_case(user, case) -> bool:
-    return _role(user) is Role.SUPERVISOR and can_view_case(user, case)

@@ -1,5 +1,5 @@
 import segno
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import false, select
@@ -7,14 +7,13 @@ from sqlalchemy.orm import selectinload
 
 from slrt.admin.models import ComplaintCategory, DocumentType
 from slrt.audit.operations import record
-from slrt.auth.permissions import permission_required, require
-from slrt.cases import operations
-from slrt.cases.permissions import can_handle_case, can_list_cases
-from slrt.cases.forms import CaseFilterForm, TakeForm
+from slrt.auth.permissions import permission_required
+from slrt.cases.permissions import can_list_cases
+from slrt.cases.forms import CaseFilterForm
 from slrt.cases.models import Case, CaseStatus, Complaint
-from slrt.cases.queries import load_case
+from slrt.cases.queries import load_case, load_case_page
+from slrt.core import panels
 from slrt.cases.scoping import visible_cases
-from slrt.core.errors import DomainError
 from slrt.core.htmx import render_page_or_partial
 from slrt.core.pagination import page_number, paginate
 from slrt.core.time import local_day_bounds_utc, local_today
@@ -107,14 +106,20 @@ def today():
 @permission_required(can_list_cases)
 def detail(case_id: int):
     """Everything recorded on a case and its dated timeline (the view is audited)."""
-    case = load_case(case_id)
+    return case_page(load_case_page(case_id))
+
+
+def case_page(case: Case, *, given: dict | None = None, status: int = 200):
+    """The case page: the case, then every feature's panel (handling, registry, attachments, ...), each panel's
+    context built here, before the one commit; the template only reads. A feature whose action was refused
+    shows the page again with its form as typed (`given`, by panel name) and `status` 422."""
     record("person.view", case, person_id=case.person_id, note=f"case {case.ticket}")
+    ready = panels.build("case", case, current_user, given)
     documents = db.session.scalars(select(DocumentType).order_by(DocumentType.sort_order)).all()
-    page = render_template("cases/detail.html", case=case, documents=documents, take_form=TakeForm(),
-                           region_path=regions.path_names(case.region_code))
-    # Commit after rendering: the page's panels (registry household) add audit rows of their own.
-    db.session.commit()
-    return page
+    page = render_template("cases/detail.html", case=case, documents=documents, panels=ready,
+                           panel_data=panels.by_name(ready), region_path=regions.path_names(case.region_code))
+    db.session.commit()  # the view's audit rows and the panels' (the registry lookup)
+    return page, status
 
 
 def status_url(ticket: str) -> str:
@@ -133,27 +138,8 @@ def receipt(case_id: int):
     # omitsize: a viewBox instead of a fixed size, so the stylesheet sizes the code for paper (mm)
     qr_svg = segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=True)
     record("person.view", case, person_id=case.person_id, note=f"receipt {case.ticket}")
+    notices = panels.build("notice", case, current_user)
     db.session.commit()
     layout = "thermal" if request.args.get("format") == "thermal" else "a5"
     return render_template("cases/receipt.html", case=case, qr_svg=qr_svg, status_url=url, layout=layout,
-                           region_path=regions.path_names(case.region_code))
-
-
-@bp.route("/<int:case_id>/ambil", methods=["POST"])
-@permission_required(can_list_cases)
-def take(case_id: int):
-    """A back-office officer takes the case."""
-    case = load_case(case_id, lock=True)
-    require(can_handle_case, case)
-    form = TakeForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        operations.take(case, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("Kasus %(ticket)s sekarang Anda tangani.", ticket=case.ticket), "success")
-    return redirect(url_for("cases.detail", case_id=case.id), code=303)
+                           notices=notices, region_path=regions.path_names(case.region_code))

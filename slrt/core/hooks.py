@@ -5,3 +5,8 @@ from blinker import Namespace
 signals = Namespace()
 
 case_registered = signals.signal("case-registered")
+
+# A referral changed its status (or its complaint): the case follows it (slrt.handling listens). The referrals
+# feature sends it with the case row already locked and re-read, so two referrals of one case answered at once
+# both count.
+referral_changed = signals.signal("referral-changed")

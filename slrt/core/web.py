@@ -120,6 +120,12 @@ def register_static_versions(app: Flask) -> None:
                 pass
 
 
+def name_in(code: str | None, names: dict) -> str:
+    """A region's name from the name map the view passed (`{{ code|name_in(place_names) }}`); the code itself
+    when the map has none. A filter over data: the template never asks the database."""
+    return names.get(code) or code or "" if code else ""
+
+
 def register_template_globals(app: Flask) -> None:
     from slrt.core.labels import LABELS
     from slrt.core.nik import mask_nik
@@ -128,7 +134,7 @@ def register_template_globals(app: Flask) -> None:
     app.jinja_env.globals.update(can=can, label=LABELS.label, labels=LABELS)
     app.jinja_env.filters.update(
         long_date=i18n.long_date, long_datetime=i18n.long_datetime, short_date=i18n.short_date,
-        mask_nik=mask_nik,
+        mask_nik=mask_nik, name_in=name_in,
     )
 
     @app.context_processor

@@ -1,12 +1,14 @@
 import time
+from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from slrt.auth.permissions import permission_required, require
 from slrt.cases.permissions import can_list_cases
 from slrt.cases.models import Case
+from slrt.core import panels, refusals
 from slrt.core.errors import DomainError
 from slrt.core.htmx import render_fragment_or_redirect
 from slrt.core.nik import check_nik
@@ -20,6 +22,15 @@ from slrt.regions.models import Region
 from slrt.submissions import views as submissions
 
 bp = Blueprint("intake", __name__, url_prefix="/pendaftaran")
+
+
+@dataclass(frozen=True)
+class NikCheckSubject:
+    """What the NIK widget's panels are built for: the check of the typed NIK, the person of the user's area
+    known by it (or None), and whether the user's lookups are throttled."""
+    check: object
+    person: object
+    throttled: bool
 
 
 def _village_parent(code: str):
@@ -65,7 +76,9 @@ def new():
         if not validation.warnings:
             flash(_("Periksa kembali isian yang ditandai."), "error")
     earlier = _earlier_cases(form.nik.data) if request.method == "POST" else []
-    return render_template("intake/new.html", form=form, warnings=validation.warnings, earlier=earlier)
+    return render_template("intake/new.html", form=form, warnings=validation.warnings, earlier=earlier,
+                           panels=panels.build("intake", None, current_user),
+                           notices=panels.build("notice", None, current_user))
 
 
 def _default_channel() -> str:
@@ -121,14 +134,14 @@ def check_nik_widget():
              "region_code": person.region_code},
             [{"nik": m.nik, "name": m.name, "relation": m.relation, "birth_date": m.birth_date, "sex": m.sex}
              for m in person.members])
-    from slrt.registry.views_support import intake_context
-    registry = intake_context(check, person) if not nik.throttled else {}
-    prefill = registry.pop("registry_prefill", None)
-    if prefill is not None:
-        registry["registry_form"] = prefilled_form(prefill["person"], prefill["members"])
+    ready = panels.build("nik_check", NikCheckSubject(check, person, nik.throttled), current_user)
+    for panel in ready:  # a panel may offer to fill the form (the registry, for a person new to the portal)
+        prefill = panel.context.pop("registry_prefill", None)
+        if prefill is not None:
+            panel.context["registry_form"] = prefilled_form(prefill["person"], prefill["members"])
     response = render_fragment_or_redirect("intake/_nik_check.html", url_for("intake.new"), check=check,
                                            person=person, elsewhere=nik.elsewhere, throttled=nik.throttled,
-                                           earlier=earlier, form=form, **registry)
+                                           earlier=earlier, form=form, panels=ready)
     db.session.commit()  # the audit rows of the check and the registry lookup, after rendering
     return response
 
@@ -183,18 +196,17 @@ def review_identity(case_id: int):
                 message = _("Data warga tetap seperti tersimpan; isian kunjungan %(ticket)s tetap dicatat pada "
                             "kasus ini.", ticket=case.ticket)
         except DomainError as error:
-            db.session.rollback()
-            if error.field == "reason":
-                form.reason.errors = [str(error.message)]
-            else:
-                flash(str(error.message), "error")
-                return redirect(url_for("cases.detail", case_id=case.id), code=303)
+            return _refused_review(case.id, form, error)
         else:
             db.session.commit()
             flash(message, "success")
             return redirect(url_for("cases.detail", case_id=case.id), code=303)
-    # A refused decision shows the case page again, with what was typed and the message next to it.
-    db.session.rollback()
-    g.identity_review_form = form
-    from slrt.cases.routes import detail
-    return detail(case.id)
+    return _refused_review(case.id, form, None)
+
+
+def _refused_review(case_id: int, form: IdentityReviewForm, error: DomainError | None):
+    """A refused decision shows the case page again, with what was typed and the message next to it."""
+    from slrt.cases.queries import load_case_page
+    from slrt.cases.routes import case_page
+    return refusals.refuse(lambda: case_page(load_case_page(case_id), given={"identity": {"form": form}}),
+                           form, error)

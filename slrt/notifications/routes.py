@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from slrt.auth.permissions import permission_required
 from slrt.core.db import read_only
+from slrt.core import refusals
 from slrt.core.errors import DomainError
 from slrt.core.pagination import page_number, paginate
 from slrt.core.htmx import render_page_or_partial
@@ -73,12 +74,8 @@ def resend(message_id: int):
         abort(400)
     try:
         queued = operations.resend_message(message, current_user, confirmed=bool(form.confirmed.data))
-    except DomainError as error:
-        db.session.rollback()
-        if error.field == "confirmed":
-            form.confirmed.errors.append(str(error.message))
-            return _render_resend(message, form)
-        flash(str(error.message), "error")
+    except DomainError as error:  # the confirmation missing, or the message may not be sent again
+        return refusals.refuse(lambda: _render_resend(_message_or_404(message_id), form), form, error)
     else:
         db.session.commit()
         if queued.id != message.id:

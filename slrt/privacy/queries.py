@@ -373,10 +373,9 @@ def case_corrections(case) -> list[CorrectionRequest]:
                                    .order_by(CorrectionRequest.id)))
 
 
-def case_panel(case) -> dict:
-    """The correction panel of a case page: its requests, the form to ask one, the decision form."""
-    from flask_login import current_user
-
+def case_panel(case, current_user) -> dict:
+    """The correction panel of a case page (slrt.core.panels): its requests, the form to ask one, the
+    decision forms."""
     from slrt.privacy.forms import DecisionForm
     from slrt.privacy.permissions import can_decide_correction, can_request_correction
     requests = case_corrections(case)
@@ -397,8 +396,9 @@ def correction_form(formdata=None):
     return form
 
 
-def notice() -> dict:
-    """What the privacy notice says, with the district's own retention period and contact."""
+def notice(_case, _user) -> dict:
+    """What the privacy notice of the intake page and the receipt says (slrt.core.panels), with the
+    district's own retention period and contact."""
     from slrt.admin import settings
     months = settings.get_int("retention_case_months")
     years, rest = divmod(months, 12)

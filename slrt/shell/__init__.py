@@ -4,8 +4,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from slrt.shell import commands, nav, routes
+    from slrt.core import permissions as can_registry
+    from slrt.shell import commands, nav, permissions, routes
 
     app.register_blueprint(routes.bp)
+    can_registry.register(app, permissions)
     commands.register(app)
     app.jinja_env.globals.update(nav_items=nav.items_for)

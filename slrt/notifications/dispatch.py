@@ -31,7 +31,7 @@ from slrt.core.time import utcnow
 from slrt.extensions import db
 from slrt.notifications.models import OUTBOX_TRANSITIONS, OutboxMessage, OutboxStatus
 from slrt.config import ConfigError
-from slrt.notifications.senders import SendOutcomeUnknown, sender_for
+from slrt.notifications.senders import LogSender, SendOutcomeUnknown, sender_for
 
 log = logging.getLogger("slrt.outbox")
 
@@ -172,6 +172,24 @@ def send_due(app, ids=None, limit: int = 200) -> dict[str, int]:
             if outcome:
                 counts[outcome] += 1
     return counts
+
+
+def settle_demo_outbox(app) -> int:
+    """The demo seed's messages go to made-up phone numbers: each is delivered to the recording sender (never to
+    a configured gateway), so the demo's outbox shows them recorded, not waiting for a gateway to send them.
+    Returns how many were settled."""
+    sender = LogSender()
+    quiet = logging.getLogger("slrt.outbox")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)  # one log line per demo message says nothing
+    try:
+        with immediate_transactions(), Session(bind=db.engine, expire_on_commit=False) as session:
+            due = list(session.scalars(select(OutboxMessage.id).where(OutboxMessage.status == OutboxStatus.PENDING)
+                                       .order_by(OutboxMessage.id)))
+            session.rollback()
+            return sum(1 for message_id in due if deliver(app, session, message_id, sender))
+    finally:
+        quiet.setLevel(level)
 
 
 # After-commit dispatch -------------------------------------------------------------------------------

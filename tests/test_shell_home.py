@@ -92,6 +92,13 @@ def test_the_counter_lands_on_todays_registrations_at_its_office(app, make_user,
     page = client.get("/").get_data(as_text=True)
     assert "Loket hari ini" in page and here.ticket in page and "Sri Wahyuni" not in page
     assert "Pendaftaran Baru" in page
+    # and the desk's visits the back office has not taken yet, today's or older
+    untaken = page.split('id="h-untaken"')[1]
+    assert here.ticket in untaken and "Sri Wahyuni" not in untaken
+    from slrt.cases import operations as cases
+    cases.take(here, make_user("back_office"))
+    db.session.commit()
+    assert here.ticket not in client.get("/").get_data(as_text=True).split('id="h-untaken"')[1]
 
 
 def test_the_provincial_officer_lands_on_the_dashboard(app, make_user):
@@ -147,14 +154,14 @@ def test_the_menu_counts_what_waits_for_each_role_in_its_region(app, make_case, 
         return int(match.group(1)) if match else None
 
     as_signer = _waiting(client_for(app, lambda *a, **k: signer, "supervisor")[0])
-    assert badge(as_signer, "Penetapan") == 1 and badge(as_signer, "Jawaban terlambat") == 1
+    assert badge(as_signer, "Menunggu penetapan") == 1 and badge(as_signer, "Jawaban terlambat") == 1
     assert badge(as_signer, "Dikembalikan") is None
     as_officer = _waiting(client_for(app, lambda *a, **k: officer, "back_office")[0])
-    assert badge(as_officer, "Dikembalikan") == 1 and badge(as_officer, "Penetapan") is None
+    assert badge(as_officer, "Dikembalikan") == 1 and badge(as_officer, "Menunggu penetapan") is None
     as_liaison = _waiting(client_for(app, lambda *a, **k: liaison, "agency_liaison")[0])
-    assert badge(as_liaison, "Rujukan masuk") == 1 and badge(as_liaison, "Terlambat") == 1
+    assert badge(as_liaison, "Menunggu jawaban") == 1 and badge(as_liaison, "Terlambat") == 1
     as_far_signer = _waiting(client_for(app, lambda *a, **k: far_signer, "supervisor")[0])
-    assert badge(as_far_signer, "Penetapan") == 1 and badge(as_far_signer, "Jawaban terlambat") == 0
+    assert badge(as_far_signer, "Menunggu penetapan") == 1 and badge(as_far_signer, "Jawaban terlambat") == 0
 
 
 def test_the_menu_loads_its_counts_by_htmx_only_for_roles_with_waiting_work(app, make_user):
@@ -179,5 +186,5 @@ def test_the_menu_counts_cost_the_same_few_queries_for_one_or_many_referrals(app
     db.session.commit()
     with counted_queries() as many:
         page = _waiting(client)
-    assert 'Penetapan <span class="badge">3</span>' in page  # the first, and the 3rd and 6th of the 8
+    assert 'Menunggu penetapan <span class="badge">3</span>' in page  # the first, and the 3rd and 6th of the 8
     assert len(many) == len(few) <= 4, (few, many)

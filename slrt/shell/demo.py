@@ -41,7 +41,8 @@ STORIES: dict[str, dict] = {
     "KESEHATAN": {
         "say": ["Kartu KIS tidak aktif saat berobat di puskesmas.", "BPJS PBI dinonaktifkan, anak harus kontrol rutin.",
                 "Ibu dirawat di RSUD, kartu BPJS ternyata tidak aktif.", "Butuh biaya cuci darah, tidak punya jaminan."],
-        "refer": [("BPJSKES", "PBI-JKN"), ("DINKES", "JAMKESDA"), ("DINKES", "JAMKESDA"), ("RSUD", "RSUD-BIAYA")],
+        "refer": [("BPJSKES", "PBI-JKN"), ("BPJSKES", "PBI-JKN"), ("DINKES", "JAMKESDA"), ("DINKES", "JAMKESDA"),
+                  ("DINKES", "JAMKESDA"), ("RSUD", "RSUD-BIAYA")],
         "outcome": ["PBI-JKN aktif kembali mulai bulan depan.", "Biaya berobat ditanggung Jamkesda.",
                     "Keringanan biaya rawat inap 75%."],
     },
@@ -88,6 +89,9 @@ STORIES: dict[str, dict] = {
         "outcome": ["Santunan kematian sudah diterima ahli waris."],
     },
 }
+# How often each comes up: health cover and aid that stopped most of all, as the districts report.
+WEIGHTS = {"KESEHATAN": 30, "BANSOS-TIDAK-DITERIMA": 20, "DATA-DTSEN": 12, "PENDIDIKAN": 8, "ADMINDUK": 8,
+           "PERUMAHAN": 7, "DISABILITAS": 6, "LANSIA": 5, "KEMATIAN": 4}
 QUESTIONS = [("Menanyakan syarat pendaftaran PKH.", "Syaratnya KTP, KK dan terdaftar di DTSEN; petugas desa membantu usulan."),
              ("Bagaimana cara mengecek status KIS?", "Cek di aplikasi Mobile JKN atau tanyakan ke puskesmas dengan NIK."),
              ("Kapan BPNT tahap berikutnya cair?", "Jadwal penyaluran diumumkan bank penyalur; kami kabari lewat desa.")]
@@ -232,7 +236,8 @@ class Stories:
             complaints = [(cast.categories["LAINNYA"], said)]
             plans = []
         else:
-            codes = rng.sample(list(STORIES), 2 if rng.random() < 0.15 else 1)
+            codes = list(dict.fromkeys(rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()),
+                                                   k=2 if rng.random() < 0.15 else 1)))
             complaints = [(cast.categories[c], rng.choice(STORIES[c]["say"])) for c in codes]
             plans = [rng.choice(STORIES[c]["refer"]) for c in codes]
         needs = [cast.programmes[p].id for _a, p in plans]

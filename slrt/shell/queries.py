@@ -126,12 +126,14 @@ def back_office_work(user) -> dict:
 
 
 def counter_today(user, today: date) -> dict:
-    """The front office's home: today's registrations at their own office, and the cases still waiting
-    for the back office."""
+    """The front office's home: today's registrations at their own office, and its visits the back office has
+    not taken yet (what a citizen who comes back asks about), oldest first."""
     start, end = local_day_bounds_utc(today)
-    todays = visible_cases(user).where(Case.office_region_code == user.region_code,
-                                       Case.created_at >= start, Case.created_at <= end)
-    return {"listing_today": _listing(todays, Case.created_at.desc(), Case.id.desc())}
+    ours = visible_cases(user).where(Case.office_region_code == user.region_code)
+    todays = ours.where(Case.created_at >= start, Case.created_at <= end)
+    untaken = ours.where(Case.status == CaseStatus.REGISTERED)
+    return {"listing_today": _listing(todays, Case.created_at.desc(), Case.id.desc()),
+            "untaken": _listing(untaken, Case.created_at, Case.id)}
 
 
 LETTERHEAD_SETTINGS = ("letterhead_lines", "letterhead_logo", "letter_signer_name", "letter_signer_nip")

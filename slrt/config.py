@@ -39,6 +39,9 @@ class Config:
         env = os.environ
         self.SLRT_ENV = env.get("SLRT_ENV", "development")
         self.PRODUCTION = self.SLRT_ENV == "production"
+        # Training (role play, "Bimtek"): every page, receipt and letter says PELATIHAN, no SMS leaves, and
+        # `flask demo reset` puts the starting data back.
+        self.TRAINING = self.SLRT_ENV == "training"
         secret = env.get("SECRET_KEY")
         if not secret:
             if self.PRODUCTION:

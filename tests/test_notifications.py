@@ -41,7 +41,7 @@ def messages():
 # The sender against a fake gateway ----------------------------------------------------------------------
 
 KEY = "6f1c2b9e-3d4a-4c8e-9b7f-0a1b2c3d4e5f"
-NONE = {"sent": 0, "logged": 0, "retry": 0, "failed": 0, "unknown": 0}
+NONE = {"sent": 0, "logged": 0, "retry": 0, "failed": 0, "unknown": 0, "training": 0}
 
 
 def counts(**kw):

@@ -19,6 +19,7 @@ PUBLIC = "public"
 # account under the district, {kecamatan} = a kecamatan of the district.
 ROUTES = [
     ("GET", "/", ALL, None, None),
+    ("GET", "/menunggu", {"back_office", "supervisor", "agency_liaison"}, None, HX),
     ("GET", "/akun/kata-sandi", ALL, None, None),
     ("POST", "/akun/kata-sandi", ALL, {"current_password": "wrong"}, None),
     ("GET", "/pendaftaran/baru", INTAKE_ROLES, None, None),

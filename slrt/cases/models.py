@@ -129,6 +129,12 @@ class Case(db.Model):
         return getattr(self, "identity", None) or self.person
 
     @property
+    def shared_with_village(self) -> bool:
+        """Registered at a village desk (Puskesos) for a citizen of another village: the citizen's own desk
+        sees it too (scope_cases lets both the office and the citizen's region see a case)."""
+        return self.office_region_code.count(".") == 3 and self.office_region_code != self.region_code
+
+    @property
     def document_codes(self) -> list[str]:
         return [c for c in self.documents.split(",") if c]
 

@@ -141,4 +141,4 @@ def register_template_globals(app: Flask) -> None:
     def office():
         from flask_babel import get_locale
         return {"office_name": app.config["SLRT_OFFICE_NAME"], "district_name": app.config["SLRT_REGION_NAME"],
-                "current_locale": str(get_locale() or "id")}
+                "current_locale": str(get_locale() or "id"), "training_mode": bool(app.config.get("TRAINING"))}

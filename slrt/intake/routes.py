@@ -63,7 +63,11 @@ def new():
         category_ids={c.id for c in categories}, programme_ids={p.id for p in programmes},
         document_codes={d.code for d in documents}, village_parent=_village_parent)
     if request.method == "POST":
-        if validation.run() and (not validation.warnings or form.confirm_warnings.data):
+        valid = validation.run()
+        elsewhere = queries.outside_village_warning(current_user, form.desa.data) if valid else None
+        if elsewhere:
+            validation.warnings.append(elsewhere)
+        if valid and (not validation.warnings or form.confirm_warnings.data):
             repeat = submissions.claim_once()  # a double click or a retried post: the first ticket, no second case
             if repeat is not None:
                 return repeat
@@ -139,9 +143,12 @@ def check_nik_widget():
         prefill = panel.context.pop("registry_prefill", None)
         if prefill is not None:
             panel.context["registry_form"] = prefilled_form(prefill["person"], prefill["members"])
+    village = queries.outside_village(current_user, person.region_code) if person is not None else None
     response = render_fragment_or_redirect("intake/_nik_check.html", url_for("intake.new"), check=check,
                                            person=person, elsewhere=nik.elsewhere, throttled=nik.throttled,
-                                           earlier=earlier, form=form, panels=ready)
+                                           earlier=earlier, form=form, panels=ready,
+                                           outside_village=village,
+                                           nik_kecamatan=queries.nik_kecamatan_elsewhere(current_user, check))
     db.session.commit()  # the audit rows of the check and the registry lookup, after rendering
     return response
 

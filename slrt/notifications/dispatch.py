@@ -31,7 +31,7 @@ from slrt.core.time import utcnow
 from slrt.extensions import db
 from slrt.notifications.models import OUTBOX_TRANSITIONS, OutboxMessage, OutboxStatus
 from slrt.config import ConfigError
-from slrt.notifications.senders import SendOutcomeUnknown, sender_for
+from slrt.notifications.senders import LogSender, SendOutcomeUnknown, TrainingSender, sender_for
 
 log = logging.getLogger("slrt.outbox")
 
@@ -111,7 +111,8 @@ def _finish(session: Session, message: OutboxMessage, values: dict, audit: str |
 def deliver(app, session: Session, message_id: int, sender) -> str | None:
     """Claim, send and record one message.
 
-    Returns "sent", "logged", "retry", "failed", "unknown" (no answer and no attempt left) or None (not ours).
+    Returns "sent", "logged", "training" (kept, training mode), "retry", "failed", "unknown" (no answer and no
+    attempt left) or None (not ours).
     """
     limit = max_attempts(app)
     message = _claim(session, message_id, limit)
@@ -144,6 +145,9 @@ def deliver(app, session: Session, message_id: int, sender) -> str | None:
                                    "next_attempt_at": utcnow() + backoff(app, attempts)}, None)
         log.info("outbox message %s attempt %d failed, will retry: %s", message_id, attempts, reason)
         return "retry"
+    if getattr(sender, "training", False):
+        _finish(session, message, {"status": OutboxStatus.TRAINING, "last_error": ""}, "outbox.training", about)
+        return "training"
     if not getattr(sender, "reaches_phone", True):
         _finish(session, message, {"status": OutboxStatus.LOGGED, "sent_at": utcnow(), "last_error": ""},
                 "outbox.logged", about)
@@ -155,7 +159,7 @@ def deliver(app, session: Session, message_id: int, sender) -> str | None:
 
 def send_due(app, ids=None, limit: int = 200) -> dict[str, int]:
     """One pass: send the messages that are due (only `ids` if given). Needs an app context."""
-    counts = {"sent": 0, "logged": 0, "retry": 0, "failed": 0, "unknown": 0}
+    counts = {"sent": 0, "logged": 0, "retry": 0, "failed": 0, "unknown": 0, "training": 0}
     try:
         sender = sender_for(app)
     except ConfigError as error:  # e.g. a plain-http gateway in production: nothing leaves, messages wait
@@ -172,6 +176,24 @@ def send_due(app, ids=None, limit: int = 200) -> dict[str, int]:
             if outcome:
                 counts[outcome] += 1
     return counts
+
+
+def settle_demo_outbox(app) -> int:
+    """The demo seed's messages go to made-up phone numbers: each is delivered to the recording sender (never to
+    a configured gateway; in training mode the training sender), so the demo's outbox shows them recorded, not
+    waiting for a gateway to send them. Returns how many were settled."""
+    sender = TrainingSender() if app.config.get("TRAINING") else LogSender()
+    quiet = logging.getLogger("slrt.outbox")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)  # one log line per demo message says nothing
+    try:
+        with immediate_transactions(), Session(bind=db.engine, expire_on_commit=False) as session:
+            due = list(session.scalars(select(OutboxMessage.id).where(OutboxMessage.status == OutboxStatus.PENDING)
+                                       .order_by(OutboxMessage.id)))
+            session.rollback()
+            return sum(1 for message_id in due if deliver(app, session, message_id, sender))
+    finally:
+        quiet.setLevel(level)
 
 
 # After-commit dispatch -------------------------------------------------------------------------------

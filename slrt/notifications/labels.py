@@ -14,6 +14,7 @@ def register() -> None:
         OutboxStatus.LOGGED: _l("Dicatat (tanpa gateway)"),
         OutboxStatus.FAILED: _l("Gagal"),
         OutboxStatus.NO_PHONE: _l("Tanpa nomor HP"),
+        OutboxStatus.TRAINING: _l("Tidak dikirim (mode pelatihan)"),
     })
 
     # Kinds of message; features may queue others (shown as they are).

@@ -21,6 +21,7 @@ class OutboxStatus(StrEnum):
     LOGGED = "logged"      # written to the log because no gateway is configured: it reached nobody
     FAILED = "failed"      # every attempt was surely refused, so nothing reached the gateway; gave up
     NO_PHONE = "no_phone"  # nothing to send to; kept so the timeline shows it
+    TRAINING = "training"  # training mode (SLRT_ENV=training): recorded, never sent to anyone
 
 
 # Which status may follow which. Sending moves are conditional UPDATEs in slrt.notifications.dispatch;
@@ -28,12 +29,13 @@ class OutboxStatus(StrEnum):
 OUTBOX_TRANSITIONS = TransitionTable(OutboxStatus, {
     OutboxStatus.PENDING: {OutboxStatus.SENDING},
     OutboxStatus.SENDING: {OutboxStatus.SENT, OutboxStatus.LOGGED, OutboxStatus.PENDING, OutboxStatus.UNKNOWN,
-                           OutboxStatus.FAILED, OutboxStatus.SENDING},
+                           OutboxStatus.FAILED, OutboxStatus.SENDING, OutboxStatus.TRAINING},
     OutboxStatus.UNKNOWN: {OutboxStatus.SENDING, OutboxStatus.PENDING},
     OutboxStatus.FAILED: {OutboxStatus.PENDING},
     OutboxStatus.LOGGED: {OutboxStatus.PENDING},
     OutboxStatus.SENT: set(),  # a resend of a delivered message is a new message (a copy with its own key)
     OutboxStatus.NO_PHONE: set(),
+    OutboxStatus.TRAINING: set(),  # a role play's message never leaves, not even after the training
 })
 
 # Resending these may put a second copy on the citizen's phone: the administrator confirms first.

@@ -59,6 +59,16 @@ class LogSender:
         log.info("SMS %s to %s (%d chars): %s", key, mask_phone(phone), len(body), body)
 
 
+class TrainingSender:
+    """Training mode: the message is kept in the outbox as not sent; nothing reaches a gateway or a log line."""
+
+    reaches_phone = False
+    training = True
+
+    def send(self, phone: str, body: str, key: str) -> None:
+        return None
+
+
 class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
     """A 3xx is an answer, not a new address to post to: following it would hand the bearer token (and the
     citizen's number) to whatever host the Location names."""
@@ -134,7 +144,10 @@ def check_gateway_config(app) -> None:
 
 
 def sender_for(app) -> Sender:
-    """The gateway sender when SLRT_SMS_GATEWAY_URL is set, else the log sender."""
+    """The gateway sender when SLRT_SMS_GATEWAY_URL is set, else the log sender; in training mode, whatever is
+    set, the training sender (no SMS leaves during a role play)."""
+    if app.config.get("TRAINING"):
+        return TrainingSender()
     custom = app.config.get("SLRT_SMS_SENDER")  # an object with .send (tests, or a district's own)
     if custom is not None:
         return custom

@@ -4,9 +4,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from slrt.shell import commands, nav, routes
+    from slrt.core import permissions as can_registry
+    from slrt.shell import commands, nav, permissions, routes
 
     app.register_blueprint(routes.bp)
+    can_registry.register(app, permissions)
     commands.register(app)
 
     @app.context_processor

@@ -36,8 +36,8 @@ def test_the_back_office_lands_on_its_cases_and_the_drafts_returned_to_it(app, m
     mine = make_case(nik=_nik(1), name="Budi Santoso")
     returned = referral_in(S.RETURNED, make_case(nik=_nik(2), name="Sri Wahyuni"), officer, signer)
     make_case(nik=_nik(3), name="Tuti Alawiyah")  # not taken: in the queue, not among "my cases"
-    from slrt.cases import operations as cases
-    cases.take(mine, officer)
+    from slrt.handling import operations as handling
+    handling.take(mine, officer)
     db.session.commit()
     client, _user = client_for(app, lambda *a, **k: officer, "back_office")
     page = client.get("/").get_data(as_text=True)
@@ -95,8 +95,8 @@ def test_the_counter_lands_on_todays_registrations_at_its_office(app, make_user,
     # and the desk's visits the back office has not taken yet, today's or older
     untaken = page.split('id="h-untaken"')[1]
     assert here.ticket in untaken and "Sri Wahyuni" not in untaken
-    from slrt.cases import operations as cases
-    cases.take(here, make_user("back_office"))
+    from slrt.handling import operations as handling
+    handling.take(here, make_user("back_office"))
     db.session.commit()
     assert here.ticket not in client.get("/").get_data(as_text=True).split('id="h-untaken"')[1]
 

@@ -225,7 +225,7 @@ class Stories:
 
     # ---- one case --------------------------------------------------------------------------------------
     def story(self, start: datetime) -> Iterator[datetime]:
-        from slrt.cases import operations as cases
+        from slrt.handling import operations as handling
         from slrt.intake.operations import VisitData, register_visit
         cast, rng = self.cast, self.rng
         clerk, channel, regions = self._desk()
@@ -250,17 +250,17 @@ class Stories:
         if rng.random() < 0.06:
             return  # still waiting in the queue: the office has not got to it
         yield _later(start, rng, 0, 2.5)
-        cases.take(case, cast.officer)
+        handling.take(case, cast.officer)
         if plans and rng.random() < 0.75:
             yield _later(self._clock(), rng, 0, 3)
             visited = rng.random() < 0.4
-            cases.record_assessment(case, cast.officer, rng.choice(FINDINGS),
+            handling.record_assessment(case, cast.officer, rng.choice(FINDINGS),
                                     visit_date=self._today() if visited else None,
                                     facilitator=cast.facilitator if visited else None)
         if not plans:
             yield _later(self._clock(), rng, 0, 2)
             for complaint in case.complaints:
-                cases.answer_complaint(complaint, cast.officer, reply)
+                handling.answer_complaint(complaint, cast.officer, reply)
         referrals = []
         for complaint, (agency, programme) in zip(case.complaints, plans):
             yield _later(self._clock(), rng, 0, 1)
@@ -330,22 +330,22 @@ class Stories:
         return ["Layanan sudah diberikan."]
 
     def _closure(self, case) -> Iterator[datetime]:
-        from slrt.cases import operations as cases
+        from slrt.handling import operations as handling
         from slrt.cases.models import CaseStatus
         rng = self.rng
         if case.status != CaseStatus.RESOLVED:
             return
         if rng.random() < 0.4:
             yield _later(self._clock(), rng, 0.5, 4)
-            cases.close(case, self.cast.officer, "Warga sudah menerima layanan dan dihubungi.")
+            handling.close(case, self.cast.officer, "Warga sudah menerima layanan dan dihubungi.")
         else:
             yield _later(self._clock(), rng, 15, 17)  # nobody objected: the nightly job closes it
-            if not cases.auto_close(case, self._today()):
+            if not handling.auto_close(case, self._today()):
                 return
         self._count("closed")
         if rng.random() < 0.07:
             yield _later(self._clock(), rng, 1, 6)
-            cases.reopen_on_objection(case, self.cast.officer, "Warga menyatakan bantuan belum diterima.",
+            handling.reopen_on_objection(case, self.cast.officer, "Warga menyatakan bantuan belum diterima.",
                                       self._today())
             self._count("objections")
 

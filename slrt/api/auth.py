@@ -13,6 +13,22 @@ from slrt.api.spec import meta_of
 from slrt.extensions import db, limiter, login_manager
 
 
+class ClientAccount:
+    """The client's service account as the request's user. The account itself is inactive, so it can never
+    log in (nor hold a session); for the calls of its client's valid token it stands as an authenticated
+    user, and everything else (id, role, region, agency, name) is the account's."""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def __init__(self, account) -> None:
+        self._account = account
+
+    def __getattr__(self, name):
+        return getattr(self._account, name)
+
+
 def _bearer_token() -> str:
     scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" else ""
@@ -36,7 +52,7 @@ def authenticate():
         g.api_client = client
         if not client.allows(meta.permission):
             raise ApiProblem(403, _("Klien ini tidak memiliki izin untuk panggilan ini."))
-        g._login_user = client.user
+        g._login_user = ClientAccount(client.user)
         client_id, per_minute = client.id, client.rate_per_minute
         # End the lookup's transaction before the throttle writes on its own connection (SQLite has one
         # writer; see slrt.core.throttle). The counts live in the shared throttle storage, so the limit

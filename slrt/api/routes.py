@@ -9,7 +9,6 @@ import json
 from flask import Blueprint, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from slrt.api import changes, spec
@@ -18,6 +17,7 @@ from slrt.api.problems import ApiProblem, from_http_exception, problem_response,
 from slrt.api.schemas import (AggregatesQuery, Aggregates, AnswerIn, CaseCreated, CaseIn, CasePage, CaseStatusOut,
                               ChangesQuery, ReferralOut, ReferralPage, RegistryIn, RegistryOut)
 from slrt.cases.models import Case
+from slrt.cases.permissions import can_view_case
 from slrt.cases.scoping import visible_cases
 from slrt.core.errors import DomainError
 from slrt.core.labels import LABELS
@@ -41,10 +41,16 @@ def _problem(problem: ApiProblem):
     return problem_response(problem)
 
 
-@bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException):
     db.session.rollback()
     return from_http_exception(error)
+
+
+# By code, so they come before the app's own pages for these codes (Flask looks for a handler of the code
+# first, in the blueprint and then the app, and only then for one of the class).
+for _code in (400, 403, 404, 405, 413, 415, 429):
+    bp.register_error_handler(_code, _http_error)
+bp.register_error_handler(HTTPException, _http_error)
 
 
 @bp.errorhandler(Exception)
@@ -91,7 +97,8 @@ def reference():
 @bp.route("/status/<ticket>")
 @spec.endpoint(summary=_("Status kasus per tiket"), permission=P.READ_STATUS, conditional=True, tags=["Kasus"],
                description=_("Sama dengan halaman Cek Status tanpa tanggal lahir: status dan langkah-langkahnya, "
-                             "tanpa data pribadi. Tiket yang tidak ada dihitung seperti di halaman itu; "
+                             "tanpa data pribadi, untuk kasus di wilayah klien. Tiket yang tidak ada (atau di luar "
+                             "wilayah klien) dihitung seperti di halaman itu; "
                              "terlalu banyak kegagalan membuat klien ditahan sementara (429)."),
                responses={200: (_("Status kasus."), CaseStatusOut), 304: (_("Tidak berubah sejak ETag itu."), None),
                           404: (_("Tiket tidak ditemukan."), None)})
@@ -104,6 +111,8 @@ def case_status(ticket: str):
         raise ApiProblem(429, _("Terlalu banyak tiket yang tidak ditemukan. Tunggu sepuluh menit lalu coba lagi."),
                          headers={"Retry-After": "600"})
     result = public.look_up(ticket[:40], None)
+    if result is not None and not can_view_case(current_user, result.case):
+        result = None  # another region's case: for this client, no such ticket
     if result is None:
         db.session.commit()
         if not public.count_failure(public.ticket_key(ticket[:40]), wrong_birth_date=False, client=who):

@@ -1,0 +1,45 @@
+"""The administrator makes an API client in the browser and reads the API reference (Swagger UI, vendored)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tests.browser.conftest import login, screenshot
+
+SHOTS = Path(os.environ.get("SLRT_SHOTS", "/work/shots/s11-api"))
+
+
+def _shot(page, name: str) -> None:
+    """A screenshot at the desk's width and a phone's (kept for the reviewer when the folder exists)."""
+    screenshot(page, name)
+    if SHOTS.is_dir():
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_the_administrator_creates_a_client_and_reads_the_reference(page, live_server, make_user, places):
+    admin = make_user("admin", username="admin1")
+    login(page, live_server, admin.username, "correct-horse-battery")
+    page.click("nav.mainnav >> text=Klien API")
+    page.click("text=+ Tambah klien")
+    page.fill("#name", "Command Center Kabupaten")
+    page.check("input[name=permissions][value=read_status]")
+    page.check("input[name=permissions][value=read_aggregates]")
+    _shot(page, "api-client-form")
+    page.click("main button[type=submit]")
+    token = page.locator("p.password-once code").inner_text()
+    assert token.startswith("slrt_") and len(token) > 40
+    _shot(page, "api-client-token")
+    page.click("text=Kembali ke daftar klien")
+    assert page.get_by_role("cell", name="Command Center Kabupaten").count() == 1 or \
+        page.locator("td", has_text="Command Center Kabupaten").count() == 1
+    assert token not in page.content()
+    _shot(page, "api-clients")
+    page.click("text=Dokumentasi API")
+    page.wait_for_selector(".opblock-summary-path")
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert "/api/v1/status/{ticket}" in [p.replace("\u200b", "") for p in paths]
+    _shot(page, "api-reference")
+    assert page.js_errors == []

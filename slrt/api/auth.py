@@ -39,6 +39,7 @@ def authenticate():
     if request.blueprint != "api":
         return None
     g._login_user = login_manager.anonymous_user()  # never the session's user
+    g.pop("api_client", None)
     view = current_app.view_functions.get(request.endpoint)
     g.api_view = view
     meta = meta_of(view)

@@ -2,11 +2,22 @@
 from which apispec writes the OpenAPI document (slrt.api.spec). A field changed here changes all three."""
 from __future__ import annotations
 
+from datetime import timezone
+
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from slrt.cases.models import CaseStatus, Channel, VisitType
 from slrt.referrals.models import AGENCY_RESPONSES, ReferralStatus
 from slrt.registry.models import PROGRAMMES
+
+class UtcDateTime(fields.DateTime):
+    """The database's naive UTC, written as RFC 3339 with its offset (2026-11-28T07:00:00+00:00)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
+
 
 REGION_CODE = validate.Regexp(r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")
 
@@ -27,7 +38,7 @@ class Problem(Schema):
 # ---- status by ticket ---------------------------------------------------------------------------------
 
 class StatusStep(Schema):
-    at = fields.DateTime(required=True, metadata={"description": "UTC"})
+    at = UtcDateTime(required=True, metadata={"description": "UTC"})
     kind = fields.String(required=True)
     label = fields.String(required=True)
 
@@ -36,8 +47,8 @@ class CaseStatusOut(Schema):
     ticket = fields.String(required=True)
     status = fields.String(required=True, validate=validate.OneOf([s.value for s in CaseStatus]))
     status_label = fields.String(required=True)
-    registered_at = fields.DateTime(required=True)
-    closed_at = fields.DateTime(required=True, allow_none=True)
+    registered_at = UtcDateTime(required=True)
+    closed_at = UtcDateTime(required=True, allow_none=True)
     steps = fields.List(fields.Nested(StatusStep), required=True)
 
 
@@ -107,9 +118,9 @@ class CaseChange(Schema):
     channel = fields.String(required=True)
     visit_type = fields.String(required=True)
     region_code = fields.String(required=True)
-    created_at = fields.DateTime(required=True)
-    updated_at = fields.DateTime(required=True)
-    closed_at = fields.DateTime(required=True, allow_none=True)
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
+    closed_at = UtcDateTime(required=True, allow_none=True)
 
 
 class CasePage(Schema):
@@ -128,7 +139,7 @@ class ReferralOut(Schema):
     letter_date = fields.Date(required=True, allow_none=True)
     response_due = fields.Date(required=True, allow_none=True)
     outcome = fields.String(required=True)
-    updated_at = fields.DateTime(required=True)
+    updated_at = UtcDateTime(required=True)
 
 
 class ReferralPage(Schema):

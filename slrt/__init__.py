@@ -72,10 +72,10 @@ def import_models() -> None:
 def register_features(app: Flask) -> None:
     """Each feature wires itself in: its blueprint, commands, labels, menu entries, template globals, hooks."""
     from slrt import (admin, api, attachments, auth, cases, core, deadlines, intake, maintenance, notifications,
-                      privacy, public, referrals, regions, registry, reports, search, shell, submissions)
+                      privacy, public, referrals, regions, registry, reports, search, shell, submissions, wallboard)
 
     for feature in (core, auth, intake, cases, public, admin, regions, deadlines, notifications, referrals,
-                    registry, reports, search, attachments, submissions, maintenance, privacy, api, shell):
+                    registry, reports, search, attachments, submissions, maintenance, privacy, api, wallboard, shell):
         feature.init_app(app)
 
 

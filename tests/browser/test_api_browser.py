@@ -43,3 +43,28 @@ def test_the_administrator_creates_a_client_and_reads_the_reference(page, live_s
     assert "/api/v1/status/{ticket}" in [p.replace("\u200b", "") for p in paths]
     _shot(page, "api-reference")
     assert page.js_errors == []
+
+
+def test_a_wall_screen_opens_the_link_with_its_key_in_the_fragment(page, live_server, make_user, make_case, places):
+    from tests.api_helpers import make_client
+    from tests.referrals_helpers import referral_in
+    from slrt.referrals.models import ReferralStatus
+    admin = make_user("admin", username="admin1")
+    officer, signer = make_user("back_office"), make_user("supervisor")
+    for desa in (places.desa, places.desa2, places.other_desa):
+        make_case(region_code=desa)
+    referral_in(ReferralStatus.PENDING_SIGNOFF, make_case(), officer, signer)
+    _client, token = make_client(admin, name="Command Center", permissions=("read_aggregates",),
+                                 region_code=places.district)
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{live_server}/pusat-komando/#kunci={token}")
+    page.wait_for_selector("#board")
+    assert "kunci" not in page.url and token not in page.url
+    assert all(token not in url for url in requests)  # the key left in a form body, never in a URL
+    assert page.locator(".tile .figure").first.inner_text() == "4"
+    assert page.js_errors == []
+    _shot(page, "wallboard")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    if SHOTS.is_dir():
+        page.screenshot(path=str(SHOTS / "wallboard-1920.png"), full_page=True)

@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, or_
+from sqlalchemy.orm import lazyload
 
 from slrt.api.problems import ApiProblem
 from slrt.core.time import utcnow
@@ -59,10 +60,11 @@ def horizon() -> datetime:
     return utcnow() - timedelta(seconds=settle)
 
 
-def page(kind: str, query, model, cursor: str, limit: int) -> Page:
-    """One page of `query` (already scoped) after `cursor`, oldest change first."""
+def page(kind: str, query, model, cursor: str, limit: int, options=()) -> Page:
+    """One page of `query` (already scoped) after `cursor`, oldest change first; `options` say what to load
+    with the rows (by default nothing: the feed never shows a person)."""
     after = decode(kind, cursor)
-    query = query.where(model.updated_at <= horizon())
+    query = query.where(model.updated_at <= horizon()).options(*(options or [lazyload("*")]))
     if after is not None:
         moment, row_id = after
         query = query.where(or_(model.updated_at > moment, and_(model.updated_at == moment, model.id > row_id)))

@@ -231,7 +231,10 @@ def referral_changes():
     args = spec.query()
     base = queries.agency_referrals(current_user) if can_use_agency_queue(current_user) \
         else queries.visible_referrals(current_user)
-    result = changes.page("referral", base, Referral, args.get("cursor", ""), args["limit"])
+    from sqlalchemy.orm import joinedload, lazyload, selectinload
+    loaded = [selectinload(Referral.case).lazyload("*"), joinedload(Referral.agency), joinedload(Referral.programme),
+              lazyload("*")]
+    result = changes.page("referral", base, Referral, args.get("cursor", ""), args["limit"], options=loaded)
     return _json(ReferralPage, {"items": [_referral_out(r) for r in result.rows], "next_cursor": result.next_cursor,
                                 "has_more": result.has_more})
 

@@ -52,6 +52,7 @@ def register_extensions(app: Flask) -> None:
 def import_models() -> None:
     """Every feature's models, so metadata (and Alembic) sees the whole schema."""
     from slrt.admin import models as _admin  # noqa: F401
+    from slrt.api import models as _api  # noqa: F401
     from slrt.attachments import models as _attachments  # noqa: F401
     from slrt.audit import models as _audit  # noqa: F401
     from slrt.auth import models as _auth  # noqa: F401
@@ -70,11 +71,12 @@ def import_models() -> None:
 
 def register_features(app: Flask) -> None:
     """Each feature wires itself in: its blueprint, commands, labels, menu entries, template globals, hooks."""
-    from slrt import (admin, attachments, auth, cases, core, deadlines, handling, intake, maintenance, notifications,
-                      privacy, public, referrals, regions, registry, reports, search, shell, submissions)
+    from slrt import (admin, api, attachments, auth, cases, core, deadlines, handling, intake, maintenance,
+                      notifications, privacy, public, referrals, regions, registry, reports, search, shell, submissions,
+                      wallboard)
 
     for feature in (core, auth, intake, cases, handling, public, admin, regions, deadlines, notifications, referrals,
-                    registry, reports, search, attachments, submissions, maintenance, privacy, shell):
+                    registry, reports, search, attachments, submissions, maintenance, privacy, api, wallboard, shell):
         feature.init_app(app)
 
 

@@ -215,6 +215,9 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
         assert log_in(client, user.username).status_code == 303
         clients[role] = client
     make_user("front_office", username="target")  # an account to open in the admin pages
+    from tests.api_helpers import make_client
+    make_client(admin, name=FULL[:120], region_code=places.district,
+                permissions=("read_status", "read_aggregates", "create_cases", "read_registry"))
     return {"clients": clients, "niks": niks, "kk": kk_number, "import_id": import_id,
             "ticket": registered.ticket, "completed": completed.id,
             "codes": [r.verification_code for r in db.session.scalars(sa.select(Referral)) if r.verification_code]}
@@ -239,6 +242,11 @@ def _ids(model) -> list[int]:
     return list(db.session.scalars(sa.select(model.id).order_by(model.id)).all())
 
 
+def _api_client_ids() -> list[int]:
+    from slrt.api.models import ApiClient
+    return _ids(ApiClient)
+
+
 def _correction_ids() -> list[int]:
     from slrt.privacy.models import CorrectionRequest
     return _ids(CorrectionRequest)
@@ -258,7 +266,8 @@ def page_urls(app, codes) -> list[str]:
               "import_id": _ids(RegistryImport), "proposal_id": _ids(Proposal), "code": codes,
               "slug": list(KINDS), "message_id": _ids(OutboxMessage),
               "person_id": _ids(Person)[:2], "attachment_id": _ids(Attachment),
-              "correction_id": _correction_ids()}
+              "correction_id": _correction_ids(), "ticket": list(db.session.scalars(sa.select(Case.ticket).order_by(Case.id).limit(1))),
+              "client_id": _api_client_ids()}
     urls = []
     adapter = app.url_map.bind("localhost")
     for rule in app.url_map.iter_rules():
@@ -295,7 +304,7 @@ def post_urls(app) -> list[str]:
              "item_id": 1, "message_id": _ids(OutboxMessage)[0],
              "person_id": _ids(Person)[0], "import_id": _ids(RegistryImport)[0],
              "attachment_id": _ids(Attachment)[0],
-             "correction_id": _correction_ids()[0]}
+             "correction_id": _correction_ids()[0], "client_id": _api_client_ids()[0]}
     urls = []
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods and rule.endpoint not in SKIP_ENDPOINTS:

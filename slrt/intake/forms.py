@@ -261,6 +261,22 @@ class IntakeValidation:
             ok = False
         return ok
 
+    def visit_data(self):
+        """What the validated form registers (slrt.intake.operations.register_visit)."""
+        from slrt.intake.operations import MemberData, VisitData
+        form = self.form
+        members = [MemberData(name=m.name.data.strip(), relation=m.relation.data, nik=m.nik.data or "",
+                              birth_date=m.birth_date.data, sex=m.sex.data or "") for m in self.member_rows()]
+        return VisitData(
+            nik=form.nik.data, name=form.name.data, birth_place=form.birth_place.data or "",
+            birth_date=form.birth_date.data, sex=form.sex.data, phone=form.phone.data or "",
+            kk_number=form.kk_number.data or "", address=form.address.data or "", rt=form.rt.data or "",
+            rw=form.rw.data or "", region_code=form.desa.data, channel=form.channel.data,
+            visit_type=form.visit_type.data,
+            complaints=[(c.category.data, c.description.data) for c in self.complaint_rows()],
+            members=members, needs=form.needs.data or [], documents=form.documents.data or [],
+            note=form.note.data or "")
+
     def member_rows(self):
         return [row.form for row in self.form.members if not _row_is_blank(row.form)]
 

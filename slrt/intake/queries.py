@@ -15,6 +15,13 @@ from slrt.extensions import db
 from slrt.intake.models import Person, VisitIdentity
 
 
+def village_parent(code: str) -> str | None:
+    """The kecamatan of a desa/kelurahan code; None for a code that is not a village."""
+    from slrt.regions.models import Region
+    region = db.session.get(Region, code)
+    return region.parent_code if region is not None and region.level == 4 else None
+
+
 @dataclass
 class NikLookup:
     person: Person | None     # the stored person, only when they are one of the user's area

@@ -18,7 +18,6 @@ from slrt.intake.forms import ComplaintForm, IdentityReviewForm, IntakeForm, Int
 from slrt.intake.permissions import can_register, can_review_identity
 from slrt.intake.queries import choice_lists
 from slrt.regions import operations as regions
-from slrt.regions.models import Region
 from slrt.submissions import views as submissions
 
 bp = Blueprint("intake", __name__, url_prefix="/pendaftaran")
@@ -31,11 +30,6 @@ class NikCheckSubject:
     check: object
     person: object
     throttled: bool
-
-
-def _village_parent(code: str):
-    region = db.session.get(Region, code)
-    return region.parent_code if region is not None and region.level == 4 else None
 
 
 def _default_office_place(form: IntakeForm) -> None:
@@ -61,7 +55,7 @@ def new():
     validation = IntakeValidation(
         form, district_code=current_app.config["SLRT_REGION_CODE"], regions=regions.region_index,
         category_ids={c.id for c in categories}, programme_ids={p.id for p in programmes},
-        document_codes={d.code for d in documents}, village_parent=_village_parent)
+        document_codes={d.code for d in documents}, village_parent=queries.village_parent)
     if request.method == "POST":
         valid = validation.run()
         elsewhere = queries.outside_village_warning(current_user, form.desa.data) if valid else None
@@ -71,7 +65,7 @@ def new():
             repeat = submissions.claim_once()  # a double click or a retried post: the first ticket, no second case
             if repeat is not None:
                 return repeat
-            case = operations.register_visit(_visit_data(form, validation), current_user)
+            case = operations.register_visit(validation.visit_data(), current_user)
             receipt = url_for("cases.receipt", case_id=case.id)
             submissions.result_at(receipt)
             db.session.commit()
@@ -88,21 +82,6 @@ def new():
 def _default_channel() -> str:
     from slrt.auth.models import Role
     return {Role.PUSKESOS_OPERATOR: "puskesos", Role.FACILITATOR: "home_visit"}.get(current_user.role, "counter")
-
-
-def _visit_data(form: IntakeForm, validation: IntakeValidation) -> operations.VisitData:
-    members = [operations.MemberData(name=m.name.data.strip(), relation=m.relation.data,
-                                     nik=m.nik.data or "", birth_date=m.birth_date.data, sex=m.sex.data or "")
-               for m in validation.member_rows()]
-    return operations.VisitData(
-        nik=form.nik.data, name=form.name.data, birth_place=form.birth_place.data or "",
-        birth_date=form.birth_date.data, sex=form.sex.data, phone=form.phone.data or "",
-        kk_number=form.kk_number.data or "", address=form.address.data or "", rt=form.rt.data or "",
-        rw=form.rw.data or "", region_code=form.desa.data, channel=form.channel.data,
-        visit_type=form.visit_type.data,
-        complaints=[(c.category.data, c.description.data) for c in validation.complaint_rows()],
-        members=members, needs=form.needs.data or [], documents=form.documents.data or [],
-        note=form.note.data or "")
 
 
 def _earlier_cases(nik: str | None):

@@ -27,7 +27,10 @@ class Lookup:
         return [event for event in self.case.events if event.public]
 
 
-def _address_checks():
+def _address_checks(client: str | None = None):
+    """Failures per address; for an API client (which may call from a shared server), per client."""
+    if client is not None:
+        return [throttle.per_key("SLRT_STATUS_LIMIT", "status-client", client)]
     return [throttle.per_address("SLRT_STATUS_LIMIT", "status-address")]
 
 
@@ -35,9 +38,10 @@ def _ticket_checks(ticket_key: str):
     return [throttle.per_key("SLRT_STATUS_TICKET_LIMIT", "status-ticket", ticket_key)]
 
 
-def throttled() -> bool:
-    """Too many failures from this address: nothing is looked up (guessing tickets or birth dates)."""
-    return throttle.blocked(_address_checks())
+def throttled(client: str | None = None) -> bool:
+    """Too many failures from this address (or API client): nothing is looked up (guessing tickets or
+    birth dates)."""
+    return throttle.blocked(_address_checks(client))
 
 
 def birth_date_throttled(ticket_key: str) -> bool:
@@ -46,9 +50,9 @@ def birth_date_throttled(ticket_key: str) -> bool:
     return throttle.blocked(_ticket_checks(ticket_key))
 
 
-def count_failure(ticket_key: str, *, wrong_birth_date: bool) -> bool:
+def count_failure(ticket_key: str, *, wrong_birth_date: bool, client: str | None = None) -> bool:
     """False when a limit was already full (a request that raced past `throttled`)."""
-    return throttle.count_failure(_address_checks() + (_ticket_checks(ticket_key) if wrong_birth_date else []))
+    return throttle.count_failure(_address_checks(client) + (_ticket_checks(ticket_key) if wrong_birth_date else []))
 
 
 def look_up(typed_ticket: str, birth_date: date | None) -> Lookup | None:

@@ -46,8 +46,8 @@ def test_status_by_ticket_gives_the_public_steps_without_personal_data_and_answe
     etag = response.headers["ETag"]
     again = client.get(f"/api/v1/status/{case.ticket}", headers={**bearer(token), "If-None-Match": etag})
     assert again.status_code == 304 and not again.data
-    from slrt.cases import operations as cases
-    cases.take(db.session.get(Case, case.id), admin)
+    from slrt.handling import operations as handling
+    handling.take(db.session.get(Case, case.id), admin)
     db.session.commit()
     changed = client.get(f"/api/v1/status/{case.ticket}", headers={**bearer(token), "If-None-Match": etag})
     assert changed.status_code == 200 and changed.get_json()["status"] == "in_progress"
@@ -143,7 +143,7 @@ def test_changes_are_paged_by_cursor_and_a_changed_case_comes_again(client, admi
     # nothing new: an empty page, the same cursor
     body = client.get("/api/v1/cases/changes", query_string={"cursor": cursor}, headers=bearer(token)).get_json()
     assert body == {"items": [], "next_cursor": cursor, "has_more": False}
-    from slrt.cases import operations
+    from slrt.handling import operations
     operations.take(db.session.get(Case, cases[1].id), admin)
     db.session.commit()
     body = client.get("/api/v1/cases/changes", query_string={"cursor": cursor}, headers=bearer(token)).get_json()

@@ -72,6 +72,12 @@ class Channel(StrEnum):
     ONLINE = "online"
 
 
+class ContactChannel(StrEnum):
+    """How the citizen wants to hear from the office (chosen at intake)."""
+    SMS = "sms"
+    WHATSAPP = "whatsapp"
+
+
 class VisitType(StrEnum):
     QUESTION = "question"            # Pertanyaan
     SUGGESTION = "suggestion"        # Saran
@@ -90,6 +96,8 @@ class Case(db.Model):
     # The office (district secretariat or village Puskesos) where the visit was registered.
     office_region_code: Mapped[str] = mapped_column(String(13), ForeignKey("regions.code"), index=True)
     channel: Mapped[str] = mapped_column(String(20))
+    # Where the citizen's messages go: SMS, or WhatsApp (falling back to SMS when WhatsApp refuses).
+    contact_channel: Mapped[str] = mapped_column(String(10), default=ContactChannel.SMS, server_default="sms")
     visit_type: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default=CaseStatus.REGISTERED, index=True)
     documents: Mapped[str] = mapped_column(Text, default="")  # comma-separated DocumentType codes checked

@@ -82,7 +82,7 @@ def _visit_data(form: IntakeForm, validation: IntakeValidation) -> operations.Vi
         birth_date=form.birth_date.data, sex=form.sex.data, phone=form.phone.data or "",
         kk_number=form.kk_number.data or "", address=form.address.data or "", rt=form.rt.data or "",
         rw=form.rw.data or "", region_code=form.desa.data, channel=form.channel.data,
-        visit_type=form.visit_type.data,
+        visit_type=form.visit_type.data, contact_channel=form.contact_channel.data,
         complaints=[(c.category.data, c.description.data) for c in validation.complaint_rows()],
         members=members, needs=form.needs.data or [], documents=form.documents.data or [],
         note=form.note.data or "")

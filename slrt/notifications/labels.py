@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from slrt.core.labels import LABELS
-from slrt.notifications.models import OutboxStatus
+from slrt.notifications.models import MessageChannel, OutboxStatus
 
 
 def register() -> None:
@@ -14,6 +14,12 @@ def register() -> None:
         OutboxStatus.LOGGED: _l("Dicatat (tanpa gateway)"),
         OutboxStatus.FAILED: _l("Gagal"),
         OutboxStatus.NO_PHONE: _l("Tanpa nomor HP"),
+    })
+
+    LABELS.register(MessageChannel, {
+        MessageChannel.SMS: _l("SMS"),
+        MessageChannel.WHATSAPP: _l("WhatsApp"),
+        MessageChannel.LAPOR: _l("SP4N-LAPOR!"),
     })
 
     # Kinds of message; features may queue others (shown as they are).

@@ -10,7 +10,7 @@ from slrt.core.errors import DomainError, TransitionError
 from slrt.core.time import utcnow
 from slrt.extensions import db
 from slrt.notifications.gsm import to_gsm7
-from slrt.notifications.models import CONFIRM_RESEND, OUTBOX_TRANSITIONS, OutboxMessage, OutboxStatus
+from slrt.notifications.models import CONFIRM_RESEND, OUTBOX_TRANSITIONS, MessageChannel, OutboxMessage, OutboxStatus
 
 SMS_LENGTH = 160
 
@@ -37,10 +37,12 @@ def citizen_phone(case) -> str:
 
 
 def queue_citizen_message(case, kind: str, text: str) -> OutboxMessage:
-    """Put a short message (one SMS, carrying the ticket) for the case's citizen in the outbox."""
+    """Put a short message (one SMS, carrying the ticket) for the case's citizen in the outbox, for the
+    channel the citizen chose (WhatsApp falls back to SMS when it fails)."""
     body = fit_sms(text, case.ticket)
     phone = citizen_phone(case)
-    message = OutboxMessage(case_id=case.id, kind=kind[:40], phone=phone[:20], body=body,
+    channel = MessageChannel.WHATSAPP if case.contact_channel == MessageChannel.WHATSAPP else MessageChannel.SMS
+    message = OutboxMessage(case_id=case.id, kind=kind[:40], phone=phone[:20], body=body, channel=channel,
                             status=OutboxStatus.PENDING if phone else OutboxStatus.NO_PHONE,
                             attempts=0, last_error="", next_attempt_at=utcnow())
     db.session.add(message)
@@ -111,7 +113,7 @@ def resend_message(message: OutboxMessage, actor, confirmed: bool = False) -> Ou
     about = f"kind={message.kind} case={message.case_id} was={message.status}"
     if message.status == OutboxStatus.SENT:
         copy = OutboxMessage(case_id=message.case_id, kind=message.kind, phone=message.phone, body=message.body,
-                             status=OutboxStatus.PENDING, attempts=0, last_error="", next_attempt_at=utcnow())
+                             channel=message.channel, status=OutboxStatus.PENDING, attempts=0, last_error="", next_attempt_at=utcnow())
         db.session.add(copy)
         db.session.flush()
         record("outbox.resend", message, note=f"{about} copy={copy.id}", user=actor)

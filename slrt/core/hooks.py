@@ -5,3 +5,7 @@ from blinker import Namespace
 signals = Namespace()
 
 case_registered = signals.signal("case-registered")
+
+# The intake form asks for values to start from (e.g. the number of a WhatsApp conversation): receivers get
+# the user and the request's arguments and return a dict of field values, or None.
+intake_prefill = signals.signal("intake-prefill")

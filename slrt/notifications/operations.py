@@ -49,6 +49,15 @@ def queue_citizen_message(case, kind: str, text: str) -> OutboxMessage:
     return message
 
 
+def queue_message(phone: str, body: str, kind: str, channel: str, case_id: int | None = None) -> OutboxMessage:
+    """Put a message that is not a case notice (a reply in a WhatsApp conversation) in the outbox."""
+    message = OutboxMessage(case_id=case_id, kind=kind[:40], phone=phone[:20], body=body, channel=channel,
+                            status=OutboxStatus.PENDING if phone else OutboxStatus.NO_PHONE,
+                            attempts=0, last_error="", next_attempt_at=utcnow())
+    db.session.add(message)
+    return message
+
+
 def _status_url() -> str:
     base = (current_app.config.get("SLRT_PUBLIC_URL") or "").rstrip("/")
     if base:

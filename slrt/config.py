@@ -135,6 +135,9 @@ class Config:
         self.SLRT_LAPOR_URL = env.get("SLRT_LAPOR_URL", "")
         self.SLRT_LAPOR_TOKEN = env.get("SLRT_LAPOR_TOKEN", "")
         self.SLRT_LAPOR_TIMEOUT = env.get("SLRT_LAPOR_TIMEOUT", "20")
+        # The account that registers the pulled complaints (a district-level user), and their category.
+        self.SLRT_LAPOR_USER = env.get("SLRT_LAPOR_USER", "")
+        self.SLRT_LAPOR_CATEGORY = env.get("SLRT_LAPOR_CATEGORY", "LAINNYA")
         self.SLRT_UPLOAD_LIMITS = {"document": int(env.get("SLRT_DOCUMENT_MAX_MB", "10")) * 1024 * 1024,
                                    "logo": int(env.get("SLRT_LOGO_MAX_KB", "512")) * 1024,
                                    "registry": self.MAX_CONTENT_LENGTH,

@@ -271,3 +271,17 @@ def test_retention_removes_old_text(wa_app):
     assert purge(90) == 2
     db.session.commit()
     assert count(ConversationMessage) == 0 and count(Conversation) == 0
+
+
+def test_the_answer_leaves_through_the_whatsapp_api_as_a_text_reply(make_app):
+    from tests.whatsapp_helpers import FakeWhatsApp
+    with FakeWhatsApp() as fake:
+        application = make_app(SLRT_WA_APP_SECRET=SECRET, SLRT_OUTBOX_DISPATCH="inline", **fake.config())
+        with application.app_context():
+            assert post(application.test_client(), payload("halo")).status_code == 200
+            db.session.rollback()
+            outbox = db.session.scalar(db.select(OutboxMessage))
+            assert outbox.status == "sent" and outbox.provider_id == "wamid.TEST000001"
+            db.session.remove()
+    [sent] = fake.accepted
+    assert sent["type"] == "text" and sent["to"] == NUMBER and "STATUS <nomor tiket>" in sent["text"]["body"]

@@ -1,4 +1,5 @@
-"""connections: the citizen's channel (SMS or WhatsApp), outbox channels with SMS fallback, WhatsApp conversations
+"""connections: the citizen's channel (SMS or WhatsApp), outbox channels with SMS fallback, WhatsApp conversations,
+SP4N-LAPOR! reports
 
 Revision ID: 0020
 Revises: 0014
@@ -59,9 +60,27 @@ def upgrade():
     with op.batch_alter_table('wa_messages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_wa_messages_conversation_id'), ['conversation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_wa_messages_created_at'), ['created_at'], unique=False)
+    op.create_table('lapor_reports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('tracking_id', sa.String(length=40), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('title', sa.String(length=255), nullable=False),
+    sa.Column('problem', sa.Text(), nullable=False),
+    sa.Column('dispositioned_on', sa.Date(), nullable=False),
+    sa.Column('followed_up_on', sa.Date(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_lapor_reports_case_id_cases'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_lapor_reports')),
+    sa.UniqueConstraint('case_id', name=op.f('uq_lapor_reports_case_id')),
+    sa.UniqueConstraint('tracking_id', name=op.f('uq_lapor_reports_tracking_id'))
+    )
+    with op.batch_alter_table('lapor_reports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_lapor_reports_status'), ['status'], unique=False)
 
 
 def downgrade():
+    op.drop_table('lapor_reports')
     op.drop_table('wa_messages')
     op.drop_table('wa_conversations')
     with op.batch_alter_table('outbox', schema=None) as batch_op:

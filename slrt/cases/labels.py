@@ -27,6 +27,7 @@ def register() -> None:
         Channel.PUSKESOS: _l("Puskesos desa"),
         Channel.HOME_VISIT: _l("Kunjungan rumah"),
         Channel.ONLINE: _l("Daring"),
+        Channel.LAPOR: _l("SP4N-LAPOR!"),
     })
     LABELS.register(ContactChannel, {
         ContactChannel.SMS: _l("SMS"),

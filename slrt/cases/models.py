@@ -70,6 +70,7 @@ class Channel(StrEnum):
     PUSKESOS = "puskesos"
     HOME_VISIT = "home_visit"
     ONLINE = "online"
+    LAPOR = "lapor"  # pulled from SP4N-LAPOR! (slrt.lapor), never chosen at the counter
 
 
 class ContactChannel(StrEnum):

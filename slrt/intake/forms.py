@@ -106,7 +106,7 @@ class IntakeForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.channel.choices = LABELS.choices(Channel)
+        self.channel.choices = [(v, t) for v, t in LABELS.choices(Channel) if v != Channel.LAPOR]
         self.contact_channel.choices = LABELS.choices(ContactChannel)
         # No preselected type: a clerk who forgets to choose would otherwise file a request as a question.
         self.visit_type.choices = [("", str(_l("— pilih jenis layanan —")))] + LABELS.choices(VisitType)

@@ -50,9 +50,11 @@ def queue_citizen_message(case, kind: str, text: str) -> OutboxMessage:
 
 
 def queue_message(phone: str, body: str, kind: str, channel: str, case_id: int | None = None) -> OutboxMessage:
-    """Put a message that is not a case notice (a reply in a WhatsApp conversation) in the outbox."""
+    """Put a message that is not a case notice (a reply in a WhatsApp conversation, a step for SP4N-LAPOR!)
+    in the outbox."""
+    addressed = bool(phone) or channel == MessageChannel.LAPOR  # a LAPOR! step names its report in the body
     message = OutboxMessage(case_id=case_id, kind=kind[:40], phone=phone[:20], body=body, channel=channel,
-                            status=OutboxStatus.PENDING if phone else OutboxStatus.NO_PHONE,
+                            status=OutboxStatus.PENDING if addressed else OutboxStatus.NO_PHONE,
                             attempts=0, last_error="", next_attempt_at=utcnow())
     db.session.add(message)
     return message

@@ -204,6 +204,13 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
     from slrt.whatsapp.answers import Answer
     from slrt.whatsapp.operations import receive
     receive("6281234567890", "wamid.HOSTILE", Answer("menu", FULL, FULL, FULL))  # a WhatsApp conversation
+    from slrt.admin.models import ComplaintCategory
+    from slrt.lapor.operations import take_report
+    other = db.session.scalar(sa.select(ComplaintCategory.id).where(ComplaintCategory.code == "LAINNYA"))
+    take_report({"tracking_id": "LPR-H1", "judul": FULL, "isi": FULL}, officer, other)  # a LAPOR! report, no case
+    take_report({"tracking_id": "LPR-H2", "judul": FULL, "isi": FULL, "lokasi": {"kode_wilayah": places.desa},
+                 "pelapor": {"nik": niks[2], "nama": FULL, "tanggal_lahir": "2012-05-17", "jenis_kelamin": "L"}},
+                officer, other)  # and one that became a case
     from slrt.privacy.operations import request_correction
     request_correction(registered, "address", "Kp. Baru", FULL, officer)  # evidence and value overwritten below
     settings.put("privacy_contact", FULL, admin)

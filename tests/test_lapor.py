@@ -5,8 +5,6 @@ import json
 from contextlib import contextmanager
 from datetime import date
 
-import pytest
-
 from slrt.audit.models import AuditLog
 from slrt.cases.models import Case
 from slrt.extensions import db

@@ -285,3 +285,23 @@ def test_the_answer_leaves_through_the_whatsapp_api_as_a_text_reply(make_app):
             db.session.remove()
     [sent] = fake.accepted
     assert sent["type"] == "text" and sent["to"] == NUMBER and "STATUS <nomor tiket>" in sent["text"]["body"]
+
+
+def test_a_delivery_report_of_a_number_not_on_whatsapp_sends_the_message_by_sms(wa_app, make_case):
+    from slrt.notifications.models import OutboxStatus
+    make_case(phone="081234567890", contact_channel="whatsapp")
+    notice = db.session.scalar(db.select(OutboxMessage))
+    notice.status, notice.provider_id = OutboxStatus.SENT, "wamid.OUT1"  # WhatsApp accepted it
+    db.session.commit()
+    report = {"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages",
+              "value": {"messaging_product": "whatsapp", "statuses": [{
+                  "id": "wamid.OUT1", "status": "failed", "timestamp": "1764300000", "recipient_id": NUMBER,
+                  "errors": [{"code": 131026, "title": "Message undeliverable"}]}]}}]}]}
+    client = wa_app.test_client()
+    assert post(client, report).status_code == 200
+    assert post(client, report).status_code == 200  # reported twice: one copy
+    db.session.expire_all()
+    copies = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.channel == MessageChannel.SMS)).all()
+    assert len(copies) == 1 and "131026" in copies[0].fallback_reason
+    assert copies[0].body == notice.body and copies[0].status == OutboxStatus.PENDING
+    assert count(AuditLog, AuditLog.action == "outbox.fallback") == 1

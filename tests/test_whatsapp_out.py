@@ -11,7 +11,7 @@ from slrt.notifications import dispatch
 from slrt.notifications.models import MessageChannel, OutboxMessage, OutboxStatus
 from slrt.notifications.senders import ChannelRefused, SendError, SendOutcomeUnknown
 from slrt.notifications.whatsapp import WhatsAppSender, local_number, parse_templates, wa_number
-from tests.conftest import VALID_NIK, csrf_token_from, log_in
+from tests.conftest import VALID_NIK, log_in
 from tests.notifications_helpers import FakeGateway
 from tests.whatsapp_helpers import NUMBER_ID, VERSION, FakeWhatsApp
 

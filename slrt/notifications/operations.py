@@ -60,6 +60,27 @@ def queue_message(phone: str, body: str, kind: str, channel: str, case_id: int |
     return message
 
 
+def fall_back_later(provider_id: str, reason: str) -> OutboxMessage | None:
+    """WhatsApp reported after accepting a message that it could not deliver it (a delivery report with an
+    error, e.g. 131026 number not on WhatsApp): queue an SMS copy, once, with the reason. None when no sent
+    WhatsApp message has that id, or its copy is already queued."""
+    from sqlalchemy import select
+    original = db.session.scalar(select(OutboxMessage).where(
+        OutboxMessage.provider_id == provider_id, OutboxMessage.channel == MessageChannel.WHATSAPP,
+        OutboxMessage.status == OutboxStatus.SENT))
+    if original is None or not provider_id:
+        return None
+    original.provider_id = ""  # a repeated report finds nothing: one copy
+    copy = OutboxMessage(case_id=original.case_id, kind=original.kind, phone=original.phone, body=original.body,
+                         channel=MessageChannel.SMS, fallback_reason=reason[:300], status=OutboxStatus.PENDING,
+                         attempts=0, last_error="", next_attempt_at=utcnow())
+    db.session.add(copy)
+    db.session.flush()
+    record("outbox.fallback", original, note=f"kind={original.kind} case={original.case_id} whatsapp->sms "
+                                             f"copy={copy.id}: {reason[:300]}")
+    return copy
+
+
 def _status_url() -> str:
     base = (current_app.config.get("SLRT_PUBLIC_URL") or "").rstrip("/")
     if base:

@@ -8,7 +8,6 @@ This module only reads (and counts failures in the throttle storage); nothing he
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 

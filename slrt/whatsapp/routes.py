@@ -15,6 +15,7 @@ from slrt.core.errors import DomainError
 from slrt.core.htmx import render_page_or_partial
 from slrt.core.pagination import page_number, paginate
 from slrt.extensions import db
+from slrt.notifications.operations import fall_back_later
 from slrt.notifications.senders import mask_phone
 from slrt.submissions import views as submissions
 from slrt.whatsapp import operations, queries
@@ -22,7 +23,7 @@ from slrt.whatsapp.answers import Answer, answer
 from slrt.whatsapp.forms import ReplyForm
 from slrt.whatsapp.models import Command, Conversation, ConversationStatus
 from slrt.whatsapp.permissions import can_open_case_from_conversation, can_read_inbox, can_reply_conversation
-from slrt.whatsapp.webhook import inbound_messages, signature_ok
+from slrt.whatsapp.webhook import inbound_messages, signature_ok, undeliverable
 
 bp = Blueprint("whatsapp", __name__, cli_group="wa")
 log = logging.getLogger("slrt.whatsapp")
@@ -55,6 +56,8 @@ def receive():
     CSRF token; the signature over the raw body is this route's proof of origin instead, and a post without
     a valid one is refused before anything is read.
 
+    Delivery reports that say a message of ours can never be delivered send it again by SMS.
+
     Two steps: the answers are worked out while reading (the lookups and the throttle counts, which SQLite
     must write on their own connection), then the messages and the queued answers are written at once."""
     body = request.get_data(cache=True)
@@ -83,6 +86,8 @@ def receive():
     g.sqlite_read_only = False  # the next transaction writes
     for message, reply in answers:
         operations.receive(message.wa_id, message.message_id, reply)
+    for provider_id, reason in undeliverable(payload):  # accepted earlier, then reported undeliverable
+        fall_back_later(provider_id, reason)
     db.session.commit()
     return Response("OK", mimetype="text/plain")
 

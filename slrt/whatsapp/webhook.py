@@ -47,6 +47,31 @@ def inbound_messages(payload) -> list[Inbound]:
     return found
 
 
+# Delivery reports whose error means WhatsApp will never deliver the message (number not on WhatsApp,
+# not allowed, re-engagement window closed, template problems): the message goes by SMS instead.
+UNDELIVERABLE = frozenset({131026, 131030, 131047, 131051, 132000, 132001, 132005, 132007, 132012, 132015,
+                           132016, 133010})
+
+
+def undeliverable(payload) -> list[tuple[str, str]]:
+    """(wamid, reason) of the delivery reports saying a message of ours failed for good."""
+    failed = []
+    if not isinstance(payload, dict):
+        return failed
+    for entry in payload.get("entry") or []:
+        for change in (entry.get("changes") or []) if isinstance(entry, dict) else []:
+            value = change.get("value") if isinstance(change, dict) else None
+            for status in (value.get("statuses") or []) if isinstance(value, dict) else []:
+                if not isinstance(status, dict) or status.get("status") != "failed" or not status.get("id"):
+                    continue
+                for error in status.get("errors") or []:
+                    if isinstance(error, dict) and error.get("code") in UNDELIVERABLE:
+                        reason = f"WhatsApp delivery report, code {error['code']}: {error.get('title') or ''}"
+                        failed.append((str(status["id"])[:128], reason.strip()[:300]))
+                        break
+    return failed
+
+
 def _text_of(message: dict) -> str:
     kind = message.get("type")
     part = message.get(kind) if isinstance(kind, str) else None

@@ -201,6 +201,16 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
     registry.record_visit(proposal, date(2025, 9, 2), FULL, officer)
     add_day_off(places.district, date(2026, 12, 24), FULL, admin)
     _attach_photo(registered, officer)
+    from slrt.whatsapp.answers import Answer
+    from slrt.whatsapp.operations import receive
+    receive("6281234567890", "wamid.HOSTILE", Answer("menu", FULL, FULL, FULL))  # a WhatsApp conversation
+    from slrt.admin.models import ComplaintCategory
+    from slrt.lapor.operations import take_report
+    other = db.session.scalar(sa.select(ComplaintCategory.id).where(ComplaintCategory.code == "LAINNYA"))
+    take_report({"tracking_id": "LPR-H1", "judul": FULL, "isi": FULL}, officer, other)  # a LAPOR! report, no case
+    take_report({"tracking_id": "LPR-H2", "judul": FULL, "isi": FULL, "lokasi": {"kode_wilayah": places.desa},
+                 "pelapor": {"nik": niks[2], "nama": FULL, "tanggal_lahir": "2012-05-17", "jenis_kelamin": "L"}},
+                officer, other)  # and one that became a case
     from slrt.privacy.operations import request_correction
     request_correction(registered, "address", "Kp. Baru", FULL, officer)  # evidence and value overwritten below
     settings.put("privacy_contact", FULL, admin)
@@ -252,6 +262,11 @@ def _correction_ids() -> list[int]:
     return _ids(CorrectionRequest)
 
 
+def _conversation_ids() -> list[int]:
+    from slrt.whatsapp.models import Conversation
+    return _ids(Conversation)
+
+
 def page_urls(app, codes) -> list[str]:
     """Every GET page of the URL map, with each record of the district as its argument."""
     from slrt.admin.district_routes import KINDS
@@ -267,7 +282,7 @@ def page_urls(app, codes) -> list[str]:
               "slug": list(KINDS), "message_id": _ids(OutboxMessage),
               "person_id": _ids(Person)[:2], "attachment_id": _ids(Attachment),
               "correction_id": _correction_ids(), "ticket": list(db.session.scalars(sa.select(Case.ticket).order_by(Case.id).limit(1))),
-              "client_id": _api_client_ids()}
+              "client_id": _api_client_ids(), "conversation_id": _conversation_ids()}
     urls = []
     adapter = app.url_map.bind("localhost")
     for rule in app.url_map.iter_rules():
@@ -304,7 +319,8 @@ def post_urls(app) -> list[str]:
              "item_id": 1, "message_id": _ids(OutboxMessage)[0],
              "person_id": _ids(Person)[0], "import_id": _ids(RegistryImport)[0],
              "attachment_id": _ids(Attachment)[0],
-             "correction_id": _correction_ids()[0], "client_id": _api_client_ids()[0]}
+             "correction_id": _correction_ids()[0], "client_id": _api_client_ids()[0],
+             "conversation_id": _conversation_ids()[0]}
     urls = []
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods and rule.endpoint not in SKIP_ENDPOINTS:

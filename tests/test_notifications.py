@@ -309,7 +309,7 @@ class ScriptedSender:
     def __init__(self, *errors):
         self.errors, self.keys = list(errors), []
 
-    def send(self, phone, body, key):
+    def send(self, phone, body, key, kind=""):
         self.keys.append(key)
         if self.errors:
             raise self.errors.pop(0)
@@ -637,7 +637,7 @@ def test_flaky_gateway_without_keys_would_deliver_twice(make_app):
     """The control: the same gateway, a sender that sends no key (the old request) — citizens get copies."""
 
     class KeylessSender(HttpGatewaySender):
-        def send(self, phone, body, key):
+        def send(self, phone, body, key, kind=""):
             super().send(phone, body, "")
 
     with FlakyGateway(fail_rate=0.35, late_rate=0.2, late_delay=0.3, seed=8) as gateway:

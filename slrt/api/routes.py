@@ -107,7 +107,7 @@ def case_status(ticket: str):
     from slrt.public import operations as public
     who = str(g.api_client.id)
     db.session.commit()  # the throttle reads and writes on its own connection (SQLite: one writer)
-    if public.throttled(client=who):
+    if public.throttled(public.client_checks(who)):
         raise ApiProblem(429, _("Terlalu banyak tiket yang tidak ditemukan. Tunggu sepuluh menit lalu coba lagi."),
                          headers={"Retry-After": "600"})
     result = public.look_up(ticket[:40], None)
@@ -115,7 +115,8 @@ def case_status(ticket: str):
         result = None  # another region's case: for this client, no such ticket
     if result is None:
         db.session.commit()
-        if not public.count_failure(public.ticket_key(ticket[:40]), wrong_birth_date=False, client=who):
+        if not public.count_failure(public.ticket_key(ticket[:40]), wrong_birth_date=False,
+                                   source=public.client_checks(who)):
             raise ApiProblem(429, _("Terlalu banyak tiket yang tidak ditemukan. Tunggu sepuluh menit lalu coba "
                                     "lagi."), headers={"Retry-After": "600"})
         raise ApiProblem(404, _("Tiket tidak ditemukan."))

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app: Flask) -> None:
     from slrt.cases import labels, permissions, routes
-    from slrt.cases.models import CaseStatus, Channel, ComplaintStatus, VisitType
+    from slrt.cases.models import CaseStatus, Channel, ComplaintStatus, ContactChannel, VisitType
     from slrt.cases.permissions import can_list_cases
     from slrt.core import permissions as can_registry
     from slrt.shell import nav
@@ -16,4 +16,4 @@ def init_app(app: Flask) -> None:
     nav.register(20, "cases.today", _l("Hari ini"), can_list_cases)
     nav.register(30, "cases.index", _l("Antrean kasus"), can_list_cases)
     app.jinja_env.globals.update(CaseStatus=CaseStatus, ComplaintStatus=ComplaintStatus, Channel=Channel,
-                                 VisitType=VisitType)
+                                 ContactChannel=ContactChannel, VisitType=VisitType)

@@ -1,7 +1,7 @@
 """Labels of the case and complaint statuses, channels, visit types and events (registered by init_app)."""
 from flask_babel import lazy_gettext as _l
 
-from slrt.cases.models import CaseStatus, Channel, ComplaintStatus, VisitType
+from slrt.cases.models import CaseStatus, Channel, ComplaintStatus, ContactChannel, VisitType
 from slrt.core.labels import LABELS
 
 
@@ -27,6 +27,11 @@ def register() -> None:
         Channel.PUSKESOS: _l("Puskesos desa"),
         Channel.HOME_VISIT: _l("Kunjungan rumah"),
         Channel.ONLINE: _l("Daring"),
+        Channel.LAPOR: _l("SP4N-LAPOR!"),
+    })
+    LABELS.register(ContactChannel, {
+        ContactChannel.SMS: _l("SMS"),
+        ContactChannel.WHATSAPP: _l("WhatsApp"),
     })
     LABELS.register(VisitType, {
         VisitType.QUESTION: _l("Pertanyaan"),

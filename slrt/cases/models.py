@@ -75,6 +75,13 @@ class Channel(StrEnum):
     PUSKESOS = "puskesos"
     HOME_VISIT = "home_visit"
     ONLINE = "online"
+    LAPOR = "lapor"  # pulled from SP4N-LAPOR! (slrt.lapor), never chosen at the counter
+
+
+class ContactChannel(StrEnum):
+    """How the citizen wants to hear from the office (chosen at intake)."""
+    SMS = "sms"
+    WHATSAPP = "whatsapp"
 
 
 class VisitType(StrEnum):
@@ -97,6 +104,8 @@ class Case(db.Model):
     # The office (district secretariat or village Puskesos) where the visit was registered.
     office_region_code: Mapped[str] = mapped_column(String(13), ForeignKey("regions.code"), index=True)
     channel: Mapped[str] = mapped_column(String(20))
+    # Where the citizen's messages go: SMS, or WhatsApp (falling back to SMS when WhatsApp refuses).
+    contact_channel: Mapped[str] = mapped_column(String(10), default=ContactChannel.SMS, server_default="sms")
     visit_type: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default=CaseStatus.REGISTERED, index=True)
     documents: Mapped[str] = mapped_column(Text, default="")  # comma-separated DocumentType codes checked

@@ -9,7 +9,7 @@ from wtforms import (BooleanField, DateField, FieldList, FormField, RadioField, 
                      SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from slrt.cases.models import Channel, VisitType
+from slrt.cases.models import Channel, ContactChannel, VisitType
 from slrt.core.forms import BaseForm, BaseSubForm, MultiCheckboxField
 from slrt.core.i18n import long_date
 from slrt.core.labels import LABELS
@@ -82,6 +82,8 @@ class IntakeForm(BaseForm):
                      validators=[InputRequired(_l("Pilih jenis kelamin."))])
     phone = StringField(_l("Nomor HP"), validators=[Optional(), phone_number],
                         render_kw={"inputmode": "tel", "autocomplete": "off"})
+    # Left out of a post (an older form, a script): SMS, as before the choice existed.
+    contact_channel = RadioField(_l("Kabar perkembangan lewat"), default=ContactChannel.SMS.value)
     kk_number = StringField(_l("No. KK"), validators=[Optional(), Length(max=40)],
                             render_kw={"inputmode": "numeric", "autocomplete": "off"})
     address = StringField(_l("Alamat (jalan, kampung, dusun)"), validators=[Optional(), Length(max=255)])
@@ -104,7 +106,8 @@ class IntakeForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.channel.choices = LABELS.choices(Channel)
+        self.channel.choices = [(v, t) for v, t in LABELS.choices(Channel) if v != Channel.LAPOR]
+        self.contact_channel.choices = LABELS.choices(ContactChannel)
         # No preselected type: a clerk who forgets to choose would otherwise file a request as a question.
         self.visit_type.choices = [("", str(_l("— pilih jenis layanan —")))] + LABELS.choices(VisitType)
 
@@ -202,6 +205,10 @@ class IntakeValidation:
                 form.desa.errors = list(form.desa.errors) + [
                     str(_l("Desa/kelurahan ini tidak berada di kecamatan yang dipilih."))]
                 ok = False
+        if form.contact_channel.data == ContactChannel.WHATSAPP and not form.phone.data:
+            form.phone.errors = list(form.phone.errors) + [
+                str(_l("Isi nomor HP yang dipakai untuk WhatsApp, atau pilih SMS."))]
+            ok = False
         ok = self._check_members() and ok
         ok = self._check_complaints() and ok
         bad_needs = [n for n in (form.needs.data or []) if n not in self.programme_ids]
@@ -272,7 +279,7 @@ class IntakeValidation:
             birth_date=form.birth_date.data, sex=form.sex.data, phone=form.phone.data or "",
             kk_number=form.kk_number.data or "", address=form.address.data or "", rt=form.rt.data or "",
             rw=form.rw.data or "", region_code=form.desa.data, channel=form.channel.data,
-            visit_type=form.visit_type.data,
+            visit_type=form.visit_type.data, contact_channel=form.contact_channel.data,
             complaints=[(c.category.data, c.description.data) for c in self.complaint_rows()],
             members=members, needs=form.needs.data or [], documents=form.documents.data or [],
             note=form.note.data or "")

@@ -51,6 +51,7 @@ def new():
     if request.method == "GET":
         form.channel.data = _default_channel()
         _default_office_place(form)
+        _prefill(form)
     form.fill_choices(categories, programmes, documents)
     validation = IntakeValidation(
         form, district_code=current_app.config["SLRT_REGION_CODE"], regions=regions.region_index,
@@ -77,6 +78,15 @@ def new():
     return render_template("intake/new.html", form=form, warnings=validation.warnings, earlier=earlier,
                            panels=panels.build("intake", None, current_user),
                            notices=panels.build("notice", None, current_user))
+
+
+def _prefill(form: IntakeForm) -> None:
+    """Values another feature starts the form with (the phone of a WhatsApp conversation)."""
+    from slrt.core.hooks import intake_prefill
+    for _receiver, values in intake_prefill.send(current_user._get_current_object(), args=request.args):
+        for name, value in (values or {}).items():
+            if name in ("phone", "contact_channel"):
+                getattr(form, name).data = value
 
 
 def _default_channel() -> str:

@@ -13,6 +13,11 @@ Every attempt carries the message's idempotency key, the same each time. The out
   last attempt it stays unknown. From then on it is never called failed: a later refusal does not undo an
   earlier attempt that may have gone through.
 A gateway that honours the key therefore delivers each message once, whatever the retries.
+
+A message leaves by its channel (SMS, WhatsApp, SP4N-LAPOR!). A WhatsApp message the channel will never take
+(template refused, number not on WhatsApp, no WhatsApp account configured), or whose last WhatsApp attempt
+failed, goes by SMS instead: the row's channel becomes SMS, the reason is kept in fallback_reason and the
+audit, and it gets a fresh round of SMS attempts under the same key.
 """
 from __future__ import annotations
 
@@ -29,9 +34,11 @@ from slrt.audit.models import AuditLog
 from slrt.core.db import immediate_transactions
 from slrt.core.time import utcnow
 from slrt.extensions import db
-from slrt.notifications.models import OUTBOX_TRANSITIONS, OutboxMessage, OutboxStatus
+from slrt.notifications.models import OUTBOX_TRANSITIONS, MessageChannel, OutboxMessage, OutboxStatus
 from slrt.config import ConfigError
-from slrt.notifications.senders import LogSender, SendOutcomeUnknown, TrainingSender, sender_for
+from slrt.notifications.senders import (ChannelRefused, LogSender, SendError, SendOutcomeUnknown, Senders,
+                                     TrainingSender, sender_for)
+from slrt.notifications.whatsapp import whatsapp_sender_for
 
 log = logging.getLogger("slrt.outbox")
 
@@ -108,23 +115,62 @@ def _finish(session: Session, message: OutboxMessage, values: dict, audit: str |
     return result.rowcount == 1
 
 
+def senders_for(app) -> Senders:
+    """The senders of every configured channel (raises ConfigError for a gateway the portal must not use). In
+    training mode nothing leaves by any channel: every message is kept as not sent."""
+    if app.config.get("TRAINING"):
+        training = TrainingSender()
+        return Senders(training, training, training)
+    lapor = None
+    factory = app.extensions.get("slrt.lapor_sender")  # registered by slrt.lapor, which builds on the outbox
+    if factory is not None:
+        lapor = factory(app)
+    return Senders(sender_for(app), whatsapp_sender_for(app), lapor)
+
+
+class _NotConfigured(ChannelRefused):
+    """No sender for the message's channel."""
+
+
+def _fall_back(app, session: Session, message: OutboxMessage, senders: Senders, reason: str, about: str):
+    """Send a WhatsApp message by SMS instead: recorded on the row and in the audit, then delivered."""
+    reason = reason[:300]
+    if not _finish(session, message, {"status": OutboxStatus.PENDING, "channel": MessageChannel.SMS,
+                                      "fallback_reason": reason, "last_error": reason, "attempts": 0,
+                                      "next_attempt_at": utcnow()},
+                   "outbox.fallback", f"{about} whatsapp->sms: {reason}"):
+        return None
+    log.info("outbox message %s: WhatsApp refused it, sending by SMS: %s", message.id, reason)
+    return deliver(app, session, message.id, senders)
+
+
 def deliver(app, session: Session, message_id: int, sender) -> str | None:
-    """Claim, send and record one message.
+    """Claim, send and record one message (`sender`: the Senders of every channel, or one SMS sender).
 
     Returns "sent", "logged", "training" (kept, training mode), "retry", "failed", "unknown" (no answer and no
     attempt left) or None (not ours).
     """
+    senders = sender if isinstance(sender, Senders) else Senders(sender)
     limit = max_attempts(app)
     message = _claim(session, message_id, limit)
     if message is None:
         return None
     attempts, phone, body, key = message.attempts, message.phone, message.body, message.idempotency_key
-    about = f"kind={message.kind} case={message.case_id}"
+    channel = message.channel or MessageChannel.SMS
+    about = f"kind={message.kind} case={message.case_id} channel={channel}"
+    sender = senders.for_channel(channel)
+    provider_id = None
     try:
-        sender.send(phone, body, key)
+        if sender is None:
+            raise _NotConfigured(f"no {channel} account configured")
+        provider_id = sender.send(phone, body, key, message.kind)
     except Exception as error:  # any failure of the sender is a failed attempt, never a crash of the caller
         reason = str(error)[:500] or type(error).__name__
         last = attempts >= limit
+        if channel == MessageChannel.WHATSAPP and (
+                isinstance(error, ChannelRefused)
+                or (last and isinstance(error, SendError) and not isinstance(error, SendOutcomeUnknown))):
+            return _fall_back(app, session, message, senders, reason, about)
         if isinstance(error, SendOutcomeUnknown) or message.maybe_sent:
             _finish(session, message, {"status": OutboxStatus.UNKNOWN, "maybe_sent": True, "last_error": reason,
                                        "next_attempt_at": utcnow() if last else utcnow() + backoff(app, attempts)},
@@ -152,7 +198,8 @@ def deliver(app, session: Session, message_id: int, sender) -> str | None:
         _finish(session, message, {"status": OutboxStatus.LOGGED, "sent_at": utcnow(), "last_error": ""},
                 "outbox.logged", about)
         return "logged"
-    _finish(session, message, {"status": OutboxStatus.SENT, "sent_at": utcnow(), "last_error": ""},
+    _finish(session, message, {"status": OutboxStatus.SENT, "sent_at": utcnow(), "last_error": "",
+                               "provider_id": (provider_id or "")[:128] if isinstance(provider_id, str) else ""},
             "outbox.sent", about)
     return "sent"
 
@@ -161,7 +208,7 @@ def send_due(app, ids=None, limit: int = 200) -> dict[str, int]:
     """One pass: send the messages that are due (only `ids` if given). Needs an app context."""
     counts = {"sent": 0, "logged": 0, "retry": 0, "failed": 0, "unknown": 0, "training": 0}
     try:
-        sender = sender_for(app)
+        sender = senders_for(app)
     except ConfigError as error:  # e.g. a plain-http gateway in production: nothing leaves, messages wait
         log.error("outbox: not sending, the SMS gateway is misconfigured: %s", error)
         return counts

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from slrt.core.labels import LABELS
-from slrt.notifications.models import OutboxStatus
+from slrt.notifications.models import MessageChannel, OutboxStatus
 
 
 def register() -> None:
@@ -15,6 +15,12 @@ def register() -> None:
         OutboxStatus.FAILED: _l("Gagal"),
         OutboxStatus.NO_PHONE: _l("Tanpa nomor HP"),
         OutboxStatus.TRAINING: _l("Tidak dikirim (mode pelatihan)"),
+    })
+
+    LABELS.register(MessageChannel, {
+        MessageChannel.SMS: _l("SMS"),
+        MessageChannel.WHATSAPP: _l("WhatsApp"),
+        MessageChannel.LAPOR: _l("SP4N-LAPOR!"),
     })
 
     # Kinds of message; features may queue others (shown as they are).

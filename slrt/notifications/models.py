@@ -24,6 +24,13 @@ class OutboxStatus(StrEnum):
     TRAINING = "training"  # training mode (SLRT_ENV=training): recorded, never sent to anyone
 
 
+class MessageChannel(StrEnum):
+    """The way a message leaves; each has its sender (slrt.notifications.senders.Senders)."""
+    SMS = "sms"
+    WHATSAPP = "whatsapp"
+    LAPOR = "lapor"  # a follow-up step pushed to SP4N-LAPOR! (slrt.lapor): body is JSON, no phone
+
+
 # Which status may follow which. Sending moves are conditional UPDATEs in slrt.notifications.dispatch;
 # the administrator's moves are resends (slrt.notifications.operations.resend_message).
 OUTBOX_TRANSITIONS = TransitionTable(OutboxStatus, {
@@ -66,5 +73,12 @@ class OutboxMessage(db.Model):
     # Some attempt got no answer (timeout, dropped connection, a sender that crashed mid-send): the message
     # may have reached the phone, so it is never shown as failed.
     maybe_sent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    channel: Mapped[str] = mapped_column(String(10), default=MessageChannel.SMS, server_default="sms")
+    # Why a WhatsApp message went by SMS instead (template refused, number not on WhatsApp, no WhatsApp
+    # account configured); empty when it left by the channel it was queued for.
+    fallback_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # The provider's id of the accepted message (WhatsApp's wamid), to match its later delivery reports.
+    provider_id: Mapped[str] = mapped_column(String(128), default="", server_default="", index=True)
 
     case = relationship("Case")

@@ -111,14 +111,14 @@ def test_a_refused_token_creates_nothing(make_app, make_user, places):
 
 
 def test_each_step_of_the_case_is_pushed_back_once_with_retries(make_app, make_user, places):
-    from slrt.cases import operations as cases
+    from slrt.handling import operations as handling
     with FakeLapor([report("LPR0000001", places.desa)]) as fake, \
             app_with(make_app, fake, SLRT_OUTBOX_BACKOFF=(0,)) as application:
         run_sync(application, make_user)
         dispatch.send_due(application)  # the acknowledgement
         officer = make_user("back_office")
         case = db.session.scalar(db.select(Case))
-        cases.take(case, officer)
+        handling.take(case, officer)
         db.session.commit()
         [step] = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == "lapor_follow_up")).all()
         assert step.channel == MessageChannel.LAPOR and step.status == OutboxStatus.PENDING
@@ -134,12 +134,12 @@ def test_each_step_of_the_case_is_pushed_back_once_with_retries(make_app, make_u
 
 def test_a_follow_up_whose_answer_was_lost_is_not_recorded_twice(make_app, make_user, places):
     """LAPOR! took the step but its answer never came: the retry carries the same key and is a 409."""
-    from slrt.cases import operations as cases
+    from slrt.handling import operations as handling
     with FakeLapor([report("LPR0000001", places.desa)]) as fake, \
             app_with(make_app, fake, SLRT_OUTBOX_BACKOFF=(0,)) as application:
         run_sync(application, make_user)
         officer = make_user("back_office")
-        cases.take(db.session.scalar(db.select(Case)), officer)
+        handling.take(db.session.scalar(db.select(Case)), officer)
         db.session.commit()
         message = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.kind == "lapor_follow_up"))
         client = HttpLaporClient(fake.url, TOKEN, timeout=5, env="test")

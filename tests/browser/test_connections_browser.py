@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 from werkzeug.serving import make_server
 
-from slrt.cases import operations as cases
+from slrt.handling import operations as handling
 from slrt.cases.models import Case
 from slrt.extensions import db
 from slrt.notifications import dispatch
@@ -93,7 +93,7 @@ def test_a_lapor_case_shows_its_tracking_id_and_deadlines(page, live_server, app
         run_sync(app, make_user)
         officer = make_user("back_office", username="backoffice")
         case = db.session.scalar(db.select(Case))
-        cases.take(case, officer)
+        handling.take(case, officer)
         db.session.commit()
         dispatch.send_due(app)  # the acknowledgement and the follow-up reach the fake LAPOR!
         case_id = case.id

@@ -1,10 +1,11 @@
 import segno
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import false, select
 from sqlalchemy.orm import selectinload
 
+from slrt.admin.letterhead import letterhead
 from slrt.admin.models import ComplaintCategory, DocumentType
 from slrt.audit.operations import record
 from slrt.auth.permissions import permission_required
@@ -15,6 +16,7 @@ from slrt.cases.queries import load_case, load_case_page
 from slrt.core import panels
 from slrt.cases.scoping import visible_cases
 from slrt.core.htmx import render_page_or_partial
+from slrt.core.web import public_url
 from slrt.core.pagination import page_number, paginate
 from slrt.core.time import local_day_bounds_utc, local_today
 from slrt.extensions import db
@@ -122,19 +124,12 @@ def case_page(case: Case, *, given: dict | None = None, status: int = 200):
     return page, status
 
 
-def status_url(ticket: str) -> str:
-    base = current_app.config.get("SLRT_PUBLIC_URL")
-    if base:
-        return base.rstrip("/") + url_for("public.status", ticket=ticket)
-    return url_for("public.status", ticket=ticket, _external=True)
-
-
 @bp.route("/<int:case_id>/tanda-terima")
 @permission_required(can_list_cases)
 def receipt(case_id: int):
     """The printable receipt (tanda terima): A5 by default, `?format=thermal` for a receipt printer."""
     case = load_case(case_id)
-    url = status_url(case.ticket)
+    url = public_url("public.status", ticket=case.ticket)
     # omitsize: a viewBox instead of a fixed size, so the stylesheet sizes the code for paper (mm)
     qr_svg = segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=True)
     record("person.view", case, person_id=case.person_id, note=f"receipt {case.ticket}")
@@ -142,4 +137,5 @@ def receipt(case_id: int):
     db.session.commit()
     layout = "thermal" if request.args.get("format") == "thermal" else "a5"
     return render_template("cases/receipt.html", case=case, qr_svg=qr_svg, status_url=url, layout=layout,
+                           letterhead=letterhead(),
                            notices=notices, region_path=regions.path_names(case.region_code))

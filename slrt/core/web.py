@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, make_response, render_template, request
+from flask import Flask, current_app, has_request_context, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
@@ -118,6 +118,18 @@ def register_static_versions(app: Flask) -> None:
                 values["v"] = int((folder / values["filename"]).stat().st_mtime)
             except OSError:
                 pass
+
+
+def public_url(endpoint: str, **values) -> str:
+    """The address a citizen opens (the status page, a letter's verification): under SLRT_PUBLIC_URL when it
+    is set, since a printed QR code or an SMS must carry the public address whatever host the clerk used;
+    else this request's own host. Outside a request and without SLRT_PUBLIC_URL there is none: ""."""
+    base = (current_app.config.get("SLRT_PUBLIC_URL") or "").rstrip("/")
+    if base:
+        return base + current_app.url_map.bind("localhost").build(endpoint, values)
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    return ""
 
 
 def name_in(code: str | None, names: dict) -> str:

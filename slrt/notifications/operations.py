@@ -2,11 +2,12 @@
 announce, and leave only after it commits (slrt.notifications.dispatch)."""
 from __future__ import annotations
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import gettext as _
 
 from slrt.audit.operations import record
 from slrt.core.errors import DomainError, TransitionError
+from slrt.core.web import public_url
 from slrt.core.time import utcnow
 from slrt.extensions import db
 from slrt.notifications.gsm import to_gsm7
@@ -81,19 +82,10 @@ def fall_back_later(provider_id: str, reason: str) -> OutboxMessage | None:
     return copy
 
 
-def _status_url() -> str:
-    base = (current_app.config.get("SLRT_PUBLIC_URL") or "").rstrip("/")
-    if base:
-        return base + "/status"
-    if has_request_context():
-        return url_for("public.status", _external=True)
-    return ""
-
-
 def registered_text(case) -> str:
     """The "registered" SMS. Always Bahasa Indonesia: it follows the citizen, not the clerk's UI language."""
     office = current_app.config.get("SLRT_OFFICE_NAME") or "SLRT"
-    url = _status_url()
+    url = public_url("public.status")
     candidates = []
     if url:
         candidates.append(f"{office}: permohonan Anda sudah terdaftar. Tiket {case.ticket}. "

@@ -1,14 +1,14 @@
 """Referral views: queues, one referral, drafting, sign-off, the letter, verification."""
-import base64
 from collections import defaultdict
 
 import segno
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from slrt.admin import settings
+from slrt.admin.letterhead import letterhead
 from slrt.admin.models import Agency, DocumentType, Programme
 from slrt.audit.operations import record
 from slrt.auth.permissions import permission_required, require
@@ -20,6 +20,7 @@ from slrt.core.db import read_only
 from slrt.core.errors import DomainError
 from slrt.core.htmx import render_fragment_or_redirect, render_page_or_partial
 from slrt.core.labels import LABELS
+from slrt.core.web import public_url
 from slrt.core.time import local_today
 from slrt.core import throttle
 from slrt.extensions import db
@@ -409,34 +410,17 @@ def letter(referral_id: int):
     """The printable A4 referral letter (surat rujukan) with the letterhead and the verification QR code."""
     referral = queries.load_referral(referral_id)
     require(can_print_letter, referral)
-    url = verification_url(referral.verification_code)
+    url = public_url("referrals.verify", code=referral.verification_code)
     qr_svg = segno.make(url, error="m").svg_inline(scale=3, border=1, omitsize=False)
     record("person.view", referral.case, person_id=referral.case.person_id, note=f"letter {referral.letter_number}")
     from slrt.regions import operations as regions
-    lines = [line for line in settings.get("letterhead_lines").splitlines() if line.strip()]
     page = render_template("referrals/letter.html", referral=referral, case=referral.case, person=referral.case.person,
-                           qr_svg=qr_svg, verify_url=url, letterhead_lines=lines, logo=_logo_data_uri(),
+                           qr_svg=qr_svg, verify_url=url, letterhead=letterhead(),
                            documents=document_names(referral),
                            panel_data=panels.by_name(panels.build("letter", referral, current_user)),
                            region_path=regions.path_names(referral.case.region_code))
     db.session.commit()
     return page
-
-
-def _logo_data_uri() -> str:
-    """The uploaded logo inlined (the CSP allows data: images), so the letter prints offline in one file."""
-    from slrt.core.uploads import MIME_TYPES, stored_path
-    path = stored_path("logo", settings.get("letterhead_logo"))
-    if path is None:
-        return ""
-    return f"data:{MIME_TYPES[path.suffix[1:]]};base64," + base64.b64encode(path.read_bytes()).decode()
-
-
-def verification_url(code: str) -> str:
-    base = current_app.config.get("SLRT_PUBLIC_URL")
-    if base:
-        return base.rstrip("/") + url_for("referrals.verify", code=code)
-    return url_for("referrals.verify", code=code, _external=True)
 
 
 # ---- public verification -------------------------------------------------------------------------------

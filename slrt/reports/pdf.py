@@ -119,21 +119,31 @@ def _stacked_chart(pdf: FPDF, title: str, rows) -> None:
     pdf.set_y(y + 3)
 
 
-def monthly_pdf(d: Dashboard, tables: list[Table], letterhead: dict, title: str, subtitle: str) -> bytes:
-    pdf = ReportPDF(format="A4", unit="mm")
-    pdf.footer_text = f"{title} - {subtitle}"
-    pdf.set_auto_page_break(True, margin=16)
-    pdf.set_margins(15, 15, 15)
-    pdf.add_page()
-    pdf.set_font("helvetica", "B", 12)
-    for i, line in enumerate(letterhead["lines"]):
+def draw_letterhead(pdf: FPDF, letterhead) -> None:
+    """The district's letterhead (slrt.admin.letterhead) at the top of a PDF: the logo on the left, the lines
+    centred, a rule under them."""
+    top = pdf.get_y()
+    if letterhead.logo_path is not None and letterhead.logo_path.suffix != ".svg":
+        pdf.image(str(letterhead.logo_path), x=pdf.l_margin, y=top, h=16)
+    for i, line in enumerate(letterhead.lines):
         pdf.set_font("helvetica", "B" if i == 0 else "", 12 if i == 0 else 9)
         pdf.cell(0, 6 if i == 0 else 4.5, _latin(line), align="C", new_x="LMARGIN", new_y="NEXT")
+    if letterhead.logo_path is not None:
+        pdf.set_y(max(pdf.get_y(), top + 16))
     pdf.set_draw_color(0, 0, 0)
     pdf.set_line_width(0.6)
     pdf.line(pdf.l_margin, pdf.get_y() + 1.5, pdf.w - pdf.r_margin, pdf.get_y() + 1.5)
     pdf.set_line_width(0.2)
     pdf.ln(5)
+
+
+def monthly_pdf(d: Dashboard, tables: list[Table], letterhead, title: str, subtitle: str) -> bytes:
+    pdf = ReportPDF(format="A4", unit="mm")
+    pdf.footer_text = f"{title} - {subtitle}"
+    pdf.set_auto_page_break(True, margin=16)
+    pdf.set_margins(15, 15, 15)
+    pdf.add_page()
+    draw_letterhead(pdf, letterhead)
     pdf.set_font("helvetica", "B", 14)
     pdf.cell(0, 7, _latin(title), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", size=10)

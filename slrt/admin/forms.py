@@ -1,7 +1,7 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField
+from wtforms import DateField, SelectField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from slrt.core.forms import BaseForm
@@ -130,3 +130,18 @@ class AgencyForm(ListItemForm):
 
 class ProgrammeForm(ListItemForm):
     agency_id = SelectField(_l("Instansi yang biasanya menangani"), validate_choice=True)
+
+
+class AuditFilterForm(BaseForm):
+    """Filters of the audit trail. Sent by POST: the NIK of the person asked about travels in the body and is
+    turned into the person's id before the filters go into the page's address."""
+    user = SelectField(_l("Pengguna"), validate_choice=True, default="")
+    action = SelectField(_l("Tindakan"), validate_choice=True, default="")
+    date_from = DateField(_l("Dari tanggal"), validators=[Optional()])
+    date_to = DateField(_l("Sampai tanggal"), validators=[Optional()])
+    nik = StringField(_l("NIK warga"), validators=[Optional(), Regexp(r"^\s*\d{16}\s*$", message=_l(
+        "NIK terdiri dari 16 angka."))], render_kw={"inputmode": "numeric", "autocomplete": "off"})
+
+    def validate_date_to(self, field) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("Tanggal akhir tidak boleh sebelum tanggal awal."))

@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     from slrt.shell import nav
 
     app.register_blueprint(routes.bp)
+    app.jinja_env.globals["letterhead_prompt"] = district_routes.letterhead_prompt
     commands.register(app)
     can_registry.register(app, permissions)
     nav.register(90, "admin.users", _l("Pengguna"), can_manage_users)

@@ -80,6 +80,14 @@ class SettingsForm(BaseForm):
                            message=_l("NIP terdiri atas 18 angka, contoh 19800101 200501 1 001."))],
         render_kw={"inputmode": "numeric"})
     letter_signer_title = StringField(_l("Jabatan penanda tangan"), validators=[Optional(), Length(max=120)])
+    letter_place = StringField(_l("Tempat pada tanggal surat"), validators=[Optional(), Length(max=60)],
+                               description=_l("Ibu kota kabupaten/kota, misalnya Soreang untuk Kabupaten Bandung."))
+    letterhead_address = StringField(_l("Alamat kantor"), validators=[Optional(), Length(max=200)],
+                                     description=_l("Dicetak di bawah kop surat, misalnya Jl. Raya Soreang No. 17, "
+                                                    "Soreang 40911."))
+    letterhead_phone = StringField(_l("Telepon kantor"), validators=[Optional(), Length(max=40), Regexp(
+        r"^[0-9 ()+./-]*$", message=_l("Nomor telepon hanya berisi angka, spasi, tanda +, -, ( dan )."))],
+        render_kw={"inputmode": "tel"})
     letterhead_lines = TextAreaField(_l("Kop surat"), validators=[Optional(), Length(max=600)],
                                      description=_l("Satu baris per baris kop: nama pemerintah daerah, nama dinas, "
                                                     "alamat, telepon."), render_kw={"rows": 5})

@@ -31,7 +31,7 @@ bp = Blueprint("privacy", __name__, url_prefix="/pelindungan-data")
 
 
 def _letterhead() -> dict:
-    lines = [line for line in settings.get("letterhead_lines").splitlines() if line.strip()]
+    lines = settings.letterhead_lines()
     return {"lines": lines or [current_app.config["SLRT_OFFICE_NAME"]]}
 
 

@@ -407,9 +407,10 @@ def letter(referral_id: int):
     record("person.view", referral.case, person_id=referral.case.person_id, note=f"letter {referral.letter_number}")
     db.session.commit()
     from slrt.regions import operations as regions
-    lines = [line for line in settings.get("letterhead_lines").splitlines() if line.strip()]
+    lines = settings.letterhead_lines()
     return render_template("referrals/letter.html", referral=referral, case=referral.case, person=referral.case.person,
                            qr_svg=qr_svg, verify_url=url, letterhead_lines=lines, logo=_logo_data_uri(),
+                           place=settings.place(),
                            region_path=regions.path_names(referral.case.region_code))
 
 

@@ -184,7 +184,7 @@ def _month_choices(today: date, count: int = 24) -> list[tuple[str, str]]:
 
 
 def _letterhead() -> dict:
-    lines = [line for line in settings.get("letterhead_lines").splitlines() if line.strip()]
+    lines = settings.letterhead_lines()
     return {"lines": lines or [current_app.config["SLRT_OFFICE_NAME"]], "logo": settings.get("letterhead_logo")}
 
 

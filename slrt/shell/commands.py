@@ -60,10 +60,25 @@ def seed(if_new):
         except DomainError as error:  # e.g. a SLRT_DEMO_PASSWORD that the password rules refuse
             db.session.rollback()
             raise click.ClickException(f"{username}: {error.message}")
+    _demo_letterhead()
     db.session.commit()
     click.echo("Demo accounts created (one per role): " + ", ".join(a[0] for a in DEMO_ACCOUNTS))
     if not current_app.config.get("SLRT_DEMO_PASSWORD"):
         click.echo(f"Demo password (shown once, keep it): {password}")
+
+
+def _demo_letterhead() -> None:
+    """A complete letterhead and signer, so the demo's letters look like a district's."""
+    from slrt.admin import settings
+    region = current_app.config["SLRT_REGION_NAME"]
+    for key, value in {"letterhead_lines": f"PEMERINTAH {region.upper()}\nDINAS SOSIAL",
+                       "letterhead_address": "Jl. Raya Soreang No. 17, Soreang 40911",
+                       "letterhead_phone": "022-5891234",
+                       "letter_place": "Soreang" if current_app.config["SLRT_REGION_CODE"] == "32.04"
+                       else settings.default_place(region),
+                       "letter_signer_name": "Drs. Agus Setiawan, M.Si.", "letter_signer_nip": "19800101 200501 1 001",
+                       "letter_signer_title": "Kepala Dinas Sosial"}.items():
+        settings.put(key, value, None)
 
 
 def register(app: Flask) -> None:

@@ -135,8 +135,10 @@ def receipt(case_id: int):
     record("person.view", case, person_id=case.person_id, note=f"receipt {case.ticket}")
     db.session.commit()
     layout = "thermal" if request.args.get("format") == "thermal" else "a5"
+    received = db.session.scalars(select(DocumentType).where(DocumentType.code.in_(case.document_codes))
+                                  .order_by(DocumentType.sort_order)).all() if case.document_codes else []
     return render_template("cases/receipt.html", case=case, qr_svg=qr_svg, status_url=url, layout=layout,
-                           region_path=regions.path_names(case.region_code))
+                           region_path=regions.path_names(case.region_code), received=received)
 
 
 @bp.route("/<int:case_id>/ambil", methods=["POST"])

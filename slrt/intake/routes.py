@@ -65,7 +65,11 @@ def new():
         if not validation.warnings:
             flash(_("Periksa kembali isian yang ditandai."), "error")
     earlier = _earlier_cases(form.nik.data) if request.method == "POST" else []
-    return render_template("intake/new.html", form=form, warnings=validation.warnings, earlier=earlier)
+    # After a refused submit the NIK check stays in place ("NIK sah", born on, warnings): the clerk should
+    # not have to retype the NIK to see it again. Only the check itself: the person was looked up (and
+    # audited) by the widget already.
+    return render_template("intake/new.html", form=form, warnings=validation.warnings, earlier=earlier,
+                           nik_check=validation.nik_check if request.method == "POST" else None)
 
 
 def _default_channel() -> str:

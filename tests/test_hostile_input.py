@@ -37,7 +37,8 @@ NOT_FREE_TEXT = {"code", "nik", "kk_number", "status", "region_code", "office_re
                  "members", "name_phonetic"}  # members: a JSON list (its names come through the intake form, posted above)
 NOT_WRITTEN_BY_USERS = {"regions", "alembic_version", "letter_counters", "report_case_months",
                         "report_summarised_months", "settings"}
-TEXT_SETTINGS = ("letter_pattern", "letter_signer_name", "letter_signer_nip", "letter_signer_title",
+TEXT_SETTINGS = ("letter_pattern", "letter_signer_name", "letter_signer_nip", "letter_signer_title", "letter_place",
+                 "letterhead_address", "letterhead_phone",
                  "letterhead_lines")
 # Not pages: files, exports (their own tests), and posts that end or change the session or an account.
 SKIP_ENDPOINTS = {"static", "admin.logo", "core.healthz", "registry.minutes", "registry.rejected_csv",

@@ -32,8 +32,8 @@ class Letterhead:
 
 
 def letterhead() -> Letterhead:
-    lines = [line.strip() for line in settings.get("letterhead_lines").splitlines() if line.strip()]
-    if not lines:
+    lines = settings.letterhead_lines()  # the district's lines, then the office's address and phone
+    if not settings.get("letterhead_lines").strip():
         lines = [_("PEMERINTAH %(district)s", district=current_app.config["SLRT_REGION_NAME"].upper()),
-                 current_app.config["SLRT_OFFICE_NAME"].upper()]
+                 current_app.config["SLRT_OFFICE_NAME"].upper()] + lines
     return Letterhead(lines, stored_path("logo", settings.get("letterhead_logo")))

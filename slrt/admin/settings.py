@@ -24,7 +24,10 @@ DEFAULTS: dict[str, str] = {
     "letter_signer_name": "",
     "letter_signer_nip": "",
     "letter_signer_title": "Kepala Dinas Sosial",
+    "letter_place": "",                   # the place line of letters ("Soreang, 28 November 2026"); empty: see place()
     "letterhead_lines": "",
+    "letterhead_address": "",             # the office's street address, the letterhead's contact line
+    "letterhead_phone": "",
     "letterhead_logo": "",                # file name under SLRT_UPLOAD_DIR (set by the logo upload)
     "two_factor_required": "0",           # "1": administrators and supervisors/managers must use a second factor
     # Retention (UU 27/2022: no longer than needed), in months; the nightly `flask privacy retention`.
@@ -107,3 +110,34 @@ def put(key: str, value: str, actor, region_code: str | None = None) -> None:
     if has_request_context():
         g.pop(_KEPT, None)
     record("setting.update", None, note=f"{code} {key}={value[:200]}", user=actor)
+
+
+def default_place(region_name: str) -> str:
+    """A first guess at the district's capital town from its name: a city is its own capital ("Kota Bandung" →
+    "Bandung"); a kabupaten's capital often carries another name (Soreang for Kabupaten Bandung), so the
+    administrator checks it in the settings, where this guess is prefilled."""
+    for prefix in ("Kabupaten ", "Kab. ", "Kota Administrasi ", "Kota "):
+        if region_name.startswith(prefix):
+            return region_name[len(prefix):].strip()
+    return region_name.strip()
+
+
+def place() -> str:
+    """The town on the place-and-date line of letters: the district's capital."""
+    return get("letter_place").strip() or default_place(current_app.config["SLRT_REGION_NAME"])
+
+
+def letterhead_lines() -> list[str]:
+    """The letterhead as printed on letters and reports: the district's lines, then the office's address and
+    phone on one line (unless the lines already say them)."""
+    lines = [line.strip() for line in get("letterhead_lines").splitlines() if line.strip()]
+    address, phone = get("letterhead_address").strip(), get("letterhead_phone").strip()
+    contact = " · ".join(part for part in (address, f"Telp. {phone}" if phone else "")
+                         if part and not any(part in line for line in lines))
+    return lines + [contact] if contact else lines
+
+
+def letterhead_missing() -> list[str]:
+    """What the letterhead and signature still lack (keys of DEFAULTS), for the administrator's prompt."""
+    wanted = ("letterhead_address", "letterhead_phone", "letterhead_logo", "letter_signer_name")
+    return [key for key in wanted if not get(key).strip()]

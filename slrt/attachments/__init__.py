@@ -8,6 +8,10 @@ def init_app(app: Flask) -> None:
     from slrt.attachments.panel import case_panel, letter_panel, proposal_panel, referral_panel
     from slrt.core import panels
     from slrt.core import permissions as can_registry
+    from slrt.core.labels import LABELS
+    from flask_babel import lazy_gettext as _l
+    LABELS.register(AttachmentStatus, {AttachmentStatus.ACTIVE: _l("Aktif"),
+                                       AttachmentStatus.REMOVED: _l("Dihapus (disimpan sampai masa simpan habis)")})
     app.register_blueprint(routes.bp)
     can_registry.register(app, permissions)
     panels.register(app, "case", "attachments", 40, "attachments/_panel.html", case_panel)

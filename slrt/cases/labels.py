@@ -1,7 +1,7 @@
 """Labels of the case and complaint statuses, channels, visit types and events (registered by init_app)."""
 from flask_babel import lazy_gettext as _l
 
-from slrt.cases.models import CaseStatus, Channel, ComplaintStatus, ContactChannel, VisitType
+from slrt.cases.models import CaseStatus, Channel, ComplaintStatus, ContactChannel, ReferralStage, VisitType
 from slrt.core.labels import LABELS
 
 
@@ -21,6 +21,12 @@ def register() -> None:
         ComplaintStatus.REFERRED: _l("Dirujuk"),
         ComplaintStatus.COMPLETED: _l("Selesai oleh instansi"),
         ComplaintStatus.DECLINED: _l("Tidak dapat dipenuhi"),
+    })
+    LABELS.register(ReferralStage, {
+        ReferralStage.PREPARING: _l("Rujukan disiapkan"),
+        ReferralStage.AT_AGENCY: _l("Rujukan di instansi"),
+        ReferralStage.WAITING_CITIZEN: _l("Menunggu dokumen warga"),
+        ReferralStage.ENDED: _l("Rujukan berakhir"),
     })
     LABELS.register(Channel, {
         Channel.COUNTER: _l("Loket SLRT"),

@@ -136,6 +136,8 @@ def receipt(case_id: int):
     notices = panels.build("notice", case, current_user)
     db.session.commit()
     layout = "thermal" if request.args.get("format") == "thermal" else "a5"
+    received = db.session.scalars(select(DocumentType).where(DocumentType.code.in_(case.document_codes))
+                                  .order_by(DocumentType.sort_order)).all() if case.document_codes else []
     return render_template("cases/receipt.html", case=case, qr_svg=qr_svg, status_url=url, layout=layout,
                            letterhead=letterhead(),
-                           notices=notices, region_path=regions.path_names(case.region_code))
+                           notices=notices, region_path=regions.path_names(case.region_code), received=received)

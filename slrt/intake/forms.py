@@ -48,6 +48,9 @@ def optional_int(value):
         return 0
 
 
+RELATIONS = range(1, 9)  # the registry's HUB_KRT codes: 1 head … 8 other
+
+
 def relationship_choices():
     return [(value, text) for value, text in LABELS.choices("Relationship")]
 
@@ -55,14 +58,16 @@ def relationship_choices():
 class MemberForm(BaseSubForm):
     nik = StringField(_l("NIK"), validators=[Optional(), Length(max=40)])
     name = StringField(_l("Nama"), validators=[Optional(), Length(max=120)])
-    relation = SelectField(_l("Hubungan"), coerce=int, validate_choice=True)
+    # Starts unchosen: a member added at the counter is rarely the head, and a wrong "Kepala keluarga"
+    # preselected would be saved unnoticed. Checked with the row (IntakeValidation._check_members).
+    relation = SelectField(_l("Hubungan"), coerce=optional_int, validate_choice=False)
     birth_date = DateField(_l("Tanggal lahir"), format=DATE_FORMATS, validators=[Optional(), plausible_birth_date])
     sex = SelectField(_l("Jenis kelamin"), choices=[("", "-"), ("L", "L"), ("P", "P")],
                       validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.relation.choices = [(int(v), t) for v, t in relationship_choices()]
+        self.relation.choices = [("", str(_l("— pilih hubungan —")))] + [(int(v), t) for v, t in relationship_choices()]
 
 
 class ComplaintForm(BaseSubForm):
@@ -231,6 +236,10 @@ class IntakeValidation:
                 continue
             if not (entry.name.data or "").strip():
                 entry.name.errors = list(entry.name.errors) + [str(_l("Nama anggota wajib diisi."))]
+                ok = False
+            if entry.relation.data not in RELATIONS:
+                entry.relation.errors = list(entry.relation.errors) + [
+                    str(_l("Pilih hubungan anggota ini dengan kepala keluarga."))]
                 ok = False
             if (entry.nik.data or "").strip():
                 check = check_nik(entry.nik.data, self.regions)

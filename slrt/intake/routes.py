@@ -77,7 +77,11 @@ def new():
     earlier = _earlier_cases(form.nik.data) if request.method == "POST" else []
     return render_template("intake/new.html", form=form, warnings=validation.warnings, earlier=earlier,
                            panels=panels.build("intake", None, current_user),
-                           notices=panels.build("notice", None, current_user))
+                           notices=panels.build("notice", None, current_user),
+                           # After a refused submit the NIK check stays in place ("NIK sah", born on, warnings):
+                           # the clerk should not have to retype the NIK to see it again. Only the check itself:
+                           # the person was looked up (and audited) by the widget already.
+                           nik_check=validation.nik_check if request.method == "POST" else None)
 
 
 def _prefill(form: IntakeForm) -> None:

@@ -23,11 +23,16 @@ def register() -> None:
         MessageChannel.LAPOR: _l("SP4N-LAPOR!"),
     })
 
-    # Kinds of message; features may queue others (shown as they are).
+    # Kinds of message: each step of the case that reaches the citizen (tests/test_audit_labels.py checks them).
     LABELS.register("OutboxKind", {
         "registered": _l("Terdaftar"),
         "referred": _l("Dirujuk"),
         "outcome": _l("Hasil dari instansi"),
         "closed": _l("Selesai"),
         "reopened": _l("Dibuka kembali"),
+        "answered": _l("Jawaban langsung"),
+        "agency_accepted": _l("Diterima instansi"),
+        "agency_needs_documents": _l("Instansi minta dokumen"),
+        "agency_completed": _l("Layanan instansi selesai"),
+        "agency_declined": _l("Instansi tidak dapat memenuhi"),
     })

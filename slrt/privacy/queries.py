@@ -177,7 +177,7 @@ def case_sections(subject: Subject) -> list[Section]:
                       LABELS.label("ReferralStatus", r.status), text(r.letter_number), when(r.letter_date),
                       text(r.reason), text(r.outcome)] for r in referrals]
     return [
-        Section("cases", _("Kasus"), [_("Tiket"), _("Didaftarkan"), _("Status"), _("Jalur"), _("Jenis"),
+        Section("cases", _("Kasus"), [_("Tiket"), _("Didaftarkan"), _("Status"), _("Jalur"), _("Jenis layanan"),
                                       _("Petugas pendaftar"), _("Selesai"), _("Catatan petugas")],
                 case_rows, _("Tidak ada kasus.")),
         Section("complaints", _("Keluhan dan permintaan"),

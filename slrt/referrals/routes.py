@@ -416,7 +416,7 @@ def letter(referral_id: int):
     from slrt.regions import operations as regions
     page = render_template("referrals/letter.html", referral=referral, case=referral.case, person=referral.case.person,
                            qr_svg=qr_svg, verify_url=url, letterhead=letterhead(),
-                           documents=document_names(referral),
+                           documents=document_names(referral), place=settings.place(),
                            panel_data=panels.by_name(panels.build("letter", referral, current_user)),
                            region_path=regions.path_names(referral.case.region_code))
     db.session.commit()

@@ -64,8 +64,10 @@ def _letterhead(admin) -> None:
     name = current_app.config["SLRT_REGION_NAME"]
     values = {"letter_signer_name": "Drs. Agus Setiawan, M.Si.", "letter_signer_nip": "19800101 200501 1 001",
               "letter_signer_title": "Kepala Dinas Sosial",
-              "letterhead_lines": f"PEMERINTAH {name.upper()}\nDINAS SOSIAL\n"
-                                  "Jl. Raya Soreang No. 17, Soreang · Telp. (022) 5891234"}
+              "letterhead_lines": f"PEMERINTAH {name.upper()}\nDINAS SOSIAL",
+              "letterhead_address": "Jl. Raya Soreang No. 17, Soreang 40911", "letterhead_phone": "(022) 5891234",
+              "letter_place": "Soreang" if current_app.config["SLRT_REGION_CODE"] == "32.04"
+              else settings.default_place(name)}
     for key, value in values.items():
         settings.put(key, value, admin)
 
@@ -152,6 +154,7 @@ def erase_everything() -> None:
         if table.name not in KEEP_TABLES:
             db.session.execute(delete(table))
     db.session.commit()
+
 
 
 def register(app: Flask) -> None:

@@ -124,6 +124,24 @@ ACTIONS = {
     "privacy.breach_scope_export": _l("Mengunduh cakupan kebocoran data"),
     "privacy.retention": _l("Menjalankan masa simpan data"),
     "audit.person_trail": _l("Melihat jejak audit seorang warga"),
+    # the API, the wallboard and the channels (WhatsApp, SP4N-LAPOR!)
+    "api.call": _l("Panggilan API oleh klien"),
+    "api_client.create": _l("Membuat klien API"),
+    "api_client.revoke": _l("Mencabut klien API"),
+    "wallboard.connect": _l("Menyambungkan layar pusat komando"),
+    "registry.check": _l("Memeriksa status DTSEN lewat API"),
+    "wa.receive": _l("Menerima pesan WhatsApp"),
+    "wa.detail": _l("Mengirim rincian kasus lewat WhatsApp"),
+    "wa.conversation": _l("Membuka percakapan WhatsApp"),
+    "wa.view": _l("Melihat pesan masuk WhatsApp"),
+    "wa.reply": _l("Membalas pesan WhatsApp"),
+    "wa.case_opened": _l("Membuka kasus dari percakapan WhatsApp"),
+    "wa.purge": _l("Menghapus isi percakapan WhatsApp yang lewat masa simpan"),
+    "lapor.received": _l("Menerima laporan SP4N-LAPOR!"),
+    "lapor.needs_data": _l("Laporan SP4N-LAPOR! perlu dilengkapi"),
+    "lapor.follow_up": _l("Mengirim tindak lanjut ke SP4N-LAPOR!"),
+    "outbox.fallback": _l("Pesan WhatsApp dialihkan ke SMS"),
+    "outbox.training": _l("Pesan tidak dikirim (mode pelatihan)"),
 }
 
 # The first part of each code, for the filter ("every case action").
@@ -134,6 +152,8 @@ GROUPS = {
     "case": _l("Kasus"), "complaint": _l("Keluhan"), "referral": _l("Rujukan"), "outbox": _l("Pesan ke warga"),
     "registry": _l("Data DTSEN"), "proposal": _l("Usulan DTSEN"), "attachment": _l("Lampiran"),
     "report": _l("Laporan"), "privacy": _l("Pelindungan data"), "audit": _l("Jejak audit"),
+    "api": _l("API"), "api_client": _l("Klien API"), "wallboard": _l("Pusat komando"), "wa": _l("WhatsApp"),
+    "lapor": _l("SP4N-LAPOR!"),
 }
 
 # The record an audit row names (its model's class) and the enum of that record's status.

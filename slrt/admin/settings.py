@@ -80,3 +80,10 @@ def put(key: str, value: str, actor, region_code: str | None = None) -> None:
         row.value = value
     db.session.info.pop(_KEPT, None)
     record("setting.update", None, note=f"{code} {key}={value[:200]}", user=actor)
+
+
+def letterhead_lines() -> list[str]:
+    """The letterhead printed on letters and generated documents: the lines the administrator typed under
+    *Kop surat*, or else the office's name."""
+    lines = [line for line in get("letterhead_lines").splitlines() if line.strip()]
+    return lines or [current_app.config["SLRT_OFFICE_NAME"]]

@@ -5,8 +5,9 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app: Flask) -> None:
     from slrt.core import permissions as can_registry
-    from slrt.registry import commands, labels, permissions, routes
-    from slrt.registry.models import ChangeKind, ImportStatus, ProposalKind, ProposalStatus
+    from slrt.registry import commands, labels, meeting_routes, permissions, routes  # noqa: F401  (meeting_routes: views on bp)
+    from slrt.registry.models import (ChangeKind, ImportStatus, MeetingDecision, MeetingStatus, ProposalKind,
+                                      ProposalStatus)
     from slrt.registry.permissions import can_list_proposals, can_lookup_registry, can_view_imports
     from slrt.registry.views_support import case_registry_panel, region_name
     from slrt.shell import nav
@@ -20,4 +21,5 @@ def init_app(app: Flask) -> None:
     nav.register(90, "registry.imports", _l("Impor DTSEN"), can_view_imports)
     app.jinja_env.globals.update(
         ImportStatus=ImportStatus, ProposalStatus=ProposalStatus, ChangeKind=ChangeKind,
-        ProposalKind=ProposalKind, registry_case_panel=case_registry_panel, region_name=region_name)
+        ProposalKind=ProposalKind, MeetingStatus=MeetingStatus,
+        MeetingDecision=MeetingDecision, registry_case_panel=case_registry_panel, region_name=region_name)

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import (DateField, FieldList, Form, FormField, HiddenField, IntegerField, RadioField, SelectField,
+                     StringField, TextAreaField, ValidationError)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from slrt.core.forms import BaseForm
 from slrt.intake.forms import DATE_FORMATS, rt_rw
@@ -65,11 +67,79 @@ class VisitForm(BaseForm):
                                                              Length(max=4000)])
 
 
-class MusdesForm(BaseForm):
-    meeting_date = DateField(_l("Tanggal musyawarah desa"), format=DATE_FORMATS,
-                             validators=[InputRequired(_l("Isi tanggal musyawarah desa."))])
-    minutes = FileField(_l("Notulen/berita acara (PDF, JPG, PNG)"),
-                        validators=[FileRequired(_l("Unggah notulen musyawarah desa."))])
+def attendance_lines(text: str) -> list[tuple[str, str]]:
+    """The attendance list as typed, one person a line: "name, role" (or "name - role"; the role may be left out)."""
+    people = []
+    for line in (text or "").splitlines():
+        line = " ".join(line.split())
+        if not line:
+            continue
+        for separator in (",", ";", " - ", "\t"):
+            if separator in line:
+                name, role = line.split(separator, 1)
+                break
+        else:
+            name, role = line, ""
+        people.append((name.strip(), role.strip()))
+    return people
+
+
+class AttendanceForm(BaseForm):
+    place = StringField(_l("Tempat"), validators=[Optional(), Length(max=160)],
+                        description=_l("Mis. Balai Desa."))
+    chair = StringField(_l("Pimpinan musyawarah"), validators=[Optional(), Length(max=120)],
+                        description=_l("Biasanya kepala desa/lurah."))
+    attendees = TextAreaField(_l("Daftar hadir"), validators=[Optional(), Length(max=20000)],
+                              description=_l("Satu orang per baris: nama, peran (mis. \"Siti Aminah, Ketua BPD\")."))
+    attendance_count = IntegerField(_l("Jumlah yang hadir"), validators=[
+        InputRequired(_l("Isi jumlah yang hadir.")), NumberRange(min=1, max=5000, message=_l("Isi angka 1 sampai 5000."))],
+        description=_l("Semua yang hadir, termasuk yang tidak tercantum namanya."))
+
+    def validate_attendees(self, field):
+        people = attendance_lines(field.data)
+        if len(people) > 500:
+            raise ValidationError(_l("Daftar hadir paling banyak 500 nama."))
+        for name, role in people:
+            if not name:
+                raise ValidationError(_l("Setiap baris daftar hadir harus berisi nama."))
+            if len(name) > 120 or len(role) > 120:
+                raise ValidationError(_l("Nama dan peran masing-masing paling panjang 120 huruf."))
+
+    def validate_attendance_count(self, field):
+        named = len(attendance_lines(self.attendees.data))
+        if field.data is not None and field.data < named:
+            raise ValidationError(gettext("Jumlah hadir tidak boleh kurang dari jumlah nama dalam daftar hadir "
+                                          "(%(n)d).", n=named))
+
+
+class MeetingForm(AttendanceForm):
+    desa = SelectField(_l("Desa/kelurahan"), validate_choice=False,
+                       validators=[DataRequired(_l("Pilih desa/kelurahan."))])
+    meeting_date = DateField(_l("Tanggal musyawarah"), format=DATE_FORMATS,
+                             validators=[InputRequired(_l("Isi tanggal musyawarah."))])
+
+
+DECISIONS = [("", _l("— tidak dibahas —")), ("agreed", _l("Disetujui")), ("refused", _l("Ditolak")),
+             ("postponed", _l("Ditunda"))]
+
+
+class BatchItemForm(Form):
+    proposal_id = HiddenField()
+    decision = SelectField(_l("Keputusan"), choices=DECISIONS, validators=[Optional()])
+    note = StringField(_l("Catatan"), validators=[Optional(), Length(max=1000)])
+
+
+class BatchForm(BaseForm):
+    items = FieldList(FormField(BatchItemForm), min_entries=0, max_entries=500)
+
+
+class SignMinutesForm(BaseForm):
+    minutes = FileField(_l("Berita acara yang sudah ditandatangani (PDF, JPG, PNG)"),
+                        validators=[FileRequired(_l("Unggah berita acara yang sudah ditandatangani."))])
+
+
+class ApproveBatchForm(BaseForm):
+    """Only the CSRF token: the district's "Setujui" button for a meeting's batch."""
 
 
 class DecisionForm(BaseForm):

@@ -227,3 +227,87 @@ class Proposal(db.Model):
 
     region = relationship("Region")
     created_by = relationship("User", foreign_keys=[created_by_id])
+
+
+class MeetingStatus(StrEnum):
+    RECORDED = "recorded"  # held: attendance and the decisions on its batch written down, minutes not yet signed
+    SIGNED = "signed"      # the signed berita acara is uploaded: waiting for the district
+    APPROVED = "approved"  # the district approved the batch: its agreed proposals are ready for SIKS-NG
+
+
+MEETING_TRANSITIONS = TransitionTable(MeetingStatus, {
+    MeetingStatus.RECORDED: {MeetingStatus.SIGNED},
+    MeetingStatus.SIGNED: {MeetingStatus.APPROVED},
+    MeetingStatus.APPROVED: set(),
+}, refused=lambda current, _target: gettext("Musyawarah berstatus \"%(status)s\" tidak dapat diproses dengan cara "
+                                            "ini.", status=current))
+
+
+class MeetingDecision(StrEnum):
+    """What the village meeting decided on one proposal of its batch (Permensos 3/2025)."""
+    AGREED = "agreed"          # disetujui: goes to the district
+    REFUSED = "refused"        # ditolak: the proposal ends here
+    POSTPONED = "postponed"    # ditunda: stays verified, for a later meeting
+
+
+class VillageMeeting(db.Model):
+    """A musyawarah desa/kelurahan (musdes/muskel): one per village and date, with its attendance, the batch
+    of proposals it discussed and the signed minutes (berita acara)."""
+
+    __tablename__ = "registry_meetings"
+    __table_args__ = (UniqueConstraint("region_code", "meeting_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region_code: Mapped[str] = mapped_column(String(13), ForeignKey("regions.code"), index=True)
+    meeting_date: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(160), default="")
+    chair: Mapped[str] = mapped_column(String(120), default="")  # who led it (usually the village head)
+    attendance_count: Mapped[int] = mapped_column(Integer, default=0)  # everyone present, named or not
+    status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.RECORDED, index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    minutes_file: Mapped[str] = mapped_column(String(255), default="")  # stored name under the upload dir
+    minutes_name: Mapped[str] = mapped_column(String(255), default="")  # the name it was uploaded with
+    signed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    region = relationship("Region")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    approved_by = relationship("User", foreign_keys=[approved_by_id])
+    attendees = relationship("MeetingAttendee", order_by="MeetingAttendee.position", cascade="all, delete-orphan")
+    items = relationship("MeetingItem", order_by="MeetingItem.id", cascade="all, delete-orphan",
+                         back_populates="meeting")
+
+    @property
+    def is_kelurahan(self) -> bool:
+        """A kelurahan's code starts its last part with 1 (Kemendagri): its meeting is a muskel."""
+        return self.region_code.rsplit(".", 1)[-1].startswith("1")
+
+
+class MeetingAttendee(db.Model):
+    """One person named in the attendance list of a village meeting."""
+
+    __tablename__ = "registry_meeting_attendees"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("registry_meetings.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(120), default="")
+
+
+class MeetingItem(db.Model):
+    """A proposal of a meeting's batch, with the meeting's decision on it and a note."""
+
+    __tablename__ = "registry_meeting_items"
+    __table_args__ = (UniqueConstraint("meeting_id", "proposal_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("registry_meetings.id", ondelete="CASCADE"))
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("registry_proposals.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    meeting = relationship("VillageMeeting", back_populates="items")
+    proposal = relationship("Proposal")

@@ -21,13 +21,13 @@ from slrt.core.uploads import MIME_TYPES, UploadRefused, save_upload, stored_pat
 from slrt.extensions import db
 from slrt.registry import changes, lookup, operations, queries
 from slrt.registry.columns import FIELDS, SKIP, MappingNeeded, column_rows
-from slrt.registry.forms import (CancelImportForm, DecisionForm, HouseholdForm, LookupForm, MappingForm, MusdesForm,
-                                 ProposalForm, UploadForm, VisitForm)
+from slrt.registry.forms import (CancelImportForm, DecisionForm, HouseholdForm, LookupForm, MappingForm, ProposalForm,
+                                 UploadForm, VisitForm)
 from slrt.registry.importer import (ImportBusy, OtherDistrict, inspect_extract, is_dead, read_headers,
                                    start_import)
 from slrt.registry.models import ImportStatus, Proposal, ProposalStatus, RegistryImport, RejectedRow
 from slrt.registry.permissions import (can_decide_proposal, can_export_proposals, can_import_registry,
-                                       can_list_proposals, can_lookup_registry, can_propose, can_record_musdes,
+                                       can_list_proposals, can_lookup_registry, can_propose,
                                        can_verify_proposal, can_view_changes, can_view_imports)
 from slrt.intake.forms import prefilled_form
 from slrt.registry.views_support import district_villages, household_context, household_prefill, show_household
@@ -480,7 +480,7 @@ def proposal(proposal_id: int):
     item = queries.load_proposal(proposal_id)
     record("proposal.view", item, person_id=operations.person_id_of(item), note=f"proposal {item.id}")
     page = render_template("registry/proposal.html", proposal=item, visit_form=VisitForm(),
-                           musdes_form=MusdesForm(), decision_form=DecisionForm())
+                           decision_form=DecisionForm(), meeting_items=queries.meeting_items_of(item))
     db.session.commit()  # after rendering, so the loaded proposal is not expired and reread
     return page
 
@@ -495,18 +495,6 @@ def verify(proposal_id: int):
     form = VisitForm()
     return _act(item, form, lambda: operations.record_visit(item, form.visit_date.data, form.notes.data, current_user),
                 _("Hasil kunjungan rumah tersimpan."))
-
-
-@bp.route("/usulan/<int:proposal_id>/musdes", methods=["POST"])
-@permission_required(can_list_proposals)
-@submissions.once
-def deliberate(proposal_id: int):
-    """Record the village meeting (date and minutes)."""
-    item = queries.load_proposal(proposal_id, lock=True)
-    require(can_record_musdes, item)
-    form = MusdesForm()
-    return _act(item, form, lambda: operations.record_musdes(item, form.meeting_date.data, form.minutes.data,
-                                                             current_user), _("Hasil musyawarah desa tersimpan."))
 
 
 @bp.route("/usulan/<int:proposal_id>/putuskan", methods=["POST"])

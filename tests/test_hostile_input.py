@@ -199,6 +199,10 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
     proposal = registry.create_proposal(registry.ProposalData(
         kind="sanggah", nik=niks[1], name=FULL, region_code=places.desa, address=FULL, reason=FULL), officer)
     registry.record_visit(proposal, date(2025, 9, 2), FULL, officer)
+    registry.save_survey(proposal, kk_number, registry.SurveyData(
+        ownership="1", floor_area=30, floor="8", wall="4", roof="3", water="6", lighting="1", cooking_fuel="4",
+        toilet="1", sewage="1", assets=["tv"], members=[registry.MemberData(
+            name=FULL[:120], birth_date=date(1980, 1, 1), sex="1", relation="1", birth_place=FULL[:80])]), officer)
     meeting = registry.record_meeting(registry.MeetingData(
         region_code=places.desa, meeting_date=date(2025, 9, 10), place=FULL[:160], chair=FULL[:120],
         attendance_count=3, attendees=[(FULL[:120], FULL[:120]), (IMAGE[:120], TEMPLATE[:120])]), officer)

@@ -5,7 +5,8 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app: Flask) -> None:
     from slrt.core import permissions as can_registry
-    from slrt.registry import commands, labels, meeting_routes, permissions, routes  # noqa: F401  (meeting_routes: views on bp)
+    from slrt.registry import commands, labels, permissions, regsosek, routes
+    from slrt.registry import meeting_routes, survey_routes  # noqa: F401  (views on routes.bp)
     from slrt.registry.models import (ChangeKind, ImportStatus, MeetingDecision, MeetingStatus, ProposalKind,
                                       ProposalStatus)
     from slrt.registry.permissions import can_list_proposals, can_lookup_registry, can_view_imports
@@ -22,4 +23,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         ImportStatus=ImportStatus, ProposalStatus=ProposalStatus, ChangeKind=ChangeKind,
         ProposalKind=ProposalKind, MeetingStatus=MeetingStatus,
-        MeetingDecision=MeetingDecision, registry_case_panel=case_registry_panel, region_name=region_name)
+        MeetingDecision=MeetingDecision, regsosek=regsosek, registry_case_panel=case_registry_panel, region_name=region_name)

@@ -10,7 +10,7 @@ def register() -> None:
     LABELS.register(ImportStatus, {ImportStatus.RUNNING: _l("Sedang berjalan"), ImportStatus.DONE: _l("Selesai"),
                                    ImportStatus.FAILED: _l("Gagal (data lama tetap dipakai)")})
     LABELS.register(ProposalKind, {ProposalKind.USULAN: _l("Usulan baru"),
-                                   ProposalKind.SANGGAH: _l("Sanggah/perbaikan")})
+                                   ProposalKind.PERBAIKAN: _l("Perbaikan data"), ProposalKind.SANGGAH: _l("Sanggah")})
     LABELS.register(ProposalStatus, {
         ProposalStatus.DRAFT: _l("Menunggu kunjungan rumah"), ProposalStatus.VERIFIED: _l("Menunggu musyawarah desa"),
         ProposalStatus.DELIBERATED: _l("Menunggu persetujuan dinas"),

@@ -174,8 +174,13 @@ class RejectedRow(db.Model):
 
 
 class ProposalKind(StrEnum):
-    USULAN = "usulan"    # add a household that is not in the registry
-    SANGGAH = "sanggah"  # correct or dispute a registry entry
+    USULAN = "usulan"          # add a household that is not in the registry
+    PERBAIKAN = "perbaikan"    # correct the data of a registered household (members, address, living conditions)
+    SANGGAH = "sanggah"        # dispute a registry entry (dropped, a desil or a programme lost)
+
+
+# Kinds that are about a household already in the registry.
+REGISTERED_KINDS = (ProposalKind.PERBAIKAN, ProposalKind.SANGGAH)
 
 
 class ProposalStatus(StrEnum):
@@ -224,9 +229,13 @@ class Proposal(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     decision_note: Mapped[str] = mapped_column(Text, default="")
+    # The programme the household is proposed for (a PROGRAMMES code), and its socio-economic data.
+    programme: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    survey_id: Mapped[int | None] = mapped_column(ForeignKey("registry_household_surveys.id"), index=True)
 
     region = relationship("Region")
     created_by = relationship("User", foreign_keys=[created_by_id])
+    survey = relationship("HouseholdSurvey")
 
 
 class MeetingStatus(StrEnum):
@@ -311,3 +320,59 @@ class MeetingItem(db.Model):
 
     meeting = relationship("VillageMeeting", back_populates="items")
     proposal = relationship("Proposal")
+
+
+class HouseholdSurvey(db.Model):
+    """A household's living conditions as DTSEN/Regsosek collects them (slrt/registry/regsosek.py), entered once
+    per family card and reused by every later proposal of the same household (updated when it changes)."""
+
+    __tablename__ = "registry_household_surveys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kk_number: Mapped[str] = mapped_column(String(16), unique=True)
+    region_code: Mapped[str] = mapped_column(String(13), ForeignKey("regions.code"), index=True)
+    ownership: Mapped[str] = mapped_column(String(2))
+    floor_area: Mapped[int] = mapped_column(Integer)  # m2
+    floor: Mapped[str] = mapped_column(String(2))
+    wall: Mapped[str] = mapped_column(String(2))
+    roof: Mapped[str] = mapped_column(String(2))
+    water: Mapped[str] = mapped_column(String(2))
+    lighting: Mapped[str] = mapped_column(String(2))
+    cooking_fuel: Mapped[str] = mapped_column(String(2))
+    toilet: Mapped[str] = mapped_column(String(2))
+    sewage: Mapped[str] = mapped_column(String(2), default="")  # not asked when there is no toilet
+    assets: Mapped[str] = mapped_column(String(200), default="")  # ASSETS codes, sorted, comma-separated
+    land_area: Mapped[int] = mapped_column(Integer, default=0)  # m2 of land owned besides the house
+    other_house: Mapped[bool] = mapped_column(Boolean, default=False)  # a house elsewhere
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    members = relationship("SurveyMember", order_by="SurveyMember.position", cascade="all, delete-orphan")
+    updated_by = relationship("User")
+
+    def asset_codes(self) -> list[str]:
+        return [c for c in self.assets.split(",") if c]
+
+
+class SurveyMember(db.Model):
+    """One member of a surveyed household: identity and Blok IV (schooling, work, disability, illness)."""
+
+    __tablename__ = "registry_survey_members"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("registry_household_surveys.id", ondelete="CASCADE"),
+                                           index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    nik: Mapped[str] = mapped_column(String(16), default="")
+    name: Mapped[str] = mapped_column(String(120))
+    birth_place: Mapped[str] = mapped_column(String(80), default="")
+    birth_date: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(1))
+    relation: Mapped[str] = mapped_column(String(2))
+    schooling: Mapped[str] = mapped_column(String(2))
+    diploma: Mapped[str] = mapped_column(String(2))
+    working: Mapped[bool] = mapped_column(Boolean, default=False)
+    industry: Mapped[str] = mapped_column(String(2), default="")
+    job_status: Mapped[str] = mapped_column(String(2), default="")
+    disability: Mapped[str] = mapped_column(String(2), default="0")
+    chronic_illness: Mapped[str] = mapped_column(String(2), default="0")

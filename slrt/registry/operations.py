@@ -16,10 +16,13 @@ from slrt.core.spreadsheets import csv_text
 from slrt.core.uploads import save_upload, stored_path
 from slrt.core.time import utcnow
 from slrt.extensions import db
-from slrt.registry.queries import batch_candidates, in_a_batch
+from slrt.core.db import lock_row
+from slrt.registry import regsosek as rs
+from slrt.registry.queries import batch_candidates, in_a_batch, survey_of
 from slrt.registry.models import (IMPORT_TRANSITIONS, MEETING_TRANSITIONS, PROPOSAL_TRANSITIONS, ImportStatus,
-                                  MeetingAttendee, MeetingDecision, MeetingItem, MeetingStatus, Proposal,
-                                  ProposalKind, ProposalStatus, RegistryImport, VillageMeeting)
+                                  PROGRAMMES, REGISTERED_KINDS, HouseholdSurvey, MeetingAttendee, MeetingDecision,
+                                  MeetingItem, MeetingStatus, Proposal, ProposalKind, ProposalStatus,
+                                  RegistryImport, SurveyMember, VillageMeeting)
 
 S = ProposalStatus
 # action -> the status it leads to; where it may start from is PROPOSAL_TRANSITIONS (models.py).
@@ -54,6 +57,7 @@ class ProposalData:
     rw: str = ""
     reason: str = ""
     case_id: int | None = None
+    programme: str = ""
 
 
 def create_proposal(data: ProposalData, user) -> Proposal:
@@ -61,21 +65,129 @@ def create_proposal(data: ProposalData, user) -> Proposal:
     registered = person_by_nik(data.nik) is not None
     if data.kind == ProposalKind.USULAN and registered:
         raise DomainError(_l("Warga ini sudah terdaftar di DTSEN. Ajukan sanggah/perbaikan data, bukan usulan baru."))
-    if data.kind == ProposalKind.SANGGAH and not registered:
+    if data.kind in REGISTERED_KINDS and not registered:
         raise DomainError(_l("Warga ini belum terdaftar di DTSEN. Ajukan usulan baru."))
-    if data.kind == ProposalKind.SANGGAH and not data.reason.strip():
+    if data.kind in REGISTERED_KINDS and not data.reason.strip():
         raise DomainError(_l("Tuliskan data apa yang salah atau disanggah."))
+    if data.programme and data.programme not in PROGRAMMES:
+        raise DomainError(_l("Pilih program dari daftar."))
     open_one = db.session.scalar(select(Proposal.id).where(Proposal.nik == data.nik, Proposal.status.in_(OPEN)))
     if open_one:
         raise DomainError(gettext("Sudah ada usulan yang masih berjalan untuk NIK ini (no. %(id)d).", id=open_one))
     proposal = Proposal(kind=data.kind, nik=data.nik, name=data.name.strip(), region_code=data.region_code,
                         kk_number=data.kk_number, address=data.address, rt=data.rt, rw=data.rw,
                         reason=data.reason.strip(), case_id=data.case_id, created_by_id=user.id,
-                        status=ProposalStatus.DRAFT)
+                        status=ProposalStatus.DRAFT, programme=data.programme)
+    # the household's socio-economic data, entered for an earlier proposal of the same family card, is reused
+    earlier = survey_of(data.kk_number)
+    proposal.survey_id = earlier.id if earlier else None
     db.session.add(proposal)
     db.session.flush()
-    record("proposal.create", proposal, user=user, note=data.kind)
+    record("proposal.create", proposal, user=user, note=data.kind + (" (household data reused)"
+                                                                     if proposal.survey_id else ""))
     return proposal
+
+
+@dataclass
+class MemberData:
+    name: str
+    birth_date: date
+    sex: str
+    relation: str
+    nik: str = ""
+    birth_place: str = ""
+    schooling: str = "2"
+    diploma: str = "0"
+    working: bool = False
+    industry: str = ""
+    job_status: str = ""
+    disability: str = "0"
+    chronic_illness: str = "0"
+
+
+@dataclass
+class SurveyData:
+    """A household's living conditions (codes of slrt/registry/regsosek.py) and its members."""
+    ownership: str
+    floor_area: int
+    floor: str
+    wall: str
+    roof: str
+    water: str
+    lighting: str
+    cooking_fuel: str
+    toilet: str
+    sewage: str = ""
+    assets: list[str] | None = None
+    land_area: int = 0
+    other_house: bool = False
+    members: list[MemberData] | None = None
+
+
+def _check_survey(data: SurveyData) -> None:
+    for name, (_question, codes) in rs.HOUSE_FIELDS.items():
+        value = getattr(data, name)
+        if not (value in codes or (name == "sewage" and value == "" and data.toilet == "6")):
+            raise DomainError(gettext("Isian \"%(field)s\" tidak dikenal.", field=name))
+    if any(a not in rs.ASSETS for a in data.assets or []):
+        raise DomainError(_l("Aset tidak dikenal."))
+    members = data.members or []
+    if not members:
+        raise DomainError(_l("Isi sedikitnya satu anggota keluarga."))
+    heads = sum(1 for m in members if m.relation == "1")
+    if heads != 1:
+        raise DomainError(gettext("Satu keluarga punya tepat satu kepala keluarga (tercatat %(n)d).", n=heads))
+    niks = [m.nik for m in members if m.nik]
+    if len(niks) != len(set(niks)):
+        raise DomainError(_l("Ada NIK yang tercatat dua kali dalam keluarga ini."))
+    for m in members:
+        for name, codes in rs.MEMBER_FIELDS.items():
+            value = getattr(m, name)
+            if value and value not in codes:
+                raise DomainError(gettext("Isian \"%(field)s\" tidak dikenal.", field=name))
+        if m.working and not (m.industry and m.job_status):
+            raise DomainError(gettext("%(name)s bekerja: isi lapangan usaha dan status pekerjaannya.", name=m.name))
+
+
+def save_survey(proposal: Proposal, kk_number: str, data: SurveyData, user) -> HouseholdSurvey:
+    """Keep the household's socio-economic data with its family card (created, or updated when it changed) and
+    point the proposal, and the household's other open proposals, at it."""
+    if proposal.status not in (S.DRAFT, S.VERIFIED):
+        raise TransitionError(_l("Usulan ini sudah dibahas musyawarah: data sosial ekonominya tidak dapat diubah "
+                                 "lagi dari usulan ini."))
+    if proposal.kk_number and kk_number != proposal.kk_number:
+        raise DomainError(_l("No. KK tidak sama dengan No. KK usulan."))
+    _check_survey(data)
+    survey = survey_of(kk_number)
+    if survey is None:
+        survey = HouseholdSurvey(kk_number=kk_number, region_code=proposal.region_code, updated_by_id=user.id,
+                                 floor_area=data.floor_area, **{name: getattr(data, name) for name in rs.HOUSE_FIELDS})
+        try:
+            with db.session.begin_nested():
+                db.session.add(survey)
+                db.session.flush()
+        except IntegrityError:  # entered at the same moment from another proposal of the household
+            raise DomainError(_l("Data keluarga ini baru saja disimpan orang lain. Muat ulang halaman.")) from None
+        action = "survey.create"
+    else:
+        lock_row(HouseholdSurvey, survey.id)
+        action = "survey.update"
+    for name in rs.HOUSE_FIELDS:
+        setattr(survey, name, getattr(data, name))
+    survey.floor_area, survey.land_area, survey.other_house = data.floor_area, data.land_area, data.other_house
+    survey.assets = ",".join(sorted(set(data.assets or [])))
+    survey.region_code, survey.updated_by_id, survey.updated_at = proposal.region_code, user.id, utcnow()
+    survey.members = [SurveyMember(position=n, **vars(m)) for n, m in enumerate(data.members or [], start=1)]
+    proposal.kk_number = proposal.kk_number or kk_number
+    db.session.flush()
+    for other in db.session.scalars(select(Proposal).where(Proposal.kk_number == kk_number,
+                                                           Proposal.status.in_((S.DRAFT, S.VERIFIED)))):
+        other.survey_id = survey.id
+    proposal.survey_id = survey.id
+    record(action, survey, user=user, person_id=person_id_of(proposal),
+           note=f"household of proposal {proposal.id}: {len(survey.members)} members")
+    db.session.flush()
+    return survey
 
 
 def record_visit(proposal: Proposal, visit_date: date, notes: str, user) -> None:
@@ -266,6 +378,8 @@ def record_batch_export(meeting: VillageMeeting, what: str, user) -> None:
     db.session.flush()
 
 
+SIKS_NG_KINDS = {ProposalKind.USULAN: "USULAN BARU", ProposalKind.PERBAIKAN: "PERBAIKAN DATA",
+                 ProposalKind.SANGGAH: "SANGGAH"}
 SIKS_NG_COLUMNS = ["NO", "JENIS_USULAN", "NIK", "NO_KK", "NAMA", "ALAMAT", "RT", "RW", "KODE_PROVINSI",
                    "KODE_KABUPATEN", "KODE_KECAMATAN", "KODE_DESA", "NAMA_DESA", "TANGGAL_MUSDES",
                    "ALASAN", "TANGGAL_PERSETUJUAN"]
@@ -277,7 +391,7 @@ def export_siks_ng(proposals: list[Proposal], user) -> str:
     rows = [SIKS_NG_COLUMNS]
     for n, p in enumerate(proposals, start=1):
         code = p.region_code.replace(".", "")
-        rows.append([n, "USULAN BARU" if p.kind == ProposalKind.USULAN else "SANGGAH", p.nik, p.kk_number,
+        rows.append([n, SIKS_NG_KINDS.get(p.kind, p.kind.upper()), p.nik, p.kk_number,
                      p.name.upper(), p.address, p.rt, p.rw, code[:2], code[:4], code[:6], code,
                      p.region.name if p.region else "", p.musdes_date.strftime("%d-%m-%Y") if p.musdes_date else "",
                      p.reason, p.decided_at.strftime("%d-%m-%Y") if p.decided_at else ""])

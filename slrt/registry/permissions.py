@@ -47,6 +47,11 @@ def can_verify_proposal(user, proposal) -> bool:
     return _role(user) in FIELD_ROLES and in_region(user, proposal.region_code)
 
 
+def can_edit_survey(user, proposal) -> bool:
+    """Enter or update the household's socio-economic data of a proposal in the user's area."""
+    return _role(user) in PROPOSING_ROLES and in_region(user, proposal.region_code)
+
+
 def can_start_meeting(user) -> bool:
     """Record a village meeting (musdes/muskel): the village operator, the facilitator, the back office."""
     return _role(user) in FIELD_ROLES

@@ -8,7 +8,7 @@ from sqlalchemy import exists, select
 from slrt.auth.permissions import require
 from slrt.core.db import lock_row
 from slrt.extensions import db
-from slrt.registry.models import (MeetingDecision, MeetingItem, MeetingStatus, Proposal, ProposalStatus,
+from slrt.registry.models import (HouseholdSurvey, MeetingDecision, MeetingItem, MeetingStatus, Proposal, ProposalStatus,
                                   VillageMeeting)
 from slrt.registry.permissions import can_view_proposal
 
@@ -59,3 +59,10 @@ def meeting_items_of(proposal: Proposal) -> list[MeetingItem]:
     """The village meetings that discussed this proposal, oldest first, with what each decided."""
     return list(db.session.scalars(select(MeetingItem).join(VillageMeeting).where(
         MeetingItem.proposal_id == proposal.id).order_by(VillageMeeting.meeting_date, MeetingItem.id)))
+
+
+def survey_of(kk_number: str) -> HouseholdSurvey | None:
+    """The household's socio-economic data kept with its family card, if any was entered."""
+    if not kk_number:
+        return None
+    return db.session.scalar(select(HouseholdSurvey).where(HouseholdSurvey.kk_number == kk_number))

@@ -25,7 +25,7 @@ from slrt.registry.forms import (CancelImportForm, DecisionForm, HouseholdForm, 
                                  UploadForm, VisitForm)
 from slrt.registry.importer import (ImportBusy, OtherDistrict, inspect_extract, is_dead, read_headers,
                                    start_import)
-from slrt.registry.models import ImportStatus, Proposal, ProposalStatus, RegistryImport, RejectedRow
+from slrt.registry.models import ImportStatus, Proposal, ProposalKind, ProposalStatus, RegistryImport, RejectedRow
 from slrt.registry.permissions import (can_decide_proposal, can_export_proposals, can_import_registry,
                                        can_list_proposals, can_lookup_registry, can_propose,
                                        can_verify_proposal, can_view_changes, can_view_imports)
@@ -412,7 +412,7 @@ def new_proposal():
     form.desa.choices = [("", _("— pilih desa/kelurahan —"))] + [
         (code, name) for code, name in district_villages() if in_region(current_user, code)]
     if request.method == "GET":
-        form.kind.data = request.args.get("jenis") if request.args.get("jenis") in ("usulan", "sanggah") else None
+        form.kind.data = request.args.get("jenis") if request.args.get("jenis") in set(ProposalKind) else None
         if request.args.get("perubahan"):
             _prefill_from_change(form, request.args["perubahan"])
     if request.method == "POST" and request.form.get("prefill"):
@@ -435,12 +435,13 @@ def new_proposal():
                 proposal = operations.create_proposal(operations.ProposalData(
                     kind=form.kind.data, nik=nik.nik, kk_number=kk.nik, name=form.name.data,
                     address=form.address.data or "", rt=form.rt.data or "", rw=form.rw.data or "",
-                    region_code=form.desa.data, reason=form.reason.data or "",
+                    region_code=form.desa.data, reason=form.reason.data or "", programme=form.programme.data or "",
                     case_id=int(form.case_id.data) if (form.case_id.data or "").isdigit() else None), current_user)
                 result = url_for("registry.proposal", proposal_id=proposal.id)
                 submissions.result_at(result)
                 db.session.commit()
-                flash(_("Usulan tersimpan. Lanjutkan dengan verifikasi kunjungan rumah."), "success")
+                flash(_("Usulan tersimpan. Lanjutkan dengan data sosial ekonomi keluarga dan kunjungan rumah."),
+                      "success")
                 return redirect(result, code=303)
             except DomainError as error:
                 db.session.rollback()
@@ -467,7 +468,7 @@ def _prefilled_proposal_form(form: ProposalForm) -> ProposalForm:
     """Start a proposal from a household shown at the counter (its data posted, never in the URL)."""
     filled = ProposalForm(formdata=None)
     filled.desa.choices = form.desa.choices
-    filled.kind.data = request.form.get("kind") if request.form.get("kind") in ("usulan", "sanggah") else None
+    filled.kind.data = request.form.get("kind") if request.form.get("kind") in set(ProposalKind) else None
     for name in ("nik", "kk_number", "name", "address", "rt", "rw", "desa", "case_id"):
         getattr(filled, name).data = request.form.get(name, "")
     return filled

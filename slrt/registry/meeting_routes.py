@@ -19,8 +19,8 @@ from slrt.registry import operations, queries
 from slrt.registry.forms import (ApproveBatchForm, AttendanceForm, BatchForm, MeetingForm, SignMinutesForm,
                                  attendance_lines)
 from slrt.registry.models import MeetingStatus, VillageMeeting
-from slrt.registry.permissions import (can_approve_meeting, can_list_proposals, can_record_meeting,
-                                       can_start_meeting)
+from slrt.registry.permissions import (can_approve_meeting, can_export_proposals, can_list_proposals,
+                                       can_record_meeting, can_start_meeting)
 from slrt.registry.routes import bp
 from slrt.registry.views_support import district_villages, region_name
 from slrt.submissions import views as submissions
@@ -229,3 +229,27 @@ def meeting_approve(meeting_id: int):
         return _page(item, status=422)
     return _finish(item, lambda: operations.approve_meeting(item, current_user),
                    _("Usulan hasil musyawarah disetujui dan siap dimasukkan ke SIKS-NG."))
+
+
+@bp.route("/musdes/<int:meeting_id>/siks-ng.xlsx")
+@permission_required(can_export_proposals)
+def meeting_siks_ng(meeting_id: int):
+    """The batch's agreed proposals as the SIKS-NG entry sheet (XLSX, formula-safe, audited, not cached)."""
+    from slrt.regions.operations import names_for
+    from slrt.registry import lookup
+    from slrt.registry.siks_ng import batch_rows, batch_xlsx
+    from slrt.reports.tables import XLSX_MIME
+    item = queries.load_meeting(meeting_id)
+    if item.status == MeetingStatus.RECORDED:
+        abort(404)  # nothing is agreed until the berita acara is signed
+    imports = lookup.visible_imports()
+
+    def matched(nik: str):
+        person = lookup.person_by_nik(nik, imports)
+        return None if person is None else bool(person.dukcapil_matched)
+    code = item.region_code
+    names = names_for([code[:5], code[:8], code])
+    rows = batch_rows(item, matched, names)
+    operations.record_batch_export(item, f"SIKS-NG XLSX ({len(rows)} rows)", current_user)
+    return send_download(batch_xlsx(item, rows, names.get(code, code)), filename=f"siks-ng-musdes-{item.id}.xlsx",
+                         mimetype=XLSX_MIME, audit=None)

@@ -60,6 +60,7 @@ def import_models() -> None:
     from slrt.deadlines import models as _deadlines  # noqa: F401
     from slrt.intake import models as _intake  # noqa: F401
     from slrt.notifications import models as _notifications  # noqa: F401
+    from slrt.planning import models as _planning  # noqa: F401
     from slrt.privacy import models as _privacy  # noqa: F401
     from slrt.referrals import models as _referrals  # noqa: F401
     from slrt.regions import models as _regions  # noqa: F401
@@ -70,11 +71,11 @@ def import_models() -> None:
 
 def register_features(app: Flask) -> None:
     """Each feature wires itself in: its blueprint, commands, labels, menu entries, template globals, hooks."""
-    from slrt import (admin, attachments, auth, cases, core, deadlines, intake, maintenance, notifications, privacy,
-                      public, referrals, regions, registry, reports, search, shell, submissions)
+    from slrt import (admin, attachments, auth, cases, core, deadlines, intake, maintenance, notifications, planning,
+                      privacy, public, referrals, regions, registry, reports, search, shell, submissions)
 
     for feature in (core, auth, intake, cases, public, admin, regions, deadlines, notifications, referrals,
-                    registry, reports, search, attachments, submissions, maintenance, privacy, shell):
+                    registry, reports, planning, search, attachments, submissions, maintenance, privacy, shell):
         feature.init_app(app)
 
 

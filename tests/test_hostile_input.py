@@ -208,6 +208,11 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
         attendance_count=3, attendees=[(FULL[:120], FULL[:120]), (IMAGE[:120], TEMPLATE[:120])]), officer)
     registry.decide_batch(meeting, {proposal.id: ("postponed", FULL)}, officer)
     add_day_off(places.district, date(2026, 12, 24), FULL, admin)
+    from slrt.admin.models import Programme
+    from slrt.planning import operations as planning
+    planning.create_plan(planning.PlanData(
+        programme_id=db.session.scalar(sa.select(Programme.id).order_by(Programme.id)), budget_year=2026,
+        funding_source="apbd", quota=10, unit_cost=500000, eligibility=FULL), places.district, admin)
     _attach_photo(registered, officer)
     from slrt.privacy.operations import request_correction
     request_correction(registered, "address", "Kp. Baru", FULL, officer)  # evidence and value overwritten below
@@ -262,7 +267,8 @@ def page_urls(app, codes) -> list[str]:
     from slrt.notifications.models import OutboxMessage
     from slrt.referrals.models import Referral
     from slrt.registry.models import Proposal, RegistryImport, VillageMeeting
-    values = {"meeting_id": _ids(VillageMeeting), "case_id": _ids(Case), "referral_id": _ids(Referral), "user_id": _ids(User)[-2:],
+    from slrt.planning.models import LocalProgramme
+    values = {"meeting_id": _ids(VillageMeeting), "plan_id": _ids(LocalProgramme), "case_id": _ids(Case), "referral_id": _ids(Referral), "user_id": _ids(User)[-2:],
               "import_id": _ids(RegistryImport), "proposal_id": _ids(Proposal), "code": codes,
               "slug": list(KINDS), "message_id": _ids(OutboxMessage),
               "person_id": _ids(Person)[:2], "attachment_id": _ids(Attachment),
@@ -298,7 +304,8 @@ def post_urls(app) -> list[str]:
     from slrt.referrals.models import Referral
     from slrt.registry.models import Proposal, RegistryImport, VillageMeeting
     adapter = app.url_map.bind("localhost")
-    first = {"meeting_id": _ids(VillageMeeting)[0], "case_id": _ids(Case)[0], "referral_id": _ids(Referral)[-1], "proposal_id": _ids(Proposal)[0],
+    from slrt.planning.models import LocalProgramme
+    first = {"meeting_id": _ids(VillageMeeting)[0], "plan_id": _ids(LocalProgramme)[0], "case_id": _ids(Case)[0], "referral_id": _ids(Referral)[-1], "proposal_id": _ids(Proposal)[0],
              "user_id": _ids(__import__("slrt.auth.models", fromlist=["User"]).User)[-1], "slug": "program",
              "item_id": 1, "message_id": _ids(OutboxMessage)[0],
              "person_id": _ids(Person)[0], "import_id": _ids(RegistryImport)[0],

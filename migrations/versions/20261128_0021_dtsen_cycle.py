@@ -1,9 +1,10 @@
-"""2026-11-28 the DTSEN cycle: village meetings (musdes/muskel), household socio-economic data on proposals
+"""2026-11-28 the DTSEN cycle: village meetings, household socio-economic data on proposals, local programmes
 
 A household's living conditions (Regsosek 2022 variables, slrt/registry/regsosek.py) are kept once per family
 card with its members, and each proposal points at them and names the programme it proposes. A village meeting is one record per village and date, with its attendance list and the decision it took on
 each proposal of its batch (agreed, refused, postponed, with a note); the signed berita acara is kept with it
-and the district approves the batch at once.
+and the district approves the batch at once. The district's local programmes (planning "tepat sasaran"):
+a budget line per programme and year with its funding source, quota, unit cost and eligibility.
 
 Revision ID: 0021
 Revises: 0014
@@ -22,6 +23,30 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('planning_programmes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('region_code', sa.String(length=13), nullable=False),
+    sa.Column('programme_id', sa.Integer(), nullable=False),
+    sa.Column('budget_year', sa.Integer(), nullable=False),
+    sa.Column('funding_source', sa.String(length=20), nullable=False),
+    sa.Column('quota', sa.Integer(), nullable=False),
+    sa.Column('unit_cost', sa.Integer(), nullable=False),
+    sa.Column('eligibility', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], ),
+    sa.ForeignKeyConstraint(['programme_id'], ['programmes.id'], ),
+    sa.ForeignKeyConstraint(['region_code'], ['regions.code'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('region_code', 'programme_id', 'budget_year')
+    )
+    with op.batch_alter_table('planning_programmes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_planning_programmes_budget_year'), ['budget_year'], unique=False)
+        batch_op.create_index(batch_op.f('ix_planning_programmes_programme_id'), ['programme_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_planning_programmes_region_code'), ['region_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_planning_programmes_status'), ['status'], unique=False)
     op.create_table('registry_household_surveys',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kk_number', sa.String(length=16), nullable=False),
@@ -137,3 +162,4 @@ def downgrade():
         batch_op.drop_column('programme')
     op.drop_table('registry_survey_members')
     op.drop_table('registry_household_surveys')
+    op.drop_table('planning_programmes')

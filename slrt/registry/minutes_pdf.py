@@ -60,7 +60,7 @@ def berita_acara_pdf(meeting: VillageMeeting, letterhead: list[str], village: st
                       n=len(meeting.items), agreed=counts[MeetingDecision.AGREED],
                       refused=counts[MeetingDecision.REFUSED], postponed=counts[MeetingDecision.POSTPONED]))
     pdf.set_font("helvetica", size=8)
-    with pdf.table(col_widths=(6, 16, 28, 34, 34, 18, 34), line_height=4.2, padding=1, text_align="LEFT",
+    with pdf.table(col_widths=(8, 16, 28, 32, 34, 18, 34), line_height=4.2, padding=1, text_align="LEFT",
                    headings_style=HEADINGS, first_row_as_headings=True, repeat_headings=1) as grid:
         grid.row([_latin(h) for h in (_("No."), _("Jenis"), _("NIK"), _("Nama kepala keluarga"), _("Alamat"),
                                       _("Keputusan"), _("Catatan"))])

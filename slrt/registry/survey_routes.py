@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from slrt.audit.operations import record
-from slrt.auth.permissions import permission_required, require
+from slrt.auth.permissions import permission_required
 from slrt.core.errors import DomainError
 from slrt.core.nik import check_kk
 from slrt.extensions import db
@@ -80,7 +80,6 @@ def _data(form: SurveyForm) -> operations.SurveyData:
 def survey(proposal_id: int):
     """Enter or update the household's living conditions and members for a proposal."""
     proposal = queries.load_proposal(proposal_id, lock=request.method == "POST", permission=can_edit_survey)
-    require(can_edit_survey, proposal)
     if request.method == "GET":
         form = _filled_form(proposal)
         record("survey.view", proposal.survey or proposal, person_id=operations.person_id_of(proposal),

@@ -62,6 +62,7 @@ def import_models() -> None:
     from slrt.intake import models as _intake  # noqa: F401
     from slrt.lapor import models as _lapor  # noqa: F401
     from slrt.notifications import models as _notifications  # noqa: F401
+    from slrt.planning import models as _planning  # noqa: F401
     from slrt.privacy import models as _privacy  # noqa: F401
     from slrt.referrals import models as _referrals  # noqa: F401
     from slrt.regions import models as _regions  # noqa: F401
@@ -74,12 +75,12 @@ def import_models() -> None:
 def register_features(app: Flask) -> None:
     """Each feature wires itself in: its blueprint, commands, labels, menu entries, template globals, hooks."""
     from slrt import (admin, api, attachments, auth, cases, core, deadlines, handling, intake, lapor, maintenance,
-                      notifications, privacy, public, referrals, regions, registry, reports, search, shell, submissions,
-                      wallboard, whatsapp)
+                      notifications, planning, privacy, public, referrals, regions, registry, reports, search, shell,
+                      submissions, wallboard, whatsapp)
 
     for feature in (core, auth, intake, cases, handling, public, admin, regions, deadlines, notifications, referrals,
-                    registry, reports, search, attachments, submissions, maintenance, privacy, api, wallboard, whatsapp,
-                    lapor, shell):
+                    registry, reports, planning, search, attachments, submissions, maintenance, privacy, api, wallboard,
+                    whatsapp, lapor, shell):
         feature.init_app(app)
 
 

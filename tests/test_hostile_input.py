@@ -200,7 +200,20 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
     proposal = registry.create_proposal(registry.ProposalData(
         kind="sanggah", nik=niks[1], name=FULL, region_code=places.desa, address=FULL, reason=FULL), officer)
     registry.record_visit(proposal, date(2025, 9, 2), FULL, officer)
+    registry.save_survey(proposal, kk_number, registry.SurveyData(
+        ownership="1", floor_area=30, floor="8", wall="4", roof="3", water="6", lighting="1", cooking_fuel="4",
+        toilet="1", sewage="1", assets=["tv"], members=[registry.MemberData(
+            name=FULL[:120], birth_date=date(1980, 1, 1), sex="1", relation="1", birth_place=FULL[:80])]), officer)
+    meeting = registry.record_meeting(registry.MeetingData(
+        region_code=places.desa, meeting_date=date(2025, 9, 10), place=FULL[:160], chair=FULL[:120],
+        attendance_count=3, attendees=[(FULL[:120], FULL[:120]), (IMAGE[:120], TEMPLATE[:120])]), officer)
+    registry.decide_batch(meeting, {proposal.id: ("postponed", FULL)}, officer)
     add_day_off(places.district, date(2026, 12, 24), FULL, admin)
+    from slrt.admin.models import Programme
+    from slrt.planning import operations as planning
+    planning.create_plan(planning.PlanData(
+        programme_id=db.session.scalar(sa.select(Programme.id).order_by(Programme.id)), budget_year=2026,
+        funding_source="apbd", quota=10, unit_cost=500000, eligibility=FULL), places.district, admin)
     _attach_photo(registered, officer)
     from slrt.whatsapp.answers import Answer
     from slrt.whatsapp.operations import receive
@@ -277,8 +290,9 @@ def page_urls(app, codes) -> list[str]:
     from slrt.intake.models import Person
     from slrt.notifications.models import OutboxMessage
     from slrt.referrals.models import Referral
-    from slrt.registry.models import Proposal, RegistryImport
-    values = {"case_id": _ids(Case), "referral_id": _ids(Referral), "user_id": _ids(User)[-2:],
+    from slrt.registry.models import Proposal, RegistryImport, VillageMeeting
+    from slrt.planning.models import LocalProgramme
+    values = {"meeting_id": _ids(VillageMeeting), "plan_id": _ids(LocalProgramme), "case_id": _ids(Case), "referral_id": _ids(Referral), "user_id": _ids(User)[-2:],
               "import_id": _ids(RegistryImport), "proposal_id": _ids(Proposal), "code": codes,
               "slug": list(KINDS), "message_id": _ids(OutboxMessage),
               "person_id": _ids(Person)[:2], "attachment_id": _ids(Attachment),
@@ -313,9 +327,10 @@ def post_urls(app) -> list[str]:
     from slrt.intake.models import Person
     from slrt.notifications.models import OutboxMessage
     from slrt.referrals.models import Referral
-    from slrt.registry.models import Proposal, RegistryImport
+    from slrt.registry.models import Proposal, RegistryImport, VillageMeeting
     adapter = app.url_map.bind("localhost")
-    first = {"case_id": _ids(Case)[0], "referral_id": _ids(Referral)[-1], "proposal_id": _ids(Proposal)[0],
+    from slrt.planning.models import LocalProgramme
+    first = {"meeting_id": _ids(VillageMeeting)[0], "plan_id": _ids(LocalProgramme)[0], "case_id": _ids(Case)[0], "referral_id": _ids(Referral)[-1], "proposal_id": _ids(Proposal)[0],
              "user_id": _ids(__import__("slrt.auth.models", fromlist=["User"]).User)[-1], "slug": "program",
              "item_id": 1, "message_id": _ids(OutboxMessage)[0],
              "person_id": _ids(Person)[0], "import_id": _ids(RegistryImport)[0],

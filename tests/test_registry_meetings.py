@@ -150,6 +150,12 @@ def test_the_batch_page_through_http(client, login_as, make_user, places):
     assert client.post(url + "/keputusan", data={
         "items-0-proposal_id": str(a.id), "items-0-decision": "refused", "items-0-note": "Mampu",
         "items-1-proposal_id": str(b.id), "items-1-decision": "agreed"}).status_code == 303
+    # minutes that are not a document: the page again (422) with the message at the file field, nothing moved
+    refused = client.post(url + "/unggah", data={"minutes": (io.BytesIO(b"MZ not a pdf"), "ba.pdf")},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 422 and 'id="minutes-errors"' in refused.get_data(as_text=True)
+    db.session.rollback()
+    assert statuses([a.id, b.id]) == [ProposalStatus.VERIFIED, ProposalStatus.VERIFIED]
     assert client.post(url + "/unggah", data={"minutes": (io.BytesIO(b"%PDF-1.4 ba"), "ba.pdf")},
                        content_type="multipart/form-data").status_code == 303
     assert statuses([a.id, b.id]) == [ProposalStatus.REJECTED, ProposalStatus.DELIBERATED]

@@ -335,20 +335,3 @@ def test_the_case_page_audits_the_registry_household_it_shows(client, login_as, 
                              .where(AuditLog.action == "registry.view")) == 1
 
 
-def test_minutes_that_are_not_a_document_keep_the_meeting_date(client, login_as, places):
-    """A minutes upload with a bad file: the proposal page again (422), the message next to the file field,
-    the meeting date still filled in, the proposal still waiting for its village meeting."""
-    login_as("facilitator")
-    client.post("/registri/usulan/baru", data={"kind": "usulan", "nik": nik(places.kecamatan, date(1975, 2, 3)),
-                                               "name": "Ujang Sopandi", "desa": places.desa, "reason": "Rumah"})
-    proposal = db.session.scalar(select(Proposal))
-    url = f"/registri/usulan/{proposal.id}"
-    client.post(url + "/kunjungan", data={"visit_date": "2025-09-02", "notes": "Lantai tanah"})
-    response = client.post(url + "/musdes", data={"meeting_date": "2025-09-10",
-                                                  "minutes": (io.BytesIO(b"MZ not a pdf"), "notulen.pdf")},
-                           content_type="multipart/form-data")
-    page = response.get_data(as_text=True)
-    assert response.status_code == 422
-    assert 'id="minutes-errors"' in page and 'value="2025-09-10"' in page
-    db.session.rollback()
-    assert db.session.get(Proposal, proposal.id).status == ProposalStatus.VERIFIED

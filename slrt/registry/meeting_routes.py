@@ -10,6 +10,7 @@ from sqlalchemy import select
 from slrt.admin import settings
 from slrt.admin.letterhead import letterhead
 from slrt.auth.permissions import in_region, permission_required, require
+from slrt.core import refusals
 from slrt.core.db import read_only
 from slrt.core.downloads import send_download
 from slrt.core.errors import DomainError
@@ -115,22 +116,25 @@ def meeting(meeting_id: int):
     return page
 
 
-def _finish(meeting: VillageMeeting, action, message: str):
-    """Claim the form id, run `action`, commit and go back to the meeting; a refusal shows on the page."""
+def _finish(meeting: VillageMeeting, action, message: str, *, form=None, given: str | None = None):
+    """Claim the form id, run `action`, commit and go back to the meeting; a refused action shows the meeting
+    page again with the form as typed (`given`: its name on the page) and the message (slrt.core.refusals)."""
     repeat = submissions.claim_once()
     if repeat is not None:
         return repeat
     result = url_for("registry.meeting", meeting_id=meeting.id)
     try:
         action()
-        submissions.result_at(result)
-        db.session.commit()
-        flash(message, "success")
-        return redirect(result, code=303)
     except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(result, code=303)
+        if form is None:  # a button without fields (the batch approval): the message above the meeting
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(result, code=303)
+        return refusals.refuse(lambda: _page(meeting, **{given: form}), form, error)
+    submissions.result_at(result)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(result, code=303)
 
 
 @bp.route("/musdes/<int:meeting_id>/hadir", methods=["POST"])
@@ -144,7 +148,8 @@ def meeting_attendance(meeting_id: int):
         db.session.rollback()
         return _page(item, attendance_form=form, status=422)
     return _finish(item, lambda: operations.update_attendance(
-        item, _meeting_data(form, item.region_code, item.meeting_date), current_user), _("Daftar hadir tersimpan."))
+        item, _meeting_data(form, item.region_code, item.meeting_date), current_user), _("Daftar hadir tersimpan."),
+        form=form, given="attendance_form")
 
 
 @bp.route("/musdes/<int:meeting_id>/keputusan", methods=["POST"])
@@ -174,7 +179,8 @@ def meeting_decisions(meeting_id: int):
         db.session.rollback()
         return _page(item, batch_form=form, status=422)
     return _finish(item, lambda: operations.decide_batch(item, decisions, current_user),
-                   _("Keputusan musyawarah tersimpan. Cetak berita acara untuk ditandatangani."))
+                   _("Keputusan musyawarah tersimpan. Cetak berita acara untuk ditandatangani."),
+                   form=form, given="batch_form")
 
 
 @bp.route("/musdes/<int:meeting_id>/berita-acara.pdf")
@@ -203,7 +209,8 @@ def meeting_sign(meeting_id: int):
         db.session.rollback()
         return _page(item, sign_form=form, status=422)
     return _finish(item, lambda: operations.sign_meeting(item, form.minutes.data, current_user),
-                   _("Berita acara tersimpan. Usulan yang disetujui menunggu persetujuan dinas."))
+                   _("Berita acara tersimpan. Usulan yang disetujui menunggu persetujuan dinas."),
+                   form=form, given="sign_form")
 
 
 @bp.route("/musdes/<int:meeting_id>/notulen")

@@ -66,15 +66,16 @@ def import_models() -> None:
     from slrt.registry import models as _registry  # noqa: F401
     from slrt.reports import models as _reports  # noqa: F401
     from slrt.submissions import models as _submissions  # noqa: F401
+    from slrt.visits import models as _visits  # noqa: F401
 
 
 def register_features(app: Flask) -> None:
     """Each feature wires itself in: its blueprint, commands, labels, menu entries, template globals, hooks."""
     from slrt import (admin, attachments, auth, cases, core, deadlines, intake, maintenance, notifications, privacy,
-                      public, referrals, regions, registry, reports, search, shell, submissions)
+                      public, referrals, regions, registry, reports, search, shell, submissions, visits)
 
     for feature in (core, auth, intake, cases, public, admin, regions, deadlines, notifications, referrals,
-                    registry, reports, search, attachments, submissions, maintenance, privacy, shell):
+                    registry, reports, search, attachments, submissions, maintenance, privacy, visits, shell):
         feature.init_app(app)
 
 

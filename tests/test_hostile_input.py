@@ -201,6 +201,7 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
     registry.record_visit(proposal, date(2025, 9, 2), FULL, officer)
     add_day_off(places.district, date(2026, 12, 24), FULL, admin)
     _attach_photo(registered, officer)
+    _send_on_visits(registered, make_user("facilitator"), officer)
     from slrt.privacy.operations import request_correction
     request_correction(registered, "address", "Kp. Baru", FULL, officer)  # evidence and value overwritten below
     settings.put("privacy_contact", FULL, admin)
@@ -235,6 +236,21 @@ def _attach_photo(case, actor) -> None:
         document_type=document_type, caption=FULL[:200], case=case)
 
 
+def _send_on_visits(case, facilitator, officer) -> None:
+    """Two home visits on the case: one still to do, one done with findings (overwritten below)."""
+    from slrt.core.time import local_today
+    from slrt.visits import operations as visits
+    visits.assign(case, facilitator, local_today(), FULL, officer, local_today())
+    done = visits.assign(case, facilitator, local_today(), FULL, officer, local_today())
+    visits.record_findings(done, visits.Findings(local_today(), FULL, FULL, {"floor": "earth"}, [], []),
+                           facilitator, local_today())
+
+
+def _visit_ids() -> list[int]:
+    from slrt.visits.models import HomeVisit
+    return _ids(HomeVisit)
+
+
 def _ids(model) -> list[int]:
     return list(db.session.scalars(sa.select(model.id).order_by(model.id)).all())
 
@@ -258,7 +274,7 @@ def page_urls(app, codes) -> list[str]:
               "import_id": _ids(RegistryImport), "proposal_id": _ids(Proposal), "code": codes,
               "slug": list(KINDS), "message_id": _ids(OutboxMessage),
               "person_id": _ids(Person)[:2], "attachment_id": _ids(Attachment),
-              "correction_id": _correction_ids()}
+              "correction_id": _correction_ids(), "visit_id": _visit_ids()}
     urls = []
     adapter = app.url_map.bind("localhost")
     for rule in app.url_map.iter_rules():
@@ -295,7 +311,7 @@ def post_urls(app) -> list[str]:
              "item_id": 1, "message_id": _ids(OutboxMessage)[0],
              "person_id": _ids(Person)[0], "import_id": _ids(RegistryImport)[0],
              "attachment_id": _ids(Attachment)[0],
-             "correction_id": _correction_ids()[0]}
+             "correction_id": _correction_ids()[0], "visit_id": _visit_ids()[0]}
     urls = []
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods and rule.endpoint not in SKIP_ENDPOINTS:

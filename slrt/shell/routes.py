@@ -12,7 +12,9 @@ bp = Blueprint("shell", __name__)
 def home():
     """Send each role to where its work is."""
     role = Role(current_user.role)
-    if role in (Role.FRONT_OFFICE, Role.PUSKESOS_OPERATOR, Role.FACILITATOR):
+    if role is Role.FACILITATOR:
+        return redirect(url_for("visits.mine"))
+    if role in (Role.FRONT_OFFICE, Role.PUSKESOS_OPERATOR):
         return redirect(url_for("cases.today"))
     if role in (Role.BACK_OFFICE, Role.SUPERVISOR):
         return redirect(url_for("cases.index"))

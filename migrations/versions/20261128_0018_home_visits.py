@@ -1,0 +1,72 @@
+"""2026-11-28 field work: home visits assigned to facilitators
+
+The back office sends a facilitator to a citizen's home with a due date and a note; the facilitator records
+the findings (living conditions, needs, documents seen, a recommendation), which also become an assessment
+on the case.
+
+Revision ID: 0018
+Revises: 0014
+Create Date: 2026-11-28 13:44:21
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0018'
+down_revision = '0014'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('home_visits',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('facilitator_id', sa.Integer(), nullable=False),
+    sa.Column('assigned_by_id', sa.Integer(), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('visited_on', sa.Date(), nullable=True),
+    sa.Column('ownership', sa.String(length=20), nullable=False),
+    sa.Column('floor', sa.String(length=20), nullable=False),
+    sa.Column('walls', sa.String(length=20), nullable=False),
+    sa.Column('toilet', sa.String(length=20), nullable=False),
+    sa.Column('water', sa.String(length=20), nullable=False),
+    sa.Column('lighting', sa.String(length=20), nullable=False),
+    sa.Column('cooking_fuel', sa.String(length=20), nullable=False),
+    sa.Column('findings', sa.Text(), nullable=False),
+    sa.Column('needs', sa.Text(), nullable=False),
+    sa.Column('documents_seen', sa.Text(), nullable=False),
+    sa.Column('recommendation', sa.Text(), nullable=False),
+    sa.Column('done_at', sa.DateTime(), nullable=True),
+    sa.Column('assessment_id', sa.Integer(), nullable=True),
+    sa.Column('cancelled_by_id', sa.Integer(), nullable=True),
+    sa.Column('cancelled_at', sa.DateTime(), nullable=True),
+    sa.Column('cancel_reason', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['assessment_id'], ['assessments.id'], name=op.f('fk_home_visits_assessment_id_assessments'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['assigned_by_id'], ['users.id'], name=op.f('fk_home_visits_assigned_by_id_users')),
+    sa.ForeignKeyConstraint(['cancelled_by_id'], ['users.id'], name=op.f('fk_home_visits_cancelled_by_id_users')),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_home_visits_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['facilitator_id'], ['users.id'], name=op.f('fk_home_visits_facilitator_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_home_visits'))
+    )
+    with op.batch_alter_table('home_visits', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_home_visits_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_home_visits_due_date'), ['due_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_home_visits_facilitator_id'), ['facilitator_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_home_visits_status'), ['status'], unique=False)
+
+
+
+def downgrade():
+    with op.batch_alter_table('home_visits', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_home_visits_status'))
+        batch_op.drop_index(batch_op.f('ix_home_visits_facilitator_id'))
+        batch_op.drop_index(batch_op.f('ix_home_visits_due_date'))
+        batch_op.drop_index(batch_op.f('ix_home_visits_case_id'))
+
+    op.drop_table('home_visits')

@@ -58,6 +58,7 @@ def import_models() -> None:
     from slrt.cases import models as _cases  # noqa: F401
     from slrt.core import throttle_storage as _throttle  # noqa: F401
     from slrt.deadlines import models as _deadlines  # noqa: F401
+    from slrt.field import models as _field  # noqa: F401
     from slrt.intake import models as _intake  # noqa: F401
     from slrt.notifications import models as _notifications  # noqa: F401
     from slrt.privacy import models as _privacy  # noqa: F401
@@ -71,11 +72,11 @@ def import_models() -> None:
 
 def register_features(app: Flask) -> None:
     """Each feature wires itself in: its blueprint, commands, labels, menu entries, template globals, hooks."""
-    from slrt import (admin, attachments, auth, cases, core, deadlines, intake, maintenance, notifications, privacy,
-                      public, referrals, regions, registry, reports, search, shell, submissions, visits)
+    from slrt import (admin, attachments, auth, cases, core, deadlines, field, intake, maintenance, notifications,
+                      privacy, public, referrals, regions, registry, reports, search, shell, submissions, visits)
 
     for feature in (core, auth, intake, cases, public, admin, regions, deadlines, notifications, referrals,
-                    registry, reports, search, attachments, submissions, maintenance, privacy, visits, shell):
+                    registry, reports, search, attachments, submissions, maintenance, privacy, visits, field, shell):
         feature.init_app(app)
 
 

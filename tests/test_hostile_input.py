@@ -202,6 +202,7 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
     add_day_off(places.district, date(2026, 12, 24), FULL, admin)
     _attach_photo(registered, officer)
     _send_on_visits(registered, make_user("facilitator"), officer)
+    _enrol_devices(make_user("facilitator"), admin)
     from slrt.privacy.operations import request_correction
     request_correction(registered, "address", "Kp. Baru", FULL, officer)  # evidence and value overwritten below
     settings.put("privacy_contact", FULL, admin)
@@ -246,6 +247,20 @@ def _send_on_visits(case, facilitator, officer) -> None:
                            facilitator, local_today())
 
 
+def _enrol_devices(facilitator, admin) -> None:
+    """Two enrolled tablets, one of them revoked with a reason (names and reason overwritten below)."""
+    import uuid
+    from slrt.field import operations as field
+    field.enrol(facilitator, uuid.uuid4(), FULL[:80], "1.0", 2)
+    revoked = field.enrol(facilitator, uuid.uuid4(), FULL[:80], "1.0", 2)[0]
+    field.revoke(revoked, admin, FULL)
+
+
+def _device_ids() -> list[int]:
+    from slrt.field.models import Device
+    return _ids(Device)
+
+
 def _visit_ids() -> list[int]:
     from slrt.visits.models import HomeVisit
     return _ids(HomeVisit)
@@ -274,7 +289,7 @@ def page_urls(app, codes) -> list[str]:
               "import_id": _ids(RegistryImport), "proposal_id": _ids(Proposal), "code": codes,
               "slug": list(KINDS), "message_id": _ids(OutboxMessage),
               "person_id": _ids(Person)[:2], "attachment_id": _ids(Attachment),
-              "correction_id": _correction_ids(), "visit_id": _visit_ids()}
+              "correction_id": _correction_ids(), "visit_id": _visit_ids(), "device_id": _device_ids()}
     urls = []
     adapter = app.url_map.bind("localhost")
     for rule in app.url_map.iter_rules():
@@ -311,7 +326,7 @@ def post_urls(app) -> list[str]:
              "item_id": 1, "message_id": _ids(OutboxMessage)[0],
              "person_id": _ids(Person)[0], "import_id": _ids(RegistryImport)[0],
              "attachment_id": _ids(Attachment)[0],
-             "correction_id": _correction_ids()[0], "visit_id": _visit_ids()[0]}
+             "correction_id": _correction_ids()[0], "visit_id": _visit_ids()[0], "device_id": _device_ids()[0]}
     urls = []
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods and rule.endpoint not in SKIP_ENDPOINTS:

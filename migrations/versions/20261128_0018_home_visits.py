@@ -1,8 +1,10 @@
-"""2026-11-28 field work: home visits assigned to facilitators
+"""2026-11-28 field work: home visits assigned to facilitators, field devices and their ticket blocks
 
 The back office sends a facilitator to a citizen's home with a due date and a note; the facilitator records
 the findings (living conditions, needs, documents seen, a recommendation), which also become an assessment
-on the case.
+on the case. Facilitators enrol their tablets and phones (field_devices, revoked by the administrator); each
+device holds a block of ticket numbers (device_tickets, unique over all devices) for citizens registered
+without a signal.
 
 Revision ID: 0018
 Revises: 0014
@@ -60,9 +62,60 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_home_visits_facilitator_id'), ['facilitator_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_home_visits_status'), ['status'], unique=False)
 
+    op.create_table('field_devices',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('uid', sa.String(length=36), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('app_version', sa.String(length=20), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('enrolled_at', sa.DateTime(), nullable=False),
+    sa.Column('last_sync_at', sa.DateTime(), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(), nullable=True),
+    sa.Column('revoked_by_id', sa.Integer(), nullable=True),
+    sa.Column('revoke_reason', sa.Text(), nullable=False),
+    sa.Column('wiped_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['revoked_by_id'], ['users.id'], name=op.f('fk_field_devices_revoked_by_id_users')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_field_devices_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_field_devices')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_field_devices_token_hash')),
+    sa.UniqueConstraint('uid', name=op.f('uq_field_devices_uid'))
+    )
+    with op.batch_alter_table('field_devices', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_field_devices_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_field_devices_user_id'), ['user_id'], unique=False)
 
+    op.create_table('device_tickets',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ticket', sa.String(length=12), nullable=False),
+    sa.Column('device_id', sa.Integer(), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('reserved_at', sa.DateTime(), nullable=False),
+    sa.Column('used_at', sa.DateTime(), nullable=True),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('released_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_device_tickets_case_id_cases'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['device_id'], ['field_devices.id'], name=op.f('fk_device_tickets_device_id_field_devices'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_device_tickets')),
+    sa.UniqueConstraint('ticket', name=op.f('uq_device_tickets_ticket'))
+    )
+    with op.batch_alter_table('device_tickets', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_device_tickets_device_id'), ['device_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_device_tickets_state'), ['state'], unique=False)
 
 def downgrade():
+    with op.batch_alter_table('device_tickets', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_device_tickets_state'))
+        batch_op.drop_index(batch_op.f('ix_device_tickets_device_id'))
+
+    op.drop_table('device_tickets')
+    with op.batch_alter_table('field_devices', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_field_devices_user_id'))
+        batch_op.drop_index(batch_op.f('ix_field_devices_status'))
+
+    op.drop_table('field_devices')
+
     with op.batch_alter_table('home_visits', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_home_visits_status'))
         batch_op.drop_index(batch_op.f('ix_home_visits_facilitator_id'))

@@ -16,6 +16,7 @@ from slrt.cases.tickets import new_ticket
 from slrt.core.errors import DomainError, TransitionError
 from slrt.core.time import utcnow
 from slrt.extensions import db
+from slrt.field.tickets import reserved
 from slrt.intake.models import (IDENTITY_FIELDS, IDENTITY_TRANSITIONS, HouseholdMember, IdentityReview, Person,
                                 PersonVersion, VisitIdentity)
 from slrt.search.phonetic import name_key
@@ -59,7 +60,8 @@ def find_person(nik: str) -> Person | None:
 def _unique_ticket() -> str:
     for _ in range(10):
         ticket = new_ticket()
-        if not db.session.scalar(select(exists().where(Case.ticket == ticket))):
+        # Not a number a field device holds either: a ticket it gave a citizen offline is final.
+        if not db.session.scalar(select(exists().where(Case.ticket == ticket))) and not reserved(ticket):
             return ticket
     raise RuntimeError("could not draw a free ticket number")  # 31^10 space: practically unreachable
 

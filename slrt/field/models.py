@@ -1,0 +1,78 @@
+"""Field mode: the tablets and phones facilitators enrol, and the ticket numbers each device holds so that a
+citizen registered without a signal leaves with a ticket that is final."""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from slrt.core.time import utcnow
+from slrt.core.transitions import TransitionTable
+from slrt.extensions import db
+
+
+class DeviceStatus(StrEnum):
+    ACTIVE = "active"     # enrolled after an online login; syncs with its token
+    REVOKED = "revoked"   # the administrator cut it off: at its next contact it is told to wipe its data
+
+
+DEVICE_TRANSITIONS = TransitionTable(DeviceStatus, {
+    DeviceStatus.ACTIVE: {DeviceStatus.REVOKED},
+    DeviceStatus.REVOKED: set(),
+})
+
+
+class TicketState(StrEnum):
+    HELD = "held"          # reserved for one device, not given to a citizen yet
+    USED = "used"          # given to a citizen on the device; the case synced with it
+    RELEASED = "released"  # the device was revoked before using it: never given out again
+
+
+T = TicketState
+TICKET_TRANSITIONS = TransitionTable(TicketState, {
+    T.HELD: {T.USED, T.RELEASED},
+    T.USED: set(),
+    T.RELEASED: set(),
+})
+
+
+class Device(db.Model):
+    __tablename__ = "field_devices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Made by the app on the device when it is first set up (a UUID), so a device is known across logins.
+    uid: Mapped[str] = mapped_column(String(36), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    app_version: Mapped[str] = mapped_column(String(20), default="")
+    # SHA-256 of the device's secret token (the token itself is shown to the device once, at enrolment).
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default=DeviceStatus.ACTIVE, index=True)
+    enrolled_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_sync_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoke_reason: Mapped[str] = mapped_column(Text, default="")
+    # Set when the revoked device was told to wipe its data (its next contact after the revocation).
+    wiped_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user = relationship("User", foreign_keys=[user_id], lazy="joined")
+    revoked_by = relationship("User", foreign_keys=[revoked_by_id])
+
+
+class DeviceTicket(db.Model):
+    """One ticket number reserved for one device. The number is unique over all devices and never reused,
+    and no case is registered at the counter with a number a device holds."""
+
+    __tablename__ = "device_tickets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket: Mapped[str] = mapped_column(String(12), unique=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("field_devices.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(20), default=TicketState.HELD, index=True)
+    reserved_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    released_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -34,7 +34,8 @@ NOT_FREE_TEXT = {"code", "nik", "kk_number", "status", "region_code", "office_re
                  "parent_code", "ticket", "rt", "rw", "sex", "role", "password_hash", "channel", "visit_type",
                  "kind", "month", "key", "value", "mapping", "phone", "ip", "verification_code", "action",
                  "object_type", "object_id", "name_key", "minutes_file", "dataset_version",
-                 "members", "name_phonetic"}  # members: a JSON list (its names come through the intake form, posted above)
+                 "members", "name_phonetic",  # members: a JSON list (its names come through the intake form, posted above)
+                 "base", "device_values", "office_values", "chosen"}  # field clashes: JSON of codes and ids
 NOT_WRITTEN_BY_USERS = {"regions", "alembic_version", "letter_counters", "report_case_months",
                         "report_summarised_months", "settings"}
 TEXT_SETTINGS = ("letter_pattern", "letter_signer_name", "letter_signer_nip", "letter_signer_title",
@@ -202,7 +203,7 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
     add_day_off(places.district, date(2026, 12, 24), FULL, admin)
     _attach_photo(registered, officer)
     _send_on_visits(registered, make_user("facilitator"), officer)
-    _enrol_devices(make_user("facilitator"), admin)
+    _enrol_devices(make_user("facilitator"), admin, registered, officer)
     from slrt.privacy.operations import request_correction
     request_correction(registered, "address", "Kp. Baru", FULL, officer)  # evidence and value overwritten below
     settings.put("privacy_contact", FULL, admin)
@@ -247,13 +248,25 @@ def _send_on_visits(case, facilitator, officer) -> None:
                            facilitator, local_today())
 
 
-def _enrol_devices(facilitator, admin) -> None:
-    """Two enrolled tablets, one of them revoked with a reason (names and reason overwritten below)."""
+def _enrol_devices(facilitator, admin, case, officer) -> None:
+    """Two enrolled tablets, one of them revoked with a reason, and a visit synced from the other that clashes
+    with the office (texts overwritten below)."""
     import uuid
+    from slrt.core.time import local_today
     from slrt.field import operations as field
-    field.enrol(facilitator, uuid.uuid4(), FULL[:80], "1.0", 2)
+    from slrt.visits import operations as visits
+    device = field.enrol(facilitator, uuid.uuid4(), FULL[:80], "1.0", 2)[0]
     revoked = field.enrol(facilitator, uuid.uuid4(), FULL[:80], "1.0", 2)[0]
     field.revoke(revoked, admin, FULL)
+    visit = visits.assign(case, facilitator, local_today(), FULL, officer, local_today())
+    field.push_visit(device, str(uuid.uuid4()), {
+        "visit_id": visit.id, "visited_on": local_today().isoformat(), "findings": FULL, "recommendation": FULL,
+        "base": {"documents": ["KTP"]}, "case": {"documents": ["KK"]}}, local_today())
+
+
+def _clash_ids() -> list[int]:
+    from slrt.field.models import FieldClash
+    return _ids(FieldClash)
 
 
 def _device_ids() -> list[int]:
@@ -289,7 +302,7 @@ def page_urls(app, codes) -> list[str]:
               "import_id": _ids(RegistryImport), "proposal_id": _ids(Proposal), "code": codes,
               "slug": list(KINDS), "message_id": _ids(OutboxMessage),
               "person_id": _ids(Person)[:2], "attachment_id": _ids(Attachment),
-              "correction_id": _correction_ids(), "visit_id": _visit_ids(), "device_id": _device_ids()}
+              "correction_id": _correction_ids(), "visit_id": _visit_ids(), "device_id": _device_ids(), "clash_id": _clash_ids()}
     urls = []
     adapter = app.url_map.bind("localhost")
     for rule in app.url_map.iter_rules():
@@ -326,7 +339,7 @@ def post_urls(app) -> list[str]:
              "item_id": 1, "message_id": _ids(OutboxMessage)[0],
              "person_id": _ids(Person)[0], "import_id": _ids(RegistryImport)[0],
              "attachment_id": _ids(Attachment)[0],
-             "correction_id": _correction_ids()[0], "visit_id": _visit_ids()[0], "device_id": _device_ids()[0]}
+             "correction_id": _correction_ids()[0], "visit_id": _visit_ids()[0], "device_id": _device_ids()[0], "clash_id": _clash_ids()[0]}
     urls = []
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods and rule.endpoint not in SKIP_ENDPOINTS:

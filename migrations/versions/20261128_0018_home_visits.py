@@ -1,10 +1,11 @@
-"""2026-11-28 field work: home visits assigned to facilitators, field devices and their ticket blocks
+"""2026-11-28 field work: home visits, field devices with ticket blocks, sync records and clashes
 
 The back office sends a facilitator to a citizen's home with a due date and a note; the facilitator records
 the findings (living conditions, needs, documents seen, a recommendation), which also become an assessment
 on the case. Facilitators enrol their tablets and phones (field_devices, revoked by the administrator); each
 device holds a block of ticket numbers (device_tickets, unique over all devices) for citizens registered
-without a signal.
+without a signal. What a device sends is kept by the id the device gave it (field_records: a resend saves
+nothing twice); a device's change to a case field that the office changed too waits in field_clashes.
 
 Revision ID: 0018
 Revises: 0014
@@ -104,7 +105,62 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_device_tickets_device_id'), ['device_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_device_tickets_state'), ['state'], unique=False)
 
+    op.create_table('field_records',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('uuid', sa.String(length=36), nullable=False),
+    sa.Column('device_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('outcome', sa.String(length=20), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('received_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_field_records_case_id_cases'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['device_id'], ['field_devices.id'], name=op.f('fk_field_records_device_id_field_devices'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_field_records_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_field_records')),
+    sa.UniqueConstraint('uuid', name=op.f('uq_field_records_uuid'))
+    )
+    with op.batch_alter_table('field_records', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_field_records_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_field_records_device_id'), ['device_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_field_records_user_id'), ['user_id'], unique=False)
+
+    op.create_table('field_clashes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('record_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('base', sa.Text(), nullable=False),
+    sa.Column('device_values', sa.Text(), nullable=False),
+    sa.Column('office_values', sa.Text(), nullable=False),
+    sa.Column('chosen', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.Column('resolved_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_field_clashes_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['record_id'], ['field_records.id'], name=op.f('fk_field_clashes_record_id_field_records'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['users.id'], name=op.f('fk_field_clashes_resolved_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_field_clashes'))
+    )
+    with op.batch_alter_table('field_clashes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_field_clashes_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_field_clashes_record_id'), ['record_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_field_clashes_status'), ['status'], unique=False)
+
 def downgrade():
+    with op.batch_alter_table('field_clashes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_field_clashes_status'))
+        batch_op.drop_index(batch_op.f('ix_field_clashes_record_id'))
+        batch_op.drop_index(batch_op.f('ix_field_clashes_case_id'))
+
+    op.drop_table('field_clashes')
+    with op.batch_alter_table('field_records', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_field_records_user_id'))
+        batch_op.drop_index(batch_op.f('ix_field_records_device_id'))
+        batch_op.drop_index(batch_op.f('ix_field_records_case_id'))
+
+    op.drop_table('field_records')
+
     with op.batch_alter_table('device_tickets', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_device_tickets_state'))
         batch_op.drop_index(batch_op.f('ix_device_tickets_device_id'))

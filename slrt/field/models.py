@@ -76,3 +76,57 @@ class DeviceTicket(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
     released_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SyncRecord(db.Model):
+    """A record a device sent, by the id the device gave it: a second sending (a retry, a line that broke
+    after the server had saved it) finds this row and changes nothing."""
+
+    __tablename__ = "field_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("field_devices.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))      # "visit" (findings) or "citizen" (a new registration)
+    outcome: Mapped[str] = mapped_column(String(20))   # "saved", or "clash" (saved; case fields wait for a choice)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), index=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    device = relationship("Device")
+    user = relationship("User")
+
+
+class ClashStatus(StrEnum):
+    OPEN = "open"          # the back office has not chosen yet
+    RESOLVED = "resolved"  # chosen field by field; both versions stay in the row
+
+
+CLASH_TRANSITIONS = TransitionTable(ClashStatus, {ClashStatus.OPEN: {ClashStatus.RESOLVED},
+                                                  ClashStatus.RESOLVED: set()})
+
+
+class FieldClash(db.Model):
+    """A device's change to a case that the office also changed since the device last synced. Nothing of
+    either side is overwritten: the device's version waits here, next to what the device started from and
+    what the office has, until the back office chooses field by field."""
+
+    __tablename__ = "field_clashes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("field_records.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=ClashStatus.OPEN, index=True)
+    # JSON objects {field: value} over the same fields: where the device started, what it wants, what the
+    # office has now (when the device's version arrived).
+    base: Mapped[str] = mapped_column(Text)
+    device_values: Mapped[str] = mapped_column(Text)
+    office_values: Mapped[str] = mapped_column(Text)
+    chosen: Mapped[str] = mapped_column(Text, default="")  # JSON {field: "device" | "office"} once resolved
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    record = relationship("SyncRecord")
+    case = relationship("Case")
+    resolved_by = relationship("User")

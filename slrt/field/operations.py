@@ -4,6 +4,7 @@ wipe its data at its next contact). Each writes the audit trail; none commits.""
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import uuid
 
@@ -12,14 +13,19 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from slrt.audit.operations import record
-from slrt.cases.models import Case
+from slrt.cases.models import Case, CaseNeed
+from slrt.cases.operations import add_event
 from slrt.cases.tickets import new_ticket
 from slrt.core.errors import DomainError
 from slrt.core.time import utcnow
 from slrt.extensions import db
-from slrt.field.models import (DEVICE_TRANSITIONS, TICKET_TRANSITIONS, Device, DeviceStatus, DeviceTicket,
-                               TicketState)
+from slrt.field.models import (CLASH_TRANSITIONS, DEVICE_TRANSITIONS, TICKET_TRANSITIONS, ClashStatus, Device,
+                               DeviceStatus, DeviceTicket, FieldClash, SyncRecord, TicketState)
+from slrt.field.sync import CASE_FIELDS, case_fields
 from slrt.field.tickets import held_by
+from slrt.intake.operations import register_visit
+from slrt.visits.models import HOUSING, HomeVisit
+from slrt.visits.operations import Findings, record_findings
 
 # Draws before giving up on one number (31^10 numbers: needing a second draw is already rare).
 _DRAWS = 20
@@ -116,3 +122,132 @@ def tell_to_wipe(device: Device) -> None:
     if device.wiped_at is None:
         device.wiped_at = utcnow()
         record("device.wipe_sent", device, note=device.name, user=device.user)
+
+
+# ---- what a device sends (the push) ------------------------------------------------------------------------
+
+def received(uid: str) -> SyncRecord | None:
+    """The record a device already sent under this id, if any (then nothing is done again)."""
+    return db.session.scalar(select(SyncRecord).where(SyncRecord.uuid == uid))
+
+
+def _sent(device: Device, uid: str, kind: str, outcome: str, case) -> SyncRecord:
+    row = SyncRecord(uuid=uid, device_id=device.id, user_id=device.user_id, kind=kind, outcome=outcome,
+                     case_id=case.id, received_at=utcnow())
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def _field_values(values) -> dict:
+    """The device's {needs, documents} as comparable sorted lists (unknown keys dropped)."""
+    values = values if isinstance(values, dict) else {}
+    needs = sorted({int(v) for v in values.get("needs") or [] if str(v).isdigit() and len(str(v)) < 10})
+    documents = sorted({str(v)[:40] for v in values.get("documents") or [] if v})
+    return {"needs": needs, "documents": documents}
+
+
+def merge_case_fields(base: dict, device_values: dict, office: dict) -> tuple[dict, dict]:
+    """Field by field, three ways: what the device changed where the office did not is taken; where both
+    changed a field differently, neither wins: (to apply, clashing)."""
+    apply, clashing = {}, {}
+    for name in CASE_FIELDS:
+        mine, theirs, start = device_values[name], office[name], base[name]
+        if mine == start or mine == theirs:
+            continue
+        if theirs == start:
+            apply[name] = mine
+        else:
+            clashing[name] = mine
+    return apply, clashing
+
+
+def apply_case_fields(case: Case, values: dict, actor, how: str) -> None:
+    """Set the case's needs and documents checklist to `values` (either or both)."""
+    if not values:
+        return
+    before = case_fields(case)
+    if "needs" in values:
+        wanted = set(values["needs"])
+        for need in list(case.needs):
+            if need.programme_id not in wanted:
+                case.needs.remove(need)
+        have = {n.programme_id for n in case.needs}
+        for programme_id in sorted(wanted - have):
+            case.needs.append(CaseNeed(programme_id=programme_id))
+    if "documents" in values:
+        case.documents = ",".join(sorted(set(values["documents"])))
+    record("case.field_update", case, person_id=case.person_id,
+           note=f"{how}: " + "; ".join(f"{k} {before[k]} -> {values[k]}" for k in values), user=actor)
+
+
+def push_visit(device: Device, uid: str, payload: dict, today) -> SyncRecord:
+    """A visit recorded on the device: its findings become the visit's (as online), and its changes to the
+    case's needs and documents are merged field by field; a field the office also changed meanwhile waits as
+    a clash for the back office, with both versions kept."""
+    user = device.user
+    visit_id = payload.get("visit_id")
+    visit = db.session.get(HomeVisit, int(visit_id)) if str(visit_id).isdigit() and len(str(visit_id)) < 10 else None
+    if visit is None or visit.facilitator_id != user.id:
+        raise DomainError(_l("Kunjungan ini tidak ditugaskan kepada Anda."))
+    findings = Findings(visited_on=_date(payload.get("visited_on")), findings=str(payload.get("findings") or ""),
+                        recommendation=str(payload.get("recommendation") or ""),
+                        housing={a: str((payload.get("housing") or {}).get(a) or "") for a in HOUSING},
+                        needs=_field_values(payload.get("case")).get("needs", []),
+                        documents_seen=_field_values(payload.get("case")).get("documents", []))
+    record_findings(visit, findings, user, today)
+    case = visit.case
+    office = case_fields(case)
+    device_values = _field_values(payload.get("case"))
+    base = _field_values(payload.get("base")) if isinstance(payload.get("base"), dict) else office
+    apply, clashing = merge_case_fields(base, device_values, office)
+    apply_case_fields(case, apply, user, f"field sync {uid}")
+    row = _sent(device, uid, "visit", "clash" if clashing else "saved", case)
+    if clashing:
+        db.session.add(FieldClash(record_id=row.id, case_id=case.id, status=ClashStatus.OPEN,
+                                  base=json.dumps({k: base[k] for k in clashing}), device_values=json.dumps(clashing),
+                                  office_values=json.dumps({k: office[k] for k in clashing}), created_at=utcnow()))
+        add_event(case, "field_clash", user, public=False, note=", ".join(sorted(clashing)))
+        record("field.clash", case, person_id=case.person_id, note=f"record {uid}: {sorted(clashing)}", user=user)
+    return row
+
+
+def _date(value):
+    from datetime import date
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise DomainError(_l("Tanggal kunjungan tidak sah."), field="visited_on") from None
+
+
+def push_citizen(device: Device, uid: str, data, ticket: str) -> SyncRecord:
+    """A citizen registered on the device, with the ticket number the device gave them from its block: the
+    case gets exactly that number (it was reserved for this device), and the confirmation SMS leaves now."""
+    claimed = db.session.execute(update(DeviceTicket).where(
+        DeviceTicket.device_id == device.id, DeviceTicket.ticket == ticket,
+        DeviceTicket.state.in_(list(TICKET_TRANSITIONS.sources(TicketState.USED))))
+        .values(state=TicketState.USED, used_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        raise DomainError(_l("Nomor tiket ini bukan milik perangkat ini atau sudah dipakai."), field="ticket")
+    case = register_visit(data, device.user, ticket=ticket)
+    db.session.execute(update(DeviceTicket).where(DeviceTicket.ticket == ticket).values(case_id=case.id)
+                       .execution_options(synchronize_session=False))
+    return _sent(device, uid, "citizen", "saved", case)
+
+
+def resolve_clash(clash: FieldClash, choices: dict, actor) -> None:
+    """The back office chooses, field by field, the device's or the office's value; the chosen device values
+    are applied; both versions stay in the clash row (and the case history)."""
+    CLASH_TRANSITIONS.check(clash.status, ClashStatus.RESOLVED)
+    device_values = json.loads(clash.device_values)
+    if set(choices) != set(device_values) or any(v not in ("device", "office") for v in choices.values()):
+        raise DomainError(_l("Pilih versi untuk setiap isian."))
+    apply_case_fields(clash.case, {k: device_values[k] for k, v in choices.items() if v == "device"}, actor,
+                      f"clash {clash.id} resolved")
+    clash.status = ClashStatus.RESOLVED
+    clash.chosen = json.dumps(choices)
+    clash.resolved_by_id = actor.id
+    clash.resolved_at = utcnow()
+    add_event(clash.case, "field_clash_resolved", actor, public=False,
+              note=", ".join(f"{k}: {v}" for k, v in sorted(choices.items())))
+    record("field.clash_resolved", clash.case, person_id=clash.case.person_id, note=json.dumps(choices), user=actor)

@@ -18,3 +18,12 @@ def can_manage_devices(user) -> bool:
 
 def can_revoke_device(user, device) -> bool:
     return can_manage_devices(user) and device.user is not None and in_region(user, device.user.region_code)
+
+
+def can_resolve_clashes(user) -> bool:
+    return _role(user) in (Role.BACK_OFFICE, Role.SUPERVISOR)
+
+
+def can_resolve_clash(user, clash) -> bool:
+    from slrt.cases.permissions import can_handle_case
+    return can_resolve_clashes(user) and can_handle_case(user, clash.case)

@@ -199,16 +199,17 @@ def dismiss_identity(identity: VisitIdentity, reason: str, actor) -> None:
            note=f"case {identity.case.ticket}; alasan: {identity.review_reason}")
 
 
-def register_visit(data: VisitData, actor) -> Case:
+def register_visit(data: VisitData, actor, ticket: str | None = None) -> Case:
     """Create the person if new, a new case with its ticket, and keep the identity given at this visit with
-    the case (a difference from the stored identity waits for the back office). Does not commit."""
+    the case (a difference from the stored identity waits for the back office). Does not commit. `ticket`:
+    the number a field device already gave the citizen offline (reserved for it, so final)."""
     if data.channel not in set(Channel) or data.visit_type not in set(VisitType):
         raise DomainError(_l("Jalur atau jenis layanan tidak sah."))
     if not data.complaints:
         raise DomainError(_l("Isi sedikitnya satu keluhan atau permintaan."))
     person, typed = upsert_person(data, actor)
     case = Case(
-        ticket=_unique_ticket(), person=person, region_code=data.region_code,
+        ticket=ticket or _unique_ticket(), person=person, region_code=data.region_code,
         office_region_code=actor.region_code, channel=data.channel, visit_type=data.visit_type,
         status=CaseStatus.REGISTERED, documents=",".join(sorted(set(data.documents))),
         note=data.note.strip(), created_by_id=actor.id,

@@ -22,7 +22,7 @@ from slrt.submissions import views as submissions
 bp = Blueprint("intake", __name__, url_prefix="/pendaftaran")
 
 
-def _village_parent(code: str):
+def village_parent(code: str):
     region = db.session.get(Region, code)
     return region.parent_code if region is not None and region.level == 4 else None
 
@@ -50,13 +50,13 @@ def new():
     validation = IntakeValidation(
         form, district_code=current_app.config["SLRT_REGION_CODE"], regions=regions.region_index,
         category_ids={c.id for c in categories}, programme_ids={p.id for p in programmes},
-        document_codes={d.code for d in documents}, village_parent=_village_parent)
+        document_codes={d.code for d in documents}, village_parent=village_parent)
     if request.method == "POST":
         if validation.run() and (not validation.warnings or form.confirm_warnings.data):
             repeat = submissions.claim_once()  # a double click or a retried post: the first ticket, no second case
             if repeat is not None:
                 return repeat
-            case = operations.register_visit(_visit_data(form, validation), current_user)
+            case = operations.register_visit(visit_data(form, validation), current_user)
             receipt = url_for("cases.receipt", case_id=case.id)
             submissions.result_at(receipt)
             db.session.commit()
@@ -73,7 +73,7 @@ def _default_channel() -> str:
     return {Role.PUSKESOS_OPERATOR: "puskesos", Role.FACILITATOR: "home_visit"}.get(current_user.role, "counter")
 
 
-def _visit_data(form: IntakeForm, validation: IntakeValidation) -> operations.VisitData:
+def visit_data(form: IntakeForm, validation: IntakeValidation) -> operations.VisitData:
     members = [operations.MemberData(name=m.name.data.strip(), relation=m.relation.data,
                                      nik=m.nik.data or "", birth_date=m.birth_date.data, sex=m.sex.data or "")
                for m in validation.member_rows()]

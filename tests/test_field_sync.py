@@ -184,3 +184,40 @@ def test_a_push_is_bounded_and_needs_records(app, field):
     assert f["api"].post("/lapangan/api/kirim", headers=bearer(f["token"]), data="x").status_code == 400
     result = _push(f, {"uuid": "nope", "kind": "visit"}).get_json()["results"][0]
     assert result["status"] == "refused"
+
+
+def test_a_photo_arrives_part_by_part_resumes_after_a_break_and_becomes_an_attachment(app, field, tmp_path):
+    from slrt.attachments.models import Attachment
+    from slrt.field.models import FieldPhoto, PhotoStatus
+    from tests.attachments_helpers import phone_photo
+    app.config["SLRT_UPLOAD_DIR"] = str(tmp_path)
+    f = field
+    base = _pull(f)["visits"][0]["case"]["base"]
+    record = _visit_record(f, base)
+    _push(f, record)
+    photo = phone_photo(800, 600)
+    meta = {"uuid": str(uuid.uuid4()), "record_uuid": record["uuid"], "size": len(photo),
+            "taken_at": "2026-11-28T09:15:00+07:00", "latitude": -6.9147, "longitude": 107.6098, "accuracy": 12.5}
+    api, headers = f["api"], bearer(f["token"])
+    assert api.post("/lapangan/api/foto", headers=headers, json=meta).get_json()["received"] == 0
+    half = len(photo) // 2
+    assert api.put(f"/lapangan/api/foto/{meta['uuid']}?dari=0", headers=headers, data=photo[:half]).status_code == 200
+    # the line broke: the device asks again where it stands, and a part from the wrong place is refused
+    assert api.post("/lapangan/api/foto", headers=headers, json=meta).get_json()["received"] == half
+    wrong = api.put(f"/lapangan/api/foto/{meta['uuid']}?dari=0", headers=headers, data=photo[:half])
+    assert wrong.status_code == 409 and wrong.get_json()["photo"]["received"] == half
+    done = api.put(f"/lapangan/api/foto/{meta['uuid']}?dari={half}", headers=headers, data=photo[half:])
+    assert done.status_code == 200 and done.get_json()["status"] == PhotoStatus.STORED
+    again = api.put(f"/lapangan/api/foto/{meta['uuid']}?dari={half}", headers=headers, data=photo[half:])
+    assert again.get_json()["status"] == PhotoStatus.STORED and count(Attachment) == 1
+    db.session.expire_all()
+    kept = db.session.scalar(select(FieldPhoto))
+    attachment = db.session.get(Attachment, kept.attachment_id)
+    visit = db.session.get(HomeVisit, f["visit"].id)
+    assert attachment.case_id == f["case"].id and attachment.assessment_id == visit.assessment_id
+    assert (kept.latitude, kept.accuracy_m) == (-6.9147, 12.5) and kept.taken_at.hour == 2  # 09:15 WIB in UTC
+    assert "GPS -6.91470,107.60980 ±12 m" in attachment.caption
+    assert not list((tmp_path / "lapangan-sebagian").glob("*.part"))
+    # a photo of a record that was never sent is refused
+    stray = dict(meta, uuid=str(uuid.uuid4()), record_uuid=str(uuid.uuid4()))
+    assert api.post("/lapangan/api/foto", headers=headers, json=stray).status_code == 422

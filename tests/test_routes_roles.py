@@ -116,7 +116,7 @@ def test_route_table_covers_every_endpoint(app):
 PUBLIC_ENDPOINTS = {"public.status", "core.healthz", "core.set_language", "auth.login", "static",
                     "referrals.verify"}  # the letter's public verification page
 # Field devices sync with their own token instead of a login (slrt.field.device_auth): 401 without one.
-DEVICE_ENDPOINTS = {"field.tickets", "field.pull", "field.push"}
+DEVICE_ENDPOINTS = {"field.tickets", "field.pull", "field.push", "field.photo_announce", "field.photo_part"}
 
 
 def test_no_endpoint_is_open_to_anonymous_requests_by_accident(app):

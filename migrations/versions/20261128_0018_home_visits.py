@@ -5,7 +5,8 @@ the findings (living conditions, needs, documents seen, a recommendation), which
 on the case. Facilitators enrol their tablets and phones (field_devices, revoked by the administrator); each
 device holds a block of ticket numbers (device_tickets, unique over all devices) for citizens registered
 without a signal. What a device sends is kept by the id the device gave it (field_records: a resend saves
-nothing twice); a device's change to a case field that the office changed too waits in field_clashes.
+nothing twice); a device's change to a case field that the office changed too waits in field_clashes; photos
+arrive part by part (field_photos) and become attachments.
 
 Revision ID: 0018
 Revises: 0014
@@ -147,7 +148,39 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_field_clashes_record_id'), ['record_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_field_clashes_status'), ['status'], unique=False)
 
+    op.create_table('field_photos',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('uuid', sa.String(length=36), nullable=False),
+    sa.Column('device_id', sa.Integer(), nullable=False),
+    sa.Column('record_id', sa.Integer(), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('received', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('taken_at', sa.DateTime(), nullable=True),
+    sa.Column('latitude', sa.Double(), nullable=True),
+    sa.Column('longitude', sa.Double(), nullable=True),
+    sa.Column('accuracy_m', sa.Double(), nullable=True),
+    sa.Column('attachment_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['attachment_id'], ['attachments.id'], name=op.f('fk_field_photos_attachment_id_attachments'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['device_id'], ['field_devices.id'], name=op.f('fk_field_photos_device_id_field_devices'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['record_id'], ['field_records.id'], name=op.f('fk_field_photos_record_id_field_records'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_field_photos')),
+    sa.UniqueConstraint('uuid', name=op.f('uq_field_photos_uuid'))
+    )
+    with op.batch_alter_table('field_photos', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_field_photos_device_id'), ['device_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_field_photos_record_id'), ['record_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_field_photos_status'), ['status'], unique=False)
+
 def downgrade():
+    with op.batch_alter_table('field_photos', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_field_photos_status'))
+        batch_op.drop_index(batch_op.f('ix_field_photos_record_id'))
+        batch_op.drop_index(batch_op.f('ix_field_photos_device_id'))
+
+    op.drop_table('field_photos')
+
     with op.batch_alter_table('field_clashes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_field_clashes_status'))
         batch_op.drop_index(batch_op.f('ix_field_clashes_record_id'))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import DateTime, Double, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from slrt.core.time import utcnow
@@ -130,3 +130,36 @@ class FieldClash(db.Model):
     record = relationship("SyncRecord")
     case = relationship("Case")
     resolved_by = relationship("User")
+
+
+class PhotoStatus(StrEnum):
+    RECEIVING = "receiving"  # parts arrived, not all yet: the device resumes from `received`
+    STORED = "stored"        # whole, kept as an attachment of the visit's case
+
+
+PHOTO_TRANSITIONS = TransitionTable(PhotoStatus, {PhotoStatus.RECEIVING: {PhotoStatus.STORED},
+                                                  PhotoStatus.STORED: set()})
+
+
+class FieldPhoto(db.Model):
+    """A photo taken on a device, sent part by part after the record it belongs to: a broken line resumes at
+    the byte where it stopped; when whole it becomes an attachment of the case (and the visit's assessment)."""
+
+    __tablename__ = "field_photos"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("field_devices.id", ondelete="CASCADE"), index=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("field_records.id", ondelete="CASCADE"), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    received: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default=PhotoStatus.RECEIVING, index=True)
+    # When and where the device took it (its clock; GPS with its accuracy in metres, when it had a fix).
+    taken_at: Mapped[datetime | None] = mapped_column(DateTime)
+    latitude: Mapped[float | None] = mapped_column(Double)
+    longitude: Mapped[float | None] = mapped_column(Double)
+    accuracy_m: Mapped[float | None] = mapped_column(Double)
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    record = relationship("SyncRecord")

@@ -7,20 +7,23 @@ import hashlib
 import json
 import secrets
 import uuid
+from datetime import datetime, timezone
+from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from slrt.audit.operations import record
-from slrt.cases.models import Case, CaseNeed
+from slrt.cases.models import Assessment, Case, CaseNeed
 from slrt.cases.operations import add_event
 from slrt.cases.tickets import new_ticket
 from slrt.core.errors import DomainError
 from slrt.core.time import utcnow
 from slrt.extensions import db
 from slrt.field.models import (CLASH_TRANSITIONS, DEVICE_TRANSITIONS, TICKET_TRANSITIONS, ClashStatus, Device,
-                               DeviceStatus, DeviceTicket, FieldClash, SyncRecord, TicketState)
+                               PHOTO_TRANSITIONS, DeviceStatus, DeviceTicket, FieldClash, FieldPhoto, PhotoStatus,
+                               SyncRecord, TicketState)
 from slrt.field.sync import CASE_FIELDS, case_fields
 from slrt.field.tickets import held_by
 from slrt.intake.operations import register_visit
@@ -251,3 +254,85 @@ def resolve_clash(clash: FieldClash, choices: dict, actor) -> None:
     add_event(clash.case, "field_clash_resolved", actor, public=False,
               note=", ".join(f"{k}: {v}" for k, v in sorted(choices.items())))
     record("field.clash_resolved", clash.case, person_id=clash.case.person_id, note=json.dumps(choices), user=actor)
+
+
+# ---- photos, part by part ---------------------------------------------------------------------------------
+
+def _number(value, low: float, high: float) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if low <= number <= high else None
+
+
+def photo_slot(device: Device, uid: str, meta: dict, max_size: int) -> FieldPhoto:
+    """The photo's slot (made at its first announcement; the same slot when announced again, to resume)."""
+    photo = db.session.scalar(select(FieldPhoto).where(FieldPhoto.uuid == uid))
+    if photo is not None:
+        if photo.device_id != device.id:
+            raise DomainError(_l("Foto ini bukan dari perangkat ini."))
+        return photo
+    sent = received(str(meta.get("record_uuid") or ""))
+    if sent is None or sent.device_id != device.id:
+        raise DomainError(_l("Kirim dulu catatan kunjungan atau pendaftaran foto ini."), field="record_uuid")
+    size = meta.get("size")
+    if not isinstance(size, int) or not 0 < size <= max_size:
+        raise DomainError(_l("Ukuran foto tidak sah."), field="size")
+    taken_at = None
+    try:
+        taken_at = datetime.fromisoformat(str(meta.get("taken_at") or "")).astimezone(timezone.utc).replace(tzinfo=None)
+    except ValueError:
+        pass
+    photo = FieldPhoto(uuid=uid, device_id=device.id, record_id=sent.id, size=size, received=0,
+                       status=PhotoStatus.RECEIVING, taken_at=taken_at,
+                       latitude=_number(meta.get("latitude"), -90, 90), longitude=_number(meta.get("longitude"), -180, 180),
+                       accuracy_m=_number(meta.get("accuracy"), 0, 100_000), created_at=utcnow())
+    db.session.add(photo)
+    db.session.flush()
+    return photo
+
+
+def photo_part(photo: FieldPhoto, offset: int, chunk: bytes, partial: Path) -> None:
+    """Append a part at `offset` (the caller holds the photo's row lock). A part from elsewhere than where the
+    photo stands is refused with the place to resume from."""
+    if photo.status != PhotoStatus.RECEIVING or offset != photo.received:
+        raise DomainError(_l("Lanjutkan pengiriman foto dari bagian yang belum diterima."), field="offset")
+    if not chunk or photo.received + len(chunk) > photo.size:
+        raise DomainError(_l("Ukuran foto tidak sah."), field="size")
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    with open(partial, "r+b" if partial.exists() else "wb") as handle:
+        handle.seek(offset)
+        handle.write(chunk)
+        handle.truncate()
+    photo.received += len(chunk)
+
+
+def store_photo(photo: FieldPhoto, partial: Path) -> None:
+    """The whole photo becomes an attachment of the record's case (and of the visit's assessment): shrunk and
+    stripped of metadata like any upload; when and where it was taken stay on this row."""
+    PHOTO_TRANSITIONS.check(photo.status, PhotoStatus.STORED)
+    from werkzeug.datastructures import FileStorage
+
+    from slrt.admin.models import DocumentType
+    from slrt.attachments.operations import add as add_attachment
+    sent = photo.record
+    case = db.session.get(Case, sent.case_id)
+    assessment = None
+    if sent.kind == "visit":
+        visit = db.session.scalar(select(HomeVisit).where(HomeVisit.case_id == case.id,
+                                                          HomeVisit.facilitator_id == sent.user_id,
+                                                          HomeVisit.assessment_id.is_not(None))
+                                  .order_by(HomeVisit.done_at.desc()))
+        assessment = visit and db.session.get(Assessment, visit.assessment_id)
+    kind = db.session.scalar(select(DocumentType).where(DocumentType.code == "FOTO-RUMAH"))
+    taken = f" {photo.taken_at:%Y-%m-%d %H:%M} UTC" if photo.taken_at else ""
+    where = (f" GPS {photo.latitude:.5f},{photo.longitude:.5f} ±{photo.accuracy_m or 0:.0f} m"
+             if photo.latitude is not None and photo.longitude is not None else "")
+    with open(partial, "rb") as handle:
+        attachment = add_attachment(sent.user, FileStorage(handle, filename=f"foto-lapangan-{photo.uuid[:8]}.jpg"),
+                                    document_type=kind, caption=(_l("Foto kunjungan") + taken + where)[:200],
+                                    case=case, assessment=assessment)
+    photo.attachment_id = attachment.id
+    photo.status = PhotoStatus.STORED
+    record("field.photo", case, person_id=case.person_id, note=f"photo {photo.uuid} {photo.size} bytes", user=sent.user)

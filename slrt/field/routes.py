@@ -2,6 +2,7 @@
 the administrator's list of devices with the revocation."""
 import json
 import uuid
+from pathlib import Path
 
 from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -19,7 +20,7 @@ from slrt.field import citizens, operations, sync
 from slrt.field.device_auth import api_error, device_required
 from slrt.field.forms import RevokeDeviceForm
 from slrt.cases.models import Case
-from slrt.field.models import ClashStatus, Device, DeviceTicket, FieldClash, TicketState
+from slrt.field.models import ClashStatus, Device, DeviceTicket, FieldClash, FieldPhoto, PhotoStatus, TicketState
 from slrt.field.permissions import (can_manage_devices, can_resolve_clash, can_resolve_clashes, can_revoke_device,
                                     can_use_field_app)
 from slrt.regions.models import region_prefix_match
@@ -282,3 +283,65 @@ def clash(clash_id: int):
                            names=_names(), error=error)
     db.session.commit()
     return page, (422 if error else 200)
+
+
+# ---- photos, part by part ---------------------------------------------------------------------------------
+
+def _partial_path(photo_uuid: str) -> Path:
+    from slrt.core.uploads import upload_root
+    return upload_root() / "lapangan-sebagian" / f"{photo_uuid}.part"
+
+
+def _photo_state(photo: FieldPhoto) -> dict:
+    return {"uuid": photo.uuid, "received": photo.received, "size": photo.size, "status": photo.status}
+
+
+@bp.route("/lapangan/api/foto", methods=["POST"])
+@csrf.exempt  # the device's own token authenticates it (see slrt.field.device_auth)
+@device_required
+def photo_announce():
+    """Announce a photo of a record already sent (size, when and where it was taken); the answer says how
+    many bytes the portal already has, so a device resumes a photo where the line broke."""
+    from slrt.core.uploads import limit
+    meta = request.get_json(silent=True)
+    if not isinstance(meta, dict):
+        return api_error(400, _("Permintaan tidak sah."))
+    try:
+        uid = str(uuid.UUID(str(meta.get("uuid"))))
+        photo = operations.photo_slot(g.device, uid, meta, limit("attachment"))
+    except ValueError:
+        return api_error(400, _("Kode catatan tidak sah."))
+    except DomainError as error:
+        db.session.rollback()
+        return api_error(422, error.message, field=error.field)
+    db.session.commit()
+    return jsonify(_photo_state(photo))
+
+
+@bp.route("/lapangan/api/foto/<photo_uuid>", methods=["PUT"])
+@csrf.exempt  # the device's own token authenticates it (see slrt.field.device_auth)
+@device_required
+def photo_part(photo_uuid: str):
+    """One part of a photo, at byte `?dari=`; the last part stores the photo as an attachment of the case."""
+    photo_id = db.session.scalar(select(FieldPhoto.id).where(FieldPhoto.uuid == photo_uuid[:36],
+                                                             FieldPhoto.device_id == g.device.id))
+    if photo_id is None:
+        return api_error(404, _("Foto ini belum diumumkan."))
+    lock_row(FieldPhoto, photo_id)
+    photo = db.session.get(FieldPhoto, photo_id, populate_existing=True)
+    offset = request.args.get("dari", "")
+    partial = _partial_path(photo.uuid)
+    try:
+        if photo.status == PhotoStatus.STORED:
+            return jsonify(_photo_state(photo))  # a last part sent again: already kept
+        operations.photo_part(photo, int(offset) if offset.isdigit() else -1, request.get_data(cache=False), partial)
+        if photo.received == photo.size:
+            operations.store_photo(photo, partial)
+    except DomainError as error:
+        db.session.rollback()
+        photo = db.session.get(FieldPhoto, photo_id)
+        return api_error(409 if error.field == "offset" else 422, error.message, photo=_photo_state(photo))
+    db.session.commit()
+    if photo.status == PhotoStatus.STORED:
+        partial.unlink(missing_ok=True)
+    return jsonify(_photo_state(photo))

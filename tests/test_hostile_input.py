@@ -34,7 +34,8 @@ NOT_FREE_TEXT = {"code", "nik", "kk_number", "status", "region_code", "office_re
                  "parent_code", "ticket", "rt", "rw", "sex", "role", "password_hash", "channel", "visit_type",
                  "kind", "month", "key", "value", "mapping", "phone", "ip", "verification_code", "action",
                  "object_type", "object_id", "name_key", "minutes_file", "dataset_version",
-                 "members", "name_phonetic"}  # members: a JSON list (its names come through the intake form, posted above)
+                 "members", "name_phonetic",  # members: a JSON list (its names come through the intake form, posted above)
+                 "base", "device_values", "office_values", "chosen"}  # field clashes: JSON of codes and ids
 NOT_WRITTEN_BY_USERS = {"regions", "alembic_version", "letter_counters", "report_case_months",
                         "report_summarised_months", "settings"}
 TEXT_SETTINGS = ("letter_pattern", "letter_signer_name", "letter_signer_nip", "letter_signer_title", "letter_place",
@@ -225,6 +226,8 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
     take_report({"tracking_id": "LPR-H2", "judul": FULL, "isi": FULL, "lokasi": {"kode_wilayah": places.desa},
                  "pelapor": {"nik": niks[2], "nama": FULL, "tanggal_lahir": "2012-05-17", "jenis_kelamin": "L"}},
                 officer, other)  # and one that became a case
+    _send_on_visits(registered, make_user("facilitator"), officer)
+    _enrol_devices(make_user("facilitator"), admin, registered, officer)
     from slrt.privacy.operations import request_correction
     request_correction(registered, "address", "Kp. Baru", FULL, officer)  # evidence and value overwritten below
     settings.put("privacy_contact", FULL, admin)
@@ -262,6 +265,47 @@ def _attach_photo(case, actor) -> None:
         document_type=document_type, caption=FULL[:200], case=case)
 
 
+def _send_on_visits(case, facilitator, officer) -> None:
+    """Two home visits on the case: one still to do, one done with findings (overwritten below)."""
+    from slrt.core.time import local_today
+    from slrt.visits import operations as visits
+    visits.assign(case, facilitator, local_today(), FULL, officer, local_today())
+    done = visits.assign(case, facilitator, local_today(), FULL, officer, local_today())
+    visits.record_findings(done, visits.Findings(local_today(), FULL, FULL, {"floor": "earth"}, [], []),
+                           facilitator, local_today())
+
+
+def _enrol_devices(facilitator, admin, case, officer) -> None:
+    """Two enrolled tablets, one of them revoked with a reason, and a visit synced from the other that clashes
+    with the office (texts overwritten below)."""
+    import uuid
+    from slrt.core.time import local_today
+    from slrt.field import operations as field
+    from slrt.visits import operations as visits
+    device = field.enrol(facilitator, uuid.uuid4(), FULL[:80], "1.0", 2)[0]
+    revoked = field.enrol(facilitator, uuid.uuid4(), FULL[:80], "1.0", 2)[0]
+    field.revoke(revoked, admin, FULL)
+    visit = visits.assign(case, facilitator, local_today(), FULL, officer, local_today())
+    field.push_visit(device, str(uuid.uuid4()), {
+        "visit_id": visit.id, "visited_on": local_today().isoformat(), "findings": FULL, "recommendation": FULL,
+        "base": {"documents": ["KTP"]}, "case": {"documents": ["KK"]}}, local_today())
+
+
+def _clash_ids() -> list[int]:
+    from slrt.field.models import FieldClash
+    return _ids(FieldClash)
+
+
+def _device_ids() -> list[int]:
+    from slrt.field.models import Device
+    return _ids(Device)
+
+
+def _visit_ids() -> list[int]:
+    from slrt.visits.models import HomeVisit
+    return _ids(HomeVisit)
+
+
 def _ids(model) -> list[int]:
     return list(db.session.scalars(sa.select(model.id).order_by(model.id)).all())
 
@@ -297,7 +341,8 @@ def page_urls(app, codes) -> list[str]:
               "slug": list(KINDS), "message_id": _ids(OutboxMessage),
               "person_id": _ids(Person)[:2], "attachment_id": _ids(Attachment),
               "correction_id": _correction_ids(), "ticket": list(db.session.scalars(sa.select(Case.ticket).order_by(Case.id).limit(1))),
-              "client_id": _api_client_ids(), "conversation_id": _conversation_ids()}
+              "client_id": _api_client_ids(), "conversation_id": _conversation_ids(),
+              "visit_id": _visit_ids(), "device_id": _device_ids(), "clash_id": _clash_ids()}
     urls = []
     adapter = app.url_map.bind("localhost")
     for rule in app.url_map.iter_rules():
@@ -336,7 +381,8 @@ def post_urls(app) -> list[str]:
              "person_id": _ids(Person)[0], "import_id": _ids(RegistryImport)[0],
              "attachment_id": _ids(Attachment)[0],
              "correction_id": _correction_ids()[0], "client_id": _api_client_ids()[0],
-             "conversation_id": _conversation_ids()[0]}
+             "conversation_id": _conversation_ids()[0],
+             "visit_id": _visit_ids()[0], "device_id": _device_ids()[0], "clash_id": _clash_ids()[0]}
     urls = []
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods and rule.endpoint not in SKIP_ENDPOINTS:

@@ -16,6 +16,7 @@ from slrt.cases.tickets import new_ticket
 from slrt.core.errors import DomainError, TransitionError
 from slrt.core.time import utcnow
 from slrt.extensions import db
+from slrt.field.tickets import reserved
 from slrt.intake.models import (IDENTITY_FIELDS, IDENTITY_TRANSITIONS, HouseholdMember, IdentityReview, Person,
                                 PersonVersion, VisitIdentity)
 from slrt.search.phonetic import name_key
@@ -60,7 +61,8 @@ def find_person(nik: str) -> Person | None:
 def _unique_ticket() -> str:
     for _ in range(10):
         ticket = new_ticket()
-        if not db.session.scalar(select(exists().where(Case.ticket == ticket))):
+        # Not a number a field device holds either: a ticket it gave a citizen offline is final.
+        if not db.session.scalar(select(exists().where(Case.ticket == ticket))) and not reserved(ticket):
             return ticket
     raise RuntimeError("could not draw a free ticket number")  # 31^10 space: practically unreachable
 
@@ -198,9 +200,10 @@ def dismiss_identity(identity: VisitIdentity, reason: str, actor) -> None:
            note=f"case {identity.case.ticket}; alasan: {identity.review_reason}")
 
 
-def register_visit(data: VisitData, actor) -> Case:
+def register_visit(data: VisitData, actor, ticket: str | None = None) -> Case:
     """Create the person if new, a new case with its ticket, and keep the identity given at this visit with
-    the case (a difference from the stored identity waits for the back office). Does not commit."""
+    the case (a difference from the stored identity waits for the back office). Does not commit. `ticket`:
+    the number a field device already gave the citizen offline (reserved for it, so final)."""
     if (data.channel not in set(Channel) or data.visit_type not in set(VisitType)
             or data.contact_channel not in set(ContactChannel)):
         raise DomainError(_l("Jalur atau jenis layanan tidak sah."))
@@ -208,7 +211,7 @@ def register_visit(data: VisitData, actor) -> Case:
         raise DomainError(_l("Isi sedikitnya satu keluhan atau permintaan."))
     person, typed = upsert_person(data, actor)
     case = Case(
-        ticket=_unique_ticket(), person=person, region_code=data.region_code,
+        ticket=ticket or _unique_ticket(), person=person, region_code=data.region_code,
         office_region_code=actor.region_code, channel=data.channel, visit_type=data.visit_type,
         contact_channel=data.contact_channel, status=CaseStatus.REGISTERED, documents=",".join(sorted(set(data.documents))),
         note=data.note.strip(), created_by_id=actor.id,

@@ -79,6 +79,7 @@ def _plain(source: str) -> str:
 def written_action_codes() -> tuple[set[str], list[str]]:
     """Every action code that slrt/ writes to the audit trail, and the writes this test cannot work out."""
     from slrt.admin.operations import AUDIT_NAMES
+    from slrt.planning.models import PlanStatus
     from slrt.referrals.models import ReferralStatus
     codes: set[str] = set()
     unknown: list[str] = []
@@ -102,6 +103,7 @@ def written_action_codes() -> tuple[set[str], list[str]]:
             {f"{n}.{a}" for n in AUDIT_NAMES.values() for a in ("activate", "deactivate")},
         ("attachments", "action"): attachment_actions,
         ("notifications", "audit"): outbox_outcomes,
+        ("planning", "planning.{target}"): {f"planning.{s}" for s in PlanStatus},
     }.items()}
     for function, position, keyword in (("record", 0, "action"), ("send_download", 99, "audit"),
                                         ("AuditLog", 99, "action")):

@@ -142,6 +142,37 @@ ACTIONS = {
     "lapor.follow_up": _l("Mengirim tindak lanjut ke SP4N-LAPOR!"),
     "outbox.fallback": _l("Pesan WhatsApp dialihkan ke SMS"),
     "outbox.training": _l("Pesan tidak dikirim (mode pelatihan)"),
+    # home visits and field devices
+    "visit.assigned": _l("Menugaskan kunjungan rumah"),
+    "visit.cancelled": _l("Membatalkan kunjungan rumah"),
+    "visit.done": _l("Mencatat hasil kunjungan rumah"),
+    "case.field_update": _l("Kasus diperbarui dari perangkat lapangan"),
+    "device.enrolled": _l("Mendaftarkan perangkat lapangan"),
+    "device.revoked": _l("Mencabut perangkat lapangan"),
+    "device.tickets_reserved": _l("Memesan nomor tiket untuk perangkat"),
+    "device.token_renewed": _l("Memperbarui kunci perangkat lapangan"),
+    "device.wipe_sent": _l("Memerintahkan perangkat menghapus data"),
+    "field.pull": _l("Perangkat mengambil data kunjungan"),
+    "field.push": _l("Perangkat mengirim data lapangan"),
+    "field.photo": _l("Perangkat mengirim foto"),
+    "field.clash": _l("Bentrok data lapangan dicatat"),
+    "field.clash_resolved": _l("Memutuskan bentrok data lapangan"),
+    # village meetings, household data and planning
+    "meeting.create": _l("Mencatat musyawarah desa"),
+    "meeting.attendance": _l("Mengubah daftar hadir musyawarah"),
+    "meeting.decide": _l("Mencatat keputusan musyawarah"),
+    "meeting.sign": _l("Mengunggah berita acara musyawarah"),
+    "meeting.approve": _l("Menyetujui usulan hasil musyawarah"),
+    "meeting.view": _l("Melihat musyawarah desa"),
+    "meeting.minutes": _l("Membuka berita acara musyawarah"),
+    "meeting.export": _l("Mengunduh lembar SIKS-NG"),
+    "survey.create": _l("Mencatat data sosial ekonomi keluarga"),
+    "survey.view": _l("Melihat data sosial ekonomi keluarga"),
+    "planning.create": _l("Membuat program lokal"),
+    "planning.update": _l("Mengubah program lokal"),
+    "planning.planned": _l("Program lokal direncanakan"),
+    "planning.active": _l("Program lokal berjalan"),
+    "planning.closed": _l("Program lokal ditutup"),
 }
 
 # The first part of each code, for the filter ("every case action").
@@ -153,7 +184,9 @@ GROUPS = {
     "registry": _l("Data DTSEN"), "proposal": _l("Usulan DTSEN"), "attachment": _l("Lampiran"),
     "report": _l("Laporan"), "privacy": _l("Pelindungan data"), "audit": _l("Jejak audit"),
     "api": _l("API"), "api_client": _l("Klien API"), "wallboard": _l("Pusat komando"), "wa": _l("WhatsApp"),
-    "lapor": _l("SP4N-LAPOR!"),
+    "lapor": _l("SP4N-LAPOR!"), "visit": _l("Kunjungan rumah"), "device": _l("Perangkat lapangan"),
+    "field": _l("Sinkron lapangan"), "meeting": _l("Musyawarah desa"), "survey": _l("Data sosial ekonomi"),
+    "planning": _l("Perencanaan"),
 }
 
 # The record an audit row names (its model's class) and the enum of that record's status.

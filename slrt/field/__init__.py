@@ -8,7 +8,7 @@ def init_app(app: Flask) -> None:
     from slrt.core import permissions as can_registry
     from slrt.core.labels import LABELS
     from slrt.field import permissions, routes
-    from slrt.field.models import ClashStatus, DeviceStatus
+    from slrt.field.models import ClashStatus, DeviceStatus, PhotoStatus, TicketState
     from slrt.field.permissions import can_manage_devices, can_resolve_clashes
     from slrt.shell import nav
 
@@ -18,6 +18,10 @@ def init_app(app: Flask) -> None:
     nav.register(88, "field.devices", _l("Perangkat lapangan"), can_manage_devices)
     nav.register(45, "field.clashes", _l("Bentrok lapangan"), can_resolve_clashes)
     LABELS.register(DeviceStatus, {DeviceStatus.ACTIVE: _l("Aktif"), DeviceStatus.REVOKED: _l("Dicabut")})
+    LABELS.register(ClashStatus, {ClashStatus.OPEN: _l("Belum diputuskan"), ClashStatus.RESOLVED: _l("Sudah diputuskan")})
+    LABELS.register(PhotoStatus, {PhotoStatus.RECEIVING: _l("Sedang diterima"), PhotoStatus.STORED: _l("Tersimpan")})
+    LABELS.register(TicketState, {TicketState.HELD: _l("Dipegang perangkat"), TicketState.USED: _l("Terpakai"),
+                                  TicketState.RELEASED: _l("Dilepas")})
     LABELS.register("FieldClashField", {"needs": _l("Kebutuhan"), "documents": _l("Dokumen")})
     LABELS.register("EventKind", {"field_clash": _l("Bentrok data lapangan"),
                                   "field_clash_resolved": _l("Bentrok data lapangan diputuskan")})

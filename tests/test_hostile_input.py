@@ -241,10 +241,10 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
         client = app.test_client()
         assert log_in(client, user.username).status_code == 303
         clients[role] = client
-    make_user("front_office", username="target")  # an account to open in the admin pages
     from tests.api_helpers import make_client
     make_client(admin, name=FULL[:120], region_code=places.district,
                 permissions=("read_status", "read_aggregates", "create_cases", "read_registry"))
+    make_user("front_office", username="target")  # an account to open in the admin pages (the last user)
     return {"clients": clients, "niks": niks, "kk": kk_number, "import_id": import_id,
             "ticket": registered.ticket, "completed": completed.id,
             "codes": [r.verification_code for r in db.session.scalars(sa.select(Referral)) if r.verification_code]}

@@ -152,10 +152,11 @@ def upload():
         try:
             stored = save_upload(form.extract.data, "registry", field="extract")
         except UploadRefused as refused:
-            form.extract.errors.append(str(refused))
-        else:
-            extract_date = form.extract_date.data.isoformat() if form.extract_date.data else ""
-            return _start_or_map(stored.path, stored.original_name, extract_date, {})
+            return refusals.refuse(lambda: render_template("registry/upload.html", form=form), form, refused)
+        extract_date = form.extract_date.data.isoformat() if form.extract_date.data else ""
+        return _start_or_map(stored.path, stored.original_name, extract_date, {})
+    if form.is_submitted():
+        return refusals.refuse(lambda: render_template("registry/upload.html", form=form), form)
     return render_template("registry/upload.html", form=form)
 
 

@@ -62,7 +62,7 @@ def test_form_with_mismatched_pair_is_shown_again_with_the_message_and_what_was_
     response = client.post(f"/kasus/{case.id}/rujukan/baru", data={
         "agency": agency("DINKES").id, "programme": programme("PKH").id,
         "reason": "Warga minta PKH karena suaminya sakit"})
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the form again, as typed
     html = response.get_data(as_text=True)
     assert "bukan layanan Dinas Kesehatan" in html
     assert "Warga minta PKH karena suaminya sakit" in html

@@ -11,8 +11,8 @@ def register() -> None:
         ConversationStatus.CASE_OPENED: _l("Kasus dibuat"),
     })
     LABELS.register(Direction, {
-        Direction.IN: _l("Masuk"),
-        Direction.OUT: _l("Keluar"),
+        Direction.IN: _l("Dari warga"),
+        Direction.OUT: _l("Dari kantor"),
     })
     LABELS.register(Command, {
         Command.STATUS: _l("Cek status"),

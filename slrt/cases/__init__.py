@@ -15,4 +15,5 @@ def init_app(app: Flask) -> None:
     can_registry.register(app, permissions)
     nav.register(20, "cases.today", _l("Hari ini"), can_list_cases)
     nav.register(30, "cases.index", _l("Antrean kasus"), can_list_cases)
-    app.jinja_env.globals.update(CaseStatus=CaseStatus, Channel=Channel, VisitType=VisitType)
+    app.jinja_env.globals.update(CaseStatus=CaseStatus, Channel=Channel, VisitType=VisitType,
+                                 change_field_label=labels.change_field_label)

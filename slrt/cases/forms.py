@@ -116,3 +116,11 @@ class CaseEditForm(BaseForm):
             values[f"{key}.category"] = str(row.form.category.data)
             values[f"{key}.description"] = (row.form.description.data or "").strip()
         return values
+
+
+class ObjectionForm(BaseForm):
+    """Keberatan: the citizen's objection to a closed case, recorded at the window or from a phone call."""
+    reason = TextAreaField(_l("Keberatan warga"),
+                           validators=[DataRequired(_l("Tuliskan keberatan warga.")), Length(max=1000)],
+                           description=_l("Tuliskan apa yang disampaikan warga, mis. \"kartu KIS masih belum aktif "
+                                          "saat berobat\"."))

@@ -12,8 +12,8 @@ from slrt.audit.operations import record
 from slrt.auth.permissions import permission_required, require
 from slrt.cases import operations
 from slrt.auth.permissions import in_region
-from slrt.cases.permissions import can_edit_case, can_handle_case, can_list_cases
-from slrt.cases.forms import CaseEditForm, CaseFilterForm, TakeForm
+from slrt.cases.permissions import can_edit_case, can_handle_case, can_list_cases, can_record_objection
+from slrt.cases.forms import CaseEditForm, CaseFilterForm, ObjectionForm, TakeForm
 from slrt.cases.models import Case, CaseStatus, Complaint
 from slrt.cases.queries import load_case
 from slrt.cases.scoping import visible_cases
@@ -115,7 +115,8 @@ def detail(case_id: int):
     record("person.view", case, person_id=case.person_id, note=f"case {case.ticket}")
     documents = db.session.scalars(select(DocumentType).order_by(DocumentType.sort_order)).all()
     page = render_template("cases/detail.html", case=case, documents=documents, take_form=TakeForm(),
-                           region_path=regions.path_names(case.region_code))
+                           region_path=regions.path_names(case.region_code), objection_form=ObjectionForm(),
+                           objection_deadline=operations.objection_deadline(case), today=local_today())
     # Commit after rendering: the page's panels (registry household) add audit rows of their own.
     db.session.commit()
     return page
@@ -278,3 +279,41 @@ def edit(case_id: int):
         record("person.view", case, person_id=case.person_id, note=f"case edit form {case.ticket}")
         db.session.commit()
     return render_template("cases/edit.html", form=form, case=case, differences=differences), status
+
+
+@bp.route("/<int:case_id>/keberatan", methods=["GET", "POST"])
+@permission_required(can_list_cases)
+@submissions.once
+def objection(case_id: int):
+    """Record a returning citizen's objection (keberatan) to a closed case, within the objection window: the
+    case reopens through its transition table, and the citizen's status page shows the step."""
+    case = load_case(case_id, lock=request.method == "POST", permission=can_record_objection)
+    form = ObjectionForm()
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate():
+            repeat = submissions.claim_once()
+            if repeat is not None:
+                return repeat
+            try:
+                operations.reopen_on_objection(case, current_user, form.reason.data, local_today())
+            except DomainError as error:
+                db.session.rollback()
+                case = load_case(case_id, permission=can_record_objection)
+                if error.field == "reason":
+                    form.reason.errors = list(form.reason.errors) + [error.message]
+                else:
+                    flash(error.message, "error")
+            else:
+                url = url_for("cases.detail", case_id=case.id)
+                submissions.result_at(url)
+                db.session.commit()
+                flash(_("Keberatan tercatat; kasus %(ticket)s dibuka kembali dan diteruskan ke back office.",
+                        ticket=case.ticket), "success")
+                return redirect(url, code=303)
+    else:
+        record("person.view", case, person_id=case.person_id, note=f"objection form {case.ticket}")
+        db.session.commit()
+    return render_template("cases/objection.html", form=form, case=case, today=local_today(),
+                           deadline=operations.objection_deadline(case)), status

@@ -61,10 +61,6 @@ class CloseForm(BaseForm):
                             description=_l("Dikirim ke warga sebagai pesan penutupan."))
 
 
-class ObjectionForm(BaseForm):
-    reason = TextAreaField(_l("Keberatan warga"), validators=[DataRequired(), Length(max=1000)])
-
-
 class QueueFilterForm(BaseForm):
     class Meta:
         csrf = False

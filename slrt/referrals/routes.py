@@ -26,7 +26,7 @@ from slrt.core import throttle
 from slrt.extensions import db
 from slrt.referrals import lateness, operations, queries
 from slrt.referrals.forms import (ActionForm, AnswerForm, AssessmentForm, AssignForm, CloseForm, DecisionForm,
-                                  ObjectionForm, QueueFilterForm, ReferralForm, ResponseForm)
+                                  QueueFilterForm, ReferralForm, ResponseForm)
 from slrt.referrals.models import AWAITING_AGENCY, Referral, ReferralStatus
 from slrt.referrals.permissions import (can_edit_referral, can_list_referrals, can_print_letter, can_respond,
                                         can_sign_off, can_sign_off_any, can_use_agency_queue, can_use_referrals,
@@ -521,19 +521,6 @@ def close_case(case_id: int):
                       _case_url(case))
 
 
-@bp.route("/kasus/<int:case_id>/keberatan", methods=["POST"])
-@permission_required(can_list_cases)
-@submissions.once
-def objection(case_id: int):
-    """Record the citizen's objection (at the counter or by phone): the closed case reopens."""
-    case, form = _case_action(case_id, ObjectionForm)
-    if not form.validate_on_submit():
-        _flash_form_errors(form)
-        return _case_page(case)
-    return _carry_out(lambda: cases.reopen_on_objection(case, current_user, form.reason.data, local_today()),
-                      _("Keberatan tercatat; kasus dibuka kembali."), _case_url(case))
-
-
 def _officers(case: Case) -> list[User]:
     district = case.office_region_code[:5]
     return db.session.scalars(select(User).where(User.role == Role.BACK_OFFICE, User.active.is_(True),
@@ -567,8 +554,7 @@ def case_handling(case: Case) -> dict:
     referrals = sorted(case.referrals, key=lambda r: r.id)
     return {
         "assign_form": assign_form, "assessment_form": assessment_form, "answer_form": AnswerForm(),
-        "close_form": CloseForm(), "objection_form": ObjectionForm(), "referrals": referrals,
+        "close_form": CloseForm(), "referrals": referrals,
         "today": local_today(), "can_close": cases.has_every_outcome(case),
-        "objection_deadline": cases.objection_deadline(case) if case.closed_at else None,
         "handling": case.status in cases.HANDLING,
     }

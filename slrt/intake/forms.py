@@ -101,6 +101,10 @@ class IntakeForm(BaseForm):
     documents = MultiCheckboxField(_l("Dokumen yang dibawa"), validate_choice=False)
     note = TextAreaField(_l("Catatan petugas"), validators=[Optional(), Length(max=4000)])
     confirm_warnings = BooleanField(_l("Data sudah saya cocokkan dengan KTP; tetap simpan."))
+    # A returning citizen with an open case: the id of the open case the complaints are added to, or "new".
+    open_case = StringField(_l("Kasus yang masih terbuka"), validators=[Optional(), Length(max=20)])
+    new_case_reason = TextAreaField(_l("Alasan membuka kasus baru"), validators=[Optional(), Length(max=1000)],
+                                    description=_l("Mis. \"keluhan lain yang ditangani instansi berbeda\"."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

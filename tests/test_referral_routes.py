@@ -42,7 +42,8 @@ ROUTES = [
     ("POST", "/kasus/{case}/asesmen", HANDLERS, lambda w: {"findings": "Rumah bocor", "visit_date": "2026-11-20"}),
     ("POST", "/kasus/{case}/jawab", HANDLERS, lambda w: {"complaint_id": w["complaint"], "answer": "Silakan"}),
     ("POST", "/kasus/{case}/tutup", HANDLERS, lambda w: {"summary": "Selesai"}),
-    ("POST", "/kasus/{case}/keberatan", HANDLERS, lambda w: {"reason": "Belum selesai"}),
+    # The case is open: nobody records an objection (who may on a closed case: tests/test_objection_counter.py).
+    ("POST", "/kasus/{case}/keberatan", set(), lambda w: {"reason": "Belum selesai"}),
 ]
 
 

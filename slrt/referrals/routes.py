@@ -170,7 +170,8 @@ def _queue(page_template: str, query, form: QueueFilterForm, endpoint: str, **ex
         number = 1
     rows, total, page, pages = _page(query, number)
     return render_page_or_partial(page_template, "referrals/_rows.html", form=form, referrals=rows, total=total,
-                                  page=page, pages=pages, today=today, endpoint=endpoint, **extra)
+                                  page=page, pages=pages, today=today, endpoint=endpoint,
+                                  resubmitted=queries.changes_since_return(rows), **extra)
 
 
 # ---- queues --------------------------------------------------------------------------------------------
@@ -263,7 +264,8 @@ def detail(referral_id: int):
     response_form.response.choices = LABELS.choices("AgencyResponse")
     return render_template("referrals/detail.html", referral=referral, case=referral.case,
                            decision_form=DecisionForm(), response_form=response_form, action_form=ActionForm(),
-                           today=local_today(), on_behalf=responds_on_behalf(current_user, referral))
+                           today=local_today(), on_behalf=responds_on_behalf(current_user, referral),
+                           resubmitted=queries.changes_since_return([referral]).get(referral.id))
 
 
 @bp.route("/kasus/<int:case_id>/rujukan/baru", methods=["GET", "POST"])

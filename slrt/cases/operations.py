@@ -347,10 +347,11 @@ def edit_case(case: Case, actor, wanted: dict[str, str], *, reason: str, opened_
     if case.status != CaseStatus.REGISTERED and any(not n.startswith(IDENTITY_EDIT_FIELDS) for n in changed):
         raise DomainError(_l("Jenis layanan dan keluhan hanya dapat diubah selama kasus masih berstatus "
                              "Terdaftar."))
+    now = utcnow()  # one time for the whole correction: the history shows it as one step
     for name in changed:
         db.session.add(CaseChange(case=case, actor_id=actor.id, field=_history_field(case, name),
                                   before=_shown(name, current[name]), after=_shown(name, wanted[name]),
-                                  reason=reason, at=utcnow()))
+                                  reason=reason, at=now))
     identity_changes = [n for n in changed if n in IDENTITY_EDIT_FIELDS]
     _correct_identity(case, actor, {n: wanted[n] for n in identity_changes}, reason)
     if "region_code" in identity_changes:

@@ -196,6 +196,16 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
     completed = referral_in(ReferralStatus.COMPLETED, make_case(), officer, signer, liaison)
     referral_in(ReferralStatus.PENDING_SIGNOFF, in_registry, officer, signer)
     referral_in(ReferralStatus.DRAFT, make_case(), officer, signer)
+    # a correction (the case's history) and a draft edited after its return (the sign-off queue's changes)
+    opened = cases.edit_values(registered)
+    cases.edit_case(registered, officer, opened | {"phone": "085711112222"}, reason=FULL, opened_with=opened)
+    from slrt.referrals import operations as referrals
+    returned = referral_in(ReferralStatus.RETURNED, make_case(), officer, signer)
+    referrals.update_draft(returned, officer, agency=returned.agency, programme=returned.programme,
+                           complaint=returned.complaint, reason=FULL, documents=["KTP"])
+    referrals.submit(returned, officer)
+    closed = make_case()  # within its objection window: the counter's objection page opens
+    closed.status, closed.closed_at = "closed", __import__("slrt.core.time", fromlist=["utcnow"]).utcnow()
     proposal = registry.create_proposal(registry.ProposalData(
         kind="sanggah", nik=niks[1], name=FULL, region_code=places.desa, address=FULL, reason=FULL), officer)
     registry.record_visit(proposal, date(2025, 9, 2), FULL, officer)

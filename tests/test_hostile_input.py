@@ -170,6 +170,8 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
     """A district whose every record was written with hostile text; one logged-in client per role."""
     from slrt.admin import settings
     from slrt.cases import operations as cases
+    from slrt.cases.models import CaseStatus
+    from slrt.core.time import utcnow
     from slrt.deadlines.operations import add_day_off
     from slrt.referrals.models import Referral, ReferralStatus
     from slrt.registry import operations as registry
@@ -205,7 +207,7 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
                            complaint=returned.complaint, reason=FULL, documents=["KTP"])
     referrals.submit(returned, officer)
     closed = make_case()  # within its objection window: the counter's objection page opens
-    closed.status, closed.closed_at = "closed", __import__("slrt.core.time", fromlist=["utcnow"]).utcnow()
+    closed.status, closed.closed_at = CaseStatus.CLOSED, utcnow()
     proposal = registry.create_proposal(registry.ProposalData(
         kind="sanggah", nik=niks[1], name=FULL, region_code=places.desa, address=FULL, reason=FULL), officer)
     registry.record_visit(proposal, date(2025, 9, 2), FULL, officer)

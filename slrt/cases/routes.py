@@ -9,9 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from slrt.admin.models import ComplaintCategory, DocumentType
 from slrt.audit.operations import record
-from slrt.auth.permissions import permission_required, require
+from slrt.auth.permissions import in_region, permission_required, require
 from slrt.cases import operations
-from slrt.auth.permissions import in_region
 from slrt.cases.permissions import can_edit_case, can_handle_case, can_list_cases, can_record_objection
 from slrt.cases.forms import CaseEditForm, CaseFilterForm, ObjectionForm, TakeForm
 from slrt.cases.models import Case, CaseStatus, Complaint

@@ -52,6 +52,7 @@ def register_extensions(app: Flask) -> None:
 def import_models() -> None:
     """Every feature's models, so metadata (and Alembic) sees the whole schema."""
     from slrt.admin import models as _admin  # noqa: F401
+    from slrt.api import models as _api  # noqa: F401
     from slrt.attachments import models as _attachments  # noqa: F401
     from slrt.audit import models as _audit  # noqa: F401
     from slrt.auth import models as _auth  # noqa: F401
@@ -59,6 +60,7 @@ def import_models() -> None:
     from slrt.core import throttle_storage as _throttle  # noqa: F401
     from slrt.deadlines import models as _deadlines  # noqa: F401
     from slrt.intake import models as _intake  # noqa: F401
+    from slrt.lapor import models as _lapor  # noqa: F401
     from slrt.notifications import models as _notifications  # noqa: F401
     from slrt.privacy import models as _privacy  # noqa: F401
     from slrt.referrals import models as _referrals  # noqa: F401
@@ -66,15 +68,18 @@ def import_models() -> None:
     from slrt.registry import models as _registry  # noqa: F401
     from slrt.reports import models as _reports  # noqa: F401
     from slrt.submissions import models as _submissions  # noqa: F401
+    from slrt.whatsapp import models as _whatsapp  # noqa: F401
 
 
 def register_features(app: Flask) -> None:
     """Each feature wires itself in: its blueprint, commands, labels, menu entries, template globals, hooks."""
-    from slrt import (admin, attachments, auth, cases, core, deadlines, intake, maintenance, notifications, privacy,
-                      public, referrals, regions, registry, reports, search, shell, submissions)
+    from slrt import (admin, api, attachments, auth, cases, core, deadlines, handling, intake, lapor, maintenance,
+                      notifications, privacy, public, referrals, regions, registry, reports, search, shell, submissions,
+                      wallboard, whatsapp)
 
-    for feature in (core, auth, intake, cases, public, admin, regions, deadlines, notifications, referrals,
-                    registry, reports, search, attachments, submissions, maintenance, privacy, shell):
+    for feature in (core, auth, intake, cases, handling, public, admin, regions, deadlines, notifications, referrals,
+                    registry, reports, search, attachments, submissions, maintenance, privacy, api, wallboard, whatsapp,
+                    lapor, shell):
         feature.init_app(app)
 
 

@@ -39,6 +39,9 @@ class Config:
         env = os.environ
         self.SLRT_ENV = env.get("SLRT_ENV", "development")
         self.PRODUCTION = self.SLRT_ENV == "production"
+        # Training (role play, "Bimtek"): every page, receipt and letter says PELATIHAN, no SMS leaves, and
+        # `flask demo reset` puts the starting data back.
+        self.TRAINING = self.SLRT_ENV == "training"
         secret = env.get("SECRET_KEY")
         if not secret:
             if self.PRODUCTION:
@@ -110,6 +113,34 @@ class Config:
         self.SLRT_OUTBOX_BACKOFF = env.get("SLRT_OUTBOX_BACKOFF", "")
         self.SLRT_OUTBOX_MAX_ATTEMPTS = env.get("SLRT_OUTBOX_MAX_ATTEMPTS", "")
         self.SLRT_OUTBOX_DISPATCH = env.get("SLRT_OUTBOX_DISPATCH", "")
+        # WhatsApp Business Cloud API (or a compatible provider): where notices to citizens who chose
+        # WhatsApp leave (slrt/notifications/whatsapp.py). Unset phone number id or token: they go by SMS.
+        # Business-initiated notices are template messages: SLRT_WA_TEMPLATES maps a message kind to an
+        # approved template ("registered=slrt_terdaftar,closed=slrt_selesai:en"), others use the default
+        # template; each template has one body parameter, the notice's text.
+        self.SLRT_WA_API_URL = env.get("SLRT_WA_API_URL", "https://graph.facebook.com")
+        self.SLRT_WA_API_VERSION = env.get("SLRT_WA_API_VERSION", "v21.0")
+        self.SLRT_WA_PHONE_NUMBER_ID = env.get("SLRT_WA_PHONE_NUMBER_ID", "")
+        self.SLRT_WA_TOKEN = env.get("SLRT_WA_TOKEN", "")
+        self.SLRT_WA_TIMEOUT = env.get("SLRT_WA_TIMEOUT", "10")
+        self.SLRT_WA_TEMPLATES = env.get("SLRT_WA_TEMPLATES", "")
+        self.SLRT_WA_TEMPLATE_DEFAULT = env.get("SLRT_WA_TEMPLATE_DEFAULT", "slrt_pemberitahuan")
+        self.SLRT_WA_TEMPLATE_LANGUAGE = env.get("SLRT_WA_TEMPLATE_LANGUAGE", "id")
+        # The inbound webhook (slrt/whatsapp): the app secret that signs Meta's posts, the token of the
+        # verification handshake, messages per number before the portal stops answering, days the text of
+        # a conversation is kept, and the office hours told to citizens.
+        self.SLRT_WA_APP_SECRET = env.get("SLRT_WA_APP_SECRET", "")
+        self.SLRT_WA_VERIFY_TOKEN = env.get("SLRT_WA_VERIFY_TOKEN", "")
+        self.SLRT_WA_MESSAGE_LIMIT = env.get("SLRT_WA_MESSAGE_LIMIT", "20 per 10 minutes")
+        self.SLRT_WA_RETENTION_DAYS = int(env.get("SLRT_WA_RETENTION_DAYS", "90"))
+        self.SLRT_OFFICE_HOURS = env.get("SLRT_OFFICE_HOURS", "Senin-Jumat 08.00-15.00")
+        # SP4N-LAPOR! (slrt/lapor): the integration API the operator gives under an agreement.
+        self.SLRT_LAPOR_URL = env.get("SLRT_LAPOR_URL", "")
+        self.SLRT_LAPOR_TOKEN = env.get("SLRT_LAPOR_TOKEN", "")
+        self.SLRT_LAPOR_TIMEOUT = env.get("SLRT_LAPOR_TIMEOUT", "20")
+        # The account that registers the pulled complaints (a district-level user), and their category.
+        self.SLRT_LAPOR_USER = env.get("SLRT_LAPOR_USER", "")
+        self.SLRT_LAPOR_CATEGORY = env.get("SLRT_LAPOR_CATEGORY", "LAINNYA")
         self.SLRT_UPLOAD_LIMITS = {"document": int(env.get("SLRT_DOCUMENT_MAX_MB", "10")) * 1024 * 1024,
                                    "logo": int(env.get("SLRT_LOGO_MAX_KB", "512")) * 1024,
                                    "registry": self.MAX_CONTENT_LENGTH,

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from slrt.admin.models import Agency, Programme
-from slrt.cases import operations as cases
 from slrt.extensions import db
+from slrt.handling import operations as handling
 from slrt.referrals import operations
 from slrt.referrals.models import Referral, ReferralStatus
 
@@ -25,7 +25,7 @@ def programme(code: str = "JAMKESDA") -> Programme:
 def referral_in(status: ReferralStatus, case, officer, signer, liaison=None, today: date = TODAY) -> Referral:
     """A referral of `case` brought to `status` along the usual path."""
     if case.status == "registered":
-        cases.take(case, officer)
+        handling.take(case, officer)
     complaint = case.complaints[0] if case.complaints else None
     referral = operations.draft(case, officer, agency=agency(), programme=programme(), complaint=complaint,
                                 reason="Biaya berobat di puskesmas tidak mampu dibayar", documents=["KTP", "KK"])

@@ -134,7 +134,7 @@ from slrt.config import TestConfig
 app = create_app(TestConfig())
 assert LABELS.label("CaseStatus", "registered") != "registered" and nav._ITEMS
 assert event.contains(Engine, "begin", db._begin_sqlite) and hooks.case_registered.receivers
-assert {"ReferralStatus", "nav_items", "Role", "CaseStatus", "OutboxStatus"} <= set(app.jinja_env.globals)
+assert {"ReferralStatus", "Role", "CaseStatus", "OutboxStatus"} <= set(app.jinja_env.globals)
 print(len(modules), "modules imported")
 """
 

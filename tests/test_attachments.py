@@ -12,7 +12,7 @@ from sqlalchemy import select
 from slrt.admin.models import DocumentType
 from slrt.attachments.models import Attachment, AttachmentStatus
 from slrt.audit.models import AuditLog
-from slrt.cases import operations as cases
+from slrt.handling import operations as cases
 from slrt.core import uploads
 from slrt.extensions import db
 from slrt.referrals.models import ReferralStatus
@@ -121,7 +121,7 @@ def test_a_pdf_is_kept_as_it_is_without_a_thumbnail(app, client, world):
 def test_refused_files_get_a_clear_message_and_keep_what_was_typed(app, client, world, content, name, message):
     response = upload_as_officer(client, world, content, name=name, caption="Rumah tampak depan",
                                  document_type=document_id("FOTO-RUMAH"))
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the form again, as typed
     html = response.get_data(as_text=True)
     assert message in html
     assert 'value="Rumah tampak depan"' in html

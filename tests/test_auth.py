@@ -175,7 +175,8 @@ def test_disabling_an_account_ends_its_sessions_at_once(app, make_user):
 
 def test_admin_cannot_disable_their_own_account(app, make_user):
     admin, me = client_for(app, make_user, "admin")
-    admin.post(f"/admin/pengguna/{me.id}/aktif")
+    refused = admin.post(f"/admin/pengguna/{me.id}/aktif")
+    assert refused.status_code == 422 and 'class="errors form-errors"' in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, me.id).active
     assert admin.get("/admin/pengguna").status_code == 200

@@ -12,6 +12,7 @@ import pytest
 
 from slrt.audit.models import AuditLog
 from slrt.cases import operations
+from slrt.handling import operations as handling
 from slrt.cases.models import Case, CaseChange, CaseEvent, CaseStatus
 from slrt.core.errors import DomainError
 from slrt.extensions import db
@@ -157,7 +158,7 @@ def test_complaints_and_visit_type_are_corrected_while_registered_only(app, cler
     assert (case.visit_type, case.complaints[0].description) == ("grievance", "KIP anak belum cair")
     fields = set(db.session.scalars(db.select(CaseChange.field)))
     assert fields == {"visit_type", "complaint_category.1", "complaint_description.1"}
-    operations.take(case, make_user("back_office"))
+    handling.take(case, make_user("back_office"))
     db.session.commit()
     page = client.get(f"/kasus/{case.id}/ubah").get_data(as_text=True)
     assert 'name="complaints-0-description"' not in page and "tidak dapat diubah lagi" in page

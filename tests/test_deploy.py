@@ -264,7 +264,7 @@ def test_the_systemd_units_verify(tmp_path):
     names = {unit.name for unit in units}
     # The web server, the outbox worker, and a timer for each nightly job.
     assert {"slrt-web.service", "slrt-outbox.service"} <= names
-    for job, command in (("backup", "flask backup"), ("autoclose", "flask referrals autoclose"),
+    for job, command in (("backup", "flask backup"), ("autoclose", "flask handling autoclose"),
                          ("forms-purge", "flask forms purge"), ("summarise", "flask reports summarise")):
         assert f"slrt-{job}.timer" in names
         assert f"/opt/slrt/.venv/bin/{command}\n" in (DEPLOY / "systemd" / f"slrt-{job}.service").read_text()

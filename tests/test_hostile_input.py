@@ -37,7 +37,8 @@ NOT_FREE_TEXT = {"code", "nik", "kk_number", "status", "region_code", "office_re
                  "members", "name_phonetic"}  # members: a JSON list (its names come through the intake form, posted above)
 NOT_WRITTEN_BY_USERS = {"regions", "alembic_version", "letter_counters", "report_case_months",
                         "report_summarised_months", "settings"}
-TEXT_SETTINGS = ("letter_pattern", "letter_signer_name", "letter_signer_nip", "letter_signer_title",
+TEXT_SETTINGS = ("letter_pattern", "letter_signer_name", "letter_signer_nip", "letter_signer_title", "letter_place",
+                 "letterhead_address", "letterhead_phone",
                  "letterhead_lines")
 # Not pages: files, exports (their own tests), and posts that end or change the session or an account.
 SKIP_ENDPOINTS = {"static", "admin.logo", "core.healthz", "registry.minutes", "registry.rejected_csv",
@@ -169,9 +170,10 @@ def form_field_names() -> set[str]:
 def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
     """A district whose every record was written with hostile text; one logged-in client per role."""
     from slrt.admin import settings
-    from slrt.cases import operations as cases
+    from slrt.cases import operations as case_operations
     from slrt.cases.models import CaseStatus
     from slrt.core.time import utcnow
+    from slrt.handling import operations as cases
     from slrt.deadlines.operations import add_day_off
     from slrt.referrals.models import Referral, ReferralStatus
     from slrt.registry import operations as registry
@@ -199,8 +201,8 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
     referral_in(ReferralStatus.PENDING_SIGNOFF, in_registry, officer, signer)
     referral_in(ReferralStatus.DRAFT, make_case(), officer, signer)
     # a correction (the case's history) and a draft edited after its return (the sign-off queue's changes)
-    opened = cases.edit_values(registered)
-    cases.edit_case(registered, officer, opened | {"phone": "085711112222"}, reason=FULL, opened_with=opened)
+    opened = case_operations.edit_values(registered)
+    case_operations.edit_case(registered, officer, opened | {"phone": "085711112222"}, reason=FULL, opened_with=opened)
     from slrt.referrals import operations as referrals
     returned = referral_in(ReferralStatus.RETURNED, make_case(), officer, signer)
     referrals.update_draft(returned, officer, agency=returned.agency, programme=returned.programme,
@@ -213,6 +215,16 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
     registry.record_visit(proposal, date(2025, 9, 2), FULL, officer)
     add_day_off(places.district, date(2026, 12, 24), FULL, admin)
     _attach_photo(registered, officer)
+    from slrt.whatsapp.answers import Answer
+    from slrt.whatsapp.operations import receive
+    receive("6281234567890", "wamid.HOSTILE", Answer("menu", FULL, FULL, FULL))  # a WhatsApp conversation
+    from slrt.admin.models import ComplaintCategory
+    from slrt.lapor.operations import take_report
+    other = db.session.scalar(sa.select(ComplaintCategory.id).where(ComplaintCategory.code == "LAINNYA"))
+    take_report({"tracking_id": "LPR-H1", "judul": FULL, "isi": FULL}, officer, other)  # a LAPOR! report, no case
+    take_report({"tracking_id": "LPR-H2", "judul": FULL, "isi": FULL, "lokasi": {"kode_wilayah": places.desa},
+                 "pelapor": {"nik": niks[2], "nama": FULL, "tanggal_lahir": "2012-05-17", "jenis_kelamin": "L"}},
+                officer, other)  # and one that became a case
     from slrt.privacy.operations import request_correction
     request_correction(registered, "address", "Kp. Baru", FULL, officer)  # evidence and value overwritten below
     settings.put("privacy_contact", FULL, admin)
@@ -227,6 +239,9 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
         assert log_in(client, user.username).status_code == 303
         clients[role] = client
     make_user("front_office", username="target")  # an account to open in the admin pages
+    from tests.api_helpers import make_client
+    make_client(admin, name=FULL[:120], region_code=places.district,
+                permissions=("read_status", "read_aggregates", "create_cases", "read_registry"))
     return {"clients": clients, "niks": niks, "kk": kk_number, "import_id": import_id,
             "ticket": registered.ticket, "completed": completed.id,
             "codes": [r.verification_code for r in db.session.scalars(sa.select(Referral)) if r.verification_code]}
@@ -251,9 +266,19 @@ def _ids(model) -> list[int]:
     return list(db.session.scalars(sa.select(model.id).order_by(model.id)).all())
 
 
+def _api_client_ids() -> list[int]:
+    from slrt.api.models import ApiClient
+    return _ids(ApiClient)
+
+
 def _correction_ids() -> list[int]:
     from slrt.privacy.models import CorrectionRequest
     return _ids(CorrectionRequest)
+
+
+def _conversation_ids() -> list[int]:
+    from slrt.whatsapp.models import Conversation
+    return _ids(Conversation)
 
 
 def page_urls(app, codes) -> list[str]:
@@ -270,7 +295,8 @@ def page_urls(app, codes) -> list[str]:
               "import_id": _ids(RegistryImport), "proposal_id": _ids(Proposal), "code": codes,
               "slug": list(KINDS), "message_id": _ids(OutboxMessage),
               "person_id": _ids(Person)[:2], "attachment_id": _ids(Attachment),
-              "correction_id": _correction_ids()}
+              "correction_id": _correction_ids(), "ticket": list(db.session.scalars(sa.select(Case.ticket).order_by(Case.id).limit(1))),
+              "client_id": _api_client_ids(), "conversation_id": _conversation_ids()}
     urls = []
     adapter = app.url_map.bind("localhost")
     for rule in app.url_map.iter_rules():
@@ -307,7 +333,8 @@ def post_urls(app) -> list[str]:
              "item_id": 1, "message_id": _ids(OutboxMessage)[0],
              "person_id": _ids(Person)[0], "import_id": _ids(RegistryImport)[0],
              "attachment_id": _ids(Attachment)[0],
-             "correction_id": _correction_ids()[0]}
+             "correction_id": _correction_ids()[0], "client_id": _api_client_ids()[0],
+             "conversation_id": _conversation_ids()[0]}
     urls = []
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods and rule.endpoint not in SKIP_ENDPOINTS:

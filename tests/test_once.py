@@ -139,7 +139,7 @@ def signer(make_user):
 
 def test_referral_draft_posted_twice_makes_one_referral(app, officer, make_case):
     case = make_case()
-    from slrt.cases import operations as cases
+    from slrt.handling import operations as cases
     cases.take(case, officer)
     db.session.commit()
     data = {"agency": str(agency().id), "reason": "Biaya berobat tidak mampu dibayar", "documents": ["KTP"]}
@@ -195,18 +195,18 @@ def test_each_case_form_posted_twice_changes_once(app, officer, signer, make_cas
     elif step in ("close", "objection"):
         referral_in(S.COMPLETED, case, officer, signer)
         if step == "objection":
-            from slrt.cases import operations as cases
+            from slrt.handling import operations as cases
             cases.close(db.session.get(Case, case.id), officer, "Selesai")
             db.session.commit()
         url = f"/kasus/{case.id}/{'tutup' if step == 'close' else 'keberatan'}"
         data = {"summary": "PBI-JKN aktif kembali"} if step == "close" else {"reason": "Kartu belum aktif"}
     elif step == "answer":
-        from slrt.cases import operations as cases
+        from slrt.handling import operations as cases
         cases.take(case, officer)
         db.session.commit()
         url, data = f"/kasus/{case.id}/jawab", {"complaint_id": str(case.complaints[0].id), "answer": "Sudah aktif"}
     else:
-        from slrt.cases import operations as cases
+        from slrt.handling import operations as cases
         cases.take(case, officer)
         db.session.commit()
         url, data = f"/kasus/{case.id}/asesmen", {"findings": "Rumah berlantai tanah"}

@@ -29,11 +29,13 @@ def test_templates_use_no_other_permission_interface(app):
     assert offenders == []
 
 
-def test_case_predicates_live_with_cases():
+def test_case_predicates_live_with_cases_and_handling():
     from slrt.auth import permissions as auth
     from slrt.cases import permissions as cases
-    for name in ("can_list_cases", "can_view_case", "can_handle_case", "can_assign_case"):
+    from slrt.handling import permissions as handling
+    for name in ("can_list_cases", "can_view_case", "can_handle_case"):
         assert hasattr(cases, name) and not hasattr(auth, name), name
+    assert hasattr(handling, "can_assign_case") and not hasattr(cases, "can_assign_case")
 
 
 @pytest.mark.parametrize("role,handles,assigns", [("back_office", True, False), ("supervisor", True, True),

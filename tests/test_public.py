@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from slrt.cases import operations as case_ops
+from slrt.handling import operations as case_ops
 from slrt.extensions import db
 from tests.conftest import HX, VALID_NIK
 

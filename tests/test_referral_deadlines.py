@@ -89,35 +89,3 @@ def test_late_referrals_show_in_the_queue_and_the_overview(app, client, login_as
     assert "terlambat" in queue and ticket not in queue
     overview = client.get("/rujukan/ikhtisar").get_data(as_text=True)
     assert "Dinas Kesehatan" in overview and officer.full_name in overview
-
-
-def test_a_resolved_case_closes_itself_after_the_quiet_period(app, make_case, staff):
-    from slrt.cases import operations as cases
-    officer, signer = staff
-    referral = referral_in(S.COMPLETED, make_case(), officer, signer)
-    case = referral.case
-    assert case.status == "resolved"
-    case.resolved_at = datetime(2026, 11, 23, 2, 0)  # Monday
-    db.session.commit()
-    assert cases.autoclose_due(case) == date(2026, 12, 7)  # ten working days later
-    assert not cases.auto_close(case, date(2026, 12, 7))
-    assert cases.auto_close(case, date(2026, 12, 8))
-    db.session.commit()
-    assert case.status == "closed" and case.events[-1].kind == "closed"
-    from slrt.notifications.models import OutboxMessage
-    assert "closed" in db.session.scalars(db.select(OutboxMessage.kind)).all()
-
-
-def test_an_objection_after_the_window_is_refused(app, make_case, staff):
-    from slrt.cases import operations as cases
-    from slrt.core.errors import DomainError
-    officer, signer = staff
-    referral = referral_in(S.COMPLETED, make_case(), officer, signer)
-    cases.close(referral.case, officer, "Selesai")
-    referral.case.closed_at = datetime(2026, 11, 23, 2, 0)
-    db.session.commit()
-    assert cases.objection_deadline(referral.case) == date(2026, 12, 7)
-    with pytest.raises(DomainError, match="Masa keberatan sudah lewat"):
-        cases.reopen_on_objection(referral.case, officer, "Belum puas", date(2026, 12, 8))
-    cases.reopen_on_objection(referral.case, officer, "Belum puas", date(2026, 12, 7))
-    assert referral.case.status == "reopened"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from slrt.admin.models import Programme
-from slrt.cases import operations as cases
+from slrt.handling import operations as cases
 from slrt.core.errors import DomainError
 from slrt.extensions import db
 from slrt.referrals import operations

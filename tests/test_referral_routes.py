@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from slrt.extensions import db
-from slrt.referrals.models import ReferralStatus
+from slrt.referrals.models import Referral, ReferralStatus
 from tests.conftest import is_fragment, log_in
 from tests.referrals_helpers import agency, referral_in
 from tests.referrals_helpers import fast_passwords  # noqa: F401 - a fixture
@@ -38,12 +38,6 @@ ROUTES = [
     ("POST", "/rujukan/{draft2}/batalkan", HANDLERS, None),
     ("POST", "/rujukan/{pending}/putuskan", {"supervisor"}, lambda w: {"decision": "approved"}),
     ("POST", "/rujukan/{approved}/tanggapan", HANDLERS | {"agency_liaison"}, lambda w: {"response": "accepted"}),
-    ("POST", "/kasus/{case}/serahkan", {"supervisor"}, lambda w: {"officer": w["officer"]}),
-    ("POST", "/kasus/{case}/asesmen", HANDLERS, lambda w: {"findings": "Rumah bocor", "visit_date": "2026-11-20"}),
-    ("POST", "/kasus/{case}/jawab", HANDLERS, lambda w: {"complaint_id": w["complaint"], "answer": "Silakan"}),
-    ("POST", "/kasus/{case}/tutup", HANDLERS, lambda w: {"summary": "Selesai"}),
-    # The case is open: nobody records an objection (who may on a closed case: tests/test_objection_counter.py).
-    ("POST", "/kasus/{case}/keberatan", set(), lambda w: {"reason": "Belum selesai"}),
 ]
 
 
@@ -125,17 +119,44 @@ def test_queues_swap_rows_for_htmx_and_render_pages_otherwise(client, login_as, 
 def test_refused_moves_are_messages_not_errors(app, client, login_as, world):
     login_as("supervisor")
     # a draft cannot be decided; returning needs a note; an unknown decision is a bad request
-    response = client.post(f"/rujukan/{world['draft']}/putuskan", data={"decision": "approved"}, follow_redirects=True)
-    assert response.status_code == 200 and "tidak dapat diubah menjadi" in response.get_data(as_text=True)
-    response = client.post(f"/rujukan/{world['pending']}/putuskan", data={"decision": "returned", "note": ""},
-                           follow_redirects=True)
-    assert "Tuliskan catatan" in response.get_data(as_text=True)
+    response = client.post(f"/rujukan/{world['draft']}/putuskan", data={"decision": "approved"})
+    assert response.status_code == 422 and "tidak dapat diubah menjadi" in response.get_data(as_text=True)
+    response = client.post(f"/rujukan/{world['pending']}/putuskan", data={"decision": "returned", "note": ""})
+    assert response.status_code == 422 and "Tuliskan catatan" in response.get_data(as_text=True)
     assert client.post(f"/rujukan/{world['pending']}/putuskan", data={"decision": "nonsense"}).status_code == 400
-    response = client.post(f"/kasus/{world['case']}/tutup", data={"summary": "Selesai"}, follow_redirects=True)
-    assert "belum dapat ditutup" in response.get_data(as_text=True)
-    response = client.post(f"/rujukan/{world['approved']}/tanggapan", data={"response": "completed", "note": ""},
-                           follow_redirects=True)
-    assert "Tuliskan hasil layanan" in response.get_data(as_text=True)
+    response = client.post(f"/rujukan/{world['approved']}/tanggapan", data={"response": "completed", "note": ""})
+    assert response.status_code == 422 and "Tuliskan hasil layanan" in response.get_data(as_text=True)
+
+
+def test_a_refused_decision_keeps_the_note_as_typed(app, client, login_as, world):
+    """Another signer's decision came first (here: the draft was never submitted): the page comes back with
+    the message above and the signer's note still in its box."""
+    login_as("supervisor")
+    note = "SKTM dari desa belum dilampirkan, mohon dilengkapi"
+    response = client.post(f"/rujukan/{world['draft']}/putuskan", data={"decision": "returned", "note": note})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "tidak dapat diubah menjadi" in page and 'class="errors form-errors"' in page and note in page
+
+
+def test_an_agency_answer_without_an_outcome_keeps_the_choice(app, client, login_as, world):
+    login_as("back_office")
+    response = client.post(f"/rujukan/{world['approved']}/tanggapan", data={"response": "completed", "note": " "})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="note-errors"' in page and "Tuliskan hasil layanan" in page
+    assert 'checked id="response-2" name="response" type="radio" value="completed"' in page or \
+        ('value="completed"' in page and "checked" in page.split('value="completed"')[0][-120:])
+    assert db.session.get(Referral, world["approved"]).status == S.APPROVED
+
+
+def test_a_refused_draft_keeps_the_reason(app, client, login_as, world):
+    login_as("back_office")
+    reason = "Berobat rutin ke RSUD, biaya tidak terjangkau"
+    response = client.post(f"/kasus/{world['case']}/rujukan/baru", data={"agency": "", "reason": reason})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert reason in page and 'id="agency-errors"' in page
 
 
 def test_verification_shows_no_personal_data_and_throttles_guessing(make_app, make_case, make_user):
@@ -157,15 +178,3 @@ def test_back_office_response_is_marked_on_behalf(app, client, login_as, world):
                                                                  "note": "Fotokopi KK dilegalisir"})
     page = client.get(f"/rujukan/{world['approved']}").get_data(as_text=True)
     assert "atas nama instansi" in page and "Fotokopi KK dilegalisir" in page
-
-
-def test_case_page_shows_the_handling_section(app, client, login_as, world):
-    login_as("back_office")
-    page = client.get(f"/kasus/{world['case']}").get_data(as_text=True)
-    assert "Penanganan" in page and "Dinas Kesehatan" in page and "Catat asesmen" in page
-
-
-def test_front_office_sees_handling_without_forms(app, client, login_as, world):
-    login_as("front_office")
-    page = client.get(f"/kasus/{world['case']}").get_data(as_text=True)
-    assert "Penanganan" in page and "Catat asesmen" not in page and "Buat rujukan" not in page

@@ -310,9 +310,10 @@ def test_proposal_pages_through_http(client, login_as, places, make_user):
     db.session.rollback()
     assert db.session.get(Proposal, proposal.id).status == ProposalStatus.DELIBERATED
     assert client.get(url + "/notulen").data == b"%PDF-1.4 notulen"
-    # an illegal move is a flash, not a 500
-    again = client.post(url + "/kunjungan", data={"visit_date": "2025-09-02", "notes": "x"}, follow_redirects=True)
-    assert again.status_code == 200 and "tidak dapat diproses" in again.get_data(as_text=True)
+    # a step out of order: the page again (422, not a 500) with the message and the notes as typed
+    again = client.post(url + "/kunjungan", data={"visit_date": "2025-09-02", "notes": "Dinding bambu lapuk"})
+    page = again.get_data(as_text=True)
+    assert again.status_code == 422 and "tidak dapat diproses" in page and "Dinding bambu lapuk" in page
     listing = client.get("/registri/usulan?status=deliberated", headers={"HX-Request": "true"})
     assert is_fragment(listing) and "Ujang Sopandi" in listing.get_data(as_text=True)
     assert not is_fragment(client.get("/registri/usulan"))
@@ -328,3 +329,22 @@ def test_the_case_page_audits_the_registry_household_it_shows(client, login_as, 
     db.session.rollback()  # read what was committed, not this session's own rows
     assert db.session.scalar(select(func.count()).select_from(AuditLog)
                              .where(AuditLog.action == "registry.view")) == 1
+
+
+def test_minutes_that_are_not_a_document_keep_the_meeting_date(client, login_as, places):
+    """A minutes upload with a bad file: the proposal page again (422), the message next to the file field,
+    the meeting date still filled in, the proposal still waiting for its village meeting."""
+    login_as("facilitator")
+    client.post("/registri/usulan/baru", data={"kind": "usulan", "nik": nik(places.kecamatan, date(1975, 2, 3)),
+                                               "name": "Ujang Sopandi", "desa": places.desa, "reason": "Rumah"})
+    proposal = db.session.scalar(select(Proposal))
+    url = f"/registri/usulan/{proposal.id}"
+    client.post(url + "/kunjungan", data={"visit_date": "2025-09-02", "notes": "Lantai tanah"})
+    response = client.post(url + "/musdes", data={"meeting_date": "2025-09-10",
+                                                  "minutes": (io.BytesIO(b"MZ not a pdf"), "notulen.pdf")},
+                           content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="minutes-errors"' in page and 'value="2025-09-10"' in page
+    db.session.rollback()
+    assert db.session.get(Proposal, proposal.id).status == ProposalStatus.VERIFIED

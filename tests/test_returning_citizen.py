@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from slrt.audit.models import AuditLog
-from slrt.cases import operations as cases
+from slrt.handling import operations as cases
 from slrt.cases.models import Case, CaseEvent, CaseStatus, Complaint, ComplaintStatus
 from slrt.core.errors import DomainError
 from slrt.core.time import utcnow

@@ -198,7 +198,7 @@ def test_work_keeps_the_session_alive_past_thirty_minutes_and_thirty_idle_minute
 
 @pytest.fixture
 def closed_case(make_case, make_user):
-    from slrt.cases import operations as case_ops
+    from slrt.handling import operations as case_ops
     case = make_case()
     officer = make_user("back_office", username="officer")
     case_ops.assign(case, officer, officer)

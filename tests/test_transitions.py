@@ -44,9 +44,9 @@ EXPECTED = {
                  "deliberated": {"approved", "rejected"}, "approved": set(), "rejected": set()},
     "import": {"running": {"done", "failed"}, "done": set(), "failed": set()},
     "outbox": {"pending": {"sending"},
-               "sending": {"sent", "logged", "pending", "unknown", "failed", "sending"},
+               "sending": {"sent", "logged", "pending", "unknown", "failed", "sending", "training"},
                "unknown": {"sending", "pending"}, "failed": {"pending"}, "logged": {"pending"},
-               "sent": set(), "no_phone": set()},
+               "sent": set(), "no_phone": set(), "training": set()},
     "attachment": {"active": {"removed"}, "removed": set()},
     "identity": {"same": set(), "pending": {"accepted", "dismissed"}, "accepted": set(), "dismissed": set()},
 }

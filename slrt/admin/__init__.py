@@ -10,7 +10,11 @@ def init_app(app: Flask) -> None:
     from slrt.core import permissions as can_registry
     from slrt.shell import nav
 
+    from slrt.admin import settings
+
     app.register_blueprint(routes.bp)
+    app.context_processor(settings.preload)
+    app.jinja_env.globals["letterhead_prompt"] = district_routes.letterhead_prompt
     commands.register(app)
     can_registry.register(app, permissions)
     nav.register(90, "admin.users", _l("Pengguna"), can_manage_users)

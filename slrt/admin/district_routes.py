@@ -30,7 +30,7 @@ from slrt.extensions import db
 SIGNING_ROLES = (Role.SUPERVISOR, Role.BACK_OFFICE, Role.ADMIN)
 SETTING_FIELDS = ("signoff_days", "response_days", "autoclose_days", "objection_days", "signoff_role",
                   "letter_pattern", "letter_signer_name", "letter_signer_nip", "letter_signer_title",
-                  "letterhead_lines", "retention_case_months", "retention_attachment_months",
+                  "letter_place", "letterhead_lines", "letterhead_address", "letterhead_phone", "retention_case_months", "retention_attachment_months",
                   "retention_audit_months", "retention_registry_months", "privacy_contact")
 
 
@@ -58,6 +58,7 @@ def settings_page():
     if request.method == "GET":
         for name in SETTING_FIELDS:
             getattr(form, name).data = settings.get(name)
+        form.letter_place.data = settings.place()  # the guess from the district's name until someone sets it
         form.two_factor_required.data = settings.get("two_factor_required") == "1"
     old_logo = settings.get("letterhead_logo")
     if form.validate_on_submit():
@@ -247,3 +248,16 @@ def list_toggle(slug: str, item_id: int):
           else _("%(name)s dinonaktifkan: tidak ditawarkan lagi di formulir, data lama tetap utuh.", name=item.name),
           "success")
     return redirect(url_for("admin.lists", slug=kind.slug), code=303)
+
+
+_MISSING = {"letterhead_address": _l("alamat kantor"), "letterhead_phone": _l("telepon kantor"),
+            "letterhead_logo": _l("logo"), "letter_signer_name": _l("nama penanda tangan surat")}
+
+
+def letterhead_prompt() -> str:
+    """For the administrator, on every page until it is done: what the letterhead and signature still lack
+    (a new district prints letters with a bare letterhead and no signer otherwise). Empty for everyone else."""
+    if not can_manage_district(current_user):
+        return ""
+    missing = settings.letterhead_missing()
+    return ", ".join(str(_MISSING[key]) for key in missing)

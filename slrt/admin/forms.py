@@ -1,7 +1,7 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField
+from wtforms import DateField, SelectField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from slrt.core.forms import BaseForm
@@ -80,6 +80,14 @@ class SettingsForm(BaseForm):
                            message=_l("NIP terdiri atas 18 angka, contoh 19800101 200501 1 001."))],
         render_kw={"inputmode": "numeric"})
     letter_signer_title = StringField(_l("Jabatan penanda tangan"), validators=[Optional(), Length(max=120)])
+    letter_place = StringField(_l("Tempat pada tanggal surat"), validators=[Optional(), Length(max=60)],
+                               description=_l("Ibu kota kabupaten/kota, misalnya Soreang untuk Kabupaten Bandung."))
+    letterhead_address = StringField(_l("Alamat kantor"), validators=[Optional(), Length(max=200)],
+                                     description=_l("Dicetak di bawah kop surat, misalnya Jl. Raya Soreang No. 17, "
+                                                    "Soreang 40911."))
+    letterhead_phone = StringField(_l("Telepon kantor"), validators=[Optional(), Length(max=40), Regexp(
+        r"^[0-9 ()+./-]*$", message=_l("Nomor telepon hanya berisi angka, spasi, tanda +, -, ( dan )."))],
+        render_kw={"inputmode": "tel"})
     letterhead_lines = TextAreaField(_l("Kop surat"), validators=[Optional(), Length(max=600)],
                                      description=_l("Satu baris per baris kop: nama pemerintah daerah, nama dinas, "
                                                     "alamat, telepon."), render_kw={"rows": 5})
@@ -130,3 +138,18 @@ class AgencyForm(ListItemForm):
 
 class ProgrammeForm(ListItemForm):
     agency_id = SelectField(_l("Instansi yang biasanya menangani"), validate_choice=True)
+
+
+class AuditFilterForm(BaseForm):
+    """Filters of the audit trail. Sent by POST: the NIK of the person asked about travels in the body and is
+    turned into the person's id before the filters go into the page's address."""
+    user = SelectField(_l("Pengguna"), validate_choice=True, default="")
+    action = SelectField(_l("Tindakan"), validate_choice=True, default="")
+    date_from = DateField(_l("Dari tanggal"), validators=[Optional()])
+    date_to = DateField(_l("Sampai tanggal"), validators=[Optional()])
+    nik = StringField(_l("NIK warga"), validators=[Optional(), Regexp(r"^\s*\d{16}\s*$", message=_l(
+        "NIK terdiri dari 16 angka."))], render_kw={"inputmode": "numeric", "autocomplete": "off"})
+
+    def validate_date_to(self, field) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("Tanggal akhir tidak boleh sebelum tanggal awal."))

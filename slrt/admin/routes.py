@@ -1,19 +1,28 @@
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from slrt.admin.forms import ConfirmForm, UserForm
+from slrt.admin.forms import AuditFilterForm, ConfirmForm, UserForm
 from slrt.admin.models import Agency
+from slrt.audit import labels as audit_labels
 from slrt.audit.models import AuditLog
+from slrt.audit.operations import record
 from slrt.auth import operations as accounts
 from slrt.auth.models import Role, User
 from slrt.auth.permissions import can_manage_users, can_view_audit, permission_required
+from slrt.core import refusals
 from slrt.core.errors import DomainError
 from slrt.core.pagination import page_number, paginate
-from slrt.core.htmx import render_page_or_partial
+from slrt.core.htmx import render_page_or_partial, wants_partial
+from slrt.cases.scoping import scope_people
 from slrt.core.labels import LABELS
+from slrt.core.nik import mask_nik
+from slrt.core.time import local_day_bounds_utc
 from slrt.extensions import db
+from slrt.intake.models import Person
 from slrt.regions.models import region_prefix_match
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -48,9 +57,13 @@ def _load_user(user_id: int) -> User:
 @permission_required(can_manage_users)
 def users():
     """The accounts of the administrator's region."""
+    return _users_page(ConfirmForm())
+
+
+def _users_page(confirm: ConfirmForm) -> str:
     rows = db.session.scalars(select(User).where(region_prefix_match(User.region_code, current_user.region_code))
                               .order_by(User.active.desc(), User.role, User.username)).all()
-    return render_template("admin/users.html", users=rows, confirm=ConfirmForm())
+    return render_template("admin/users.html", users=rows, confirm=confirm)
 
 
 @bp.route("/pengguna/baru", methods=["GET", "POST"])
@@ -112,13 +125,13 @@ def edit_user(user_id: int):
 def toggle_user(user_id: int):
     """Disable an account (its sessions end at once) or enable it again."""
     user = _load_user(user_id)
-    if not ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
         abort(400)
     try:
         accounts.set_active(user, not user.active, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+    except DomainError as error:  # e.g. the last administrator: the list again, the reason above it
+        return refusals.refuse(lambda: _users_page(form), form, error)
     else:
         db.session.commit()
         flash(_("Akun %(u)s diaktifkan.", u=user.username) if user.active
@@ -152,14 +165,85 @@ def reset_user_two_factor(user_id: int):
     return redirect(url_for("admin.users"), code=303)
 
 
-@bp.route("/audit")
+def _audit_form() -> AuditFilterForm:
+    form = AuditFilterForm()
+    users = db.session.scalars(select(User).where(region_prefix_match(User.region_code, current_user.region_code))
+                               .order_by(User.username)).all()
+    form.user.choices = [("", _("Semua pengguna"))] + [(str(u.id), f"{u.username} — {u.full_name}") for u in users]
+    form.action.choices = [("", _("Semua tindakan"))] + audit_labels.action_choices()
+    return form
+
+
+def _audit_filters(args) -> dict:
+    """The filters in the page's address, each kept only when it is well-formed (junk is ignored)."""
+    def number(name):
+        value = (args.get(name) or "").strip()
+        return int(value) if value.isdigit() and len(value) < 10 else None
+
+    def day(name):
+        try:
+            return date.fromisoformat((args.get(name) or "").strip())
+        except ValueError:
+            return None
+    action = (args.get("action") or "").strip()[:60]
+    return {"user": number("user"), "person": number("person"), "date_from": day("from"), "date_to": day("to"),
+            "action": action if action in audit_labels.ACTIONS or action.endswith(".") else ""}
+
+
+def _audit_query(f: dict):
+    query = select(AuditLog)
+    if f["user"]:
+        query = query.where(AuditLog.user_id == f["user"])
+    if f["person"]:
+        query = query.where(AuditLog.person_id == f["person"])
+    if f["action"]:
+        query = query.where(AuditLog.action.startswith(f["action"]) if f["action"].endswith(".")
+                            else AuditLog.action == f["action"])
+    if f["date_from"]:
+        query = query.where(AuditLog.at >= local_day_bounds_utc(f["date_from"])[0])
+    if f["date_to"]:
+        query = query.where(AuditLog.at <= local_day_bounds_utc(f["date_to"])[1])
+    return query
+
+
+@bp.route("/audit", methods=["GET", "POST"])
 @permission_required(can_view_audit)
 def audit():
-    """The audit trail: who changed, viewed or exported what (newest first)."""
-    query = select(AuditLog)
-    action = (request.args.get("action") or "").strip()
-    if action:
-        query = query.where(AuditLog.action.startswith(action[:60]))
-    result = paginate(query, page_number(), PAGE_SIZE, AuditLog.id.desc())
-    return render_page_or_partial("admin/audit.html", "admin/_audit_rows.html", rows=result.rows, page=result.page,
-                                  pages=result.pages, total=result.total, action=action)
+    """The audit trail, newest first, filtered by user, person (NIK typed in the form), action and dates."""
+    form = _audit_form()
+    person = None
+    if request.method == "POST":
+        if form.validate_on_submit():
+            nik = (form.nik.data or "").strip()
+            if nik:
+                person = db.session.scalar(scope_people(select(Person), current_user).where(Person.nik == nik))
+                if person is None:
+                    form.nik.errors.append(_("NIK ini tidak ditemukan pada warga di wilayah Anda."))
+            if not form.nik.errors:
+                address = {"user": form.user.data or None, "action": form.action.data or None,
+                           "from": form.date_from.data.isoformat() if form.date_from.data else None,
+                           "to": form.date_to.data.isoformat() if form.date_to.data else None,
+                           "person": person.id if person else None}
+                return redirect(url_for("admin.audit", **{k: v for k, v in address.items() if v}), code=303)
+        f = _audit_filters(request.args)
+        status = 200 if wants_partial() else 422
+    else:
+        f = _audit_filters(request.args)
+        form.user.data = str(f["user"] or "")
+        form.action.data = f["action"]
+        form.date_from.data, form.date_to.data = f["date_from"], f["date_to"]
+        status = 200
+    if f["person"]:
+        person = db.session.scalar(scope_people(select(Person), current_user).where(Person.id == f["person"]))
+        if person is None:
+            abort(404)
+        record("audit.person_trail", person, person_id=person.id, note="filter jejak audit")
+    result = paginate(_audit_query(f), page_number(), PAGE_SIZE, AuditLog.id.desc())
+    response = render_page_or_partial("admin/audit.html", "admin/_audit_rows.html", rows=result.rows,
+                                      page=result.page, pages=result.pages, total=result.total, form=form,
+                                      person=person, labels=audit_labels,
+                                      person_nik=mask_nik(person.nik) if person else "",
+                                      every_person_url=url_for("admin.audit", **{
+                                          k: v for k, v in request.args.items() if k not in ("person", "page")}))
+    db.session.commit()
+    return response, status

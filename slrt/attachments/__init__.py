@@ -5,9 +5,17 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from slrt.attachments import permissions, routes
     from slrt.attachments.models import AttachmentStatus
-    from slrt.attachments.panel import attachment_panel, letter_attachments
+    from slrt.attachments.panel import case_panel, letter_panel, proposal_panel, referral_panel
+    from slrt.core import panels
     from slrt.core import permissions as can_registry
+    from slrt.core.labels import LABELS
+    from flask_babel import lazy_gettext as _l
+    LABELS.register(AttachmentStatus, {AttachmentStatus.ACTIVE: _l("Aktif"),
+                                       AttachmentStatus.REMOVED: _l("Dihapus (disimpan sampai masa simpan habis)")})
     app.register_blueprint(routes.bp)
     can_registry.register(app, permissions)
-    app.jinja_env.globals.update(attachment_panel=attachment_panel, letter_attachments=letter_attachments,
-                                 AttachmentStatus=AttachmentStatus)
+    panels.register(app, "case", "attachments", 40, "attachments/_panel.html", case_panel)
+    panels.register(app, "referral", "attachments", 10, "attachments/_panel.html", referral_panel)
+    panels.register(app, "proposal", "attachments", 10, "attachments/_panel.html", proposal_panel)
+    panels.register(app, "letter", "attachments", 10, None, letter_panel)
+    app.jinja_env.globals.update(AttachmentStatus=AttachmentStatus)

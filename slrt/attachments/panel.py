@@ -79,3 +79,22 @@ def letter_attachments(referral) -> list:
     if signed is None:
         return queries.active(rows)
     return [a for a in rows if a.uploaded_at <= signed and (a.removed_at is None or a.removed_at >= signed)]
+
+
+# The attachments feature's panels (slrt.core.panels) on the pages of the case, a referral and a proposal, and
+# the files a referral's letter lists.
+
+def case_panel(case, _user) -> dict:
+    return attachment_panel(case=case)
+
+
+def referral_panel(referral, _user) -> dict:
+    return attachment_panel(referral=referral)
+
+
+def proposal_panel(proposal, _user) -> dict:
+    return attachment_panel(proposal=proposal)
+
+
+def letter_panel(referral, _user) -> dict:
+    return {"files": letter_attachments(referral)}

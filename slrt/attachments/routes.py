@@ -15,6 +15,7 @@ from slrt.auth.permissions import permission_required, require
 from slrt.cases.permissions import can_list_cases, can_view_case
 from slrt.cases.models import Assessment, Case
 from slrt.core.downloads import send_download
+from slrt.core import refusals
 from slrt.core.errors import DomainError
 from slrt.core.htmx import wants_partial
 from slrt.core.uploads import MIME_TYPES, stored_path
@@ -86,9 +87,7 @@ def _upload(*, case=None, referral=None, proposal=None, back: str):
                                         caption=form.caption.data or "", keep_location=form.keep_location.data,
                                         case=owner_case, referral=referral, proposal=proposal, **links)
         except DomainError as error:
-            db.session.rollback()
-            target = getattr(form, error.field, None) if error.field else None
-            (target.errors if target is not None else form.form_errors).append(str(error.message))
+            return refusals.refuse(lambda: _refused_page(panel_args, back, form=form), form, error)
         else:
             db.session.commit()
             message = _("Lampiran \"%(name)s\" tersimpan.", name=attachment.document_type.name)
@@ -96,11 +95,15 @@ def _upload(*, case=None, referral=None, proposal=None, back: str):
                 return _panel_response(attachment_panel(**panel_args, message=message))
             flash(message, "success")
             return redirect(back, code=303)
-    # Refused: the form again with what was typed and why (200: htmx swaps only successful answers).
-    panel = attachment_panel(**panel_args, form=form)
+    return refusals.refuse(lambda: _refused_page(panel_args, back, form=form), form)
+
+
+def _refused_page(panel_args: dict, back: str, **panel) -> str:
+    """A refused upload or removal: the panel alone for htmx, else the upload page, with the form as typed
+    and why (slrt.core.refusals answers 200 for htmx, which swaps only successful answers, else 422)."""
     if wants_partial():
-        return _panel_response(panel)
-    return render_template("attachments/upload.html", panel=panel, back=back)
+        return render_template("attachments/_panel.html", panel=attachment_panel(**panel_args, **panel))
+    return render_template("attachments/upload.html", panel=attachment_panel(**panel_args, **panel), back=back)
 
 
 def _panel_response(panel: dict):
@@ -210,13 +213,11 @@ def remove(attachment_id: int):
     require(can_remove_attachment, attachment)
     form = RemoveForm()
     panel_args, back = _panel_of(attachment, request.form.get("scope", ""))
-    error = None
     if form.validate_on_submit():
         try:
             operations.remove(attachment, current_user, form.reason.data)
         except DomainError as refused:
-            db.session.rollback()
-            error = str(refused.message)
+            return refusals.refuse(lambda: _refused_page(panel_args, back, message=str(refused.message), error=True))
         else:
             db.session.commit()
             message = _("Lampiran dihapus.")
@@ -224,10 +225,5 @@ def remove(attachment_id: int):
                 return _panel_response(attachment_panel(**panel_args, message=message))
             flash(message, "success")
             return redirect(back, code=303)
-    else:
-        db.session.rollback()
-        error = "; ".join(str(e) for errors in form.errors.values() for e in errors)
-    if wants_partial():
-        return _panel_response(attachment_panel(**panel_args, message=error, error=True))
-    flash(error, "error")
-    return redirect(back, code=303)
+    error = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+    return refusals.refuse(lambda: _refused_page(panel_args, back, message=error, error=True))

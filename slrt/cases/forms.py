@@ -28,10 +28,6 @@ class CaseFilterForm(BaseForm):
     date_to = DateField(_l("Sampai tanggal"), validators=[Optional()])
 
 
-class TakeForm(BaseForm):
-    """Only the CSRF token: a button that takes a case."""
-
-
 class ComplaintEditForm(BaseSubForm):
     """One complaint of the case, by its id (the id is checked against the case's own complaints)."""
     complaint_id = HiddenField()
@@ -117,10 +113,3 @@ class CaseEditForm(BaseForm):
             values[f"{key}.description"] = (row.form.description.data or "").strip()
         return values
 
-
-class ObjectionForm(BaseForm):
-    """Keberatan: the citizen's objection to a closed case, recorded at the window or from a phone call."""
-    reason = TextAreaField(_l("Keberatan warga"),
-                           validators=[DataRequired(_l("Tuliskan keberatan warga.")), Length(max=1000)],
-                           description=_l("Tuliskan apa yang disampaikan warga, mis. \"kartu KIS masih belum aktif "
-                                          "saat berobat\"."))

@@ -1,7 +1,7 @@
 """Labels of the case and complaint statuses, channels, visit types and events (registered by init_app)."""
 from flask_babel import lazy_gettext as _l
 
-from slrt.cases.models import CaseStatus, Channel, ComplaintStatus, VisitType
+from slrt.cases.models import CaseStatus, Channel, ComplaintStatus, ContactChannel, ReferralStage, VisitType
 from slrt.core.labels import LABELS
 
 
@@ -22,11 +22,22 @@ def register() -> None:
         ComplaintStatus.COMPLETED: _l("Selesai oleh instansi"),
         ComplaintStatus.DECLINED: _l("Tidak dapat dipenuhi"),
     })
+    LABELS.register(ReferralStage, {
+        ReferralStage.PREPARING: _l("Rujukan disiapkan"),
+        ReferralStage.AT_AGENCY: _l("Rujukan di instansi"),
+        ReferralStage.WAITING_CITIZEN: _l("Menunggu dokumen warga"),
+        ReferralStage.ENDED: _l("Rujukan berakhir"),
+    })
     LABELS.register(Channel, {
         Channel.COUNTER: _l("Loket SLRT"),
         Channel.PUSKESOS: _l("Puskesos desa"),
         Channel.HOME_VISIT: _l("Kunjungan rumah"),
         Channel.ONLINE: _l("Daring"),
+        Channel.LAPOR: _l("SP4N-LAPOR!"),
+    })
+    LABELS.register(ContactChannel, {
+        ContactChannel.SMS: _l("SMS"),
+        ContactChannel.WHATSAPP: _l("WhatsApp"),
     })
     LABELS.register(VisitType, {
         VisitType.QUESTION: _l("Pertanyaan"),

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import gettext
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from slrt.core.time import utcnow
@@ -31,7 +31,7 @@ class ComplaintStatus(StrEnum):
 
 
 # The handling states between "taken" and "closed" follow the referrals: the case moves between them as
-# referrals are approved, wait on the citizen, and come back with outcomes (cases.operations.follow_referrals).
+# referrals are approved, wait on the citizen, and come back with outcomes (handling.operations.follow_referrals).
 C = CaseStatus
 CASE_TRANSITIONS = TransitionTable(CaseStatus, {
     C.REGISTERED: {C.IN_PROGRESS},
@@ -43,6 +43,11 @@ CASE_TRANSITIONS = TransitionTable(CaseStatus, {
     C.REOPENED: {C.IN_PROGRESS, C.REFERRED, C.WAITING_CITIZEN, C.RESOLVED, C.CLOSED},
 }, refused=lambda current, target: gettext("Kasus berstatus \"%(current)s\" tidak dapat diubah menjadi "
                                            "\"%(target)s\".", current=current, target=target))
+
+# The states in which the back office works on the case (slrt.handling), and the complaint statuses that are
+# an outcome (a case closes once every complaint has one).
+HANDLING = frozenset({C.IN_PROGRESS, C.REFERRED, C.WAITING_CITIZEN, C.RESOLVED, C.REOPENED})
+COMPLAINT_OUTCOMES = frozenset({ComplaintStatus.ANSWERED, ComplaintStatus.COMPLETED, ComplaintStatus.DECLINED})
 
 # A complaint is answered directly, or referred; its referrals' outcomes decide where it ends.
 K = ComplaintStatus
@@ -58,7 +63,7 @@ COMPLAINT_TRANSITIONS = TransitionTable(ComplaintStatus, {
 
 class ReferralStage(StrEnum):
     """What a referral means to its case. The referrals feature maps its statuses onto these stages, so a
-    case follows its referrals (`cases.operations.follow_referrals`) without knowing the referral enum."""
+    case follows its referrals (`handling.operations.follow_referrals`) without knowing the referral enum."""
     PREPARING = "preparing"              # drafted, waiting for sign-off, or returned
     AT_AGENCY = "at_agency"              # signed off; the agency has it
     WAITING_CITIZEN = "waiting_citizen"  # the agency asks the citizen for documents
@@ -70,6 +75,13 @@ class Channel(StrEnum):
     PUSKESOS = "puskesos"
     HOME_VISIT = "home_visit"
     ONLINE = "online"
+    LAPOR = "lapor"  # pulled from SP4N-LAPOR! (slrt.lapor), never chosen at the counter
+
+
+class ContactChannel(StrEnum):
+    """How the citizen wants to hear from the office (chosen at intake)."""
+    SMS = "sms"
+    WHATSAPP = "whatsapp"
 
 
 class VisitType(StrEnum):
@@ -81,6 +93,8 @@ class VisitType(StrEnum):
 
 class Case(db.Model):
     __tablename__ = "cases"
+    # The API's changes feed pages by (updated_at, id): slrt.api.changes
+    __table_args__ = (Index("ix_cases_updated_at_id", "updated_at", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ticket: Mapped[str] = mapped_column(String(12), unique=True)
@@ -90,6 +104,8 @@ class Case(db.Model):
     # The office (district secretariat or village Puskesos) where the visit was registered.
     office_region_code: Mapped[str] = mapped_column(String(13), ForeignKey("regions.code"), index=True)
     channel: Mapped[str] = mapped_column(String(20))
+    # Where the citizen's messages go: SMS, or WhatsApp (falling back to SMS when WhatsApp refuses).
+    contact_channel: Mapped[str] = mapped_column(String(10), default=ContactChannel.SMS, server_default="sms")
     visit_type: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default=CaseStatus.REGISTERED, index=True)
     documents: Mapped[str] = mapped_column(Text, default="")  # comma-separated DocumentType codes checked
@@ -126,6 +142,12 @@ class Case(db.Model):
         identity for a case older than visit identities. Lists, receipt and case page show this, so a
         visit registered with someone else's NIK never shows that someone's data."""
         return getattr(self, "identity", None) or self.person
+
+    @property
+    def shared_with_village(self) -> bool:
+        """Registered at a village desk (Puskesos) for a citizen of another village: the citizen's own desk
+        sees it too (scope_cases lets both the office and the citizen's region see a case)."""
+        return self.office_region_code.count(".") == 3 and self.office_region_code != self.region_code
 
     @property
     def document_codes(self) -> list[str]:

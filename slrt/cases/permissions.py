@@ -23,11 +23,8 @@ def can_handle_case(user, case) -> bool:
     return _role(user) in HANDLING_ROLES and can_view_case(user, case)
 
 
-def can_assign_case(user, case) -> bool:
-    return _role(user) is Role.SUPERVISOR and can_view_case(user, case)
-
-
-# The counter and the back office correct a case and its citizen's data, and record an objection at the window.
+# The counter and the back office correct a case and its citizen's data, and record an objection at the window
+# (slrt.handling.permissions.can_record_objection).
 COUNTER_ROLES = {Role.FRONT_OFFICE, Role.PUSKESOS_OPERATOR, Role.BACK_OFFICE, Role.SUPERVISOR}
 
 
@@ -36,8 +33,3 @@ def can_edit_case(user, case) -> bool:
     case changes only through an objection) and its personal data was not removed by the retention job."""
     return (_role(user) in COUNTER_ROLES and can_view_case(user, case) and case.status != CaseStatus.CLOSED
             and case.anonymised_at is None)
-
-
-def can_record_objection(user, case) -> bool:
-    """Record a citizen's objection (keberatan) at the window or by phone, on a closed case of the user's area."""
-    return _role(user) in COUNTER_ROLES and can_view_case(user, case) and case.status == CaseStatus.CLOSED

@@ -1,23 +1,26 @@
 import json
 
 import segno
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import false, select
 from sqlalchemy.orm import selectinload
 
+from slrt.admin.letterhead import letterhead
 from slrt.admin.models import ComplaintCategory, DocumentType
 from slrt.audit.operations import record
-from slrt.auth.permissions import in_region, permission_required, require
+from slrt.auth.permissions import in_region, permission_required
 from slrt.cases import operations
-from slrt.cases.permissions import can_edit_case, can_handle_case, can_list_cases, can_record_objection
-from slrt.cases.forms import CaseEditForm, CaseFilterForm, ObjectionForm, TakeForm
+from slrt.cases.permissions import can_edit_case, can_list_cases
+from slrt.cases.forms import CaseEditForm, CaseFilterForm
 from slrt.cases.models import Case, CaseStatus, Complaint
-from slrt.cases.queries import load_case
+from slrt.cases.queries import load_case, load_case_page
+from slrt.core import panels
 from slrt.cases.scoping import visible_cases
 from slrt.core.errors import DomainError
 from slrt.core.htmx import render_page_or_partial
+from slrt.core.web import public_url
 from slrt.core.pagination import page_number, paginate
 from slrt.core.time import local_day_bounds_utc, local_today
 from slrt.extensions import db
@@ -110,22 +113,20 @@ def today():
 @permission_required(can_list_cases)
 def detail(case_id: int):
     """Everything recorded on a case and its dated timeline (the view is audited)."""
-    case = load_case(case_id)
+    return case_page(load_case_page(case_id))
+
+
+def case_page(case: Case, *, given: dict | None = None, status: int = 200):
+    """The case page: the case, then every feature's panel (handling, registry, attachments, ...), each panel's
+    context built here, before the one commit; the template only reads. A feature whose action was refused
+    shows the page again with its form as typed (`given`, by panel name) and `status` 422."""
     record("person.view", case, person_id=case.person_id, note=f"case {case.ticket}")
+    ready = panels.build("case", case, current_user, given)
     documents = db.session.scalars(select(DocumentType).order_by(DocumentType.sort_order)).all()
-    page = render_template("cases/detail.html", case=case, documents=documents, take_form=TakeForm(),
-                           region_path=regions.path_names(case.region_code), objection_form=ObjectionForm(),
-                           objection_deadline=operations.objection_deadline(case), today=local_today())
-    # Commit after rendering: the page's panels (registry household) add audit rows of their own.
-    db.session.commit()
-    return page
-
-
-def status_url(ticket: str) -> str:
-    base = current_app.config.get("SLRT_PUBLIC_URL")
-    if base:
-        return base.rstrip("/") + url_for("public.status", ticket=ticket)
-    return url_for("public.status", ticket=ticket, _external=True)
+    page = render_template("cases/detail.html", case=case, documents=documents, panels=ready,
+                           panel_data=panels.by_name(ready), region_path=regions.path_names(case.region_code))
+    db.session.commit()  # the view's audit rows and the panels' (the registry lookup)
+    return page, status
 
 
 @bp.route("/<int:case_id>/tanda-terima")
@@ -133,34 +134,18 @@ def status_url(ticket: str) -> str:
 def receipt(case_id: int):
     """The printable receipt (tanda terima): A5 by default, `?format=thermal` for a receipt printer."""
     case = load_case(case_id)
-    url = status_url(case.ticket)
+    url = public_url("public.status", ticket=case.ticket)
     # omitsize: a viewBox instead of a fixed size, so the stylesheet sizes the code for paper (mm)
     qr_svg = segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=True)
     record("person.view", case, person_id=case.person_id, note=f"receipt {case.ticket}")
+    notices = panels.build("notice", case, current_user)
     db.session.commit()
     layout = "thermal" if request.args.get("format") == "thermal" else "a5"
+    received = db.session.scalars(select(DocumentType).where(DocumentType.code.in_(case.document_codes))
+                                  .order_by(DocumentType.sort_order)).all() if case.document_codes else []
     return render_template("cases/receipt.html", case=case, qr_svg=qr_svg, status_url=url, layout=layout,
-                           region_path=regions.path_names(case.region_code))
-
-
-@bp.route("/<int:case_id>/ambil", methods=["POST"])
-@permission_required(can_list_cases)
-def take(case_id: int):
-    """A back-office officer takes the case."""
-    case = load_case(case_id, lock=True)
-    require(can_handle_case, case)
-    form = TakeForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        operations.take(case, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("Kasus %(ticket)s sekarang Anda tangani.", ticket=case.ticket), "success")
-    return redirect(url_for("cases.detail", case_id=case.id), code=303)
+                           letterhead=letterhead(),
+                           notices=notices, region_path=regions.path_names(case.region_code), received=received)
 
 
 def _edit_categories(case: Case) -> list:
@@ -278,41 +263,3 @@ def edit(case_id: int):
         record("person.view", case, person_id=case.person_id, note=f"case edit form {case.ticket}")
         db.session.commit()
     return render_template("cases/edit.html", form=form, case=case, differences=differences), status
-
-
-@bp.route("/<int:case_id>/keberatan", methods=["GET", "POST"])
-@permission_required(can_list_cases)
-@submissions.once
-def objection(case_id: int):
-    """Record a returning citizen's objection (keberatan) to a closed case, within the objection window: the
-    case reopens through its transition table, and the citizen's status page shows the step."""
-    case = load_case(case_id, lock=request.method == "POST", permission=can_record_objection)
-    form = ObjectionForm()
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.validate():
-            repeat = submissions.claim_once()
-            if repeat is not None:
-                return repeat
-            try:
-                operations.reopen_on_objection(case, current_user, form.reason.data, local_today())
-            except DomainError as error:
-                db.session.rollback()
-                case = load_case(case_id, permission=can_record_objection)
-                if error.field == "reason":
-                    form.reason.errors = list(form.reason.errors) + [error.message]
-                else:
-                    flash(error.message, "error")
-            else:
-                url = url_for("cases.detail", case_id=case.id)
-                submissions.result_at(url)
-                db.session.commit()
-                flash(_("Keberatan tercatat; kasus %(ticket)s dibuka kembali dan diteruskan ke back office.",
-                        ticket=case.ticket), "success")
-                return redirect(url, code=303)
-    else:
-        record("person.view", case, person_id=case.person_id, note=f"objection form {case.ticket}")
-        db.session.commit()
-    return render_template("cases/objection.html", form=form, case=case, today=local_today(),
-                           deadline=operations.objection_deadline(case)), status

@@ -5,3 +5,12 @@ from blinker import Namespace
 signals = Namespace()
 
 case_registered = signals.signal("case-registered")
+
+# A referral changed its status (or its complaint): the case follows it (slrt.handling listens). The referrals
+# feature sends it with the case row already locked and re-read, so two referrals of one case answered at once
+# both count.
+referral_changed = signals.signal("referral-changed")
+
+# The intake form asks for values to start from (e.g. the number of a WhatsApp conversation): receivers get
+# the user and the request's arguments and return a dict of field values, or None.
+intake_prefill = signals.signal("intake-prefill")

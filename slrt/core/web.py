@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, make_response, render_template, request
+from flask import Flask, current_app, has_request_context, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
@@ -120,6 +120,24 @@ def register_static_versions(app: Flask) -> None:
                 pass
 
 
+def public_url(endpoint: str, **values) -> str:
+    """The address a citizen opens (the status page, a letter's verification): under SLRT_PUBLIC_URL when it
+    is set, since a printed QR code or an SMS must carry the public address whatever host the clerk used;
+    else this request's own host. Outside a request and without SLRT_PUBLIC_URL there is none: ""."""
+    base = (current_app.config.get("SLRT_PUBLIC_URL") or "").rstrip("/")
+    if base:
+        return base + current_app.url_map.bind("localhost").build(endpoint, values)
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    return ""
+
+
+def name_in(code: str | None, names: dict) -> str:
+    """A region's name from the name map the view passed (`{{ code|name_in(place_names) }}`); the code itself
+    when the map has none. A filter over data: the template never asks the database."""
+    return names.get(code) or code or "" if code else ""
+
+
 def register_template_globals(app: Flask) -> None:
     from slrt.core.labels import LABELS
     from slrt.core.nik import mask_nik
@@ -128,11 +146,11 @@ def register_template_globals(app: Flask) -> None:
     app.jinja_env.globals.update(can=can, label=LABELS.label, labels=LABELS)
     app.jinja_env.filters.update(
         long_date=i18n.long_date, long_datetime=i18n.long_datetime, short_date=i18n.short_date,
-        mask_nik=mask_nik,
+        mask_nik=mask_nik, name_in=name_in,
     )
 
     @app.context_processor
     def office():
         from flask_babel import get_locale
         return {"office_name": app.config["SLRT_OFFICE_NAME"], "district_name": app.config["SLRT_REGION_NAME"],
-                "current_locale": str(get_locale() or "id")}
+                "current_locale": str(get_locale() or "id"), "training_mode": bool(app.config.get("TRAINING"))}

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
+    from slrt.core import panels
     from slrt.core import permissions as can_registry
     from slrt.core.labels import LABELS
     from slrt.intake import permissions, routes
@@ -22,4 +23,5 @@ def init_app(app: Flask) -> None:
     LABELS.register(IdentityReview, {
         IdentityReview.SAME: _l("Sama dengan data tersimpan"), IdentityReview.PENDING: _l("Menunggu pemeriksaan"),
         IdentityReview.ACCEPTED: _l("Diterima"), IdentityReview.DISMISSED: _l("Tidak dipakai")})
-    app.jinja_env.globals.update(intake_identity_panel=identity_panel, IdentityReview=IdentityReview)
+    panels.register(app, "case", "identity", 10, "intake/_identity_review.html", identity_panel)
+    app.jinja_env.globals.update(IdentityReview=IdentityReview)

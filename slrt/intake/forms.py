@@ -9,7 +9,7 @@ from wtforms import (BooleanField, DateField, FieldList, FormField, RadioField, 
                      SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from slrt.cases.models import Channel, VisitType
+from slrt.cases.models import Channel, ContactChannel, VisitType
 from slrt.core.forms import BaseForm, BaseSubForm, MultiCheckboxField
 from slrt.core.i18n import long_date
 from slrt.core.labels import LABELS
@@ -48,6 +48,9 @@ def optional_int(value):
         return 0
 
 
+RELATIONS = range(1, 9)  # the registry's HUB_KRT codes: 1 head … 8 other
+
+
 def relationship_choices():
     return [(value, text) for value, text in LABELS.choices("Relationship")]
 
@@ -55,14 +58,16 @@ def relationship_choices():
 class MemberForm(BaseSubForm):
     nik = StringField(_l("NIK"), validators=[Optional(), Length(max=40)])
     name = StringField(_l("Nama"), validators=[Optional(), Length(max=120)])
-    relation = SelectField(_l("Hubungan"), coerce=int, validate_choice=True)
+    # Starts unchosen: a member added at the counter is rarely the head, and a wrong "Kepala keluarga"
+    # preselected would be saved unnoticed. Checked with the row (IntakeValidation._check_members).
+    relation = SelectField(_l("Hubungan"), coerce=optional_int, validate_choice=False)
     birth_date = DateField(_l("Tanggal lahir"), format=DATE_FORMATS, validators=[Optional(), plausible_birth_date])
     sex = SelectField(_l("Jenis kelamin"), choices=[("", "-"), ("L", "L"), ("P", "P")],
                       validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.relation.choices = [(int(v), t) for v, t in relationship_choices()]
+        self.relation.choices = [("", str(_l("— pilih hubungan —")))] + [(int(v), t) for v, t in relationship_choices()]
 
 
 class ComplaintForm(BaseSubForm):
@@ -82,6 +87,8 @@ class IntakeForm(BaseForm):
                      validators=[InputRequired(_l("Pilih jenis kelamin."))])
     phone = StringField(_l("Nomor HP"), validators=[Optional(), phone_number],
                         render_kw={"inputmode": "tel", "autocomplete": "off"})
+    # Left out of a post (an older form, a script): SMS, as before the choice existed.
+    contact_channel = RadioField(_l("Kabar perkembangan lewat"), default=ContactChannel.SMS.value)
     kk_number = StringField(_l("No. KK"), validators=[Optional(), Length(max=40)],
                             render_kw={"inputmode": "numeric", "autocomplete": "off"})
     address = StringField(_l("Alamat (jalan, kampung, dusun)"), validators=[Optional(), Length(max=255)])
@@ -108,7 +115,8 @@ class IntakeForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.channel.choices = LABELS.choices(Channel)
+        self.channel.choices = [(v, t) for v, t in LABELS.choices(Channel) if v != Channel.LAPOR]
+        self.contact_channel.choices = LABELS.choices(ContactChannel)
         # No preselected type: a clerk who forgets to choose would otherwise file a request as a question.
         self.visit_type.choices = [("", str(_l("— pilih jenis layanan —")))] + LABELS.choices(VisitType)
 
@@ -206,6 +214,10 @@ class IntakeValidation:
                 form.desa.errors = list(form.desa.errors) + [
                     str(_l("Desa/kelurahan ini tidak berada di kecamatan yang dipilih."))]
                 ok = False
+        if form.contact_channel.data == ContactChannel.WHATSAPP and not form.phone.data:
+            form.phone.errors = list(form.phone.errors) + [
+                str(_l("Isi nomor HP yang dipakai untuk WhatsApp, atau pilih SMS."))]
+            ok = False
         ok = self._check_members() and ok
         ok = self._check_complaints() and ok
         bad_needs = [n for n in (form.needs.data or []) if n not in self.programme_ids]
@@ -228,6 +240,10 @@ class IntakeValidation:
                 continue
             if not (entry.name.data or "").strip():
                 entry.name.errors = list(entry.name.errors) + [str(_l("Nama anggota wajib diisi."))]
+                ok = False
+            if entry.relation.data not in RELATIONS:
+                entry.relation.errors = list(entry.relation.errors) + [
+                    str(_l("Pilih hubungan anggota ini dengan kepala keluarga."))]
                 ok = False
             if (entry.nik.data or "").strip():
                 check = check_nik(entry.nik.data, self.regions)
@@ -264,6 +280,22 @@ class IntakeValidation:
                 str(_l("Isi sedikitnya satu keluhan atau permintaan."))]
             ok = False
         return ok
+
+    def visit_data(self):
+        """What the validated form registers (slrt.intake.operations.register_visit)."""
+        from slrt.intake.operations import MemberData, VisitData
+        form = self.form
+        members = [MemberData(name=m.name.data.strip(), relation=m.relation.data, nik=m.nik.data or "",
+                              birth_date=m.birth_date.data, sex=m.sex.data or "") for m in self.member_rows()]
+        return VisitData(
+            nik=form.nik.data, name=form.name.data, birth_place=form.birth_place.data or "",
+            birth_date=form.birth_date.data, sex=form.sex.data, phone=form.phone.data or "",
+            kk_number=form.kk_number.data or "", address=form.address.data or "", rt=form.rt.data or "",
+            rw=form.rw.data or "", region_code=form.desa.data, channel=form.channel.data,
+            visit_type=form.visit_type.data, contact_channel=form.contact_channel.data,
+            complaints=[(c.category.data, c.description.data) for c in self.complaint_rows()],
+            members=members, needs=form.needs.data or [], documents=form.documents.data or [],
+            note=form.note.data or "", new_case_reason=form.new_case_reason.data or "")
 
     def member_rows(self):
         return [row.form for row in self.form.members if not _row_is_blank(row.form)]

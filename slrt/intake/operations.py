@@ -11,7 +11,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
 from slrt.audit.operations import record
-from slrt.cases.models import Case, CaseEvent, CaseNeed, CaseStatus, Channel, Complaint, VisitType
+from slrt.cases.models import Case, CaseEvent, CaseNeed, CaseStatus, Channel, Complaint, ContactChannel, VisitType
 from slrt.cases.tickets import new_ticket
 from slrt.core.errors import DomainError, TransitionError
 from slrt.core.time import utcnow
@@ -52,6 +52,7 @@ class VisitData:
     note: str = ""
     # Why a new case although the citizen has an open one the clerk can see (refused without it).
     new_case_reason: str = ""
+    contact_channel: str = ContactChannel.SMS
 
 
 def find_person(nik: str) -> Person | None:
@@ -220,7 +221,8 @@ def register_visit(data: VisitData, actor) -> Case:
     """Create the person if new, a new case with its ticket, and keep the identity given at this visit with
     the case (a difference from the stored identity waits for the back office). A citizen with an open case
     gets a second one only with `data.new_case_reason`. Does not commit."""
-    if data.channel not in set(Channel) or data.visit_type not in set(VisitType):
+    if (data.channel not in set(Channel) or data.visit_type not in set(VisitType)
+            or data.contact_channel not in set(ContactChannel)):
         raise DomainError(_l("Jalur atau jenis layanan tidak sah."))
     if not data.complaints:
         raise DomainError(_l("Isi sedikitnya satu keluhan atau permintaan."))
@@ -229,7 +231,7 @@ def register_visit(data: VisitData, actor) -> Case:
     case = Case(
         ticket=_unique_ticket(), person=person, region_code=data.region_code,
         office_region_code=actor.region_code, channel=data.channel, visit_type=data.visit_type,
-        status=CaseStatus.REGISTERED, documents=",".join(sorted(set(data.documents))),
+        contact_channel=data.contact_channel, status=CaseStatus.REGISTERED, documents=",".join(sorted(set(data.documents))),
         note=data.note.strip(), created_by_id=actor.id, new_case_reason=reason,
     )
     for category_id, description in data.complaints:

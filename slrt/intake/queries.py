@@ -15,6 +15,13 @@ from slrt.extensions import db
 from slrt.intake.models import Person, VisitIdentity
 
 
+def village_parent(code: str) -> str | None:
+    """The kecamatan of a desa/kelurahan code; None for a code that is not a village."""
+    from slrt.regions.models import Region
+    region = db.session.get(Region, code)
+    return region.parent_code if region is not None and region.level == 4 else None
+
+
 @dataclass
 class NikLookup:
     person: Person | None     # the stored person, only when they are one of the user's area
@@ -93,3 +100,41 @@ def recently_closed_cases_of(person: Person | None, user) -> list:
     return db.session.scalars(scope_cases(select(Case), user)
                               .where(Case.person_id == person.id, Case.status == CaseStatus.CLOSED)
                               .order_by(Case.closed_at.desc()).limit(10)).all()
+
+
+def is_village_desk(user) -> bool:
+    """A Puskesos operator bound to one desa/kelurahan (the village desk)."""
+    from slrt.auth.models import Role
+    return Role(user.role) is Role.PUSKESOS_OPERATOR and user.region_code.count(".") == 3
+
+
+def outside_village(user, village_code: str | None):
+    """The citizen's desa/kelurahan when a village desk registers someone who lives in another one, else None.
+    Such a visit is kept at this desk and shared with the citizen's own desk (the case's region is the
+    citizen's village, its office this desk, and scope_cases lets both see it); the operator is told so."""
+    from slrt.regions.models import Region
+    if not is_village_desk(user) or not village_code or village_code == user.region_code:
+        return None
+    region = db.session.get(Region, village_code)
+    return region if region is not None and region.level == 4 else None
+
+
+def outside_village_warning(user, village_code: str | None) -> str | None:
+    """The warning a village desk sees before it registers a citizen of another village (None if not)."""
+    from flask_babel import gettext
+    village = outside_village(user, village_code)
+    if village is None:
+        return None
+    return gettext("Warga ini beralamat di %(village)s, di luar desa/kelurahan Anda. Kunjungan tetap dicatat di "
+                   "sini dan juga dibagikan kepada Puskesos %(village)s.", village=village.name)
+
+
+def nik_kecamatan_elsewhere(user, check):
+    """For a village desk: the kecamatan where a valid NIK was first registered, when it is not the desk's own
+    (a NIK never changes after a move, so this is a hint to check the address on the KK, never a block)."""
+    from slrt.regions.models import Region
+    if not is_village_desk(user) or check is None or not check.valid or not check.district_code:
+        return None
+    if user.region_code.startswith(check.district_code + "."):
+        return None
+    return db.session.get(Region, check.district_code)

@@ -1,32 +1,37 @@
 import time
+from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from slrt.auth.permissions import permission_required, require
 from slrt.cases.permissions import can_list_cases
-from slrt.cases import operations as cases
 from slrt.cases.models import Case
 from slrt.cases.queries import load_case
+from slrt.core import panels, refusals
 from slrt.core.errors import DomainError
 from slrt.core.htmx import render_fragment_or_redirect
 from slrt.core.nik import check_nik
+from slrt.handling import operations as handling
 from slrt.extensions import db
 from slrt.intake import operations, queries
 from slrt.intake.forms import ComplaintForm, IdentityReviewForm, IntakeForm, IntakeValidation, MemberForm, prefilled_form
 from slrt.intake.permissions import can_register, can_review_identity
 from slrt.intake.queries import choice_lists
 from slrt.regions import operations as regions
-from slrt.regions.models import Region
 from slrt.submissions import views as submissions
 
 bp = Blueprint("intake", __name__, url_prefix="/pendaftaran")
 
 
-def _village_parent(code: str):
-    region = db.session.get(Region, code)
-    return region.parent_code if region is not None and region.level == 4 else None
+@dataclass(frozen=True)
+class NikCheckSubject:
+    """What the NIK widget's panels are built for: the check of the typed NIK, the person of the user's area
+    known by it (or None), and whether the user's lookups are throttled."""
+    check: object
+    person: object
+    throttled: bool
 
 
 def _default_office_place(form: IntakeForm) -> None:
@@ -48,13 +53,18 @@ def new():
     if request.method == "GET":
         form.channel.data = _default_channel()
         _default_office_place(form)
+        _prefill(form)
     form.fill_choices(categories, programmes, documents)
     validation = IntakeValidation(
         form, district_code=current_app.config["SLRT_REGION_CODE"], regions=regions.region_index,
         category_ids={c.id for c in categories}, programme_ids={p.id for p in programmes},
-        document_codes={d.code for d in documents}, village_parent=_village_parent)
+        document_codes={d.code for d in documents}, village_parent=queries.village_parent)
     if request.method == "POST":
-        if validation.run() and (not validation.warnings or form.confirm_warnings.data):
+        valid = validation.run()
+        elsewhere = queries.outside_village_warning(current_user, form.desa.data) if valid else None
+        if elsewhere:
+            validation.warnings.append(elsewhere)
+        if valid and (not validation.warnings or form.confirm_warnings.data):
             saved = _save_visit(form, validation)
             if saved is not None:
                 return saved
@@ -65,7 +75,22 @@ def new():
         earlier = _earlier_cases(form.nik.data)
         open_cases = queries.open_cases_of(_person_of(form.nik.data), current_user)
     return render_template("intake/new.html", form=form, warnings=validation.warnings, earlier=earlier,
-                           open_cases=open_cases)
+                           open_cases=open_cases,
+                           panels=panels.build("intake", None, current_user),
+                           notices=panels.build("notice", None, current_user),
+                           # After a refused submit the NIK check stays in place ("NIK sah", born on, warnings):
+                           # the clerk should not have to retype the NIK to see it again. Only the check itself:
+                           # the person was looked up (and audited) by the widget already.
+                           nik_check=validation.nik_check if request.method == "POST" else None)
+
+
+def _prefill(form: IntakeForm) -> None:
+    """Values another feature starts the form with (the phone of a WhatsApp conversation)."""
+    from slrt.core.hooks import intake_prefill
+    for _receiver, values in intake_prefill.send(current_user._get_current_object(), args=request.args):
+        for name, value in (values or {}).items():
+            if name in ("phone", "contact_channel"):
+                getattr(form, name).data = value
 
 
 def _person_of(nik: str | None):
@@ -86,21 +111,20 @@ def _save_visit(form: IntakeForm, validation: IntakeValidation):
     repeat = submissions.claim_once()  # a double click or a retried post: the first ticket, no second case
     if repeat is not None:
         return repeat
-    data = _visit_data(form, validation)
+    data = validation.visit_data()
     try:
         if target is not None:
             case = load_case(target.id, lock=True)
-            cases.add_complaints(case, current_user, data.complaints, needs=data.needs, documents=data.documents,
-                                 note=data.note)
+            handling.add_complaints(case, current_user, data.complaints, needs=data.needs,
+                                    documents=data.documents, note=data.note)
             message = _("Keluhan ditambahkan ke kasus %(ticket)s. Cetak ulang tanda terimanya.", ticket=case.ticket)
         else:
             case = operations.register_visit(data, current_user)
             message = _("Pendaftaran tersimpan. Nomor tiket: %(ticket)s", ticket=case.ticket)
     except DomainError as error:
-        db.session.rollback()
-        target_field = getattr(form, error.field, None) if error.field else None
-        if target_field is not None:
-            target_field.errors = list(target_field.errors) + [error.message]
+        db.session.rollback()  # the one-time form id too: the corrected form can be sent
+        if error.field and getattr(form, error.field, None) is not None:
+            refusals.put_on_form(form, error)
         else:
             flash(error.message, "error")
         return None
@@ -114,21 +138,6 @@ def _save_visit(form: IntakeForm, validation: IntakeValidation):
 def _default_channel() -> str:
     from slrt.auth.models import Role
     return {Role.PUSKESOS_OPERATOR: "puskesos", Role.FACILITATOR: "home_visit"}.get(current_user.role, "counter")
-
-
-def _visit_data(form: IntakeForm, validation: IntakeValidation) -> operations.VisitData:
-    members = [operations.MemberData(name=m.name.data.strip(), relation=m.relation.data,
-                                     nik=m.nik.data or "", birth_date=m.birth_date.data, sex=m.sex.data or "")
-               for m in validation.member_rows()]
-    return operations.VisitData(
-        nik=form.nik.data, name=form.name.data, birth_place=form.birth_place.data or "",
-        birth_date=form.birth_date.data, sex=form.sex.data, phone=form.phone.data or "",
-        kk_number=form.kk_number.data or "", address=form.address.data or "", rt=form.rt.data or "",
-        rw=form.rw.data or "", region_code=form.desa.data, channel=form.channel.data,
-        visit_type=form.visit_type.data,
-        complaints=[(c.category.data, c.description.data) for c in validation.complaint_rows()],
-        members=members, needs=form.needs.data or [], documents=form.documents.data or [],
-        note=form.note.data or "", new_case_reason=form.new_case_reason.data or "")
 
 
 def _earlier_cases(nik: str | None):
@@ -167,15 +176,17 @@ def check_nik_widget():
              "region_code": person.region_code},
             [{"nik": m.nik, "name": m.name, "relation": m.relation, "birth_date": m.birth_date, "sex": m.sex}
              for m in person.members])
-    from slrt.registry.views_support import intake_context
-    registry = intake_context(check, person) if not nik.throttled else {}
-    prefill = registry.pop("registry_prefill", None)
-    if prefill is not None:
-        registry["registry_form"] = prefilled_form(prefill["person"], prefill["members"])
+    ready = panels.build("nik_check", NikCheckSubject(check, person, nik.throttled), current_user)
+    for panel in ready:  # a panel may offer to fill the form (the registry, for a person new to the portal)
+        prefill = panel.context.pop("registry_prefill", None)
+        if prefill is not None:
+            panel.context["registry_form"] = prefilled_form(prefill["person"], prefill["members"])
+    village = queries.outside_village(current_user, person.region_code) if person is not None else None
     response = render_fragment_or_redirect("intake/_nik_check.html", url_for("intake.new"), check=check,
                                            person=person, elsewhere=nik.elsewhere, throttled=nik.throttled,
                                            earlier=earlier, form=form, open_cases=open_cases,
-                                           objections=objections, **registry)
+                                           objections=objections, panels=ready, outside_village=village,
+                                           nik_kecamatan=queries.nik_kecamatan_elsewhere(current_user, check))
     db.session.commit()  # the audit rows of the check and the registry lookup, after rendering
     return response
 
@@ -185,7 +196,7 @@ def _objection_window(person) -> list:
     from slrt.core.time import local_today
     today = local_today()
     return [(case, deadline) for case in queries.recently_closed_cases_of(person, current_user)
-            if (deadline := cases.objection_deadline(case)) is not None and today <= deadline]
+            if (deadline := handling.objection_deadline(case)) is not None and today <= deadline]
 
 
 @bp.route("/baris-anggota")
@@ -238,18 +249,17 @@ def review_identity(case_id: int):
                 message = _("Data warga tetap seperti tersimpan; isian kunjungan %(ticket)s tetap dicatat pada "
                             "kasus ini.", ticket=case.ticket)
         except DomainError as error:
-            db.session.rollback()
-            if error.field == "reason":
-                form.reason.errors = [str(error.message)]
-            else:
-                flash(str(error.message), "error")
-                return redirect(url_for("cases.detail", case_id=case.id), code=303)
+            return _refused_review(case.id, form, error)
         else:
             db.session.commit()
             flash(message, "success")
             return redirect(url_for("cases.detail", case_id=case.id), code=303)
-    # A refused decision shows the case page again, with what was typed and the message next to it.
-    db.session.rollback()
-    g.identity_review_form = form
-    from slrt.cases.routes import detail
-    return detail(case.id)
+    return _refused_review(case.id, form, None)
+
+
+def _refused_review(case_id: int, form: IdentityReviewForm, error: DomainError | None):
+    """A refused decision shows the case page again, with what was typed and the message next to it."""
+    from slrt.cases.queries import load_case_page
+    from slrt.cases.routes import case_page
+    return refusals.refuse(lambda: case_page(load_case_page(case_id), given={"identity": {"form": form}}),
+                           form, error)

@@ -10,7 +10,8 @@ from slrt.extensions import db
 from slrt.notifications.routes import bp
 from slrt.notifications.dispatch import send_due
 
-SUMMARY = "Outbox: sent {sent}, logged {logged}, to retry {retry}, failed {failed}, outcome unknown {unknown}"
+SUMMARY = ("Outbox: sent {sent}, logged {logged}, to retry {retry}, failed {failed}, outcome unknown {unknown}, "
+           "kept (training) {training}")
 
 
 @bp.cli.command("send")

@@ -13,6 +13,11 @@ Every attempt carries the message's idempotency key, the same each time. The out
   last attempt it stays unknown. From then on it is never called failed: a later refusal does not undo an
   earlier attempt that may have gone through.
 A gateway that honours the key therefore delivers each message once, whatever the retries.
+
+A message leaves by its channel (SMS, WhatsApp, SP4N-LAPOR!). A WhatsApp message the channel will never take
+(template refused, number not on WhatsApp, no WhatsApp account configured), or whose last WhatsApp attempt
+failed, goes by SMS instead: the row's channel becomes SMS, the reason is kept in fallback_reason and the
+audit, and it gets a fresh round of SMS attempts under the same key.
 """
 from __future__ import annotations
 
@@ -29,9 +34,11 @@ from slrt.audit.models import AuditLog
 from slrt.core.db import immediate_transactions
 from slrt.core.time import utcnow
 from slrt.extensions import db
-from slrt.notifications.models import OUTBOX_TRANSITIONS, OutboxMessage, OutboxStatus
+from slrt.notifications.models import OUTBOX_TRANSITIONS, MessageChannel, OutboxMessage, OutboxStatus
 from slrt.config import ConfigError
-from slrt.notifications.senders import SendOutcomeUnknown, sender_for
+from slrt.notifications.senders import (ChannelRefused, LogSender, SendError, SendOutcomeUnknown, Senders,
+                                     TrainingSender, sender_for)
+from slrt.notifications.whatsapp import whatsapp_sender_for
 
 log = logging.getLogger("slrt.outbox")
 
@@ -108,22 +115,62 @@ def _finish(session: Session, message: OutboxMessage, values: dict, audit: str |
     return result.rowcount == 1
 
 
-def deliver(app, session: Session, message_id: int, sender) -> str | None:
-    """Claim, send and record one message.
+def senders_for(app) -> Senders:
+    """The senders of every configured channel (raises ConfigError for a gateway the portal must not use). In
+    training mode nothing leaves by any channel: every message is kept as not sent."""
+    if app.config.get("TRAINING"):
+        training = TrainingSender()
+        return Senders(training, training, training)
+    lapor = None
+    factory = app.extensions.get("slrt.lapor_sender")  # registered by slrt.lapor, which builds on the outbox
+    if factory is not None:
+        lapor = factory(app)
+    return Senders(sender_for(app), whatsapp_sender_for(app), lapor)
 
-    Returns "sent", "logged", "retry", "failed", "unknown" (no answer and no attempt left) or None (not ours).
+
+class _NotConfigured(ChannelRefused):
+    """No sender for the message's channel."""
+
+
+def _fall_back(app, session: Session, message: OutboxMessage, senders: Senders, reason: str, about: str):
+    """Send a WhatsApp message by SMS instead: recorded on the row and in the audit, then delivered."""
+    reason = reason[:300]
+    if not _finish(session, message, {"status": OutboxStatus.PENDING, "channel": MessageChannel.SMS,
+                                      "fallback_reason": reason, "last_error": reason, "attempts": 0,
+                                      "next_attempt_at": utcnow()},
+                   "outbox.fallback", f"{about} whatsapp->sms: {reason}"):
+        return None
+    log.info("outbox message %s: WhatsApp refused it, sending by SMS: %s", message.id, reason)
+    return deliver(app, session, message.id, senders)
+
+
+def deliver(app, session: Session, message_id: int, sender) -> str | None:
+    """Claim, send and record one message (`sender`: the Senders of every channel, or one SMS sender).
+
+    Returns "sent", "logged", "training" (kept, training mode), "retry", "failed", "unknown" (no answer and no
+    attempt left) or None (not ours).
     """
+    senders = sender if isinstance(sender, Senders) else Senders(sender)
     limit = max_attempts(app)
     message = _claim(session, message_id, limit)
     if message is None:
         return None
     attempts, phone, body, key = message.attempts, message.phone, message.body, message.idempotency_key
-    about = f"kind={message.kind} case={message.case_id}"
+    channel = message.channel or MessageChannel.SMS
+    about = f"kind={message.kind} case={message.case_id} channel={channel}"
+    sender = senders.for_channel(channel)
+    provider_id = None
     try:
-        sender.send(phone, body, key)
+        if sender is None:
+            raise _NotConfigured(f"no {channel} account configured")
+        provider_id = sender.send(phone, body, key, message.kind)
     except Exception as error:  # any failure of the sender is a failed attempt, never a crash of the caller
         reason = str(error)[:500] or type(error).__name__
         last = attempts >= limit
+        if channel == MessageChannel.WHATSAPP and (
+                isinstance(error, ChannelRefused)
+                or (last and isinstance(error, SendError) and not isinstance(error, SendOutcomeUnknown))):
+            return _fall_back(app, session, message, senders, reason, about)
         if isinstance(error, SendOutcomeUnknown) or message.maybe_sent:
             _finish(session, message, {"status": OutboxStatus.UNKNOWN, "maybe_sent": True, "last_error": reason,
                                        "next_attempt_at": utcnow() if last else utcnow() + backoff(app, attempts)},
@@ -144,20 +191,24 @@ def deliver(app, session: Session, message_id: int, sender) -> str | None:
                                    "next_attempt_at": utcnow() + backoff(app, attempts)}, None)
         log.info("outbox message %s attempt %d failed, will retry: %s", message_id, attempts, reason)
         return "retry"
+    if getattr(sender, "training", False):
+        _finish(session, message, {"status": OutboxStatus.TRAINING, "last_error": ""}, "outbox.training", about)
+        return "training"
     if not getattr(sender, "reaches_phone", True):
         _finish(session, message, {"status": OutboxStatus.LOGGED, "sent_at": utcnow(), "last_error": ""},
                 "outbox.logged", about)
         return "logged"
-    _finish(session, message, {"status": OutboxStatus.SENT, "sent_at": utcnow(), "last_error": ""},
+    _finish(session, message, {"status": OutboxStatus.SENT, "sent_at": utcnow(), "last_error": "",
+                               "provider_id": (provider_id or "")[:128] if isinstance(provider_id, str) else ""},
             "outbox.sent", about)
     return "sent"
 
 
 def send_due(app, ids=None, limit: int = 200) -> dict[str, int]:
     """One pass: send the messages that are due (only `ids` if given). Needs an app context."""
-    counts = {"sent": 0, "logged": 0, "retry": 0, "failed": 0, "unknown": 0}
+    counts = {"sent": 0, "logged": 0, "retry": 0, "failed": 0, "unknown": 0, "training": 0}
     try:
-        sender = sender_for(app)
+        sender = senders_for(app)
     except ConfigError as error:  # e.g. a plain-http gateway in production: nothing leaves, messages wait
         log.error("outbox: not sending, the SMS gateway is misconfigured: %s", error)
         return counts
@@ -172,6 +223,24 @@ def send_due(app, ids=None, limit: int = 200) -> dict[str, int]:
             if outcome:
                 counts[outcome] += 1
     return counts
+
+
+def settle_demo_outbox(app) -> int:
+    """The demo seed's messages go to made-up phone numbers: each is delivered to the recording sender (never to
+    a configured gateway; in training mode the training sender), so the demo's outbox shows them recorded, not
+    waiting for a gateway to send them. Returns how many were settled."""
+    sender = TrainingSender() if app.config.get("TRAINING") else LogSender()
+    quiet = logging.getLogger("slrt.outbox")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)  # one log line per demo message says nothing
+    try:
+        with immediate_transactions(), Session(bind=db.engine, expire_on_commit=False) as session:
+            due = list(session.scalars(select(OutboxMessage.id).where(OutboxMessage.status == OutboxStatus.PENDING)
+                                       .order_by(OutboxMessage.id)))
+            session.rollback()
+            return sum(1 for message_id in due if deliver(app, session, message_id, sender))
+    finally:
+        quiet.setLevel(level)
 
 
 # After-commit dispatch -------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from slrt.core.labels import LABELS
-from slrt.notifications.models import OutboxStatus
+from slrt.notifications.models import MessageChannel, OutboxStatus
 
 
 def register() -> None:
@@ -14,13 +14,25 @@ def register() -> None:
         OutboxStatus.LOGGED: _l("Dicatat (tanpa gateway)"),
         OutboxStatus.FAILED: _l("Gagal"),
         OutboxStatus.NO_PHONE: _l("Tanpa nomor HP"),
+        OutboxStatus.TRAINING: _l("Tidak dikirim (mode pelatihan)"),
     })
 
-    # Kinds of message; features may queue others (shown as they are).
+    LABELS.register(MessageChannel, {
+        MessageChannel.SMS: _l("SMS"),
+        MessageChannel.WHATSAPP: _l("WhatsApp"),
+        MessageChannel.LAPOR: _l("SP4N-LAPOR!"),
+    })
+
+    # Kinds of message: each step of the case that reaches the citizen (tests/test_audit_labels.py checks them).
     LABELS.register("OutboxKind", {
         "registered": _l("Terdaftar"),
         "referred": _l("Dirujuk"),
         "outcome": _l("Hasil dari instansi"),
         "closed": _l("Selesai"),
         "reopened": _l("Dibuka kembali"),
+        "answered": _l("Jawaban langsung"),
+        "agency_accepted": _l("Diterima instansi"),
+        "agency_needs_documents": _l("Instansi minta dokumen"),
+        "agency_completed": _l("Layanan instansi selesai"),
+        "agency_declined": _l("Instansi tidak dapat memenuhi"),
     })

@@ -21,6 +21,14 @@ class OutboxStatus(StrEnum):
     LOGGED = "logged"      # written to the log because no gateway is configured: it reached nobody
     FAILED = "failed"      # every attempt was surely refused, so nothing reached the gateway; gave up
     NO_PHONE = "no_phone"  # nothing to send to; kept so the timeline shows it
+    TRAINING = "training"  # training mode (SLRT_ENV=training): recorded, never sent to anyone
+
+
+class MessageChannel(StrEnum):
+    """The way a message leaves; each has its sender (slrt.notifications.senders.Senders)."""
+    SMS = "sms"
+    WHATSAPP = "whatsapp"
+    LAPOR = "lapor"  # a follow-up step pushed to SP4N-LAPOR! (slrt.lapor): body is JSON, no phone
 
 
 # Which status may follow which. Sending moves are conditional UPDATEs in slrt.notifications.dispatch;
@@ -28,12 +36,13 @@ class OutboxStatus(StrEnum):
 OUTBOX_TRANSITIONS = TransitionTable(OutboxStatus, {
     OutboxStatus.PENDING: {OutboxStatus.SENDING},
     OutboxStatus.SENDING: {OutboxStatus.SENT, OutboxStatus.LOGGED, OutboxStatus.PENDING, OutboxStatus.UNKNOWN,
-                           OutboxStatus.FAILED, OutboxStatus.SENDING},
+                           OutboxStatus.FAILED, OutboxStatus.SENDING, OutboxStatus.TRAINING},
     OutboxStatus.UNKNOWN: {OutboxStatus.SENDING, OutboxStatus.PENDING},
     OutboxStatus.FAILED: {OutboxStatus.PENDING},
     OutboxStatus.LOGGED: {OutboxStatus.PENDING},
     OutboxStatus.SENT: set(),  # a resend of a delivered message is a new message (a copy with its own key)
     OutboxStatus.NO_PHONE: set(),
+    OutboxStatus.TRAINING: set(),  # a role play's message never leaves, not even after the training
 })
 
 # Resending these may put a second copy on the citizen's phone: the administrator confirms first.
@@ -64,5 +73,12 @@ class OutboxMessage(db.Model):
     # Some attempt got no answer (timeout, dropped connection, a sender that crashed mid-send): the message
     # may have reached the phone, so it is never shown as failed.
     maybe_sent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    channel: Mapped[str] = mapped_column(String(10), default=MessageChannel.SMS, server_default="sms")
+    # Why a WhatsApp message went by SMS instead (template refused, number not on WhatsApp, no WhatsApp
+    # account configured); empty when it left by the channel it was queued for.
+    fallback_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # The provider's id of the accepted message (WhatsApp's wamid), to match its later delivery reports.
+    provider_id: Mapped[str] = mapped_column(String(128), default="", server_default="", index=True)
 
     case = relationship("Case")

@@ -2,15 +2,16 @@
 announce, and leave only after it commits (slrt.notifications.dispatch)."""
 from __future__ import annotations
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import gettext as _
 
 from slrt.audit.operations import record
 from slrt.core.errors import DomainError, TransitionError
+from slrt.core.web import public_url
 from slrt.core.time import utcnow
 from slrt.extensions import db
 from slrt.notifications.gsm import to_gsm7
-from slrt.notifications.models import CONFIRM_RESEND, OUTBOX_TRANSITIONS, OutboxMessage, OutboxStatus
+from slrt.notifications.models import CONFIRM_RESEND, OUTBOX_TRANSITIONS, MessageChannel, OutboxMessage, OutboxStatus
 
 SMS_LENGTH = 160
 
@@ -37,29 +38,54 @@ def citizen_phone(case) -> str:
 
 
 def queue_citizen_message(case, kind: str, text: str) -> OutboxMessage:
-    """Put a short message (one SMS, carrying the ticket) for the case's citizen in the outbox."""
+    """Put a short message (one SMS, carrying the ticket) for the case's citizen in the outbox, for the
+    channel the citizen chose (WhatsApp falls back to SMS when it fails)."""
     body = fit_sms(text, case.ticket)
     phone = citizen_phone(case)
-    message = OutboxMessage(case_id=case.id, kind=kind[:40], phone=phone[:20], body=body,
+    channel = MessageChannel.WHATSAPP if case.contact_channel == MessageChannel.WHATSAPP else MessageChannel.SMS
+    message = OutboxMessage(case_id=case.id, kind=kind[:40], phone=phone[:20], body=body, channel=channel,
                             status=OutboxStatus.PENDING if phone else OutboxStatus.NO_PHONE,
                             attempts=0, last_error="", next_attempt_at=utcnow())
     db.session.add(message)
     return message
 
 
-def _status_url() -> str:
-    base = (current_app.config.get("SLRT_PUBLIC_URL") or "").rstrip("/")
-    if base:
-        return base + "/status"
-    if has_request_context():
-        return url_for("public.status", _external=True)
-    return ""
+def queue_message(phone: str, body: str, kind: str, channel: str, case_id: int | None = None) -> OutboxMessage:
+    """Put a message that is not a case notice (a reply in a WhatsApp conversation, a step for SP4N-LAPOR!)
+    in the outbox."""
+    addressed = bool(phone) or channel == MessageChannel.LAPOR  # a LAPOR! step names its report in the body
+    message = OutboxMessage(case_id=case_id, kind=kind[:40], phone=phone[:20], body=body, channel=channel,
+                            status=OutboxStatus.PENDING if addressed else OutboxStatus.NO_PHONE,
+                            attempts=0, last_error="", next_attempt_at=utcnow())
+    db.session.add(message)
+    return message
+
+
+def fall_back_later(provider_id: str, reason: str) -> OutboxMessage | None:
+    """WhatsApp reported after accepting a message that it could not deliver it (a delivery report with an
+    error, e.g. 131026 number not on WhatsApp): queue an SMS copy, once, with the reason. None when no sent
+    WhatsApp message has that id, or its copy is already queued."""
+    from sqlalchemy import select
+    original = db.session.scalar(select(OutboxMessage).where(
+        OutboxMessage.provider_id == provider_id, OutboxMessage.channel == MessageChannel.WHATSAPP,
+        OutboxMessage.status == OutboxStatus.SENT))
+    if original is None or not provider_id:
+        return None
+    original.provider_id = ""  # a repeated report finds nothing: one copy
+    copy = OutboxMessage(case_id=original.case_id, kind=original.kind, phone=original.phone, body=original.body,
+                         channel=MessageChannel.SMS, fallback_reason=reason[:300], status=OutboxStatus.PENDING,
+                         attempts=0, last_error="", next_attempt_at=utcnow())
+    db.session.add(copy)
+    db.session.flush()
+    record("outbox.fallback", original, note=f"kind={original.kind} case={original.case_id} whatsapp->sms "
+                                             f"copy={copy.id}: {reason[:300]}")
+    return copy
 
 
 def registered_text(case) -> str:
     """The "registered" SMS. Always Bahasa Indonesia: it follows the citizen, not the clerk's UI language."""
     office = current_app.config.get("SLRT_OFFICE_NAME") or "SLRT"
-    url = _status_url()
+    url = public_url("public.status")
     candidates = []
     if url:
         candidates.append(f"{office}: permohonan Anda sudah terdaftar. Tiket {case.ticket}. "
@@ -111,7 +137,7 @@ def resend_message(message: OutboxMessage, actor, confirmed: bool = False) -> Ou
     about = f"kind={message.kind} case={message.case_id} was={message.status}"
     if message.status == OutboxStatus.SENT:
         copy = OutboxMessage(case_id=message.case_id, kind=message.kind, phone=message.phone, body=message.body,
-                             status=OutboxStatus.PENDING, attempts=0, last_error="", next_attempt_at=utcnow())
+                             channel=message.channel, status=OutboxStatus.PENDING, attempts=0, last_error="", next_attempt_at=utcnow())
         db.session.add(copy)
         db.session.flush()
         record("outbox.resend", message, note=f"{about} copy={copy.id}", user=actor)

@@ -1,8 +1,10 @@
-"""How a message leaves: a `Sender` sends one SMS-sized text to one phone number or raises.
+"""How a message leaves: a `Sender` sends one short text to one address (a phone number) or raises.
 
-`LogSender` (the default) writes a log line; `HttpGatewaySender` posts JSON {id, to, message} to the SMS
-gateway at SLRT_SMS_GATEWAY_URL (with a bearer token if SLRT_SMS_GATEWAY_TOKEN is set). Only the
-standard library is used, so a district's server needs nothing more.
+Every channel has one: `LogSender` (no SMS gateway: a log line) or `HttpGatewaySender` for SMS, which posts
+JSON {id, to, message} to the gateway at SLRT_SMS_GATEWAY_URL (with a bearer token if SLRT_SMS_GATEWAY_TOKEN
+is set); `WhatsAppSender` (slrt.notifications.whatsapp) for WhatsApp; the SP4N-LAPOR! adapter's sender for
+follow-up steps. `Senders` picks the one for a message's channel. Only the standard library is used, so a
+district's server needs nothing more.
 
 Each message carries its own idempotency key (header `Idempotency-Key` and payload field `id`), the same on
 every retry, so a gateway that took a message whose answer was lost does not deliver it a second time.
@@ -34,11 +36,27 @@ class SendOutcomeUnknown(SendError):
     may have taken the message. Retry with the same idempotency key; never call it failed."""
 
 
+class ChannelRefused(SendError):
+    """The channel will never take this message (a WhatsApp template refused, a number not on WhatsApp):
+    retrying is pointless, the message goes by SMS instead."""
+
+
 class Sender(Protocol):
     reaches_phone: bool  # False for a sender that only records the message (no gateway)
 
-    def send(self, phone: str, body: str, key: str) -> None:
-        """Send `body` to `phone` under idempotency key `key`; raise SendError (or SendOutcomeUnknown)."""
+    def send(self, phone: str, body: str, key: str, kind: str = "") -> str | None:
+        """Send `body` (a message of `kind`) to `phone` under idempotency key `key`; return the provider's
+        id of the message if it gives one; raise SendError (or SendOutcomeUnknown, or ChannelRefused)."""
+
+
+class Senders:
+    """The sender of each channel; None where a channel is not configured."""
+
+    def __init__(self, sms: Sender, whatsapp: Sender | None = None, lapor: Sender | None = None) -> None:
+        self.by_channel = {"sms": sms, "whatsapp": whatsapp, "lapor": lapor}
+
+    def for_channel(self, channel: str) -> Sender | None:
+        return self.by_channel.get(channel or "sms")
 
 
 def mask_phone(phone: str) -> str:
@@ -54,9 +72,19 @@ class LogSender:
 
     reaches_phone = False
 
-    def send(self, phone: str, body: str, key: str) -> None:
+    def send(self, phone: str, body: str, key: str, kind: str = "") -> None:
         # The body is the short citizen message (ticket and step), never a NIK; the number is masked.
         log.info("SMS %s to %s (%d chars): %s", key, mask_phone(phone), len(body), body)
+
+
+class TrainingSender:
+    """Training mode: the message is kept in the outbox as not sent; nothing reaches a gateway or a log line."""
+
+    reaches_phone = False
+    training = True
+
+    def send(self, phone: str, body: str, key: str, kind: str = "") -> None:
+        return None
 
 
 class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
@@ -70,14 +98,19 @@ class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_RefuseRedirects)
 
 
-def check_gateway_url(url: str, env: str) -> None:
+def check_gateway_url(url: str, env: str, name: str = "SLRT_SMS_GATEWAY_URL") -> None:
     """Refuse a gateway URL that is not https, except http in development and test (local fakes)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError("SLRT_SMS_GATEWAY_URL must be an https:// URL with a host name")
+        raise ConfigError(f"{name} must be an https:// URL with a host name")
     if parts.scheme == "http" and env not in PLAIN_HTTP_ENVS:
-        raise ConfigError(f"SLRT_SMS_GATEWAY_URL uses plain http:// while SLRT_ENV={env}: the bearer token and "
-                          "the citizens' phone numbers would cross the network unencrypted; use https://")
+        raise ConfigError(f"{name} uses plain http:// while SLRT_ENV={env}: the bearer token and "
+                          "the citizens' data would cross the network unencrypted; use https://")
+
+
+def open_request(request: urllib.request.Request, timeout: float):
+    """Open without following redirects (see _RefuseRedirects)."""
+    return _OPENER.open(request, timeout=timeout)
 
 
 class HttpGatewaySender:
@@ -89,7 +122,7 @@ class HttpGatewaySender:
         check_gateway_url(url, env)
         self.url, self.token, self.timeout = url, token, timeout
 
-    def send(self, phone: str, body: str, key: str) -> None:
+    def send(self, phone: str, body: str, key: str, kind: str = "") -> None:
         data = json.dumps({"id": key, "to": phone, "message": body}).encode()
         headers = {"Content-Type": "application/json", "Accept": "application/json", "User-Agent": "slrt-outbox",
                    "Idempotency-Key": key}
@@ -134,7 +167,10 @@ def check_gateway_config(app) -> None:
 
 
 def sender_for(app) -> Sender:
-    """The gateway sender when SLRT_SMS_GATEWAY_URL is set, else the log sender."""
+    """The gateway sender when SLRT_SMS_GATEWAY_URL is set, else the log sender; in training mode, whatever is
+    set, the training sender (no SMS leaves during a role play)."""
+    if app.config.get("TRAINING"):
+        return TrainingSender()
     custom = app.config.get("SLRT_SMS_SENDER")  # an object with .send (tests, or a district's own)
     if custom is not None:
         return custom

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
+    from slrt.core import panels
     from slrt.core import permissions as can_registry
     from slrt.core.labels import LABELS
     from slrt.privacy import commands, permissions, routes
@@ -23,5 +24,6 @@ def init_app(app: Flask) -> None:
                                        CorrectionStatus.REJECTED: _l("Ditolak")})
     LABELS.register("ProcessingKind", {"view": _l("Melihat"), "export": _l("Mengekspor/mencetak"),
                                        "change": _l("Mencatat/mengubah")})
-    app.jinja_env.globals.update(privacy_case_panel=case_panel, privacy_notice=notice,
-                                 CorrectionStatus=CorrectionStatus)
+    panels.register(app, "case", "privacy", 50, "privacy/_case_panel.html", case_panel)
+    panels.register(app, "notice", "privacy", 10, "privacy/_notice.html", notice)
+    app.jinja_env.globals.update(CorrectionStatus=CorrectionStatus)

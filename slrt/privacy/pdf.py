@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from fpdf.fonts import FontFace
 
 from slrt.privacy.queries import Subject, when
-from slrt.reports.pdf import ReportPDF, _latin
+from slrt.reports.pdf import ReportPDF, _latin, draw_letterhead
 
 
 def _section(pdf: ReportPDF, section) -> None:
@@ -32,20 +32,14 @@ def _section(pdf: ReportPDF, section) -> None:
     pdf.ln(3)
 
 
-def subject_access_pdf(subject: Subject, letterhead: dict, made_at, made_by: str) -> bytes:
+def subject_access_pdf(subject: Subject, letterhead, made_at, made_by: str) -> bytes:
     title = _("Laporan Data Pribadi Warga")
     pdf = ReportPDF(format="A4", unit="mm", orientation="landscape")
     pdf.footer_text = f"{title} - {when(made_at)}"
     pdf.set_auto_page_break(True, margin=16)
     pdf.set_margins(12, 12, 12)
     pdf.add_page()
-    for i, line in enumerate(letterhead["lines"]):
-        pdf.set_font("helvetica", "B" if i == 0 else "", 12 if i == 0 else 9)
-        pdf.cell(0, 6 if i == 0 else 4.5, _latin(line), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_line_width(0.6)
-    pdf.line(pdf.l_margin, pdf.get_y() + 1.5, pdf.w - pdf.r_margin, pdf.get_y() + 1.5)
-    pdf.set_line_width(0.2)
-    pdf.ln(5)
+    draw_letterhead(pdf, letterhead)
     pdf.set_font("helvetica", "B", 14)
     pdf.cell(0, 7, _latin(title), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", size=9)

@@ -177,7 +177,7 @@ def case_sections(subject: Subject) -> list[Section]:
                       LABELS.label("ReferralStatus", r.status), text(r.letter_number), when(r.letter_date),
                       text(r.reason), text(r.outcome)] for r in referrals]
     return [
-        Section("cases", _("Kasus"), [_("Tiket"), _("Didaftarkan"), _("Status"), _("Jalur"), _("Jenis"),
+        Section("cases", _("Kasus"), [_("Tiket"), _("Didaftarkan"), _("Status"), _("Jalur"), _("Jenis layanan"),
                                       _("Petugas pendaftar"), _("Selesai"), _("Catatan petugas")],
                 case_rows, _("Tidak ada kasus.")),
         Section("complaints", _("Keluhan dan permintaan"),
@@ -373,10 +373,9 @@ def case_corrections(case) -> list[CorrectionRequest]:
                                    .order_by(CorrectionRequest.id)))
 
 
-def case_panel(case) -> dict:
-    """The correction panel of a case page: its requests, the form to ask one, the decision form."""
-    from flask_login import current_user
-
+def case_panel(case, current_user) -> dict:
+    """The correction panel of a case page (slrt.core.panels): its requests, the form to ask one, the
+    decision forms."""
     from slrt.privacy.forms import DecisionForm
     from slrt.privacy.permissions import can_decide_correction, can_request_correction
     requests = case_corrections(case)
@@ -397,8 +396,9 @@ def correction_form(formdata=None):
     return form
 
 
-def notice() -> dict:
-    """What the privacy notice says, with the district's own retention period and contact."""
+def notice(_case, _user) -> dict:
+    """What the privacy notice of the intake page and the receipt says (slrt.core.panels), with the
+    district's own retention period and contact."""
     from slrt.admin import settings
     months = settings.get_int("retention_case_months")
     years, rest = divmod(months, 12)

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from datetime import timedelta, timezone
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from slrt.admin import settings
 from slrt.audit.operations import record
 from slrt.auth.permissions import permission_required, require
 from slrt.cases.permissions import can_list_cases, can_view_case
@@ -18,6 +17,7 @@ from slrt.core.nik import normalize
 from slrt.core.spreadsheets import CSV_MIME, Literal, csv_text
 from slrt.core.time import local_zone, utcnow
 from slrt.extensions import db
+from slrt.admin.letterhead import letterhead
 from slrt.privacy import operations, queries
 from slrt.privacy.forms import BreachScopeForm, DecisionForm, SubjectAccessForm
 from slrt.privacy.models import CorrectionRequest
@@ -28,11 +28,6 @@ from slrt.privacy.permissions import (can_decide_correction, can_list_correction
                                       can_take_corrections)
 
 bp = Blueprint("privacy", __name__, url_prefix="/pelindungan-data")
-
-
-def _letterhead() -> dict:
-    lines = [line for line in settings.get("letterhead_lines").splitlines() if line.strip()]
-    return {"lines": lines or [current_app.config["SLRT_OFFICE_NAME"]]}
 
 
 @bp.route("/")
@@ -80,7 +75,7 @@ def subject_access_download():
     subject = _subject_from(form)
     if subject is None:
         return render_template("privacy/index.html", form=form), 422
-    body = subject_access_pdf(subject, _letterhead(), utcnow(), current_user.full_name)
+    body = subject_access_pdf(subject, letterhead(), utcnow(), current_user.full_name)
     person = subject.person
     return send_download(body, filename="laporan-data-pribadi.pdf", mimetype="application/pdf",
                          audit="privacy.subject_access_pdf", obj=person,

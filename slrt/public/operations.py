@@ -35,9 +35,20 @@ def _ticket_checks(ticket_key: str):
     return [throttle.per_key("SLRT_STATUS_TICKET_LIMIT", "status-ticket", ticket_key)]
 
 
-def throttled() -> bool:
-    """Too many failures from this address: nothing is looked up (guessing tickets or birth dates)."""
-    return throttle.blocked(_address_checks())
+def client_checks(client: str):
+    """For an API client (which may call from a shared server): failures per client, not per address."""
+    return [throttle.per_key("SLRT_STATUS_LIMIT", "status-client", client)]
+
+
+def number_checks(number_key: str):
+    """For lookups by message (WhatsApp): the failures of one phone number take the place of an address's."""
+    return [throttle.per_key("SLRT_STATUS_LIMIT", "status-number", number_key)]
+
+
+def throttled(source=None) -> bool:
+    """Too many failures from this address (or `source`, e.g. number_checks): nothing is looked up
+    (guessing tickets or birth dates)."""
+    return throttle.blocked(_address_checks() if source is None else source)
 
 
 def birth_date_throttled(ticket_key: str) -> bool:
@@ -46,9 +57,11 @@ def birth_date_throttled(ticket_key: str) -> bool:
     return throttle.blocked(_ticket_checks(ticket_key))
 
 
-def count_failure(ticket_key: str, *, wrong_birth_date: bool) -> bool:
-    """False when a limit was already full (a request that raced past `throttled`)."""
-    return throttle.count_failure(_address_checks() + (_ticket_checks(ticket_key) if wrong_birth_date else []))
+def count_failure(ticket_key: str, *, wrong_birth_date: bool, source=None) -> bool:
+    """False when a limit was already full (a request that raced past `throttled`). The wrong birth dates
+    of a ticket count together, whether typed on the page or sent by WhatsApp."""
+    first = _address_checks() if source is None else source
+    return throttle.count_failure(first + (_ticket_checks(ticket_key) if wrong_birth_date else []))
 
 
 def look_up(typed_ticket: str, birth_date: date | None) -> Lookup | None:

@@ -1,13 +1,11 @@
-"""Referrals to agencies: case handling, sign-off, numbered letters, agency responses, deadlines."""
+"""Referrals to agencies: drafting, sign-off, numbered letters, agency responses, deadlines."""
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from slrt.cases import operations as cases
-    from slrt.cases.models import ComplaintStatus
     from slrt.core import permissions as can_registry
-    from slrt.referrals import commands, labels, lateness, operations, permissions, routes  # noqa: F401  (commands on bp.cli)
+    from slrt.referrals import labels, lateness, operations, permissions, routes
     from slrt.referrals.models import ReferralStatus
     from slrt.shell import nav
 
@@ -19,8 +17,6 @@ def init_app(app: Flask) -> None:
     nav.register(42, "referrals.agency_queue", _l("Rujukan masuk"), permissions.can_use_agency_queue)
     nav.register(45, "referrals.overview", _l("Keterlambatan"), permissions.can_view_overview)
     app.jinja_env.globals.update(
-        ReferralStatus=ReferralStatus, ComplaintStatus=ComplaintStatus,
-        case_handling=routes.case_handling, referral_documents=routes.document_names, referral_due=lateness.due_date,
+        ReferralStatus=ReferralStatus, referral_due=lateness.due_date,
         referral_late=lateness.is_late, referral_step=lateness.current_step,
-        referral_days_late=operations.working_days_late, case_autoclose_due=cases.autoclose_due,
     )

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, RadioField, SelectField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from slrt.core.forms import BaseForm, MultiCheckboxField
@@ -14,23 +14,6 @@ def _int_or_none(value):
 
 class ActionForm(BaseForm):
     """Only the CSRF token: a button (submit for sign-off, withdraw)."""
-
-
-class AssignForm(BaseForm):
-    officer = SelectField(_l("Petugas back office"), coerce=_int_or_none, validators=[DataRequired()])
-
-
-class AssessmentForm(BaseForm):
-    findings = TextAreaField(_l("Hasil asesmen"), validators=[DataRequired(), Length(max=4000)])
-    visit_date = DateField(_l("Tanggal kunjungan rumah"), validators=[Optional()],
-                           description=_l("Kosongkan bila tidak ada kunjungan rumah."))
-    facilitator = SelectField(_l("Fasilitator yang berkunjung"), coerce=_int_or_none, validators=[Optional()])
-
-
-class AnswerForm(BaseForm):
-    complaint_id = HiddenField()
-    answer = TextAreaField(_l("Jawaban untuk warga"), validators=[DataRequired(), Length(max=1000)],
-                           description=_l("Singkat dan jelas: jawaban ini tampil di halaman status warga."))
 
 
 class ReferralForm(BaseForm):
@@ -54,11 +37,6 @@ class ResponseForm(BaseForm):
     response = RadioField(_l("Tanggapan instansi"), validators=[DataRequired()])
     note = TextAreaField(_l("Keterangan"), validators=[Optional(), Length(max=1000)],
                          description=_l("Dokumen yang diperlukan, hasil layanan, atau alasan penolakan."))
-
-
-class CloseForm(BaseForm):
-    summary = TextAreaField(_l("Ringkasan penyelesaian"), validators=[DataRequired(), Length(max=1000)],
-                            description=_l("Dikirim ke warga sebagai pesan penutupan."))
 
 
 class QueueFilterForm(BaseForm):

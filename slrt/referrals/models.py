@@ -4,7 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import gettext
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from slrt.cases.models import ReferralStage
@@ -64,6 +64,8 @@ CASE_STAGE: dict[ReferralStatus, ReferralStage] = {
 
 class Referral(db.Model):
     __tablename__ = "referrals"
+    # The API's changes feed pages by (updated_at, id): slrt.api.changes
+    __table_args__ = (Index("ix_referrals_updated_at_id", "updated_at", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)

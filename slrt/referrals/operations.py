@@ -20,6 +20,7 @@ from slrt.cases import operations as cases
 from slrt.cases.models import Case, Complaint, ComplaintStatus
 from slrt.core.db import lock_row
 from slrt.core.errors import DomainError, TransitionError
+from slrt.core.hooks import referral_changed
 from slrt.core.labels import LABELS
 from slrt.core.time import to_local, utcnow
 from slrt.deadlines.calendar import add_working_days, district_days_off, working_days_between
@@ -103,13 +104,14 @@ def sync_complaint(complaint: Complaint | None, actor) -> None:
 
 
 def _after_change(referral: Referral, actor) -> None:
-    """The complaint and the case follow the referral. The case row is locked and re-read first, so that two
-    referrals of one case answered at once (two agencies) both count: the second waits for the first."""
+    """The complaint follows the referral, and the case is told (`referral_changed`: the handling feature
+    moves it). The case row is locked and re-read first, so that two referrals of one case answered at once
+    (two agencies) both count: the second waits for the first."""
     db.session.flush()
     lock_case(referral.case_id)  # already ours: taken at the start of the operation
     db.session.expire(referral.case)
     sync_complaint(referral.complaint, actor)
-    cases.follow_referrals(referral.case, actor)
+    referral_changed.send(referral, actor=actor)
     db.session.flush()
 
 

@@ -1,32 +1,31 @@
-"""Referral views: queues, one referral, drafting, sign-off, the letter, verification, case handling."""
-import base64
+"""Referral views: queues, one referral, drafting, sign-off, the letter, verification."""
 from collections import defaultdict
 
 import segno
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from slrt.admin import settings
+from slrt.admin.letterhead import letterhead
 from slrt.admin.models import Agency, DocumentType, Programme
 from slrt.audit.operations import record
-from slrt.auth.models import Role, User
 from slrt.auth.permissions import permission_required, require
 from slrt.cases.permissions import can_handle_case, can_list_cases
-from slrt.cases import operations as cases
 from slrt.cases.models import Case, Complaint
 from slrt.cases.queries import load_case
+from slrt.core import panels, refusals
 from slrt.core.db import read_only
 from slrt.core.errors import DomainError
 from slrt.core.htmx import render_fragment_or_redirect, render_page_or_partial
 from slrt.core.labels import LABELS
+from slrt.core.web import public_url
 from slrt.core.time import local_today
 from slrt.core import throttle
 from slrt.extensions import db
 from slrt.referrals import lateness, operations, queries
-from slrt.referrals.forms import (ActionForm, AnswerForm, AssessmentForm, AssignForm, CloseForm, DecisionForm,
-                                  QueueFilterForm, ReferralForm, ResponseForm)
+from slrt.referrals.forms import ActionForm, DecisionForm, QueueFilterForm, ReferralForm, ResponseForm
 from slrt.referrals.models import AWAITING_AGENCY, Referral, ReferralStatus
 from slrt.referrals.permissions import (can_edit_referral, can_list_referrals, can_print_letter, can_respond,
                                         can_sign_off, can_sign_off_any, can_use_agency_queue, can_use_referrals,
@@ -42,37 +41,32 @@ S = ReferralStatus
 
 # ---- helpers -------------------------------------------------------------------------------------------
 
-def _case_page(case: Case, anchor: str = "penanganan"):
-    return redirect(_case_url(case, anchor), code=303)
-
-
 def _referral_page(referral: Referral):
     return redirect(_referral_url(referral), code=303)
 
 
-def _flash_form_errors(form) -> None:
-    for field in form:
-        for error in field.errors:
-            # The CSRF field's label is WTForms' own English one: its (Indonesian) message says enough.
-            flash(str(error) if field.name == "csrf_token" else f"{field.label.text}: {error}", "error")
-
-
-def _carry_out(action, success: str, result_url: str):
-    """Claim the form's one-time id, run the operation; commit and flash success, or roll back and flash the
-    domain's message. Either way the answer is the page at `result_url`; a repeated form, the first result."""
-    repeat = submissions.claim_once()
-    if repeat is not None:
-        return repeat
-    try:
-        action()
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        submissions.result_at(result_url)
+def _carry_out(referral: Referral, form, form_name: str, action, success: str):
+    """Claim the form's one-time id and run the operation: commit and show the referral with `success`; or,
+    refused (the form's own checks or the domain's), the referral's page again with this form as typed
+    (`form_name` in the page) and the message next to its field. A repeated form: the first result."""
+    if form.validate_on_submit():
+        repeat = submissions.claim_once()
+        if repeat is not None:
+            return repeat
+        try:
+            action()
+        except DomainError as error:
+            return _refused(referral.id, form, form_name, error)
+        url = _referral_url(referral)
+        submissions.result_at(url)
         db.session.commit()
         flash(success, "success")
-    return redirect(result_url, code=303)
+        return redirect(url, code=303)
+    return _refused(referral.id, form, form_name, None)
+
+
+def _refused(referral_id: int, form, form_name: str, error: DomainError | None):
+    return refusals.refuse(lambda: referral_page(queries.load_referral(referral_id), **{form_name: form}), form, error)
 
 
 def _referral_url(referral: Referral) -> str:
@@ -128,14 +122,6 @@ def _referral_choices(case: Case, form: ReferralForm) -> dict:
         agency = programme.agency
     return {"agency": agency, "programme": programme, "complaint": complaint, "reason": form.reason.data or "",
             "documents": [c for c in (form.documents.data or []) if c]}
-
-
-def _apply_domain_error(form, error: DomainError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = list(target.errors) + [str(error.message)]
-    else:
-        flash(str(error.message), "error")
 
 
 def _page(query, page: int):
@@ -242,8 +228,11 @@ def overview():
     officers = sorted(by_officer.values(), key=lambda r: (-r["late"], r["name"]))
     resolved = db.session.scalars(queries.scope_cases(select(Case), current_user)
                                   .where(Case.status == "resolved").order_by(Case.resolved_at).limit(200)).all()
+    autoclose = panels.by_name(panels.build("referral_overview", resolved, current_user)).get("handling", {})
     return render_template("referrals/overview.html", late=late, agencies=agencies, officers=officers,
-                           resolved=resolved, today=today, deadlines=_district_deadlines())
+                           resolved=resolved, today=today, deadlines=_district_deadlines(),
+                           days_late={r.id: operations.working_days_late(r, today) for r in late},
+                           autoclose_due=autoclose.get("autoclose_due", {}))
 
 
 def _district_deadlines() -> dict:
@@ -257,15 +246,28 @@ def _district_deadlines() -> dict:
 @permission_required(can_use_referrals)
 def detail(referral_id: int):
     """One referral: its letter, decision, the agency's answer, and the actions the user may take."""
-    referral = queries.load_referral(referral_id)
+    return referral_page(queries.load_referral(referral_id))
+
+
+def referral_page(referral: Referral, *, decision_form=None, response_form=None, action_form=None) -> str:
+    """The referral's page (audited), with blank forms or a refused one as typed; its panels built before the
+    commit."""
     record("person.view", referral.case, person_id=referral.case.person_id, note=f"referral {referral.id}")
-    db.session.commit()
-    response_form = ResponseForm()
-    response_form.response.choices = LABELS.choices("AgencyResponse")
-    return render_template("referrals/detail.html", referral=referral, case=referral.case,
-                           decision_form=DecisionForm(), response_form=response_form, action_form=ActionForm(),
-                           today=local_today(), on_behalf=responds_on_behalf(current_user, referral),
+    page = render_template("referrals/detail.html", referral=referral, case=referral.case,
+                           decision_form=decision_form or DecisionForm(formdata=None),
+                           response_form=response_form or _response_form(formdata=None),
+                           action_form=action_form or ActionForm(formdata=None), today=local_today(),
+                           on_behalf=responds_on_behalf(current_user, referral), documents=document_names(referral),
+                           panels=panels.build("referral", referral, current_user),
                            resubmitted=queries.changes_since_return([referral]).get(referral.id))
+    db.session.commit()
+    return page
+
+
+def _response_form(**kwargs) -> ResponseForm:
+    form = ResponseForm(**kwargs)
+    form.response.choices = LABELS.choices("AgencyResponse")
+    return form
 
 
 @bp.route("/kasus/<int:case_id>/rujukan/baru", methods=["GET", "POST"])
@@ -283,16 +285,20 @@ def new(case_id: int):
         try:
             referral = operations.draft(case, current_user, **_referral_choices(case, form))
         except DomainError as error:
-            db.session.rollback()
-            case = load_case(case_id)
-            _apply_domain_error(form, error)
+            return refusals.refuse(lambda: _form_page(form, load_case(case_id), None), form, error)
         else:
             submissions.result_at(_referral_url(referral))
             db.session.commit()
             flash(_("Draf rujukan ke %(agency)s tersimpan. Ajukan untuk penetapan bila sudah lengkap.",
                     agency=referral.agency.name), "success")
             return _referral_page(referral)
-    return render_template("referrals/form.html", form=form, case=case, referral=None)
+    if form.is_submitted():  # the form's own checks refused it
+        return refusals.refuse(lambda: _form_page(form, load_case(case_id), None), form)
+    return _form_page(form, case, None)
+
+
+def _form_page(form: ReferralForm, case: Case, referral: Referral | None) -> str:
+    return render_template("referrals/form.html", form=form, case=case, referral=referral)
 
 
 @bp.route("/rujukan/program-instansi")
@@ -322,15 +328,20 @@ def edit(referral_id: int):
         try:
             operations.update_draft(referral, current_user, **_referral_choices(referral.case, form))
         except DomainError as error:
-            db.session.rollback()
-            referral = queries.load_referral(referral_id)
-            _apply_domain_error(form, error)
+            return refusals.refuse(lambda: _edit_page(form, referral_id), form, error)
         else:
             submissions.result_at(_referral_url(referral))
             db.session.commit()
             flash(_("Perubahan rujukan tersimpan."), "success")
             return _referral_page(referral)
-    return render_template("referrals/form.html", form=form, case=referral.case, referral=referral)
+    if form.is_submitted():
+        return refusals.refuse(lambda: _edit_page(form, referral_id), form)
+    return _form_page(form, referral.case, referral)
+
+
+def _edit_page(form: ReferralForm, referral_id: int) -> str:
+    referral = queries.load_referral(referral_id)
+    return _form_page(form, referral.case, referral)
 
 
 @bp.route("/rujukan/<int:referral_id>/ajukan", methods=["POST"])
@@ -340,10 +351,11 @@ def submit(referral_id: int):
     """Send a draft to the sign-off queue."""
     referral = queries.load_referral(referral_id, lock=True)
     require(can_edit_referral, referral)
-    if not ActionForm().validate_on_submit():
+    form = ActionForm()
+    if not form.validate_on_submit():
         abort(400)
-    return _carry_out(lambda: operations.submit(referral, current_user),
-                      _("Rujukan diajukan untuk penetapan."), _referral_url(referral))
+    return _carry_out(referral, form, "action_form", lambda: operations.submit(referral, current_user),
+                      _("Rujukan diajukan untuk penetapan."))
 
 
 @bp.route("/rujukan/<int:referral_id>/batalkan", methods=["POST"])
@@ -353,10 +365,11 @@ def cancel(referral_id: int):
     """Withdraw a draft before sign-off."""
     referral = queries.load_referral(referral_id, lock=True)
     require(can_edit_referral, referral)
-    if not ActionForm().validate_on_submit():
+    form = ActionForm()
+    if not form.validate_on_submit():
         abort(400)
-    return _carry_out(lambda: operations.cancel(referral, current_user), _("Rujukan dibatalkan."),
-                      _referral_url(referral))
+    return _carry_out(referral, form, "action_form", lambda: operations.cancel(referral, current_user),
+                      _("Rujukan dibatalkan."))
 
 
 @bp.route("/rujukan/<int:referral_id>/putuskan", methods=["POST"])
@@ -367,17 +380,15 @@ def decide(referral_id: int):
     referral = queries.load_referral(referral_id)
     require(can_sign_off, referral)
     form = DecisionForm()
-    if not form.validate_on_submit():
-        _flash_form_errors(form)
-        return _referral_page(referral)
     try:
         decision = ReferralStatus(form.decision.data)
     except ValueError:
         abort(400)
     messages = {S.APPROVED: _("Rujukan ditetapkan. Surat rujukan siap dicetak."),
                 S.RETURNED: _("Rujukan dikembalikan ke back office."), S.REJECTED: _("Rujukan ditolak.")}
-    return _carry_out(lambda: operations.decide(referral, current_user, decision, form.note.data or "",
-                                                local_today()), messages.get(decision, ""), _referral_url(referral))
+    return _carry_out(referral, form, "decision_form",
+                      lambda: operations.decide(referral, current_user, decision, form.note.data or "", local_today()),
+                      messages.get(decision, ""))
 
 
 @bp.route("/rujukan/<int:referral_id>/tanggapan", methods=["POST"])
@@ -387,15 +398,12 @@ def respond(referral_id: int):
     """Record the agency's answer (by its liaison, or by the back office on its behalf)."""
     referral = queries.load_referral(referral_id, lock=True)
     require(can_respond, referral)
-    form = ResponseForm()
-    form.response.choices = LABELS.choices("AgencyResponse")
-    if not form.validate_on_submit():
-        _flash_form_errors(form)
-        return _referral_page(referral)
+    form = _response_form()
     on_behalf = responds_on_behalf(current_user, referral)
-    return _carry_out(lambda: operations.respond(referral, current_user, ReferralStatus(form.response.data),
+    return _carry_out(referral, form, "response_form",
+                      lambda: operations.respond(referral, current_user, ReferralStatus(form.response.data),
                                                  form.note.data or "", on_behalf=on_behalf, today=local_today()),
-                      _("Tanggapan instansi tercatat."), _referral_url(referral))
+                      _("Tanggapan instansi tercatat."))
 
 
 @bp.route("/rujukan/<int:referral_id>/surat")
@@ -404,31 +412,17 @@ def letter(referral_id: int):
     """The printable A4 referral letter (surat rujukan) with the letterhead and the verification QR code."""
     referral = queries.load_referral(referral_id)
     require(can_print_letter, referral)
-    url = verification_url(referral.verification_code)
+    url = public_url("referrals.verify", code=referral.verification_code)
     qr_svg = segno.make(url, error="m").svg_inline(scale=3, border=1, omitsize=False)
     record("person.view", referral.case, person_id=referral.case.person_id, note=f"letter {referral.letter_number}")
-    db.session.commit()
     from slrt.regions import operations as regions
-    lines = [line for line in settings.get("letterhead_lines").splitlines() if line.strip()]
-    return render_template("referrals/letter.html", referral=referral, case=referral.case, person=referral.case.person,
-                           qr_svg=qr_svg, verify_url=url, letterhead_lines=lines, logo=_logo_data_uri(),
+    page = render_template("referrals/letter.html", referral=referral, case=referral.case, person=referral.case.person,
+                           qr_svg=qr_svg, verify_url=url, letterhead=letterhead(),
+                           documents=document_names(referral), place=settings.place(),
+                           panel_data=panels.by_name(panels.build("letter", referral, current_user)),
                            region_path=regions.path_names(referral.case.region_code))
-
-
-def _logo_data_uri() -> str:
-    """The uploaded logo inlined (the CSP allows data: images), so the letter prints offline in one file."""
-    from slrt.core.uploads import MIME_TYPES, stored_path
-    path = stored_path("logo", settings.get("letterhead_logo"))
-    if path is None:
-        return ""
-    return f"data:{MIME_TYPES[path.suffix[1:]]};base64," + base64.b64encode(path.read_bytes()).decode()
-
-
-def verification_url(code: str) -> str:
-    base = current_app.config.get("SLRT_PUBLIC_URL")
-    if base:
-        return base.rstrip("/") + url_for("referrals.verify", code=code)
-    return url_for("referrals.verify", code=code, _external=True)
+    db.session.commit()
+    return page
 
 
 # ---- public verification -------------------------------------------------------------------------------
@@ -451,92 +445,6 @@ def verify(code: str):
                            holder=holder_of(referral.case.person))
 
 
-# ---- case handling (the section on the case page) --------------------------------------------------------
-
-def _case_action(case_id: int, form_class):
-    case = load_case(case_id, lock=True)
-    require(can_handle_case, case)
-    form = form_class()
-    return case, form
-
-
-@bp.route("/kasus/<int:case_id>/serahkan", methods=["POST"])
-@permission_required(can_list_cases)
-@submissions.once
-def assign(case_id: int):
-    """A supervisor hands the case to a back-office officer."""
-    from slrt.cases.permissions import can_assign_case
-    case = load_case(case_id, lock=True)
-    require(can_assign_case, case)
-    form = AssignForm()
-    form.officer.choices = [(u.id, u.full_name) for u in _officers(case)]
-    if not form.validate_on_submit():
-        _flash_form_errors(form)
-        return _case_page(case)
-    officer = db.session.get(User, form.officer.data)
-    return _carry_out(lambda: cases.assign(case, officer, current_user),
-                      _("Kasus diserahkan ke %(name)s.", name=officer.full_name), _case_url(case))
-
-
-@bp.route("/kasus/<int:case_id>/asesmen", methods=["POST"])
-@permission_required(can_list_cases)
-@submissions.once
-def assess(case_id: int):
-    """Record the assessment (and the home visit, if one was made)."""
-    case, form = _case_action(case_id, AssessmentForm)
-    form.facilitator.choices = [("", "—")] + [(u.id, u.full_name) for u in _facilitators(case)]
-    if not form.validate_on_submit():
-        _flash_form_errors(form)
-        return _case_page(case)
-    facilitator = db.session.get(User, form.facilitator.data) if form.facilitator.data else None
-    return _carry_out(lambda: cases.record_assessment(case, current_user, form.findings.data,
-                                                      form.visit_date.data, facilitator),
-                      _("Asesmen tercatat."), _case_url(case))
-
-
-@bp.route("/kasus/<int:case_id>/jawab", methods=["POST"])
-@permission_required(can_list_cases)
-@submissions.once
-def answer(case_id: int):
-    """Answer a complaint directly (a question or a suggestion); the citizen sees the answer."""
-    case, form = _case_action(case_id, AnswerForm)
-    complaint = next((k for k in case.complaints if str(k.id) == (form.complaint_id.data or "")), None)
-    if complaint is None:
-        abort(404)
-    if not form.validate_on_submit():
-        _flash_form_errors(form)
-        return _case_page(case)
-    return _carry_out(lambda: cases.answer_complaint(complaint, current_user, form.answer.data),
-                      _("Jawaban tercatat dan tampil di halaman status warga."), _case_url(case))
-
-
-@bp.route("/kasus/<int:case_id>/tutup", methods=["POST"])
-@permission_required(can_list_cases)
-@submissions.once
-def close_case(case_id: int):
-    """Close the case with a summary, once every complaint and referral has an outcome."""
-    case, form = _case_action(case_id, CloseForm)
-    if not form.validate_on_submit():
-        _flash_form_errors(form)
-        return _case_page(case)
-    return _carry_out(lambda: cases.close(case, current_user, form.summary.data), _("Kasus ditutup."),
-                      _case_url(case))
-
-
-def _officers(case: Case) -> list[User]:
-    district = case.office_region_code[:5]
-    return db.session.scalars(select(User).where(User.role == Role.BACK_OFFICE, User.active.is_(True),
-                                                 User.region_code.startswith(district))
-                              .order_by(User.full_name)).all()
-
-
-def _facilitators(case: Case) -> list[User]:
-    district = case.office_region_code[:5]
-    return db.session.scalars(select(User).where(User.role == Role.FACILITATOR, User.active.is_(True),
-                                                 User.region_code.startswith(district))
-                              .order_by(User.full_name)).all()
-
-
 def document_names(referral: Referral) -> str:
     """The referral's checked documents by their names in the district's list (codes kept if unknown)."""
     codes = [c for c in referral.documents.split(",") if c]
@@ -545,18 +453,3 @@ def document_names(referral: Referral) -> str:
     names = dict(db.session.execute(select(DocumentType.code, DocumentType.name)
                                     .where(DocumentType.code.in_(codes))).all())
     return ", ".join(names.get(code, code) for code in codes)
-
-
-def case_handling(case: Case) -> dict:
-    """What the case page's handling section needs (a Jinja global, so the cases view stays as it is)."""
-    assign_form = AssignForm()
-    assign_form.officer.choices = [(u.id, u.full_name) for u in _officers(case)]
-    assessment_form = AssessmentForm()
-    assessment_form.facilitator.choices = [("", "—")] + [(u.id, u.full_name) for u in _facilitators(case)]
-    referrals = sorted(case.referrals, key=lambda r: r.id)
-    return {
-        "assign_form": assign_form, "assessment_form": assessment_form, "answer_form": AnswerForm(),
-        "close_form": CloseForm(), "referrals": referrals,
-        "today": local_today(), "can_close": cases.has_every_outcome(case),
-        "handling": case.status in cases.HANDLING,
-    }

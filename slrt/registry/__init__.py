@@ -4,11 +4,12 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
+    from slrt.core import panels
     from slrt.core import permissions as can_registry
     from slrt.registry import commands, labels, permissions, routes
     from slrt.registry.models import ChangeKind, ImportStatus, ProposalKind, ProposalStatus
     from slrt.registry.permissions import can_list_proposals, can_lookup_registry, can_view_imports
-    from slrt.registry.views_support import case_registry_panel, region_name
+    from slrt.registry.views_support import case_panel, intake_lookup_panel, nik_check_panel, person_panel
     from slrt.shell import nav
 
     app.register_blueprint(routes.bp)
@@ -20,4 +21,8 @@ def init_app(app: Flask) -> None:
     nav.register(90, "registry.imports", _l("Impor DTSEN"), can_view_imports)
     app.jinja_env.globals.update(
         ImportStatus=ImportStatus, ProposalStatus=ProposalStatus, ChangeKind=ChangeKind,
-        ProposalKind=ProposalKind, registry_case_panel=case_registry_panel, region_name=region_name)
+        ProposalKind=ProposalKind)
+    panels.register(app, "case", "registry", 30, "registry/_panel.html", case_panel)
+    panels.register(app, "person", "registry", 10, "registry/_panel.html", person_panel)
+    panels.register(app, "intake", "registry", 10, "registry/_intake_lookup.html", intake_lookup_panel)
+    panels.register(app, "nik_check", "registry", 10, "registry/_nik_household.html", nik_check_panel)

@@ -61,7 +61,7 @@ def create_proposal(data: ProposalData, user) -> Proposal:
     if data.kind == ProposalKind.SANGGAH and not registered:
         raise DomainError(_l("Warga ini belum terdaftar di DTSEN. Ajukan usulan baru."))
     if data.kind == ProposalKind.SANGGAH and not data.reason.strip():
-        raise DomainError(_l("Tuliskan data apa yang salah atau disanggah."))
+        raise DomainError(_l("Tuliskan data apa yang salah atau disanggah."), field="reason")
     open_one = db.session.scalar(select(Proposal.id).where(Proposal.nik == data.nik, Proposal.status.in_(OPEN)))
     if open_one:
         raise DomainError(gettext("Sudah ada usulan yang masih berjalan untuk NIK ini (no. %(id)d).", id=open_one))
@@ -107,7 +107,7 @@ def person_id_of(proposal: Proposal) -> int | None:
 def decide(proposal: Proposal, approve: bool, note: str, user) -> None:
     """The district approves (ready for SIKS-NG) or rejects, with a reason."""
     if not approve and not note.strip():
-        raise DomainError(_l("Tuliskan alasan penolakan."))
+        raise DomainError(_l("Tuliskan alasan penolakan."), field="note")
     _move(proposal, "approve" if approve else "reject")
     proposal.decided_by_id, proposal.decided_at, proposal.decision_note = user.id, utcnow(), note.strip()
     record("proposal.approve" if approve else "proposal.reject", proposal, user=user)

@@ -10,6 +10,7 @@ from sqlalchemy import select, tuple_
 from slrt.audit.operations import record
 from slrt.auth.permissions import in_region, permission_required, require
 from slrt.intake.permissions import can_register
+from slrt.core import panels, refusals
 from slrt.core.db import read_only
 from slrt.core.downloads import send_download
 from slrt.core.errors import DomainError
@@ -30,7 +31,8 @@ from slrt.registry.permissions import (can_decide_proposal, can_export_proposals
                                        can_list_proposals, can_lookup_registry, can_propose, can_record_musdes,
                                        can_verify_proposal, can_view_changes, can_view_imports)
 from slrt.intake.forms import prefilled_form
-from slrt.registry.views_support import district_villages, household_context, household_prefill, show_household
+from slrt.registry.views_support import (district_villages, household_context, household_prefill, place_names,
+                                         show_household)
 from slrt.regions.operations import region_index
 from slrt.submissions import views as submissions
 
@@ -94,7 +96,8 @@ def _search(text: str, desa: str | None) -> dict:
     people = lookup.search_names(text, desa, within=current_user.region_code)
     if people:
         record("registry.search", None, note=f"name search, {len(people)} hasil")
-    return {"people": people, "household_form": HouseholdForm()}
+    return {"people": people, "household_form": HouseholdForm(),
+            "place_names": place_names(p.region_code for p in people)}
 
 
 @bp.route("/keluarga", methods=["POST"])
@@ -193,13 +196,10 @@ def _start_or_map(path: Path, file_name: str, extract_date: str, mapping: dict, 
                                columns=column_rows(need.headers, mapping, need), notices=[])
     except OtherDistrict as other:
         path.unlink(missing_ok=True)
-        flash(str(other), "error")
-        upload_form = UploadForm(formdata=None, extract_date=_extract_date(extract_date) if extract_date else None)
-        return render_template("registry/upload.html", form=upload_form), 422
+        return _refused_upload(extract_date, str(other))
     except Exception:  # noqa: BLE001 - not a readable CSV/XLSX
         path.unlink(missing_ok=True)
-        flash(_("Berkas tidak dapat dibaca sebagai CSV atau XLSX."), "error")
-        return redirect(url_for("registry.upload"), code=303)
+        return _refused_upload(extract_date, _("Berkas tidak dapat dibaca sebagai CSV atau XLSX."))
     if inspection.notices and not acknowledged:
         form.acknowledged.data = "1"
         return render_template("registry/mapping.html", form=form, need=None, fields=FIELDS, SKIP=SKIP,
@@ -210,13 +210,19 @@ def _start_or_map(path: Path, file_name: str, extract_date: str, mapping: dict, 
         db.session.commit()
         db.session.close()  # hold no transaction (on SQLite: no write lock) while the import starts
     except ImportBusy as busy:
-        db.session.rollback()
         path.unlink(missing_ok=True)
-        flash(str(busy), "error")
-        return redirect(url_for("registry.imports"), code=303)
+        return _refused_upload(extract_date, str(busy))
     from slrt.registry.background import run_in_background
     run_in_background(current_app._get_current_object(), import_id, path, mapping)
     return redirect(url_for("registry.import_detail", import_id=import_id), code=303)
+
+
+def _refused_upload(extract_date: str, message: str):
+    """The upload form again (422), the extract date kept and the message next to the file: the file itself
+    is gone and must be chosen again (a browser never refills a file field)."""
+    form = UploadForm(formdata=None, extract_date=_extract_date(extract_date) if extract_date else None)
+    return refusals.refuse(lambda: render_template("registry/upload.html", form=form), form,
+                           DomainError(message, field="extract"))
 
 
 def _import_or_404(import_id: int) -> RegistryImport:
@@ -231,9 +237,12 @@ def _import_or_404(import_id: int) -> RegistryImport:
 @read_only
 def import_detail(import_id: int):
     """One import: its progress bar (polled while it runs) and its counts."""
-    row = _import_or_404(import_id)
+    return _import_page(_import_or_404(import_id), CancelImportForm())
+
+
+def _import_page(row: RegistryImport, cancel_form) -> str:
     return render_template("registry/import_detail.html", row=row, ImportStatus=ImportStatus, dead=is_dead(row),
-                           cancel_form=CancelImportForm())
+                           cancel_form=cancel_form)
 
 
 @bp.route("/impor/<int:import_id>/progres")
@@ -261,9 +270,7 @@ def cancel_import(import_id: int):
         operations.cancel_import(row, current_user, importer_dead=dead)
         db.session.commit()
     except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("registry.import_detail", import_id=import_id), code=303)
+        return refusals.refuse(lambda: _import_page(_import_or_404(import_id), form), form, error)
     if dead:
         from slrt.registry import ownership
         from slrt.registry.background import purge_in_background
@@ -343,9 +350,12 @@ def changes_report(import_id: int):
     if page.rows:  # names and masked NIKs of people are shown: audited
         record("registry.changes_view", row, note=f"changes of import {row.id}, page {page.page}, "
                                                   f"{len(page.rows)} of {page.total}")
+    areas = changes.per_region(row.id, within, chosen)
+    shown_codes = [code for code, _counts in areas] + [code for c in page.rows for code in
+                                                      (c.region_code, c.before_value, c.after_value)]
     response = render_page_or_partial(
         "registry/changes.html", "registry/_change_results.html", row=row, previous=previous, chosen=chosen,
-        summary=changes.summary(row.id, within), areas=changes.per_region(row.id, within, chosen),
+        summary=changes.summary(row.id, within), areas=areas, place_names=place_names(shown_codes),
         kecamatan_choices=kecamatan_choices, desa_choices=desa_choices, kinds=changes.CHANGE_KINDS,
         changes=page.rows, page=page.page, pages=page.pages, total=page.total)
     db.session.commit()  # the audit row, after rendering
@@ -358,17 +368,15 @@ def changes_xlsx(import_id: int):
     """The changes as the page filters them, as XLSX for follow-up: full NIKs, so audited and not cached."""
     from slrt.reports.tables import XLSX_MIME, Column, Table, to_xlsx
     from slrt.core.labels import LABELS
-    from slrt.registry.views_support import region_name
     row = _done_import_or_404(import_id)
     chosen, _k, _d = _change_filter()
     items = db.session.scalars(changes.changes_query(row.id, current_user.region_code, chosen)
                                .order_by(*changes.ORDER)).all()
-    names: dict[str, str] = {}
+    names = place_names({code for item in items for code in (item.region_code, item.region_code[:8],
+                                                             item.before_value, item.after_value)})
 
     def place(code):
-        if code not in names:
-            names[code] = region_name(code)
-        return names[code]
+        return names.get(code, code)
 
     def shown(item, value):
         if item.kind == changes.ChangeKind.MOVED and value:
@@ -443,8 +451,9 @@ def new_proposal():
                 flash(_("Usulan tersimpan. Lanjutkan dengan verifikasi kunjungan rumah."), "success")
                 return redirect(result, code=303)
             except DomainError as error:
-                db.session.rollback()
-                flash(str(error), "error")
+                return refusals.refuse(lambda: render_template("registry/proposal_form.html", form=form), form, error)
+    if form.errors:  # the form's checks, or the NIK, No. KK or desa refused above
+        return refusals.refuse(lambda: render_template("registry/proposal_form.html", form=form))
     return render_template("registry/proposal_form.html", form=form)
 
 
@@ -477,10 +486,16 @@ def _prefilled_proposal_form(form: ProposalForm) -> ProposalForm:
 @permission_required(can_list_proposals)
 def proposal(proposal_id: int):
     """One proposal: its steps and the action the user may take next (the view of the person is audited)."""
-    item = queries.load_proposal(proposal_id)
+    return proposal_page(queries.load_proposal(proposal_id))
+
+
+def proposal_page(item: Proposal, *, visit_form=None, musdes_form=None, decision_form=None) -> str:
+    """The proposal's page (audited), with blank step forms or a refused one as typed."""
     record("proposal.view", item, person_id=operations.person_id_of(item), note=f"proposal {item.id}")
-    page = render_template("registry/proposal.html", proposal=item, visit_form=VisitForm(),
-                           musdes_form=MusdesForm(), decision_form=DecisionForm())
+    page = render_template("registry/proposal.html", proposal=item, visit_form=visit_form or VisitForm(formdata=None),
+                           musdes_form=musdes_form or MusdesForm(formdata=None),
+                           decision_form=decision_form or DecisionForm(formdata=None),
+                           panels=panels.build("proposal", item, current_user))
     db.session.commit()  # after rendering, so the loaded proposal is not expired and reread
     return page
 
@@ -493,7 +508,7 @@ def verify(proposal_id: int):
     item = queries.load_proposal(proposal_id, lock=True)
     require(can_verify_proposal, item)
     form = VisitForm()
-    return _act(item, form, lambda: operations.record_visit(item, form.visit_date.data, form.notes.data, current_user),
+    return _act(item, form, "visit_form", lambda: operations.record_visit(item, form.visit_date.data, form.notes.data, current_user),
                 _("Hasil kunjungan rumah tersimpan."))
 
 
@@ -505,7 +520,7 @@ def deliberate(proposal_id: int):
     item = queries.load_proposal(proposal_id, lock=True)
     require(can_record_musdes, item)
     form = MusdesForm()
-    return _act(item, form, lambda: operations.record_musdes(item, form.meeting_date.data, form.minutes.data,
+    return _act(item, form, "musdes_form", lambda: operations.record_musdes(item, form.meeting_date.data, form.minutes.data,
                                                              current_user), _("Hasil musyawarah desa tersimpan."))
 
 
@@ -517,30 +532,31 @@ def decide(proposal_id: int):
     item = queries.load_proposal(proposal_id, lock=True)
     require(can_decide_proposal, item)
     form = DecisionForm()
-    return _act(item, form, lambda: operations.decide(item, form.decision.data == "approve", form.note.data or "",
+    return _act(item, form, "decision_form", lambda: operations.decide(item, form.decision.data == "approve", form.note.data or "",
                                                       current_user), _("Keputusan tersimpan."))
 
 
-def _act(item: Proposal, form, action, message: str):
-    result = url_for("registry.proposal", proposal_id=item.id)
+def _act(item: Proposal, form, form_name: str, action, message: str):
+    """Carry out one step of a proposal; refused (a step out of order, a minutes file that is not a PDF or an
+    image, a rejection without a reason), the proposal's page again with the form as typed and the message."""
     if form.validate_on_submit():
         repeat = submissions.claim_once()
         if repeat is not None:
             return repeat
         try:
             action()
-            submissions.result_at(result)
-            db.session.commit()
-            flash(message, "success")
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-    else:
-        db.session.rollback()
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
-    return redirect(result, code=303)
+        except DomainError as error:  # UploadRefused is one
+            return _refused_step(item.id, form, form_name, error)
+        result = url_for("registry.proposal", proposal_id=item.id)
+        submissions.result_at(result)
+        db.session.commit()
+        flash(message, "success")
+        return redirect(result, code=303)
+    return _refused_step(item.id, form, form_name, None)
+
+
+def _refused_step(proposal_id: int, form, form_name: str, error: DomainError | None):
+    return refusals.refuse(lambda: proposal_page(queries.load_proposal(proposal_id), **{form_name: form}), form, error)
 
 
 @bp.route("/usulan/<int:proposal_id>/notulen")

@@ -27,7 +27,7 @@ def household_context(household) -> dict:
     flags = flags_for(household.members) if household else []
     left = {f.nik for f in flags if f.left}
     return {"household": household, "suggestions": suggest(profile), "latest_import": lookup.latest_import(),
-            "change_flags": flags,
+            "change_flags": flags, "household_place": region_name(household.region_code) if household else "",
             "household_left": bool(household and household.members and all(m.nik in left for m in household.members))}
 
 
@@ -111,15 +111,37 @@ def district_villages():
     return [(code, f"{kec} / {name}") for code, name, kec in rows]
 
 
-def case_registry_panel(case) -> dict:
-    """For the case page: the registry household of the case's person and its suggestions (audited)."""
-    if case is None or case.person is None:
-        return {}
-    household = show_household(lookup.household_of(case.person.nik), "case page")
-    return household_context(household)
+def person_panel(person, user) -> dict | None:
+    """The registry panel of the case page and the person page: the household of the person's NIK and its
+    suggestions (the lookup is audited); None for a user who may not look the registry up."""
+    from slrt.registry.permissions import can_lookup_registry
+    if person is None or not can_lookup_registry(user):
+        return None
+    return household_context(show_household(lookup.household_of(person.nik), "case/person page"))
+
+
+def case_panel(case, user) -> dict | None:
+    return person_panel(case.person, user)
+
+
+def intake_lookup_panel(_subject, user) -> dict | None:
+    """The intake form's registry search (by No. KK or name), for a user who may look the registry up."""
+    from slrt.registry.permissions import can_lookup_registry
+    return {} if can_lookup_registry(user) else None
+
+
+def nik_check_panel(subject, _user) -> dict | None:
+    """The NIK widget's registry status and household (`subject`: the widget's check, person, throttling);
+    nothing is looked up while the user is throttled."""
+    return None if subject.throttled else intake_context(subject.check, subject.person)
 
 
 def region_name(code: str | None) -> str:
-    from slrt.regions.operations import get
-    region = get(code)
-    return region.name if region is not None else (code or "")
+    from slrt.regions.operations import names_for
+    return names_for([code]).get(code, code or "") if code else ""
+
+
+def place_names(codes) -> dict[str, str]:
+    """Region names for the codes a page shows, in one query (templates read them with `|name_in`)."""
+    from slrt.regions.operations import names_for
+    return names_for(codes)

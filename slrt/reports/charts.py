@@ -2,10 +2,13 @@
 (viewBox + width 100%). Each chart sits next to a table holding the same numbers."""
 from __future__ import annotations
 
+import textwrap
+
 from markupsafe import Markup, escape
 
 COLOURS = {"completed": "#0b6e4f", "declined": "#b42318", "at_agency": "#e0a526", "before_agency": "#8aa1b8",
            "bar": "#2f6fad"}
+LABEL_CHARS = 62  # a line of 12-point text across the 480-unit chart
 
 
 def _nice_step(value: int, ticks: int = 4) -> int:
@@ -63,10 +66,13 @@ def _short(value: int) -> str:
 
 def stacked_bars(rows: list[tuple[str, dict[str, int]]], keys: list[tuple[str, str]], title: str,
                  width: int = 480) -> Markup:
-    """Horizontal stacked bars (outcomes per agency): one bar per row, shares of its total, with a legend."""
-    label_w, bar_h, gap, legend_h = 150, 18, 9, 46
-    height = legend_h + len(rows) * (bar_h + gap) + 4
-    plot_w = width - label_w - 50
+    """Horizontal stacked bars (outcomes per agency): one bar per row, shares of its total, with a legend.
+    Each agency's name stands whole on the line above its bar (wrapped between words if it is long), so
+    "Dinas Kependudukan dan Pencatatan Sipil" is never cut off."""
+    bar_h, gap, legend_h, line_h = 16, 12, 46, 15
+    plot_w = width - 50
+    labelled = [(textwrap.wrap(label, LABEL_CHARS) or [""], cells) for label, cells in rows]
+    height = legend_h + sum(len(lines) * line_h + bar_h + gap for lines, _cells in labelled) + 4
     parts = [f'<svg class="chart" viewBox="0 0 {width} {max(height, 60)}" role="img" aria-label="{escape(title)}" '
              f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
     for i, (key, name) in enumerate(keys):  # the legend in two columns, two rows
@@ -74,12 +80,12 @@ def stacked_bars(rows: list[tuple[str, dict[str, int]]], keys: list[tuple[str, s
         parts.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{COLOURS[key]}"/>'
                      f'<text x="{x + 17}" y="{y + 11}" font-size="12" fill="#1d2733">{escape(name)}</text>')
     peak = max((sum(cells.values()) for _, cells in rows), default=0) or 1
-    for i, (label, cells) in enumerate(rows):
-        y = legend_h + i * (bar_h + gap)
-        short = label if len(label) <= 22 else label[:21] + "…"
-        parts.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end" font-size="12" fill="#1d2733">'
-                     f'<title>{escape(label)}</title>{escape(short)}</text>')
-        cursor = label_w
+    y = legend_h
+    for (label, _cells), (lines, cells) in zip(rows, labelled):
+        for line in lines:
+            y += line_h
+            parts.append(f'<text x="0" y="{y - 3}" font-size="12" fill="#1d2733">{escape(line)}</text>')
+        cursor = 0.0
         for key, name in keys:
             value = cells.get(key, 0)
             if not value:
@@ -88,7 +94,8 @@ def stacked_bars(rows: list[tuple[str, dict[str, int]]], keys: list[tuple[str, s
             parts.append(f'<rect x="{cursor:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{COLOURS[key]}">'
                          f'<title>{escape(label)} · {escape(name)}: {value}</title></rect>')
             cursor += w
-        parts.append(f'<text x="{cursor + 4:.1f}" y="{y + 13}" font-size="12" fill="#1d2733">'
+        parts.append(f'<text x="{cursor + 4:.1f}" y="{y + 12}" font-size="12" fill="#1d2733">'
                      f'{_short(sum(cells.values()))}</text>')
+        y += bar_h + gap
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -100,7 +100,7 @@ def case_table(cases, personal: bool, title: str) -> Table:
     from slrt.cases.models import CaseStatus, Channel, VisitType
     columns = [Column(_("Tiket"), width=12), Column(_("Tanggal daftar"), "datetime", 17),
                Column(_("Kecamatan"), width=18), Column(_("Desa/kelurahan"), width=20),
-               Column(_("Jenis kunjungan"), width=18), Column(_("Kanal"), width=14),
+               Column(_("Jenis layanan"), width=18), Column(_("Kanal"), width=14),
                Column(_("Kategori keluhan"), width=36), Column(_("Jumlah keluhan"), "int", 10),
                Column(_("Status"), width=12), Column(_("Petugas"), width=22), Column(_("Tanggal selesai"), "datetime", 17)]
     if personal:

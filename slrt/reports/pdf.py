@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from fpdf import FPDF
+from fpdf.enums import PageOrientation
 from fpdf.fonts import FontFace
 
 from slrt.core.labels import LABELS
@@ -42,7 +43,68 @@ class ReportPDF(FPDF):
         self.cell(0, 8, _latin(f"{self.footer_text} - {self.page_no()}/{{nb}}"), align="C")
 
 
+PADDING = 1.0  # mm inside each cell, each side
+SMALLEST_FONT = 6.5
+
+
+def _words_width(pdf: FPDF, text: str) -> float:
+    """The width of the longest word of `text` in the current font: a column narrower than that would
+    break the word in the middle ("Terdafta/r")."""
+    return max((pdf.get_string_width(word) for word in text.split()), default=0)
+
+
+def _column_widths(pdf: FPDF, table: Table, size: float) -> list[float]:
+    """The narrowest width (mm) of each column at font `size` in which no header word and no figure breaks:
+    headers wrap between words only. The first column (names of regions, agencies) also keeps its words
+    whole and takes what room is left over."""
+    widths = []
+    for index, column in enumerate(table.columns):
+        pdf.set_font("helvetica", "B", size)
+        need = _words_width(pdf, _latin(column.header))
+        pdf.set_font("helvetica", "", size)
+        cells = [_cell(row[index], column.type) for row in table.rows]
+        if column.type in ("int", "float") or index > 0:
+            need = max([need] + [pdf.get_string_width(c) for c in cells])
+        else:
+            need = max([need] + [_words_width(pdf, c) for c in cells])
+        widths.append(need + 2 * PADDING + 0.6)
+    return widths
+
+
+def _layout(pdf: FPDF, table: Table, room: float) -> tuple[float, list[float]] | None:
+    """The largest font (8 pt down to SMALLEST_FONT) at which the table fits `room` mm without breaking a
+    word, and its column widths spread over the whole width (the first column gets the slack); None when it
+    does not fit even at the smallest font."""
+    size = 8.0
+    while size >= SMALLEST_FONT:
+        widths = _column_widths(pdf, table, size)
+        if sum(widths) <= room:
+            widths[0] += room - sum(widths)
+            return size, widths
+        size -= 0.5
+    return None
+
+
+def _room_for(pdf: FPDF, lines: float) -> None:
+    """Start a new page unless `lines` rows of text fit on this one (a title never ends a page alone)."""
+    if pdf.get_y() + lines * 4.5 > pdf.h - pdf.b_margin:
+        pdf.add_page(orientation=pdf.cur_orientation)
+
+
+def _portrait(pdf: FPDF) -> None:
+    """Back to A4 portrait after a landscape page that held one wide table."""
+    if pdf.cur_orientation is PageOrientation.LANDSCAPE:
+        pdf.add_page(orientation="P")
+
+
 def _table(pdf: FPDF, table: Table) -> None:
+    _portrait(pdf)
+    layout = _layout(pdf, table, pdf.epw) if table.rows else None
+    if table.rows and layout is None:
+        # Too many columns for A4 portrait (the per-region table): a landscape page of its own.
+        pdf.add_page(orientation="L")
+        layout = _layout(pdf, table, pdf.epw) or (SMALLEST_FONT, [pdf.epw / len(table.columns)] * len(table.columns))
+    _room_for(pdf, 7)
     pdf.set_font("helvetica", "B", 10)
     pdf.set_text_color(0, 0, 0)
     pdf.multi_cell(0, 6, _latin(table.title), new_x="LMARGIN", new_y="NEXT")
@@ -51,13 +113,13 @@ def _table(pdf: FPDF, table: Table) -> None:
         pdf.cell(0, 5, _latin(_("Tidak ada data dalam periode ini.")), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
         return
-    pdf.set_font("helvetica", size=7 if len(table.columns) > 6 else 8)
-    first = 3 if len(table.columns) > 6 else 4
-    widths = (first,) + (1,) * (len(table.columns) - 1)
+    size, widths = layout
+    pdf.set_font("helvetica", size=size)
     aligns = ["LEFT"] + ["RIGHT" if c.type in ("int", "float") else "LEFT" for c in table.columns[1:]]
-    with pdf.table(col_widths=widths, text_align=aligns, line_height=4.2, padding=1,
-                   headings_style=FontFace(emphasis="BOLD", fill_color=(238, 242, 245)), first_row_as_headings=True,
-                   repeat_headings=1) as grid:
+    pdf.set_fill_color(255, 255, 255)  # rows stay white, whatever a chart drew before
+    with pdf.table(width=pdf.epw, col_widths=widths, text_align=aligns, line_height=size * 0.5 + 0.4,
+                   padding=PADDING, headings_style=FontFace(emphasis="BOLD", fill_color=(238, 242, 245)),
+                   first_row_as_headings=True, repeat_headings=1) as grid:
         grid.row([_latin(c.header) for c in table.columns])
         for row in table.rows:
             grid.row([_cell(v, c.type) for v, c in zip(row, table.columns)])
@@ -119,21 +181,31 @@ def _stacked_chart(pdf: FPDF, title: str, rows) -> None:
     pdf.set_y(y + 3)
 
 
-def monthly_pdf(d: Dashboard, tables: list[Table], letterhead: dict, title: str, subtitle: str) -> bytes:
-    pdf = ReportPDF(format="A4", unit="mm")
-    pdf.footer_text = f"{title} - {subtitle}"
-    pdf.set_auto_page_break(True, margin=16)
-    pdf.set_margins(15, 15, 15)
-    pdf.add_page()
-    pdf.set_font("helvetica", "B", 12)
-    for i, line in enumerate(letterhead["lines"]):
+def draw_letterhead(pdf: FPDF, letterhead) -> None:
+    """The district's letterhead (slrt.admin.letterhead) at the top of a PDF: the logo on the left, the lines
+    centred, a rule under them."""
+    top = pdf.get_y()
+    if letterhead.logo_path is not None and letterhead.logo_path.suffix != ".svg":
+        pdf.image(str(letterhead.logo_path), x=pdf.l_margin, y=top, h=16)
+    for i, line in enumerate(letterhead.lines):
         pdf.set_font("helvetica", "B" if i == 0 else "", 12 if i == 0 else 9)
         pdf.cell(0, 6 if i == 0 else 4.5, _latin(line), align="C", new_x="LMARGIN", new_y="NEXT")
+    if letterhead.logo_path is not None:
+        pdf.set_y(max(pdf.get_y(), top + 16))
     pdf.set_draw_color(0, 0, 0)
     pdf.set_line_width(0.6)
     pdf.line(pdf.l_margin, pdf.get_y() + 1.5, pdf.w - pdf.r_margin, pdf.get_y() + 1.5)
     pdf.set_line_width(0.2)
     pdf.ln(5)
+
+
+def monthly_pdf(d: Dashboard, tables: list[Table], letterhead, title: str, subtitle: str) -> bytes:
+    pdf = ReportPDF(format="A4", unit="mm")
+    pdf.footer_text = f"{title} - {subtitle}"
+    pdf.set_auto_page_break(True, margin=16)
+    pdf.set_margins(15, 15, 15)
+    pdf.add_page()
+    draw_letterhead(pdf, letterhead)
     pdf.set_font("helvetica", "B", 14)
     pdf.cell(0, 7, _latin(title), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", size=10)
@@ -141,8 +213,11 @@ def monthly_pdf(d: Dashboard, tables: list[Table], letterhead: dict, title: str,
     pdf.ln(3)
     for table in tables:
         _table(pdf, table)
+        if table.chart not in ("per_month", "outcomes") or (table.chart == "outcomes" and not d.outcomes):
+            continue
+        _portrait(pdf)
         if table.chart == "per_month":
             _column_chart(pdf, table.title, [(r.label, r.count) for r in d.per_month])
-        elif table.chart == "outcomes" and d.outcomes:
+        else:
             _stacked_chart(pdf, table.title, d.outcomes)
     return bytes(pdf.output())

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from slrt.admin import settings
+from slrt.admin.letterhead import letterhead
 from slrt.auth.models import Role
 from slrt.auth.permissions import permission_required
 from slrt.core.db import read_only
@@ -183,9 +183,7 @@ def _month_choices(today: date, count: int = 24) -> list[tuple[str, str]]:
     return out
 
 
-def _letterhead() -> dict:
-    lines = [line for line in settings.get("letterhead_lines").splitlines() if line.strip()]
-    return {"lines": lines or [current_app.config["SLRT_OFFICE_NAME"]], "logo": settings.get("letterhead_logo")}
+
 
 
 @bp.route("/bulanan")
@@ -199,7 +197,7 @@ def monthly():
     form.month.choices = _month_choices(local_today())
     form.month.data = f.month
     return render_template("reports/monthly.html", d=d, f=f, form=form, charts=_charts(d),
-                           tables=exports.dashboard_tables(d, monthly=True), letterhead=_letterhead(), crumbs=_breadcrumbs(f),
+                           tables=exports.dashboard_tables(d, monthly=True), letterhead=letterhead(), crumbs=_breadcrumbs(f),
                            month_name=dict(_month_choices(local_today(), 60)).get(f.month, f.month))
 
 
@@ -218,6 +216,6 @@ def export_monthly(fmt: str):
     from slrt.reports.pdf import monthly_pdf
     month_name = dict(_month_choices(local_today(), 60)).get(f.month, f.month)
     place = regions.path_names(f.scope_region)[-1][1] if regions.path_names(f.scope_region) else f.scope_region
-    body = monthly_pdf(d, tables, _letterhead(), _("Laporan Bulanan SLRT"), f"{month_name} · {place}")
+    body = monthly_pdf(d, tables, letterhead(), _("Laporan Bulanan SLRT"), f"{month_name} · {place}")
     return send_download(body, filename=f"{filename}.pdf", mimetype="application/pdf", audit="report.export",
                          note=f"monthly pdf rows={exports.row_count(tables)} {f.describe()}")

@@ -110,7 +110,8 @@ def visible_cases_of(person_id: int, user) -> list[Case]:
     query = (scope_cases(select(Case), user).where(Case.person_id == person_id)
              .options(joinedload(Case.office_region), joinedload(Case.created_by),
                       selectinload(Case.complaints).joinedload(Complaint.answered_by),
-                      selectinload(Case.needs), selectinload(Case.events).joinedload(CaseEvent.actor))
+                      selectinload(Case.needs), selectinload(Case.events).joinedload(CaseEvent.actor),
+                      selectinload(Case.person).selectinload(Person.members))
              .order_by(Case.created_at.desc(), Case.id.desc()))
     return list(db.session.scalars(query).unique())
 

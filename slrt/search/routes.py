@@ -6,6 +6,7 @@ from slrt.admin.models import DocumentType
 from slrt.audit.operations import record
 from slrt.auth.permissions import permission_required
 from slrt.cases.permissions import can_list_cases
+from slrt.core import panels
 from slrt.core.htmx import render_page_or_partial
 from slrt.extensions import db
 from slrt.regions import operations as regions
@@ -52,14 +53,9 @@ def person(person_id: int):
         abort(404)
     person, cases = found
     record("person.view", person, person_id=person.id, note=f"person page, {len(cases)} kasus")
-    from slrt.registry.permissions import can_lookup_registry
-    registry = None
-    if can_lookup_registry(current_user):
-        from slrt.registry import lookup
-        from slrt.registry.views_support import household_context, show_household
-        registry = household_context(show_household(lookup.household_of(person.nik), "person page"))
     documents = {d.code: d.name for d in db.session.scalars(select(DocumentType).order_by(DocumentType.sort_order))}
-    page = render_template("search/person.html", person=person, cases=cases, registry=registry,
+    page = render_template("search/person.html", person=person, cases=cases,
+                           panels=panels.build("person", person, current_user),
                            referrals=queries.referrals_of(cases), documents=documents,
                            region_path=regions.path_names(person.region_code))
     db.session.commit()

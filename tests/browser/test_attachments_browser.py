@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from slrt.attachments.models import Attachment
 from slrt.audit.models import AuditLog
-from slrt.cases import operations as cases
+from slrt.handling import operations as cases
 from slrt.extensions import db
 from tests.attachments_helpers import phone_photo
 from tests.browser.conftest import login, screenshot

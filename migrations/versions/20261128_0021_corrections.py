@@ -4,8 +4,8 @@
 `referral_changes` every field an edit of a draft changed; `cases.new_case_reason` why the clerk opened a
 case for a citizen who already had an open one.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-11-28 14:00:00
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015'
-down_revision = '0014'
+revision = '0021'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 

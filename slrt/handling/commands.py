@@ -1,15 +1,16 @@
-"""`flask referrals autoclose`: close resolved cases whose auto-close day has passed (run daily from cron)."""
+"""`flask handling autoclose`: close resolved cases whose auto-close day has passed (run daily by the
+slrt-autoclose timer)."""
 from __future__ import annotations
 
 import click
 from sqlalchemy import select
 
-from slrt.cases import operations as cases
 from slrt.cases.models import Case, CaseStatus
 from slrt.core.db import immediate_transactions
 from slrt.core.time import local_today
 from slrt.extensions import db
-from slrt.referrals.routes import bp
+from slrt.handling import operations
+from slrt.handling.routes import bp
 
 
 @bp.cli.command("autoclose")
@@ -21,7 +22,7 @@ def autoclose() -> None:
     for case_id in ids:
         with immediate_transactions():
             case = db.session.get(Case, case_id, with_for_update=True, populate_existing=True)
-            if case is not None and cases.auto_close(case, today):
+            if case is not None and operations.auto_close(case, today):
                 closed += 1
             db.session.commit()
     click.echo(f"Cases closed automatically: {closed}")

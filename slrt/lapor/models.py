@@ -1,0 +1,47 @@
+"""Complaints that SP4N-LAPOR! dispositioned to the district's social office, one row per LAPOR! tracking ID."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from slrt.core.time import utcnow
+from slrt.core.transitions import TransitionTable
+from slrt.extensions import db
+
+
+class LaporStatus(StrEnum):
+    NEEDS_DATA = "needs_data"      # LAPOR! sent no usable identity or place: no case yet, not acknowledged
+    RECEIVED = "received"          # a case was registered; the acknowledgement is in the outbox
+    FOLLOWED_UP = "followed_up"    # at least one follow-up step (tindak lanjut) was pushed back
+
+
+L = LaporStatus
+LAPOR_TRANSITIONS = TransitionTable(LaporStatus, {
+    L.NEEDS_DATA: {L.RECEIVED},
+    L.RECEIVED: {L.FOLLOWED_UP},
+    L.FOLLOWED_UP: set(),
+})
+
+# SP4N-LAPOR!'s service levels, in working days (KemenPAN-RB 680/2020).
+VERIFY_DAYS = 3      # from the disposition: verify (the acknowledgement)
+FOLLOW_UP_DAYS = 5   # from the disposition: the first follow-up
+CLOSE_DAYS = 10      # from the first follow-up: LAPOR! closes it if the citizen does not reply
+
+
+class LaporReport(db.Model):
+    __tablename__ = "lapor_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tracking_id: Mapped[str] = mapped_column(String(40), unique=True)  # LAPOR!'s own ID: a second pull adds nothing
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default=LaporStatus.RECEIVED, index=True)
+    title: Mapped[str] = mapped_column(String(255), default="")
+    problem: Mapped[str] = mapped_column(Text, default="")  # why no case could be made (NEEDS_DATA)
+    dispositioned_on: Mapped[date] = mapped_column(Date)   # the district's local day LAPOR! dispositioned it
+    followed_up_on: Mapped[date | None] = mapped_column(Date)  # the first follow-up pushed back
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    case = relationship("Case")

@@ -59,27 +59,30 @@ def import_models() -> None:
     from slrt.cases import models as _cases  # noqa: F401
     from slrt.core import throttle_storage as _throttle  # noqa: F401
     from slrt.deadlines import models as _deadlines  # noqa: F401
+    from slrt.field import models as _field  # noqa: F401
     from slrt.intake import models as _intake  # noqa: F401
     from slrt.lapor import models as _lapor  # noqa: F401
     from slrt.notifications import models as _notifications  # noqa: F401
+    from slrt.planning import models as _planning  # noqa: F401
     from slrt.privacy import models as _privacy  # noqa: F401
     from slrt.referrals import models as _referrals  # noqa: F401
     from slrt.regions import models as _regions  # noqa: F401
     from slrt.registry import models as _registry  # noqa: F401
     from slrt.reports import models as _reports  # noqa: F401
     from slrt.submissions import models as _submissions  # noqa: F401
+    from slrt.visits import models as _visits  # noqa: F401
     from slrt.whatsapp import models as _whatsapp  # noqa: F401
 
 
 def register_features(app: Flask) -> None:
     """Each feature wires itself in: its blueprint, commands, labels, menu entries, template globals, hooks."""
-    from slrt import (admin, api, attachments, auth, cases, core, deadlines, handling, intake, lapor, maintenance,
-                      notifications, privacy, public, referrals, regions, registry, reports, search, shell, submissions,
-                      wallboard, whatsapp)
+    from slrt import (admin, api, attachments, auth, cases, core, deadlines, field, handling, intake, lapor,
+                      maintenance, notifications, planning, privacy, public, referrals, regions, registry, reports,
+                      search, shell, submissions, visits, wallboard, whatsapp)
 
     for feature in (core, auth, intake, cases, handling, public, admin, regions, deadlines, notifications, referrals,
-                    registry, reports, search, attachments, submissions, maintenance, privacy, api, wallboard, whatsapp,
-                    lapor, shell):
+                    registry, reports, planning, search, attachments, submissions, maintenance, privacy, visits, field,
+                    api, wallboard, whatsapp, lapor, shell):
         feature.init_app(app)
 
 

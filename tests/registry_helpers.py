@@ -69,3 +69,26 @@ def visible_niks() -> set[str]:
     if not ids:
         return set()
     return set(db.session.scalars(db.select(RegistryPerson.nik).where(RegistryPerson.import_id.in_(ids))))
+
+
+def hold_meeting(proposals, user, decisions=None, *, meeting_date=date(2025, 9, 10), sign=True, attendees=None):
+    """A village meeting of the proposals' village deciding on them (all agreed unless `decisions` maps a
+    proposal id to (decision, note)), and its signed berita acara uploaded."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from slrt.extensions import db
+    from slrt.registry import operations
+    attendees = attendees if attendees is not None else [("Asep Kurnia", "Kepala Desa"), ("Siti Aminah", "Ketua BPD")]
+    meeting = operations.record_meeting(operations.MeetingData(
+        region_code=proposals[0].region_code, meeting_date=meeting_date, place="Balai Desa", chair="Asep Kurnia",
+        attendance_count=max(len(attendees), 1) + 10, attendees=attendees), user)
+    chosen = decisions or {}
+    operations.decide_batch(meeting, {p.id: chosen.get(p.id, ("agreed", "")) for p in proposals}, user)
+    if sign:
+        minutes = FileStorage(stream=io.BytesIO(b"%PDF-1.4 berita acara"), filename="berita-acara.pdf",
+                              content_type="application/pdf")
+        operations.sign_meeting(meeting, minutes, user)
+    db.session.commit()
+    return meeting

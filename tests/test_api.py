@@ -279,5 +279,10 @@ def test_aggregates_are_the_dashboards_figures_and_conditional(client, admin, pl
     assert {r["code"]: r["cases"] for r in body["regions"]}[places.kecamatan] == 2
     assert client.get("/api/v1/aggregates", headers={**bearer(token), "If-None-Match": response.headers["ETag"]}
                       ).status_code == 304
+    # an HTTP client that takes gzip gets the compressed answer's ETag ("…:gzip") and sends that one back
+    compressed = client.get("/api/v1/aggregates", headers={**bearer(token), "Accept-Encoding": "gzip"})
+    assert compressed.headers["Content-Encoding"] == "gzip" and compressed.headers["ETag"].endswith(':gzip"')
+    assert client.get("/api/v1/aggregates", headers={**bearer(token), "Accept-Encoding": "gzip",
+                                                     "If-None-Match": compressed.headers["ETag"]}).status_code == 304
     bad = client.get("/api/v1/aggregates", query_string={"period": "forever"}, headers=bearer(token))
     assert bad.status_code == 422 and bad.get_json()["errors"]["period"] == ["Pilihan tidak sah."]

@@ -138,9 +138,12 @@ def test_every_call_is_audited_with_the_clients_name(client, make_user, places, 
     assert api_client.user.full_name == "Klien API: Sistem RSUD"
 
 
-def test_the_service_account_cannot_log_in(client, make_user, places):
+def test_the_service_account_cannot_log_in_nor_be_enabled_in_the_user_pages(client, make_user, places):
     admin = make_user("admin")
     api_client, _token = make_client(admin, region_code=places.district)
     from tests.conftest import log_in
     assert log_in(client, api_client.user.username, "!").status_code != 303
     assert not api_client.user.active
+    log_in(client, admin.username)
+    assert api_client.user.username not in client.get("/admin/pengguna").get_data(as_text=True)
+    assert client.get(f"/admin/pengguna/{api_client.user_id}").status_code == 404

@@ -79,12 +79,13 @@ def _plain(source: str) -> str:
 def written_action_codes() -> tuple[set[str], list[str]]:
     """Every action code that slrt/ writes to the audit trail, and the writes this test cannot work out."""
     from slrt.admin.operations import AUDIT_NAMES
+    from slrt.planning.models import PlanStatus
     from slrt.referrals.models import ReferralStatus
     codes: set[str] = set()
     unknown: list[str] = []
     trees = dict(_modules())
     # the kinds passed to cases.operations._move and the actions passed to referrals.operations._audit
-    move_kinds = {c for path, call in _calls("_move") if path.name == "operations.py" and path.parent.name == "cases"
+    move_kinds = {c for path, call in _calls("_move") if path.name == "operations.py" and path.parent.name in ("cases", "handling")
                   for c in (_constants(_arg(call, 3, "kind")) or set())}
     referral_actions = {c for path, call in _calls("_audit") if path.parent.name == "referrals"
                         for c in (_constants(_arg(call, 1, "action")) or set())}
@@ -94,6 +95,7 @@ def written_action_codes() -> tuple[set[str], list[str]]:
                        for c in (_constants(_arg(call, 3, "audit")) or set())}
     dynamic = {(feature, _plain(source)): made for (feature, source), made in {  # the f-strings and variables of slrt/, each with the codes it can make
         ("cases", "case.{kind or 'status'}"): {f"case.{k}" for k in move_kinds} | {"case.status"},
+        ("handling", "case.{kind or 'status'}"): {f"case.{k}" for k in move_kinds} | {"case.status"},
         ("referrals", "referral.{action}"): {f"referral.{a}" for a in referral_actions | set(ReferralStatus)},
         ("admin", "{AUDIT_NAMES[model]}.create"): {f"{n}.create" for n in AUDIT_NAMES.values()},
         ("admin", "{AUDIT_NAMES[type(item)]}.update"): {f"{n}.update" for n in AUDIT_NAMES.values()},
@@ -101,6 +103,7 @@ def written_action_codes() -> tuple[set[str], list[str]]:
             {f"{n}.{a}" for n in AUDIT_NAMES.values() for a in ("activate", "deactivate")},
         ("attachments", "action"): attachment_actions,
         ("notifications", "audit"): outbox_outcomes,
+        ("planning", "planning.{target}"): {f"planning.{s}" for s in PlanStatus},
     }.items()}
     for function, position, keyword in (("record", 0, "action"), ("send_download", 99, "audit"),
                                         ("AuditLog", 99, "action")):
@@ -160,7 +163,7 @@ def test_every_event_and_message_kind_has_a_label(app):
     from slrt.referrals.models import ReferralStatus
     kinds = {c for name, position in (("add_event", 1), ("_event", 1), ("queue_citizen_message", 1))
              for _path, call in _calls(name) for c in (_constants(_arg(call, position, "kind")) or set())}
-    kinds |= {c for path, call in _calls("_move") if path.parent.name == "cases"
+    kinds |= {c for path, call in _calls("_move") if path.parent.name in ("cases", "handling")
               for c in (_constants(_arg(call, 3, "kind")) or set())}
     kinds |= {f"agency_{s}" for s in (ReferralStatus.ACCEPTED, ReferralStatus.NEEDS_DOCUMENTS,
                                       ReferralStatus.COMPLETED, ReferralStatus.DECLINED)}
@@ -182,13 +185,13 @@ def test_status_moves_in_notes_are_put_in_words(app):
 @pytest.fixture
 def trail(app, make_user, make_case, login_as):
     """An answered complaint (by the back office) and a taken case of someone else, and the admin's client."""
-    from slrt.cases import operations as cases
+    from slrt.handling import operations as handling
     officer = make_user("back_office", username="petugas_bo")
     case = make_case()
-    cases.take(case, officer)
-    cases.answer_complaint(case.complaints[0], officer, "Silakan bawa KK terbaru")
+    handling.take(case, officer)
+    handling.answer_complaint(case.complaints[0], officer, "Silakan bawa KK terbaru")
     other = make_case(nik="3204051708850003", name="Joko Susilo", sex="L")
-    cases.take(other, officer)
+    handling.take(other, officer)
     db.session.commit()
     admin = login_as("admin")
     return {"case": case, "other": other, "officer": officer, "admin": admin}

@@ -21,7 +21,7 @@ from slrt.extensions import db
 from slrt.intake.models import Person
 from slrt.registry import operations
 from slrt.registry.models import Proposal, ProposalStatus, RegistryImport, RejectedRow
-from tests.registry_helpers import nik
+from tests.registry_helpers import hold_meeting, nik
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 40
@@ -145,15 +145,16 @@ def make_proposal(places, make_user, status=ProposalStatus.VERIFIED, with_person
 
 def test_a_large_random_file_named_notulen_pdf_is_refused_with_a_clear_message(
         client, login_as, places, make_user, upload_dir):
-    proposal, _clerk = make_proposal(places, make_user)
+    proposal, clerk = make_proposal(places, make_user)
+    meeting = hold_meeting([proposal], clerk, sign=False)
     login_as("facilitator")
-    url = f"/registri/usulan/{proposal.id}"
+    url = f"/registri/musdes/{meeting.id}"
     for content, message in ((os.urandom(11 * MB), "Berkas terlalu besar: paling besar 10 MB."),
                              (os.urandom(2 * MB), "Berkas harus berupa PDF, JPG, atau PNG.")):
-        response = client.post(url + "/musdes", data={"meeting_date": "2025-09-10",
-                                                      "minutes": (io.BytesIO(content), "notulen.pdf")},
-                               content_type="multipart/form-data", follow_redirects=True)
-        assert response.status_code == 200 and message in response.get_data(as_text=True)
+        response = client.post(url + "/unggah", data={"minutes": (io.BytesIO(content), "notulen.pdf")},
+                               content_type="multipart/form-data")
+        html = response.get_data(as_text=True)  # the meeting again: the message by the file
+        assert response.status_code == 422 and message in html
         db.session.rollback()
         assert db.session.get(Proposal, proposal.id).status == ProposalStatus.VERIFIED
     assert not (upload_dir / "musdes").exists() or list((upload_dir / "musdes").iterdir()) == []
@@ -165,7 +166,7 @@ def test_registry_upload_refuses_a_binary_file_and_keeps_the_typed_date(client, 
         "extract": (io.BytesIO(os.urandom(5000)), "dtsen.csv"), "extract_date": "2025-09-01"},
         content_type="multipart/form-data")
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Berkas harus CSV atau XLSX." in html
+    assert response.status_code == 422 and "Berkas harus CSV atau XLSX." in html
     assert 'value="2025-09-01"' in html
     assert db.session.scalar(select(func.count()).select_from(RegistryImport)) == 0
     assert list((upload_dir / "registry").iterdir()) == []
@@ -175,19 +176,35 @@ def test_registry_upload_refuses_a_binary_file_and_keeps_the_typed_date(client, 
 
 def test_minutes_are_sent_no_store_and_every_download_is_audited(client, login_as, places, make_user, upload_dir):
     proposal, clerk = make_proposal(places, make_user)
-    operations.record_musdes(proposal, date(2025, 9, 10), file(PDF, "berita acara musdes.pdf"), clerk)
+    meeting = hold_meeting([proposal], clerk, sign=False)
+    operations.sign_meeting(meeting, file(PDF, "berita acara musdes.pdf"), clerk)
     db.session.commit()
-    person_id = db.session.scalar(select(Person.id))
     login_as("supervisor")
-    response = client.get(f"/registri/usulan/{proposal.id}/notulen")
+    response = client.get(f"/registri/musdes/{meeting.id}/notulen")
     assert response.status_code == 200 and response.data == PDF and response.mimetype == "application/pdf"
     assert response.headers["Cache-Control"] == "no-store, private"
     assert "Expires" not in response.headers and "ETag" not in response.headers
     assert 'filename="berita acara musdes.pdf"' in response.headers["Content-Disposition"]
-    client.get(f"/registri/usulan/{proposal.id}/notulen")
+    client.get(f"/registri/musdes/{meeting.id}/notulen")
+    rows = audit_rows("meeting.minutes")
+    assert len(rows) == 2 and rows[0].object_id == str(meeting.id) and rows[0].user.role == "supervisor"
+
+
+def test_minutes_kept_with_one_proposal_before_batches_still_download_audited(client, login_as, places, make_user,
+                                                                             upload_dir):
+    """Proposals deliberated one at a time before village meetings were recorded as batches keep their minutes."""
+    proposal, _clerk = make_proposal(places, make_user, status=ProposalStatus.DELIBERATED)
+    stored = save_upload(file(PDF, "notulen lama.pdf"), "document")
+    proposal.minutes_file, proposal.minutes_name, proposal.musdes_date = stored.name, stored.original_name, \
+        date(2025, 9, 10)
+    db.session.commit()
+    person_id = db.session.scalar(select(Person.id))
+    login_as("supervisor")
+    response = client.get(f"/registri/usulan/{proposal.id}/notulen")
+    assert response.status_code == 200 and response.data == PDF
+    assert response.headers["Cache-Control"] == "no-store, private"
     rows = audit_rows("proposal.minutes")
-    assert len(rows) == 2 and {r.person_id for r in rows} == {person_id}
-    assert rows[0].object_id == str(proposal.id) and rows[0].user.role == "supervisor"
+    assert len(rows) == 1 and rows[0].person_id == person_id and rows[0].object_id == str(proposal.id)
 
 
 def test_opening_a_proposal_is_audited_as_a_view_of_the_person(client, login_as, places, make_user):

@@ -34,7 +34,8 @@ NOT_FREE_TEXT = {"code", "nik", "kk_number", "status", "region_code", "office_re
                  "parent_code", "ticket", "rt", "rw", "sex", "role", "password_hash", "channel", "visit_type",
                  "kind", "month", "key", "value", "mapping", "phone", "ip", "verification_code", "action",
                  "object_type", "object_id", "name_key", "minutes_file", "dataset_version",
-                 "members", "name_phonetic"}  # members: a JSON list (its names come through the intake form, posted above)
+                 "members", "name_phonetic",  # members: a JSON list (its names come through the intake form, posted above)
+                 "base", "device_values", "office_values", "chosen"}  # field clashes: JSON of codes and ids
 NOT_WRITTEN_BY_USERS = {"regions", "alembic_version", "letter_counters", "report_case_months",
                         "report_summarised_months", "settings"}
 TEXT_SETTINGS = ("letter_pattern", "letter_signer_name", "letter_signer_nip", "letter_signer_title", "letter_place",
@@ -213,7 +214,20 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
     proposal = registry.create_proposal(registry.ProposalData(
         kind="sanggah", nik=niks[1], name=FULL, region_code=places.desa, address=FULL, reason=FULL), officer)
     registry.record_visit(proposal, date(2025, 9, 2), FULL, officer)
+    registry.save_survey(proposal, kk_number, registry.SurveyData(
+        ownership="1", floor_area=30, floor="8", wall="4", roof="3", water="6", lighting="1", cooking_fuel="4",
+        toilet="1", sewage="1", assets=["tv"], members=[registry.MemberData(
+            name=FULL[:120], birth_date=date(1980, 1, 1), sex="1", relation="1", birth_place=FULL[:80])]), officer)
+    meeting = registry.record_meeting(registry.MeetingData(
+        region_code=places.desa, meeting_date=date(2025, 9, 10), place=FULL[:160], chair=FULL[:120],
+        attendance_count=3, attendees=[(FULL[:120], FULL[:120]), (IMAGE[:120], TEMPLATE[:120])]), officer)
+    registry.decide_batch(meeting, {proposal.id: ("postponed", FULL)}, officer)
     add_day_off(places.district, date(2026, 12, 24), FULL, admin)
+    from slrt.admin.models import Programme
+    from slrt.planning import operations as planning
+    planning.create_plan(planning.PlanData(
+        programme_id=db.session.scalar(sa.select(Programme.id).order_by(Programme.id)), budget_year=2026,
+        funding_source="apbd", quota=10, unit_cost=500000, eligibility=FULL), places.district, admin)
     _attach_photo(registered, officer)
     from slrt.whatsapp.answers import Answer
     from slrt.whatsapp.operations import receive
@@ -225,6 +239,8 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
     take_report({"tracking_id": "LPR-H2", "judul": FULL, "isi": FULL, "lokasi": {"kode_wilayah": places.desa},
                  "pelapor": {"nik": niks[2], "nama": FULL, "tanggal_lahir": "2012-05-17", "jenis_kelamin": "L"}},
                 officer, other)  # and one that became a case
+    _send_on_visits(registered, make_user("facilitator"), officer)
+    _enrol_devices(make_user("facilitator"), admin, registered, officer)
     from slrt.privacy.operations import request_correction
     request_correction(registered, "address", "Kp. Baru", FULL, officer)  # evidence and value overwritten below
     settings.put("privacy_contact", FULL, admin)
@@ -238,10 +254,10 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
         client = app.test_client()
         assert log_in(client, user.username).status_code == 303
         clients[role] = client
-    make_user("front_office", username="target")  # an account to open in the admin pages
     from tests.api_helpers import make_client
     make_client(admin, name=FULL[:120], region_code=places.district,
                 permissions=("read_status", "read_aggregates", "create_cases", "read_registry"))
+    make_user("front_office", username="target")  # an account to open in the admin pages (the last user)
     return {"clients": clients, "niks": niks, "kk": kk_number, "import_id": import_id,
             "ticket": registered.ticket, "completed": completed.id,
             "codes": [r.verification_code for r in db.session.scalars(sa.select(Referral)) if r.verification_code]}
@@ -260,6 +276,47 @@ def _attach_photo(case, actor) -> None:
     document_type = db.session.scalar(sa.select(DocumentType).where(DocumentType.active.is_(True)))
     add(actor, FileStorage(image, filename=f"{IMAGE}.jpg", content_type="image/jpeg"),
         document_type=document_type, caption=FULL[:200], case=case)
+
+
+def _send_on_visits(case, facilitator, officer) -> None:
+    """Two home visits on the case: one still to do, one done with findings (overwritten below)."""
+    from slrt.core.time import local_today
+    from slrt.visits import operations as visits
+    visits.assign(case, facilitator, local_today(), FULL, officer, local_today())
+    done = visits.assign(case, facilitator, local_today(), FULL, officer, local_today())
+    visits.record_findings(done, visits.Findings(local_today(), FULL, FULL, {"floor": "earth"}, [], []),
+                           facilitator, local_today())
+
+
+def _enrol_devices(facilitator, admin, case, officer) -> None:
+    """Two enrolled tablets, one of them revoked with a reason, and a visit synced from the other that clashes
+    with the office (texts overwritten below)."""
+    import uuid
+    from slrt.core.time import local_today
+    from slrt.field import operations as field
+    from slrt.visits import operations as visits
+    device = field.enrol(facilitator, uuid.uuid4(), FULL[:80], "1.0", 2)[0]
+    revoked = field.enrol(facilitator, uuid.uuid4(), FULL[:80], "1.0", 2)[0]
+    field.revoke(revoked, admin, FULL)
+    visit = visits.assign(case, facilitator, local_today(), FULL, officer, local_today())
+    field.push_visit(device, str(uuid.uuid4()), {
+        "visit_id": visit.id, "visited_on": local_today().isoformat(), "findings": FULL, "recommendation": FULL,
+        "base": {"documents": ["KTP"]}, "case": {"documents": ["KK"]}}, local_today())
+
+
+def _clash_ids() -> list[int]:
+    from slrt.field.models import FieldClash
+    return _ids(FieldClash)
+
+
+def _device_ids() -> list[int]:
+    from slrt.field.models import Device
+    return _ids(Device)
+
+
+def _visit_ids() -> list[int]:
+    from slrt.visits.models import HomeVisit
+    return _ids(HomeVisit)
 
 
 def _ids(model) -> list[int]:
@@ -290,13 +347,15 @@ def page_urls(app, codes) -> list[str]:
     from slrt.intake.models import Person
     from slrt.notifications.models import OutboxMessage
     from slrt.referrals.models import Referral
-    from slrt.registry.models import Proposal, RegistryImport
-    values = {"case_id": _ids(Case), "referral_id": _ids(Referral), "user_id": _ids(User)[-2:],
+    from slrt.registry.models import Proposal, RegistryImport, VillageMeeting
+    from slrt.planning.models import LocalProgramme
+    values = {"meeting_id": _ids(VillageMeeting), "plan_id": _ids(LocalProgramme), "case_id": _ids(Case), "referral_id": _ids(Referral), "user_id": _ids(User)[-2:],
               "import_id": _ids(RegistryImport), "proposal_id": _ids(Proposal), "code": codes,
               "slug": list(KINDS), "message_id": _ids(OutboxMessage),
               "person_id": _ids(Person)[:2], "attachment_id": _ids(Attachment),
               "correction_id": _correction_ids(), "ticket": list(db.session.scalars(sa.select(Case.ticket).order_by(Case.id).limit(1))),
-              "client_id": _api_client_ids(), "conversation_id": _conversation_ids()}
+              "client_id": _api_client_ids(), "conversation_id": _conversation_ids(),
+              "visit_id": _visit_ids(), "device_id": _device_ids(), "clash_id": _clash_ids()}
     urls = []
     adapter = app.url_map.bind("localhost")
     for rule in app.url_map.iter_rules():
@@ -326,15 +385,17 @@ def post_urls(app) -> list[str]:
     from slrt.intake.models import Person
     from slrt.notifications.models import OutboxMessage
     from slrt.referrals.models import Referral
-    from slrt.registry.models import Proposal, RegistryImport
+    from slrt.registry.models import Proposal, RegistryImport, VillageMeeting
     adapter = app.url_map.bind("localhost")
-    first = {"case_id": _ids(Case)[0], "referral_id": _ids(Referral)[-1], "proposal_id": _ids(Proposal)[0],
+    from slrt.planning.models import LocalProgramme
+    first = {"meeting_id": _ids(VillageMeeting)[0], "plan_id": _ids(LocalProgramme)[0], "case_id": _ids(Case)[0], "referral_id": _ids(Referral)[-1], "proposal_id": _ids(Proposal)[0],
              "user_id": _ids(__import__("slrt.auth.models", fromlist=["User"]).User)[-1], "slug": "program",
              "item_id": 1, "message_id": _ids(OutboxMessage)[0],
              "person_id": _ids(Person)[0], "import_id": _ids(RegistryImport)[0],
              "attachment_id": _ids(Attachment)[0],
              "correction_id": _correction_ids()[0], "client_id": _api_client_ids()[0],
-             "conversation_id": _conversation_ids()[0]}
+             "conversation_id": _conversation_ids()[0],
+             "visit_id": _visit_ids()[0], "device_id": _device_ids()[0], "clash_id": _clash_ids()[0]}
     urls = []
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods and rule.endpoint not in SKIP_ENDPOINTS:

@@ -13,7 +13,7 @@ from slrt.extensions import db
 from slrt.registry import operations
 from slrt.registry.models import PROPOSAL_TRANSITIONS
 from slrt.registry.models import ProposalStatus as S
-from tests.registry_helpers import family, import_file, nik, write_csv
+from tests.registry_helpers import family, hold_meeting, import_file, nik, write_csv
 
 
 def new_proposal(user, places, kind="usulan", nik_value=None, **kw):
@@ -30,7 +30,7 @@ def minutes(name="notulen.pdf", content=b"%PDF-1.4 notulen"):
 
 ACTIONS = {
     "verify": lambda p, u: operations.record_visit(p, date(2025, 9, 2), "Rumah tidak layak huni", u),
-    "deliberate": lambda p, u: operations.record_musdes(p, date(2025, 9, 10), minutes(), u),
+    "deliberate": lambda p, u: hold_meeting([p], u),
     "approve": lambda p, u: operations.decide(p, True, "", u),
     "reject": lambda p, u: operations.decide(p, False, "Mampu", u),
 }
@@ -56,9 +56,9 @@ def test_whole_path_to_siks_ng_export(app, make_user, places):
     clerk, supervisor = make_user("facilitator"), make_user("supervisor")
     proposal = new_proposal(clerk, places, rt="003", rw="001", address="Kp. Babakan", reason="Belum terdaftar")
     ACTIONS["verify"](proposal, clerk)
-    ACTIONS["deliberate"](proposal, clerk)
-    assert operations.minutes_path(proposal).read_bytes().startswith(b"%PDF")
-    ACTIONS["approve"](proposal, supervisor)
+    meeting = ACTIONS["deliberate"](proposal, clerk)
+    assert operations.minutes_path(meeting).read_bytes().startswith(b"%PDF")
+    operations.approve_meeting(meeting, supervisor)
     db.session.commit()
     text = operations.export_siks_ng([proposal], supervisor)
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
@@ -85,8 +85,9 @@ def test_minutes_must_be_a_document_and_rejection_needs_a_reason(app, make_user,
     user = make_user("supervisor")
     proposal = new_proposal(user, places)
     ACTIONS["verify"](proposal, user)
+    meeting = hold_meeting([proposal], user, sign=False)
     with pytest.raises(DomainError):
-        operations.record_musdes(proposal, date(2025, 9, 10), minutes("notulen.pdf", b"MZ\x90\x00 program"), user)
+        operations.sign_meeting(meeting, minutes("notulen.pdf", b"MZ\x90\x00 program"), user)
     assert proposal.status == S.VERIFIED
     with pytest.raises(DomainError):
         operations.decide(proposal, False, "  ", user)

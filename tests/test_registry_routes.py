@@ -56,7 +56,6 @@ def routes(registry, proposal):
         ("GET", f"/registri/usulan/{pid}", None, PROPOSAL_LIST),
         ("POST", f"/registri/usulan/{pid}/kunjungan", {"visit_date": "2025-09-01", "notes": "ok"},
          {"puskesos_operator", "facilitator", "back_office"}),
-        ("POST", f"/registri/usulan/{pid}/musdes", {}, {"puskesos_operator", "facilitator", "back_office"}),
         ("POST", f"/registri/usulan/{pid}/putuskan", {"decision": "approve"}, {"supervisor"}),
         ("GET", f"/registri/usulan/{pid}/notulen", None, PROPOSAL_LIST),
         ("GET", "/registri/usulan/ekspor-siks-ng.csv", None, {"supervisor", "admin"}),
@@ -303,13 +302,18 @@ def test_proposal_pages_through_http(client, login_as, places, make_user):
     proposal = db.session.scalar(select(Proposal))
     url = f"/registri/usulan/{proposal.id}"
     assert client.post(url + "/kunjungan", data={"visit_date": "2025-09-02", "notes": "Lantai tanah"}).status_code == 303
-    response = client.post(url + "/musdes", data={"meeting_date": "2025-09-10",
-                                                  "minutes": (io.BytesIO(b"%PDF-1.4 notulen"), "notulen.pdf")},
+    response = client.post("/registri/musdes/baru", data={
+        "desa": places.desa, "meeting_date": "2025-09-10", "attendees": "Asep, Kepala Desa", "attendance_count": "12"})
+    assert response.status_code == 303
+    meeting_url = response.headers["Location"]
+    assert client.post(meeting_url + "/keputusan", data={
+        "items-0-proposal_id": str(proposal.id), "items-0-decision": "agreed"}).status_code == 303
+    response = client.post(meeting_url + "/unggah", data={"minutes": (io.BytesIO(b"%PDF-1.4 notulen"), "notulen.pdf")},
                            content_type="multipart/form-data")
     assert response.status_code == 303
     db.session.rollback()
     assert db.session.get(Proposal, proposal.id).status == ProposalStatus.DELIBERATED
-    assert client.get(url + "/notulen").data == b"%PDF-1.4 notulen"
+    assert client.get(meeting_url + "/notulen").data == b"%PDF-1.4 notulen"
     # a step out of order: the page again (422, not a 500) with the message and the notes as typed
     again = client.post(url + "/kunjungan", data={"visit_date": "2025-09-02", "notes": "Dinding bambu lapuk"})
     page = again.get_data(as_text=True)
@@ -331,20 +335,3 @@ def test_the_case_page_audits_the_registry_household_it_shows(client, login_as, 
                              .where(AuditLog.action == "registry.view")) == 1
 
 
-def test_minutes_that_are_not_a_document_keep_the_meeting_date(client, login_as, places):
-    """A minutes upload with a bad file: the proposal page again (422), the message next to the file field,
-    the meeting date still filled in, the proposal still waiting for its village meeting."""
-    login_as("facilitator")
-    client.post("/registri/usulan/baru", data={"kind": "usulan", "nik": nik(places.kecamatan, date(1975, 2, 3)),
-                                               "name": "Ujang Sopandi", "desa": places.desa, "reason": "Rumah"})
-    proposal = db.session.scalar(select(Proposal))
-    url = f"/registri/usulan/{proposal.id}"
-    client.post(url + "/kunjungan", data={"visit_date": "2025-09-02", "notes": "Lantai tanah"})
-    response = client.post(url + "/musdes", data={"meeting_date": "2025-09-10",
-                                                  "minutes": (io.BytesIO(b"MZ not a pdf"), "notulen.pdf")},
-                           content_type="multipart/form-data")
-    page = response.get_data(as_text=True)
-    assert response.status_code == 422
-    assert 'id="minutes-errors"' in page and 'value="2025-09-10"' in page
-    db.session.rollback()
-    assert db.session.get(Proposal, proposal.id).status == ProposalStatus.VERIFIED

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from flask import before_render_template, template_rendered
@@ -138,6 +139,7 @@ def _sample_calls(referral, today):
         "short_date": [(today,)], "mask_nik": [("3204054512900001",)],
         "name_in": [("32.04", {"32.04": "Bandung"}), (None, {})], "thousands": [(12345,), (None,)],
         "change_field_label": [("name",), ("complaint_description.2",)], "letterhead_prompt": [()],
+        "plan_targets": [(SimpleNamespace(status="planned"),)],
     }
 
 

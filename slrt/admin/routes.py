@@ -44,8 +44,15 @@ def _agency_id(form: UserForm):
     return int(form.agency_id.data) if (form.agency_id.data or "").isdigit() else None
 
 
+def _people_only():
+    """Accounts of people: an API client's service account is managed (and revoked) under Klien API, and
+    is never enabled or given a password here."""
+    from slrt.api.models import ApiClient
+    return User.id.not_in(select(ApiClient.user_id))
+
+
 def _load_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
+    user = db.session.scalar(select(User).where(User.id == user_id, _people_only()))
     # An administrator manages the accounts under their own region only.
     if user is None or not (user.region_code == current_user.region_code
                             or user.region_code.startswith(current_user.region_code + ".")):
@@ -61,7 +68,8 @@ def users():
 
 
 def _users_page(confirm: ConfirmForm) -> str:
-    rows = db.session.scalars(select(User).where(region_prefix_match(User.region_code, current_user.region_code))
+    rows = db.session.scalars(select(User).where(region_prefix_match(User.region_code, current_user.region_code),
+                                                 _people_only())
                               .order_by(User.active.desc(), User.role, User.username)).all()
     return render_template("admin/users.html", users=rows, confirm=confirm)
 

@@ -16,7 +16,14 @@ def can_list_cases(user) -> bool:
 
 
 def can_view_case(user, case) -> bool:
-    return can_list_cases(user) and (in_region(user, case.region_code) or in_region(user, case.office_region_code))
+    """A case of the user's region; for a facilitator also a case they were sent to on a home visit (the
+    back office may send a facilitator of a neighbouring village of the kecamatan)."""
+    if not can_list_cases(user):
+        return False
+    if in_region(user, case.region_code) or in_region(user, case.office_region_code):
+        return True
+    from slrt.visits.access import sent_to_case
+    return _role(user) is Role.FACILITATOR and sent_to_case(user, case)
 
 
 def can_handle_case(user, case) -> bool:

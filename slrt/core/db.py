@@ -104,3 +104,30 @@ def lock_row(model, row_id: int) -> None:
 
     from slrt.extensions import db
     db.session.execute(select(model.id).where(model.id == row_id).with_for_update())
+
+
+# MariaDB: lock wait timeout, deadlock victim, and the savepoint a deadlock took with it (the whole
+# transaction was rolled back, so a nested retry inside it cannot go on).
+_LOCK_CONFLICTS = {1205, 1213, 1305}
+
+
+def retry_on_lock_conflict(work, attempts: int = 6):
+    """Run `work()` (which takes its locks itself) and, when MariaDB rolled the transaction back as a
+    deadlock victim, roll back and run it again after a short random pause (so the two do not meet again).
+    For the rare race that only a retry resolves: two transactions inserting the same unique value in crossed
+    order (device ticket numbers)."""
+    import random
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    from slrt.extensions import db
+    for attempt in range(attempts):
+        try:
+            return work()
+        except OperationalError as error:
+            code = getattr(error.orig, "args", [None])[0]
+            if code not in _LOCK_CONFLICTS or attempt == attempts - 1:
+                raise
+            db.session.rollback()
+            time.sleep(random.uniform(0, 0.05 * (attempt + 1)))

@@ -281,8 +281,9 @@ class IntakeValidation:
             ok = False
         return ok
 
-    def visit_data(self):
-        """What the validated form registers (slrt.intake.operations.register_visit)."""
+    def visit_data(self, new_case_reason: str | None = None):
+        """What the validated form registers (slrt.intake.operations.register_visit); `new_case_reason` from
+        the counter's form (None for a channel with no clerk to ask)."""
         from slrt.intake.operations import MemberData, VisitData
         form = self.form
         members = [MemberData(name=m.name.data.strip(), relation=m.relation.data, nik=m.nik.data or "",
@@ -295,7 +296,7 @@ class IntakeValidation:
             visit_type=form.visit_type.data, contact_channel=form.contact_channel.data,
             complaints=[(c.category.data, c.description.data) for c in self.complaint_rows()],
             members=members, needs=form.needs.data or [], documents=form.documents.data or [],
-            note=form.note.data or "", new_case_reason=form.new_case_reason.data or "")
+            note=form.note.data or "", new_case_reason=new_case_reason)
 
     def member_rows(self):
         return [row.form for row in self.form.members if not _row_is_blank(row.form)]

@@ -16,6 +16,7 @@ from slrt.cases.tickets import new_ticket
 from slrt.core.errors import DomainError, TransitionError
 from slrt.core.time import utcnow
 from slrt.extensions import db
+from slrt.field.tickets import reserved
 from slrt.intake.models import (IDENTITY_FIELDS, IDENTITY_TRANSITIONS, HouseholdMember, IdentityReview, Person,
                                 PersonVersion, VisitIdentity)
 from slrt.search.phonetic import name_key
@@ -50,8 +51,9 @@ class VisitData:
     needs: list[int] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
     note: str = ""
-    # Why a new case although the citizen has an open one the clerk can see (refused without it).
-    new_case_reason: str = ""
+    # Why a new case although the citizen has an open one the clerk can see (refused without it). None: a
+    # channel with no clerk to ask (the API, SP4N-LAPOR!, a field device's offline registration, the demo).
+    new_case_reason: str | None = ""
     contact_channel: str = ContactChannel.SMS
 
 
@@ -62,7 +64,8 @@ def find_person(nik: str) -> Person | None:
 def _unique_ticket() -> str:
     for _ in range(10):
         ticket = new_ticket()
-        if not db.session.scalar(select(exists().where(Case.ticket == ticket))):
+        # Not a number a field device holds either: a ticket it gave a citizen offline is final.
+        if not db.session.scalar(select(exists().where(Case.ticket == ticket))) and not reserved(ticket):
             return ticket
     raise RuntimeError("could not draw a free ticket number")  # 31^10 space: practically unreachable
 
@@ -217,19 +220,21 @@ def _reason_for_another_case(person: Person, reason: str, actor) -> str:
     return reason.strip()
 
 
-def register_visit(data: VisitData, actor) -> Case:
+def register_visit(data: VisitData, actor, ticket: str | None = None) -> Case:
     """Create the person if new, a new case with its ticket, and keep the identity given at this visit with
     the case (a difference from the stored identity waits for the back office). A citizen with an open case
-    gets a second one only with `data.new_case_reason`. Does not commit."""
+    gets a second one only with `data.new_case_reason`. Does not commit. `ticket`: the number a field device
+    already gave the citizen offline (reserved for it, so final)."""
     if (data.channel not in set(Channel) or data.visit_type not in set(VisitType)
             or data.contact_channel not in set(ContactChannel)):
         raise DomainError(_l("Jalur atau jenis layanan tidak sah."))
     if not data.complaints:
         raise DomainError(_l("Isi sedikitnya satu keluhan atau permintaan."))
     person, typed = upsert_person(data, actor)
-    reason = _reason_for_another_case(person, data.new_case_reason, actor)
+    reason = (_reason_for_another_case(person, data.new_case_reason, actor)
+              if data.new_case_reason is not None else "")
     case = Case(
-        ticket=_unique_ticket(), person=person, region_code=data.region_code,
+        ticket=ticket or _unique_ticket(), person=person, region_code=data.region_code,
         office_region_code=actor.region_code, channel=data.channel, visit_type=data.visit_type,
         contact_channel=data.contact_channel, status=CaseStatus.REGISTERED, documents=",".join(sorted(set(data.documents))),
         note=data.note.strip(), created_by_id=actor.id, new_case_reason=reason,

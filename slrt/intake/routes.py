@@ -111,7 +111,7 @@ def _save_visit(form: IntakeForm, validation: IntakeValidation):
     repeat = submissions.claim_once()  # a double click or a retried post: the first ticket, no second case
     if repeat is not None:
         return repeat
-    data = validation.visit_data()
+    data = validation.visit_data(form.new_case_reason.data or "")
     try:
         if target is not None:
             case = load_case(target.id, lock=True)

@@ -6,8 +6,10 @@ from flask_babel import lazy_gettext as _l
 def init_app(app: Flask) -> None:
     from slrt.core import panels
     from slrt.core import permissions as can_registry
-    from slrt.registry import commands, labels, permissions, routes
-    from slrt.registry.models import ChangeKind, ImportStatus, ProposalKind, ProposalStatus
+    from slrt.registry import commands, labels, permissions, regsosek, routes
+    from slrt.registry import meeting_routes, survey_routes  # noqa: F401  (views on routes.bp)
+    from slrt.registry.models import (ChangeKind, ImportStatus, MeetingDecision, MeetingStatus, ProposalKind,
+                                      ProposalStatus)
     from slrt.registry.permissions import can_list_proposals, can_lookup_registry, can_view_imports
     from slrt.registry.views_support import case_panel, intake_lookup_panel, nik_check_panel, person_panel
     from slrt.shell import nav
@@ -21,7 +23,7 @@ def init_app(app: Flask) -> None:
     nav.register(90, "registry.imports", _l("Impor DTSEN"), can_view_imports)
     app.jinja_env.globals.update(
         ImportStatus=ImportStatus, ProposalStatus=ProposalStatus, ChangeKind=ChangeKind,
-        ProposalKind=ProposalKind)
+        ProposalKind=ProposalKind, MeetingStatus=MeetingStatus, MeetingDecision=MeetingDecision, regsosek=regsosek)
     panels.register(app, "case", "registry", 30, "registry/_panel.html", case_panel)
     panels.register(app, "person", "registry", 10, "registry/_panel.html", person_panel)
     panels.register(app, "intake", "registry", 10, "registry/_intake_lookup.html", intake_lookup_panel)

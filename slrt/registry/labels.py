@@ -2,18 +2,24 @@
 from flask_babel import lazy_gettext as _l
 
 from slrt.core.labels import LABELS
-from slrt.registry.models import ChangeKind, ImportStatus, ProposalKind, ProposalStatus
+from slrt.registry.models import (ChangeKind, ImportStatus, MeetingDecision, MeetingStatus, ProposalKind,
+                                  ProposalStatus)
 
 
 def register() -> None:
     LABELS.register(ImportStatus, {ImportStatus.RUNNING: _l("Sedang berjalan"), ImportStatus.DONE: _l("Selesai"),
                                    ImportStatus.FAILED: _l("Gagal (data lama tetap dipakai)")})
     LABELS.register(ProposalKind, {ProposalKind.USULAN: _l("Usulan baru"),
-                                   ProposalKind.SANGGAH: _l("Sanggah/perbaikan")})
+                                   ProposalKind.PERBAIKAN: _l("Perbaikan data"), ProposalKind.SANGGAH: _l("Sanggah")})
     LABELS.register(ProposalStatus, {
         ProposalStatus.DRAFT: _l("Menunggu kunjungan rumah"), ProposalStatus.VERIFIED: _l("Menunggu musyawarah desa"),
         ProposalStatus.DELIBERATED: _l("Menunggu persetujuan dinas"),
         ProposalStatus.APPROVED: _l("Disetujui, siap SIKS-NG"), ProposalStatus.REJECTED: _l("Ditolak")})
+    LABELS.register(MeetingStatus, {
+        MeetingStatus.RECORDED: _l("Menunggu berita acara bertanda tangan"),
+        MeetingStatus.SIGNED: _l("Menunggu persetujuan dinas"), MeetingStatus.APPROVED: _l("Disetujui dinas")})
+    LABELS.register(MeetingDecision, {MeetingDecision.AGREED: _l("Disetujui"), MeetingDecision.REFUSED: _l("Ditolak"),
+                                      MeetingDecision.POSTPONED: _l("Ditunda")})
     LABELS.register("ChangeKind", {
         ChangeKind.JOINED: _l("Masuk DTSEN"), ChangeKind.LEFT: _l("Keluar dari DTSEN"),
         ChangeKind.DECILE_UP: _l("Desil naik"), ChangeKind.DECILE_DOWN: _l("Desil turun"),

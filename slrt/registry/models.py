@@ -174,8 +174,13 @@ class RejectedRow(db.Model):
 
 
 class ProposalKind(StrEnum):
-    USULAN = "usulan"    # add a household that is not in the registry
-    SANGGAH = "sanggah"  # correct or dispute a registry entry
+    USULAN = "usulan"          # add a household that is not in the registry
+    PERBAIKAN = "perbaikan"    # correct the data of a registered household (members, address, living conditions)
+    SANGGAH = "sanggah"        # dispute a registry entry (dropped, a desil or a programme lost)
+
+
+# Kinds that are about a household already in the registry.
+REGISTERED_KINDS = (ProposalKind.PERBAIKAN, ProposalKind.SANGGAH)
 
 
 class ProposalStatus(StrEnum):
@@ -224,6 +229,150 @@ class Proposal(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     decision_note: Mapped[str] = mapped_column(Text, default="")
+    # The programme the household is proposed for (a PROGRAMMES code), and its socio-economic data.
+    programme: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    survey_id: Mapped[int | None] = mapped_column(ForeignKey("registry_household_surveys.id"), index=True)
 
     region = relationship("Region")
     created_by = relationship("User", foreign_keys=[created_by_id])
+    survey = relationship("HouseholdSurvey")
+
+
+class MeetingStatus(StrEnum):
+    RECORDED = "recorded"  # held: attendance and the decisions on its batch written down, minutes not yet signed
+    SIGNED = "signed"      # the signed berita acara is uploaded: waiting for the district
+    APPROVED = "approved"  # the district approved the batch: its agreed proposals are ready for SIKS-NG
+
+
+MEETING_TRANSITIONS = TransitionTable(MeetingStatus, {
+    MeetingStatus.RECORDED: {MeetingStatus.SIGNED},
+    MeetingStatus.SIGNED: {MeetingStatus.APPROVED},
+    MeetingStatus.APPROVED: set(),
+}, refused=lambda current, _target: gettext("Musyawarah berstatus \"%(status)s\" tidak dapat diproses dengan cara "
+                                            "ini.", status=current))
+
+
+class MeetingDecision(StrEnum):
+    """What the village meeting decided on one proposal of its batch (Permensos 3/2025)."""
+    AGREED = "agreed"          # disetujui: goes to the district
+    REFUSED = "refused"        # ditolak: the proposal ends here
+    POSTPONED = "postponed"    # ditunda: stays verified, for a later meeting
+
+
+class VillageMeeting(db.Model):
+    """A musyawarah desa/kelurahan (musdes/muskel): one per village and date, with its attendance, the batch
+    of proposals it discussed and the signed minutes (berita acara)."""
+
+    __tablename__ = "registry_meetings"
+    __table_args__ = (UniqueConstraint("region_code", "meeting_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region_code: Mapped[str] = mapped_column(String(13), ForeignKey("regions.code"), index=True)
+    meeting_date: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(160), default="")
+    chair: Mapped[str] = mapped_column(String(120), default="")  # who led it (usually the village head)
+    attendance_count: Mapped[int] = mapped_column(Integer, default=0)  # everyone present, named or not
+    status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.RECORDED, index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    minutes_file: Mapped[str] = mapped_column(String(255), default="")  # stored name under the upload dir
+    minutes_name: Mapped[str] = mapped_column(String(255), default="")  # the name it was uploaded with
+    signed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    region = relationship("Region")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    approved_by = relationship("User", foreign_keys=[approved_by_id])
+    attendees = relationship("MeetingAttendee", order_by="MeetingAttendee.position", cascade="all, delete-orphan")
+    items = relationship("MeetingItem", order_by="MeetingItem.id", cascade="all, delete-orphan",
+                         back_populates="meeting")
+
+    @property
+    def is_kelurahan(self) -> bool:
+        """A kelurahan's code starts its last part with 1 (Kemendagri): its meeting is a muskel."""
+        return self.region_code.rsplit(".", 1)[-1].startswith("1")
+
+
+class MeetingAttendee(db.Model):
+    """One person named in the attendance list of a village meeting."""
+
+    __tablename__ = "registry_meeting_attendees"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("registry_meetings.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(120), default="")
+
+
+class MeetingItem(db.Model):
+    """A proposal of a meeting's batch, with the meeting's decision on it and a note."""
+
+    __tablename__ = "registry_meeting_items"
+    __table_args__ = (UniqueConstraint("meeting_id", "proposal_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("registry_meetings.id", ondelete="CASCADE"))
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("registry_proposals.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    meeting = relationship("VillageMeeting", back_populates="items")
+    proposal = relationship("Proposal")
+
+
+class HouseholdSurvey(db.Model):
+    """A household's living conditions as DTSEN/Regsosek collects them (slrt/registry/regsosek.py), entered once
+    per family card and reused by every later proposal of the same household (updated when it changes)."""
+
+    __tablename__ = "registry_household_surveys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kk_number: Mapped[str] = mapped_column(String(16), unique=True)
+    region_code: Mapped[str] = mapped_column(String(13), ForeignKey("regions.code"), index=True)
+    ownership: Mapped[str] = mapped_column(String(2))
+    floor_area: Mapped[int] = mapped_column(Integer)  # m2
+    floor: Mapped[str] = mapped_column(String(2))
+    wall: Mapped[str] = mapped_column(String(2))
+    roof: Mapped[str] = mapped_column(String(2))
+    water: Mapped[str] = mapped_column(String(2))
+    lighting: Mapped[str] = mapped_column(String(2))
+    cooking_fuel: Mapped[str] = mapped_column(String(2))
+    toilet: Mapped[str] = mapped_column(String(2))
+    sewage: Mapped[str] = mapped_column(String(2), default="")  # not asked when there is no toilet
+    assets: Mapped[str] = mapped_column(String(200), default="")  # ASSETS codes, sorted, comma-separated
+    land_area: Mapped[int] = mapped_column(Integer, default=0)  # m2 of land owned besides the house
+    other_house: Mapped[bool] = mapped_column(Boolean, default=False)  # a house elsewhere
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    members = relationship("SurveyMember", order_by="SurveyMember.position", cascade="all, delete-orphan")
+    updated_by = relationship("User")
+
+    def asset_codes(self) -> list[str]:
+        return [c for c in self.assets.split(",") if c]
+
+
+class SurveyMember(db.Model):
+    """One member of a surveyed household: identity and Blok IV (schooling, work, disability, illness)."""
+
+    __tablename__ = "registry_survey_members"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("registry_household_surveys.id", ondelete="CASCADE"),
+                                           index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    nik: Mapped[str] = mapped_column(String(16), default="")
+    name: Mapped[str] = mapped_column(String(120))
+    birth_place: Mapped[str] = mapped_column(String(80), default="")
+    birth_date: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(1))
+    relation: Mapped[str] = mapped_column(String(2))
+    schooling: Mapped[str] = mapped_column(String(2))
+    diploma: Mapped[str] = mapped_column(String(2))
+    working: Mapped[bool] = mapped_column(Boolean, default=False)
+    industry: Mapped[str] = mapped_column(String(2), default="")
+    job_status: Mapped[str] = mapped_column(String(2), default="")
+    disability: Mapped[str] = mapped_column(String(2), default="0")
+    chronic_illness: Mapped[str] = mapped_column(String(2), default="0")

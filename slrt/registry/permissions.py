@@ -47,8 +47,28 @@ def can_verify_proposal(user, proposal) -> bool:
     return _role(user) in FIELD_ROLES and in_region(user, proposal.region_code)
 
 
-def can_record_musdes(user, proposal) -> bool:
-    return _role(user) in FIELD_ROLES and in_region(user, proposal.region_code)
+def can_edit_survey(user, proposal) -> bool:
+    """Enter or update the household's socio-economic data of a proposal in the user's area."""
+    return _role(user) in PROPOSING_ROLES and in_region(user, proposal.region_code)
+
+
+def can_start_meeting(user) -> bool:
+    """Record a village meeting (musdes/muskel): the village operator, the facilitator, the back office."""
+    return _role(user) in FIELD_ROLES
+
+
+def can_view_meeting(user, meeting) -> bool:
+    return can_list_proposals(user) and in_region(user, meeting.region_code)
+
+
+def can_record_meeting(user, meeting) -> bool:
+    """Write the attendance and decisions of a meeting in the user's area, and upload its signed minutes."""
+    return _role(user) in FIELD_ROLES and in_region(user, meeting.region_code)
+
+
+def can_approve_meeting(user, meeting) -> bool:
+    """The district approves a meeting's batch (the role that decides proposals)."""
+    return _role(user) is Role.SUPERVISOR and in_region(user, meeting.region_code)
 
 
 def can_decide_proposal(user, proposal) -> bool:

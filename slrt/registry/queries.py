@@ -3,11 +3,13 @@ the HTML views and, next, the API and the field app."""
 from __future__ import annotations
 
 from flask import abort
+from sqlalchemy import exists, select
 
 from slrt.auth.permissions import require
 from slrt.core.db import lock_row
 from slrt.extensions import db
-from slrt.registry.models import Proposal
+from slrt.registry.models import (HouseholdSurvey, MeetingDecision, MeetingItem, MeetingStatus, Proposal, ProposalStatus,
+                                  VillageMeeting)
 from slrt.registry.permissions import can_view_proposal
 
 
@@ -21,3 +23,46 @@ def load_proposal(proposal_id: int, *, lock: bool = False, permission=can_view_p
         abort(404)
     require(permission, proposal)
     return proposal
+
+
+def load_meeting(meeting_id: int, *, lock: bool = False, permission=None) -> VillageMeeting:
+    """The village meeting, if the current user passes `permission` on it (by default: may see it); 404 or 403
+    otherwise. With `lock`, its row alone is locked until the commit, then it is read afresh."""
+    from slrt.registry.permissions import can_view_meeting
+    if lock:
+        lock_row(VillageMeeting, meeting_id)
+    meeting = db.session.get(VillageMeeting, meeting_id, populate_existing=lock)
+    if meeting is None:
+        abort(404)
+    require(permission or can_view_meeting, meeting)
+    return meeting
+
+
+def in_a_batch(proposal: Proposal) -> bool:
+    """The proposal was agreed by a village meeting: the district approves it with the meeting's batch."""
+    return db.session.scalar(select(exists().where(MeetingItem.proposal_id == proposal.id,
+                                                   MeetingItem.decision == MeetingDecision.AGREED))) or False
+
+
+def batch_candidates(meeting: VillageMeeting) -> list[Proposal]:
+    """The proposals this meeting may decide on: verified by a home visit in its village, and not in the batch
+    of another meeting that is still being recorded (a proposal postponed by an earlier one comes back)."""
+    other_open = exists().where(MeetingItem.proposal_id == Proposal.id, MeetingItem.meeting_id != meeting.id,
+                                MeetingItem.meeting_id == VillageMeeting.id,
+                                VillageMeeting.status == MeetingStatus.RECORDED)
+    return list(db.session.scalars(select(Proposal).where(
+        Proposal.region_code == meeting.region_code, Proposal.status == ProposalStatus.VERIFIED, ~other_open)
+        .order_by(Proposal.id)))
+
+
+def meeting_items_of(proposal: Proposal) -> list[MeetingItem]:
+    """The village meetings that discussed this proposal, oldest first, with what each decided."""
+    return list(db.session.scalars(select(MeetingItem).join(VillageMeeting).where(
+        MeetingItem.proposal_id == proposal.id).order_by(VillageMeeting.meeting_date, MeetingItem.id)))
+
+
+def survey_of(kk_number: str) -> HouseholdSurvey | None:
+    """The household's socio-economic data kept with its family card, if any was entered."""
+    if not kk_number:
+        return None
+    return db.session.scalar(select(HouseholdSurvey).where(HouseholdSurvey.kk_number == kk_number))

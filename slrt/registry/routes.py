@@ -22,13 +22,13 @@ from slrt.core.uploads import MIME_TYPES, UploadRefused, save_upload, stored_pat
 from slrt.extensions import db
 from slrt.registry import changes, lookup, operations, queries
 from slrt.registry.columns import FIELDS, SKIP, MappingNeeded, column_rows
-from slrt.registry.forms import (CancelImportForm, DecisionForm, HouseholdForm, LookupForm, MappingForm, MusdesForm,
-                                 ProposalForm, UploadForm, VisitForm)
+from slrt.registry.forms import (CancelImportForm, DecisionForm, HouseholdForm, LookupForm, MappingForm, ProposalForm,
+                                 UploadForm, VisitForm)
 from slrt.registry.importer import (ImportBusy, OtherDistrict, inspect_extract, is_dead, read_headers,
                                    start_import)
-from slrt.registry.models import ImportStatus, Proposal, ProposalStatus, RegistryImport, RejectedRow
+from slrt.registry.models import ImportStatus, Proposal, ProposalKind, ProposalStatus, RegistryImport, RejectedRow
 from slrt.registry.permissions import (can_decide_proposal, can_export_proposals, can_import_registry,
-                                       can_list_proposals, can_lookup_registry, can_propose, can_record_musdes,
+                                       can_list_proposals, can_lookup_registry, can_propose,
                                        can_verify_proposal, can_view_changes, can_view_imports)
 from slrt.intake.forms import prefilled_form
 from slrt.registry.views_support import (district_villages, household_context, household_prefill, place_names,
@@ -152,10 +152,11 @@ def upload():
         try:
             stored = save_upload(form.extract.data, "registry", field="extract")
         except UploadRefused as refused:
-            form.extract.errors.append(str(refused))
-        else:
-            extract_date = form.extract_date.data.isoformat() if form.extract_date.data else ""
-            return _start_or_map(stored.path, stored.original_name, extract_date, {})
+            return refusals.refuse(lambda: render_template("registry/upload.html", form=form), form, refused)
+        extract_date = form.extract_date.data.isoformat() if form.extract_date.data else ""
+        return _start_or_map(stored.path, stored.original_name, extract_date, {})
+    if form.is_submitted():
+        return refusals.refuse(lambda: render_template("registry/upload.html", form=form), form)
     return render_template("registry/upload.html", form=form)
 
 
@@ -420,7 +421,7 @@ def new_proposal():
     form.desa.choices = [("", _("— pilih desa/kelurahan —"))] + [
         (code, name) for code, name in district_villages() if in_region(current_user, code)]
     if request.method == "GET":
-        form.kind.data = request.args.get("jenis") if request.args.get("jenis") in ("usulan", "sanggah") else None
+        form.kind.data = request.args.get("jenis") if request.args.get("jenis") in set(ProposalKind) else None
         if request.args.get("perubahan"):
             _prefill_from_change(form, request.args["perubahan"])
     if request.method == "POST" and request.form.get("prefill"):
@@ -443,12 +444,13 @@ def new_proposal():
                 proposal = operations.create_proposal(operations.ProposalData(
                     kind=form.kind.data, nik=nik.nik, kk_number=kk.nik, name=form.name.data,
                     address=form.address.data or "", rt=form.rt.data or "", rw=form.rw.data or "",
-                    region_code=form.desa.data, reason=form.reason.data or "",
+                    region_code=form.desa.data, reason=form.reason.data or "", programme=form.programme.data or "",
                     case_id=int(form.case_id.data) if (form.case_id.data or "").isdigit() else None), current_user)
                 result = url_for("registry.proposal", proposal_id=proposal.id)
                 submissions.result_at(result)
                 db.session.commit()
-                flash(_("Usulan tersimpan. Lanjutkan dengan verifikasi kunjungan rumah."), "success")
+                flash(_("Usulan tersimpan. Lanjutkan dengan data sosial ekonomi keluarga dan kunjungan rumah."),
+                      "success")
                 return redirect(result, code=303)
             except DomainError as error:
                 return refusals.refuse(lambda: render_template("registry/proposal_form.html", form=form), form, error)
@@ -476,7 +478,7 @@ def _prefilled_proposal_form(form: ProposalForm) -> ProposalForm:
     """Start a proposal from a household shown at the counter (its data posted, never in the URL)."""
     filled = ProposalForm(formdata=None)
     filled.desa.choices = form.desa.choices
-    filled.kind.data = request.form.get("kind") if request.form.get("kind") in ("usulan", "sanggah") else None
+    filled.kind.data = request.form.get("kind") if request.form.get("kind") in set(ProposalKind) else None
     for name in ("nik", "kk_number", "name", "address", "rt", "rw", "desa", "case_id"):
         getattr(filled, name).data = request.form.get(name, "")
     return filled
@@ -489,12 +491,12 @@ def proposal(proposal_id: int):
     return proposal_page(queries.load_proposal(proposal_id))
 
 
-def proposal_page(item: Proposal, *, visit_form=None, musdes_form=None, decision_form=None) -> str:
+def proposal_page(item: Proposal, *, visit_form=None, decision_form=None) -> str:
     """The proposal's page (audited), with blank step forms or a refused one as typed."""
     record("proposal.view", item, person_id=operations.person_id_of(item), note=f"proposal {item.id}")
     page = render_template("registry/proposal.html", proposal=item, visit_form=visit_form or VisitForm(formdata=None),
-                           musdes_form=musdes_form or MusdesForm(formdata=None),
                            decision_form=decision_form or DecisionForm(formdata=None),
+                           meeting_items=queries.meeting_items_of(item),
                            panels=panels.build("proposal", item, current_user))
     db.session.commit()  # after rendering, so the loaded proposal is not expired and reread
     return page
@@ -510,18 +512,6 @@ def verify(proposal_id: int):
     form = VisitForm()
     return _act(item, form, "visit_form", lambda: operations.record_visit(item, form.visit_date.data, form.notes.data, current_user),
                 _("Hasil kunjungan rumah tersimpan."))
-
-
-@bp.route("/usulan/<int:proposal_id>/musdes", methods=["POST"])
-@permission_required(can_list_proposals)
-@submissions.once
-def deliberate(proposal_id: int):
-    """Record the village meeting (date and minutes)."""
-    item = queries.load_proposal(proposal_id, lock=True)
-    require(can_record_musdes, item)
-    form = MusdesForm()
-    return _act(item, form, "musdes_form", lambda: operations.record_musdes(item, form.meeting_date.data, form.minutes.data,
-                                                             current_user), _("Hasil musyawarah desa tersimpan."))
 
 
 @bp.route("/usulan/<int:proposal_id>/putuskan", methods=["POST"])

@@ -22,7 +22,7 @@ def home():
     role = Role(current_user.role)
     today = local_today()
     if role is Role.FACILITATOR:
-        return redirect(url_for("cases.today"))
+        return redirect(url_for("visits.mine"))
     if role is Role.PROVINCIAL_OFFICER:
         return redirect(url_for("reports.dashboard"))
     context: dict = {"today": today}

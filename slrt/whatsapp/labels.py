@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 
 from slrt.core.labels import LABELS
-from slrt.whatsapp.models import Command, ConversationStatus
+from slrt.whatsapp.models import Command, ConversationStatus, Direction
 
 
 def register() -> None:
@@ -9,6 +9,10 @@ def register() -> None:
         ConversationStatus.NEW: _l("Perlu dibaca"),
         ConversationStatus.ANSWERED: _l("Sudah dijawab"),
         ConversationStatus.CASE_OPENED: _l("Kasus dibuat"),
+    })
+    LABELS.register(Direction, {
+        Direction.IN: _l("Masuk"),
+        Direction.OUT: _l("Keluar"),
     })
     LABELS.register(Command, {
         Command.STATUS: _l("Cek status"),

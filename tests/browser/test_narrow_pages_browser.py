@@ -30,7 +30,7 @@ LONG_ADDRESS = "Kampung Sukamaju Kidul Blok Pasir Kaliki Nomor 117 Gang Mesjid A
 def district(app, make_user, make_case, places, tmp_path, monkeypatch):
     """A district with a case in each step, a registry extract, a proposal, an attachment, a correction
     request, a day off and an outbox message; one account per role (username = role)."""
-    from slrt.cases import operations as cases
+    from slrt.handling import operations as handling
     from slrt.deadlines.operations import add_day_off
     from slrt.privacy.operations import request_correction
     from slrt.referrals.models import Referral, ReferralStatus
@@ -48,10 +48,10 @@ def district(app, make_user, make_case, places, tmp_path, monkeypatch):
     registered = make_case(phone="081234567890", name=LONG_NAME, address=LONG_ADDRESS, birth_place="Bandung")
     in_registry = make_case(nik=niks[0], name="Asep Suryana", birth_date=date(1980, 3, 1), sex="L")
     for case in (registered, in_registry):
-        cases.take(case, officer)
-    cases.record_assessment(registered, officer, "Rumah berdinding bilik, lantai tanah, atap bocor; "
+        handling.take(case, officer)
+    handling.record_assessment(registered, officer, "Rumah berdinding bilik, lantai tanah, atap bocor; "
                                                  "kepala keluarga buruh harian lepas tanpa penghasilan tetap.")
-    cases.answer_complaint(registered.complaints[0], officer, "Kartu KIS dapat diaktifkan kembali melalui "
+    handling.answer_complaint(registered.complaints[0], officer, "Kartu KIS dapat diaktifkan kembali melalui "
                                                              "Dinas Sosial dengan membawa KTP dan KK.")
     referral_in(ReferralStatus.COMPLETED, make_case(name=LONG_NAME), officer, signer, liaison)
     referral_in(ReferralStatus.PENDING_SIGNOFF, in_registry, officer, signer)

@@ -1,0 +1,51 @@
+"""A citizen registered on a device, checked on the server by the very form and checks of the counter
+(NIK region, date and sex, KK, the district's lists), so the field cannot register what the window refuses."""
+from __future__ import annotations
+
+from flask import current_app
+from werkzeug.datastructures import MultiDict
+
+from slrt.intake.forms import IntakeForm, IntakeValidation
+from slrt.intake.queries import choice_lists
+from slrt.intake.queries import village_parent
+from slrt.regions import operations as regions
+
+_TEXT = ("nik", "name", "birth_place", "birth_date", "sex", "phone", "kk_number", "address", "rt", "rw",
+         "visit_type", "note")
+
+
+def _formdata(citizen: dict) -> MultiDict:
+    data = MultiDict()
+    for key in _TEXT:
+        data[key] = str(citizen.get(key) or "")
+    village = str(citizen.get("region_code") or "")
+    data["desa"], data["kecamatan"], data["channel"] = village, village[:8], "home_visit"
+    for i, complaint in enumerate((citizen.get("complaints") or [])[:10]):
+        complaint = complaint if isinstance(complaint, dict) else {}
+        data[f"complaints-{i}-category"] = str(complaint.get("category") or "")
+        data[f"complaints-{i}-description"] = str(complaint.get("description") or "")
+    for i, member in enumerate((citizen.get("members") or [])[:30]):
+        member = member if isinstance(member, dict) else {}
+        for key in ("name", "relation", "nik", "birth_date", "sex"):
+            data[f"members-{i}-{key}"] = str(member.get(key) or "")
+    for need in citizen.get("needs") or []:
+        data.add("needs", str(need))
+    for code in citizen.get("documents") or []:
+        data.add("documents", str(code))
+    data["confirm_warnings"] = "y"  # the device showed the same warnings, and the facilitator went on
+    return data
+
+
+def checked_visit(citizen) -> tuple[object | None, dict]:
+    """(the intake VisitData, {}) for a valid registration; (None, {field: [messages]}) for one the counter
+    would refuse."""
+    form = IntakeForm(formdata=_formdata(citizen if isinstance(citizen, dict) else {}), meta={"csrf": False})
+    categories, programmes, documents = choice_lists()
+    form.fill_choices(categories, programmes, documents)
+    validation = IntakeValidation(
+        form, district_code=current_app.config["SLRT_REGION_CODE"], regions=regions.region_index,
+        category_ids={c.id for c in categories}, programme_ids={p.id for p in programmes},
+        document_codes={d.code for d in documents}, village_parent=village_parent)
+    if not validation.run():
+        return None, {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+    return validation.visit_data(), {}

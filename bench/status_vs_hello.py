@@ -59,7 +59,8 @@ MAKE_CASE = textwrap.dedent('''
         case = register_visit(VisitData(nik="3204054512900001", name="Ani Suryani", birth_date=date(1990, 12, 5),
                                         sex="P", region_code=children(kecamatan)[0].code, channel="counter",
                                         visit_type="service_request",
-                                        complaints=[(category, "Kartu KIS tidak aktif saat berobat")]), clerk)
+                                        complaints=[(category, "Kartu KIS tidak aktif saat berobat")],
+                                        new_case_reason="Pengukuran: kunjungan berulang"), clerk)
         db.session.commit()
         print(case.ticket)
 ''')

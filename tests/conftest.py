@@ -209,7 +209,8 @@ def make_case(app, make_user, places):
                          region_code=region_code or places.desa, channel=kwargs.pop("channel", "counter"),
                          visit_type=kwargs.pop("visit_type", "service_request"),
                          complaints=kwargs.pop("complaints", [(category, "Kartu KIS tidak aktif saat berobat")]),
-                         **kwargs)
+                         # A second case of one citizen needs a reason (kept only when they had an open one).
+                         new_case_reason=kwargs.pop("new_case_reason", "Kasus terpisah"), **kwargs)
         case = register_visit(data, clerk)
         db.session.commit()
         return case

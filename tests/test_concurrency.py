@@ -65,9 +65,11 @@ def test_eight_counters_registering_at_once_all_succeed(app, make_user, places):
 
 
 def test_the_same_new_person_registered_at_two_counters_at_once(app, make_user, places):
-    """Two windows register the same first-time visitor at the same moment: one person, two cases."""
+    """Two windows register the same first-time visitor at the same moment: one person, two cases (each with a
+    reason: the later windows find the first one's case open)."""
     users = [make_user("front_office", username=f"loket{n}").username for n in range(4)]
-    form = intake_data(places, nik=_nik(77), birth_date="1990-12-01", sex="L")
+    form = intake_data(places, nik=_nik(77), birth_date="1990-12-01", sex="L", open_case="new",
+                       new_case_reason="Keluhan terpisah")
     db.session.commit()
 
     def counter(n):
@@ -130,3 +132,19 @@ def test_a_person_saved_by_another_window_meanwhile_is_reused_not_duplicated(app
     assert db.session.get(Person, first.person_id).phone == "081111111111"
     assert (second.identity.phone, second.identity.review) == ("082222222222", "pending")
     assert count(AuditLog, AuditLog.action == "person.create") == 1
+
+
+def test_the_same_citizen_at_two_counters_at_once_without_a_reason_gets_one_case(app, make_user, places):
+    """Without a reason, the windows that come second find the first one's case open and are asked to choose."""
+    users = [make_user("front_office", username=f"loket{n}").username for n in range(3)]
+    form = intake_data(places, nik=_nik(78), birth_date="1990-12-01", sex="L")
+    db.session.commit()
+
+    def counter(n):
+        def work():
+            client = _logged_in_client(app, users[n])
+            return client.post("/pendaftaran/baru", data=form).status_code
+        return work
+
+    assert sorted(_run_together([counter(n) for n in range(3)])) == [200, 200, 303]
+    assert count(Case) == 1

@@ -171,6 +171,9 @@ def form_field_names() -> set[str]:
 def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
     """A district whose every record was written with hostile text; one logged-in client per role."""
     from slrt.admin import settings
+    from slrt.cases import operations as case_operations
+    from slrt.cases.models import CaseStatus
+    from slrt.core.time import utcnow
     from slrt.handling import operations as cases
     from slrt.deadlines.operations import add_day_off
     from slrt.referrals.models import Referral, ReferralStatus
@@ -198,6 +201,16 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
     completed = referral_in(ReferralStatus.COMPLETED, make_case(), officer, signer, liaison)
     referral_in(ReferralStatus.PENDING_SIGNOFF, in_registry, officer, signer)
     referral_in(ReferralStatus.DRAFT, make_case(), officer, signer)
+    # a correction (the case's history) and a draft edited after its return (the sign-off queue's changes)
+    opened = case_operations.edit_values(registered)
+    case_operations.edit_case(registered, officer, opened | {"phone": "085711112222"}, reason=FULL, opened_with=opened)
+    from slrt.referrals import operations as referrals
+    returned = referral_in(ReferralStatus.RETURNED, make_case(), officer, signer)
+    referrals.update_draft(returned, officer, agency=returned.agency, programme=returned.programme,
+                           complaint=returned.complaint, reason=FULL, documents=["KTP"])
+    referrals.submit(returned, officer)
+    closed = make_case()  # within its objection window: the counter's objection page opens
+    closed.status, closed.closed_at = CaseStatus.CLOSED, utcnow()
     proposal = registry.create_proposal(registry.ProposalData(
         kind="sanggah", nik=niks[1], name=FULL, region_code=places.desa, address=FULL, reason=FULL), officer)
     registry.record_visit(proposal, date(2025, 9, 2), FULL, officer)

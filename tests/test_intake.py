@@ -159,8 +159,8 @@ def test_second_visit_keeps_its_own_identity_and_the_nik_check_shows_earlier_tic
     assert 'value="Ani Suryani"' in html  # the form is filled in from the earlier visit
     assert count(AuditLog, AuditLog.action == "person.view", AuditLog.note == "intake NIK check") == 1
 
-    second = counter.post("/pendaftaran/baru", data=intake_data(places, phone="085711112222",
-                                                                address="Jl. Baru 5"))
+    second = counter.post("/pendaftaran/baru", data=intake_data(places, phone="085711112222", address="Jl. Baru 5",
+                                                                open_case="new", new_case_reason="Keluhan lain"))
     assert second.status_code == 303
     assert count(Person) == 1
     assert count(Case) == 2

@@ -228,7 +228,8 @@ def test_a_kecamatan_back_office_cannot_rewrite_a_person_of_another_kecamatan(ap
 
 def test_an_identical_second_visit_needs_no_review(app, make_user, places, registered):
     client, _user = client_for(app, make_user, "puskesos_operator", region_code=places.desa)
-    assert client.post("/pendaftaran/baru", data=intake_data(places, **MEMBER)).status_code == 303
+    data = intake_data(places, **MEMBER, open_case="new", new_case_reason="Keluhan lain")
+    assert client.post("/pendaftaran/baru", data=data).status_code == 303
     second = db.session.scalar(db.select(Case).where(Case.id != registered.id))
     assert second.identity.review == IdentityReview.SAME
     assert count(AuditLog, AuditLog.action == "person.identity_pending") == 0

@@ -10,6 +10,7 @@ from tests.conftest import HX, VALID_NIK
 INTAKE_ROLES = {"front_office", "puskesos_operator", "facilitator", "back_office"}
 CASE_ROLES = {"front_office", "puskesos_operator", "back_office", "supervisor", "facilitator", "admin"}
 HANDLING_ROLES = {"back_office", "supervisor"}
+COUNTER_ROLES = {"front_office", "puskesos_operator", "back_office", "supervisor"}
 
 ALL = set(ROLES)
 ADMIN = {"admin"}
@@ -32,6 +33,8 @@ ROUTES = [
     ("GET", "/kasus/{case}", CASE_ROLES, None, None),
     ("GET", "/kasus/{case}/tanda-terima", CASE_ROLES, None, None),
     ("POST", "/kasus/{case}/ambil", HANDLING_ROLES, {}, None),
+    ("GET", "/kasus/{case}/ubah", COUNTER_ROLES, None, None),
+    ("GET", "/kasus/{case}/keberatan", set(), None, None),  # an open case: no objection (tests/test_objection_counter.py)
     ("POST", "/pendaftaran/identitas/{case}", {"back_office"}, {"reason": "", "accept": "y"}, None),
     ("GET", "/admin/pengguna", ADMIN, None, None),
     ("GET", "/admin/pengguna/baru", ADMIN, None, None),

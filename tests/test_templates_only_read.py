@@ -138,7 +138,7 @@ def _sample_calls(referral, today):
         "long_date": [(today,), (None,)], "long_datetime": [(datetime(2026, 11, 23, 9, 30),)],
         "short_date": [(today,)], "mask_nik": [("3204054512900001",)],
         "name_in": [("32.04", {"32.04": "Bandung"}), (None, {})], "thousands": [(12345,), (None,)],
-        "letterhead_prompt": [()],
+        "change_field_label": [("name",), ("complaint_description.2",)], "letterhead_prompt": [()],
         "plan_targets": [(SimpleNamespace(status="planned"),)],
     }
 

@@ -55,9 +55,23 @@ def register() -> None:
         "home_visit": _l("Kunjungan rumah"),
         "answered": _l("Dijawab langsung"),
         "reopened": _l("Dibuka kembali atas keberatan warga"),
+        "complaint_added": _l("Keluhan tambahan diterima"),
+    })
+    LABELS.register("CaseField", {
+        "name": _l("Nama"), "birth_place": _l("Tempat lahir"), "birth_date": _l("Tanggal lahir"),
+        "sex": _l("Jenis kelamin"), "phone": _l("Nomor HP"), "kk_number": _l("No. KK"), "address": _l("Alamat"),
+        "rt": "RT", "rw": "RW", "region_code": _l("Desa/kelurahan"), "visit_type": _l("Jenis layanan"),
+        "complaint_category": _l("Kategori keluhan"), "complaint_description": _l("Uraian keluhan"),
     })
     LABELS.register("Sex", {"L": _l("Laki-laki"), "P": _l("Perempuan")})
     LABELS.register("Relationship", {
         1: _l("Kepala keluarga"), 2: _l("Suami/istri"), 3: _l("Anak"), 4: _l("Menantu"), 5: _l("Cucu"),
         6: _l("Orang tua/mertua"), 7: _l("Pembantu rumah tangga"), 8: _l("Lainnya"),
     })
+
+
+def change_field_label(field: str) -> str:
+    """A history row's field by its label; a complaint's with its number on the case ("Uraian keluhan 2")."""
+    name, _dot, position = field.partition(".")
+    text = str(LABELS.label("CaseField", name))
+    return f"{text} {position}" if position else text

@@ -118,6 +118,8 @@ class Case(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime)  # when the last outcome came in
     # Set by the retention job (slrt.privacy): the case's personal text is blanked, its counts remain.
     anonymised_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    # Why the clerk opened this case although the citizen already had an open one ("" when they had none).
+    new_case_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     person = relationship("Person", lazy="joined")
     region = relationship("Region", foreign_keys=[region_code], lazy="joined")
@@ -131,6 +133,8 @@ class Case(db.Model):
                           order_by="CaseEvent.id")
     assessments = relationship("Assessment", back_populates="case", cascade="all, delete-orphan",
                                order_by="Assessment.id")
+    changes = relationship("CaseChange", back_populates="case", cascade="all, delete-orphan",
+                           order_by="CaseChange.id")
 
     @property
     def citizen(self):
@@ -217,3 +221,22 @@ class Assessment(db.Model):
     case = relationship("Case", back_populates="assessments")
     facilitator = relationship("User", foreign_keys=[facilitator_id])
     recorded_by = relationship("User", foreign_keys=[recorded_by_id])
+
+
+class CaseChange(db.Model):
+    """One field corrected on a registered case or its citizen's data (Riwayat perubahan): who, when, why,
+    the value before and after. Corrections are no public step: the citizen's status page does not show them."""
+
+    __tablename__ = "case_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    field: Mapped[str] = mapped_column(String(40))  # a key of the "CaseField" labels
+    before: Mapped[str] = mapped_column(Text, default="")
+    after: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    case = relationship("Case", back_populates="changes")
+    actor = relationship("User")

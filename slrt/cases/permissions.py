@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slrt.auth.models import Role
 from slrt.auth.permissions import _role, in_region
+from slrt.cases.models import CaseStatus
 
 CASE_ROLES = {Role.FRONT_OFFICE, Role.PUSKESOS_OPERATOR, Role.BACK_OFFICE, Role.SUPERVISOR,
               Role.FACILITATOR, Role.ADMIN}
@@ -27,3 +28,15 @@ def can_view_case(user, case) -> bool:
 
 def can_handle_case(user, case) -> bool:
     return _role(user) in HANDLING_ROLES and can_view_case(user, case)
+
+
+# The counter and the back office correct a case and its citizen's data, and record an objection at the window
+# (slrt.handling.permissions.can_record_objection).
+COUNTER_ROLES = {Role.FRONT_OFFICE, Role.PUSKESOS_OPERATOR, Role.BACK_OFFICE, Role.SUPERVISOR}
+
+
+def can_edit_case(user, case) -> bool:
+    """Correct a case of the user's area and its citizen's data, while the case is not closed (a closed
+    case changes only through an objection) and its personal data was not removed by the retention job."""
+    return (_role(user) in COUNTER_ROLES and can_view_case(user, case) and case.status != CaseStatus.CLOSED
+            and case.anonymised_at is None)

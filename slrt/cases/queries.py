@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from slrt.auth.permissions import require
-from slrt.cases.models import Assessment, Case, CaseEvent, Complaint
+from slrt.cases.models import Assessment, Case, CaseChange, CaseEvent, Complaint
 from slrt.cases.permissions import can_view_case
 from slrt.core.db import lock_row
 from slrt.extensions import db
@@ -46,3 +46,19 @@ def load_case_page(case_id: int) -> Case:
         abort(404)
     require(can_view_case, case)
     return case
+
+
+def correction_history(case: Case, user) -> dict | None:
+    """The case page's "Riwayat perubahan" panel (slrt.core.panels): each correction as one dated step, newest
+    first (who, why, each field before and after); no panel for a case never corrected."""
+    changes = db.session.scalars(select(CaseChange).where(CaseChange.case_id == case.id)
+                                 .options(selectinload(CaseChange.actor))
+                                 .order_by(CaseChange.at.desc(), CaseChange.id)).all()
+    if not changes:
+        return None
+    steps: list[dict] = []
+    for change in changes:
+        if not steps or steps[-1]["at"] != change.at:
+            steps.append({"at": change.at, "actor": change.actor.full_name, "reason": change.reason, "rows": []})
+        steps[-1]["rows"].append((change.field, change.before, change.after))
+    return {"steps": steps}

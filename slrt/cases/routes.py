@@ -1,5 +1,7 @@
+import json
+
 import segno
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import false, select
@@ -8,13 +10,15 @@ from sqlalchemy.orm import selectinload
 from slrt.admin.letterhead import letterhead
 from slrt.admin.models import ComplaintCategory, DocumentType
 from slrt.audit.operations import record
-from slrt.auth.permissions import permission_required
-from slrt.cases.permissions import can_list_cases
-from slrt.cases.forms import CaseFilterForm
+from slrt.auth.permissions import in_region, permission_required
+from slrt.cases import operations
+from slrt.cases.permissions import can_edit_case, can_list_cases
+from slrt.cases.forms import CaseEditForm, CaseFilterForm
 from slrt.cases.models import Case, CaseStatus, Complaint
 from slrt.cases.queries import load_case, load_case_page
 from slrt.core import panels
 from slrt.cases.scoping import visible_cases
+from slrt.core.errors import DomainError
 from slrt.core.htmx import render_page_or_partial
 from slrt.core.web import public_url
 from slrt.core.pagination import page_number, paginate
@@ -22,7 +26,8 @@ from slrt.core.time import local_day_bounds_utc, local_today
 from slrt.extensions import db
 from slrt.intake.models import VisitIdentity
 from slrt.regions import operations as regions
-from slrt.regions.models import region_prefix_match
+from slrt.regions.models import Region, region_prefix_match
+from slrt.submissions import views as submissions
 
 bp = Blueprint("cases", __name__, url_prefix="/kasus")
 
@@ -141,3 +146,120 @@ def receipt(case_id: int):
     return render_template("cases/receipt.html", case=case, qr_svg=qr_svg, status_url=url, layout=layout,
                            letterhead=letterhead(),
                            notices=notices, region_path=regions.path_names(case.region_code), received=received)
+
+
+def _edit_categories(case: Case) -> list:
+    """The active complaint categories, and those the case's complaints have (a category retired since)."""
+    own = {k.category_id for k in case.complaints}
+    return db.session.scalars(select(ComplaintCategory)
+                              .where(ComplaintCategory.active.is_(True) | ComplaintCategory.id.in_(own))
+                              .order_by(ComplaintCategory.sort_order)).all()
+
+
+def _opened_with(form: CaseEditForm) -> dict[str, str] | None:
+    """The values the form showed when it was opened (a hidden field), or None if the field was tampered with."""
+    try:
+        values = json.loads(form.opened_with.data or "")
+    except ValueError:
+        return None
+    if not isinstance(values, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in values.items()):
+        return None
+    return values
+
+
+def _check_edit(form: CaseEditForm, case: Case, categories) -> bool:
+    """Checks of the correction that need the case, the region list and the user's area."""
+    from slrt.core.nik import check_kk
+    ok = True
+    if form.kk_number.data:
+        kk = check_kk(form.kk_number.data, regions.region_index)
+        if kk.valid:
+            form.kk_number.data = kk.nik
+        else:
+            form.kk_number.errors = list(form.kk_number.errors) + [str(e) for e in kk.errors]
+            ok = False
+    if form.desa.data:
+        village = db.session.get(Region, form.desa.data)
+        district = current_app.config["SLRT_REGION_CODE"]
+        if village is None or village.level != 4 or not village.code.startswith(district + "."):
+            form.desa.errors = list(form.desa.errors) + [_("Pilih desa/kelurahan dari daftar kabupaten/kota ini.")]
+            ok = False
+        elif form.kecamatan.data and village.parent_code != form.kecamatan.data:
+            form.desa.errors = list(form.desa.errors) + [_("Desa/kelurahan ini tidak berada di kecamatan yang dipilih.")]
+            ok = False
+        elif not (in_region(current_user, village.code) or in_region(current_user, case.office_region_code)):
+            form.desa.errors = list(form.desa.errors) + [
+                _("Desa/kelurahan ini di luar wilayah kerja Anda: kasusnya tidak akan dapat Anda buka lagi.")]
+            ok = False
+    if form.complaints is not None:
+        if sorted(row.form.complaint_id.data or "" for row in form.complaints) != sorted(
+                str(k.id) for k in case.complaints):
+            form.reason.errors = list(form.reason.errors) + [
+                _("Daftar keluhan kasus ini berubah sejak formulir dibuka. Buka ulang formulirnya.")]
+            ok = False
+        category_ids = {c.id for c in categories}
+        for row in form.complaints:
+            if row.form.category.data not in category_ids:
+                row.form.category.errors = list(row.form.category.errors) + [_("Pilih kategori.")]
+                ok = False
+    return ok
+
+
+@bp.route("/<int:case_id>/ubah", methods=["GET", "POST"])
+@permission_required(can_list_cases)
+@submissions.once
+def edit(case_id: int):
+    """Ubah data kasus: correct a case and its citizen's data with a reason; the old values stay in the
+    case's history. A correction made by someone else meanwhile refuses this one, showing the differences."""
+    case = load_case(case_id, lock=request.method == "POST", permission=can_edit_case)
+    form = CaseEditForm()
+    if case.status != CaseStatus.REGISTERED:
+        del form.visit_type, form.complaints  # the service and the complaints are fixed once handling started
+    if request.method == "GET":
+        values = operations.edit_values(case)
+        form.prefill(values, [k.id for k in case.complaints])
+        form.opened_with.data = json.dumps(values, sort_keys=True)
+    categories = _edit_categories(case)
+    form.fill_choices(categories)
+    differences, status = None, 200
+    if request.method == "POST":
+        opened_with = _opened_with(form)
+        valid = form.validate()
+        valid = _check_edit(form, case, categories) and valid
+        if opened_with is None:
+            form.reason.errors = list(form.reason.errors) + [_("Formulir tidak lengkap. Buka ulang formulirnya.")]
+            valid = False
+        status = 422
+        if valid:
+            repeat = submissions.claim_once()
+            if repeat is not None:
+                return repeat
+            try:
+                operations.edit_case(case, current_user, form.wanted(), reason=form.reason.data,
+                                     opened_with=opened_with)
+            except operations.EditConflict as error:
+                db.session.rollback()
+                case = load_case(case_id, permission=can_edit_case)
+                differences, status = error.differences, 409
+                # The next save is based on what is stored now: the user has seen the differences.
+                form.opened_with.data = json.dumps(operations.edit_values(case), sort_keys=True)
+                flash(error.message, "error")
+            except DomainError as error:
+                db.session.rollback()
+                case = load_case(case_id, permission=can_edit_case)
+                target = getattr(form, error.field, None) if error.field else None
+                if target is not None:
+                    target.errors = list(target.errors) + [error.message]
+                else:
+                    flash(error.message, "error")
+            else:
+                url = url_for("cases.detail", case_id=case.id, _anchor="riwayat-perubahan")
+                submissions.result_at(url)
+                db.session.commit()
+                flash(_("Perubahan data kasus %(ticket)s tersimpan. Data lama tetap tercatat di Riwayat perubahan.",
+                        ticket=case.ticket), "success")
+                return redirect(url, code=303)
+    else:
+        record("person.view", case, person_id=case.person_id, note=f"case edit form {case.ticket}")
+        db.session.commit()
+    return render_template("cases/edit.html", form=form, case=case, differences=differences), status

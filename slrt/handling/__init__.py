@@ -12,5 +12,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(routes.bp)
     can_registry.register(app, permissions)
     referral_changed.connect(operations.on_referral_changed)
+    panels.register(app, "case", "objection", 15, "handling/_objection_panel.html", routes.objection_panel)
     panels.register(app, "case", "handling", 20, "handling/_case_section.html", routes.section)
     panels.register(app, "referral_overview", "handling", 10, None, operations.autoclose_days)

@@ -40,4 +40,8 @@ class CloseForm(BaseForm):
 
 
 class ObjectionForm(BaseForm):
-    reason = TextAreaField(_l("Keberatan warga"), validators=[DataRequired(), Length(max=1000)])
+    """Keberatan: the citizen's objection to a closed case, recorded at the window or from a phone call."""
+    reason = TextAreaField(_l("Keberatan warga"),
+                           validators=[DataRequired(_l("Tuliskan keberatan warga.")), Length(max=1000)],
+                           description=_l("Tuliskan apa yang disampaikan warga, mis. \"kartu KIS masih belum aktif "
+                                          "saat berobat\"."))

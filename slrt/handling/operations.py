@@ -10,13 +10,14 @@ from flask_babel import lazy_gettext as _l
 
 from slrt.admin import settings
 from slrt.audit.operations import record
-from slrt.cases.models import (COMPLAINT_OUTCOMES, HANDLING, Assessment, Case, CaseEvent, CaseStatus, Complaint,
-                               ComplaintStatus, ReferralStage)
+from slrt.cases.models import (COMPLAINT_OUTCOMES, HANDLING, Assessment, Case, CaseEvent, CaseNeed, CaseStatus,
+                               Complaint, ComplaintStatus, ReferralStage)
 from slrt.cases.operations import add_event, check_transition, move_complaint, require_handling
 from slrt.core.errors import DomainError, TransitionError
 from slrt.core.i18n import long_date
 from slrt.core.time import to_local, utcnow
 from slrt.deadlines.calendar import add_working_days, district_days_off
+from slrt.extensions import db
 
 
 def _move(case: Case, target: CaseStatus, actor, kind: str | None, note: str = "", public: bool = True,
@@ -86,6 +87,34 @@ def answer_complaint(complaint: Complaint, actor, answer: str) -> CaseEvent:
                       sms=True)
     follow_referrals(case, actor)
     return event
+
+
+def add_complaints(case: Case, actor, complaints: list[tuple[int, str]], *, needs: list[int] | None = None,
+                   documents: list[str] | None = None, note: str = "") -> list[Complaint]:
+    """A returning citizen's new complaints go on their open case (the same ticket; the receipt is printed
+    again): new Complaint rows, the needs and documents added to the case's, a public step, an audit row. A
+    resolved case goes back to handling, since a complaint without an outcome waits. The caller holds the
+    case's row lock."""
+    if case.status == CaseStatus.CLOSED:
+        raise TransitionError(_l("Kasus ini sudah selesai. Catat keberatan warga, atau buka kasus baru."))
+    if not complaints:
+        raise DomainError(_l("Isi sedikitnya satu keluhan atau permintaan."))
+    added = [Complaint(category_id=category_id, description=description.strip())
+             for category_id, description in complaints]
+    case.complaints.extend(added)
+    have = {n.programme_id for n in case.needs}
+    for programme_id in dict.fromkeys(needs or []):
+        if programme_id not in have:
+            case.needs.append(CaseNeed(programme_id=programme_id))
+    case.documents = ",".join(sorted(set(case.document_codes) | set(documents or [])))
+    if note.strip():
+        case.note = "\n\n".join(part for part in (case.note, note.strip()) if part)
+    db.session.flush()
+    add_event(case, "complaint_added", actor, public=True, note=", ".join(k.category.name for k in added))
+    record("case.complaint_add", case, person_id=case.person_id, user=actor,
+           note=f"ticket={case.ticket}; keluhan baru: {len(added)}")
+    follow_referrals(case, actor)
+    return added
 
 
 def has_every_outcome(case: Case) -> bool:

@@ -1,10 +1,11 @@
 """The back office's work on a case, posted from the handling section of the case page: take, hand over,
 assessment and home visit, direct answers, closure, and the citizen's objection. The URLs stay under the
 case (/kasus/<id>/...), as staff bookmarked them."""
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from slrt.audit.operations import record
 from slrt.auth.models import User
 from slrt.auth.permissions import permission_required
 from slrt.cases.models import Case
@@ -16,7 +17,7 @@ from slrt.core.time import local_today
 from slrt.extensions import db
 from slrt.handling import operations, queries
 from slrt.handling.forms import AnswerForm, AssessmentForm, AssignForm, CloseForm, ObjectionForm, TakeForm
-from slrt.handling.permissions import can_assign_case
+from slrt.handling.permissions import can_assign_case, can_record_objection
 from slrt.submissions import views as submissions
 
 bp = Blueprint("handling", __name__, url_prefix="/kasus")
@@ -124,16 +125,52 @@ def close(case_id: int):
                       _("Kasus ditutup."), given={"close_form": form})
 
 
-@bp.route("/<int:case_id>/keberatan", methods=["POST"])
+@bp.route("/<int:case_id>/keberatan", methods=["GET", "POST"])
 @permission_required(can_list_cases)
 @submissions.once
 def objection(case_id: int):
-    """Record the citizen's objection (at the counter or by phone): the closed case reopens."""
-    case = _handled_case(case_id)
+    """Keberatan: a returning citizen's objection to a closed case, recorded at the counter or from a phone
+    call by the front office, Puskesos, the back office or a supervisor, within the objection window: the case
+    reopens through its transition table and the citizen's status page shows the step. The back office may
+    also post it on a case still open, to be told why it cannot reopen."""
+    posted = request.method == "POST"
+    case = load_case(case_id, lock=posted, permission=lambda user, case: can_record_objection(user, case) or (
+        posted and can_handle_case(user, case)))
     form = ObjectionForm()
-    return _carry_out(case, form, lambda: operations.reopen_on_objection(case, current_user, form.reason.data,
-                                                                         local_today()),
-                      _("Keberatan tercatat; kasus dibuka kembali."), given={"objection_form": form})
+    if not posted:
+        record("person.view", case, person_id=case.person_id, note=f"objection form {case.ticket}")
+        return _objection_page(case, form)
+    if not form.validate():
+        return refusals.refuse(lambda: _objection_page(db.session.get(Case, case_id), form), form)
+    repeat = submissions.claim_once()
+    if repeat is not None:
+        return repeat
+    try:
+        operations.reopen_on_objection(case, current_user, form.reason.data, local_today())
+    except DomainError as error:
+        return refusals.refuse(lambda: _objection_page(db.session.get(Case, case_id), form), form, error)
+    url = url_for("cases.detail", case_id=case.id)
+    submissions.result_at(url)
+    db.session.commit()
+    flash(_("Keberatan tercatat; kasus %(ticket)s dibuka kembali dan diteruskan ke back office.",
+            ticket=case.ticket), "success")
+    return redirect(url, code=303)
+
+
+def _objection_page(case: Case, form: ObjectionForm):
+    """The objection page: the case's facts, the window, the form (as typed, when refused)."""
+    facts = {"citizen": case.citizen.name, "complaints": [k.category.name for k in case.complaints],
+             "deadline": operations.objection_deadline(case), "today": local_today()}
+    db.session.commit()  # the view's audit row
+    return render_template("handling/objection.html", form=form, case=case, **facts)
+
+
+def objection_panel(case: Case, user) -> dict | None:
+    """The case page's objection panel (slrt.core.panels), for whoever may record one on this closed case."""
+    if not can_record_objection(user, case):
+        return None
+    return {"form": ObjectionForm(formdata=None), "today": local_today(),
+            "deadline": operations.objection_deadline(case)}
 
 
 def section(case: Case, user) -> dict:
@@ -145,10 +182,8 @@ def section(case: Case, user) -> dict:
     return {
         "take_form": TakeForm(formdata=None), "assign_form": assign_form, "assessment_form": assessment_form,
         "answer_form": AnswerForm(formdata=None), "answer_for": None, "close_form": CloseForm(formdata=None),
-        "objection_form": ObjectionForm(formdata=None),
         "referrals": sorted(case.referrals, key=lambda r: r.id), "today": local_today(),
         "can_close": operations.has_every_outcome(case),
-        "objection_deadline": operations.objection_deadline(case) if case.closed_at else None,
         "handling": case.status in operations.HANDLING, "may_handle": can_handle_case(user, case),
         "may_assign": can_assign_case(user, case),
     }

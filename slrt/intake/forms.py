@@ -108,6 +108,10 @@ class IntakeForm(BaseForm):
     documents = MultiCheckboxField(_l("Dokumen yang dibawa"), validate_choice=False)
     note = TextAreaField(_l("Catatan petugas"), validators=[Optional(), Length(max=4000)])
     confirm_warnings = BooleanField(_l("Data sudah saya cocokkan dengan KTP; tetap simpan."))
+    # A returning citizen with an open case: the id of the open case the complaints are added to, or "new".
+    open_case = StringField(_l("Kasus yang masih terbuka"), validators=[Optional(), Length(max=20)])
+    new_case_reason = TextAreaField(_l("Alasan membuka kasus baru"), validators=[Optional(), Length(max=1000)],
+                                    description=_l("Mis. \"keluhan lain yang ditangani instansi berbeda\"."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -277,8 +281,9 @@ class IntakeValidation:
             ok = False
         return ok
 
-    def visit_data(self):
-        """What the validated form registers (slrt.intake.operations.register_visit)."""
+    def visit_data(self, new_case_reason: str | None = None):
+        """What the validated form registers (slrt.intake.operations.register_visit); `new_case_reason` from
+        the counter's form (None for a channel with no clerk to ask)."""
         from slrt.intake.operations import MemberData, VisitData
         form = self.form
         members = [MemberData(name=m.name.data.strip(), relation=m.relation.data, nik=m.nik.data or "",
@@ -291,7 +296,7 @@ class IntakeValidation:
             visit_type=form.visit_type.data, contact_channel=form.contact_channel.data,
             complaints=[(c.category.data, c.description.data) for c in self.complaint_rows()],
             members=members, needs=form.needs.data or [], documents=form.documents.data or [],
-            note=form.note.data or "")
+            note=form.note.data or "", new_case_reason=new_case_reason)
 
     def member_rows(self):
         return [row.form for row in self.form.members if not _row_is_blank(row.form)]

@@ -51,6 +51,9 @@ class VisitData:
     needs: list[int] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
     note: str = ""
+    # Why a new case although the citizen has an open one the clerk can see (refused without it). None: a
+    # channel with no clerk to ask (the API, SP4N-LAPOR!, a field device's offline registration, the demo).
+    new_case_reason: str | None = ""
     contact_channel: str = ContactChannel.SMS
 
 
@@ -200,21 +203,41 @@ def dismiss_identity(identity: VisitIdentity, reason: str, actor) -> None:
            note=f"case {identity.case.ticket}; alasan: {identity.review_reason}")
 
 
+def _reason_for_another_case(person: Person, reason: str, actor) -> str:
+    """A citizen with an open case (one the clerk can see) gets another only with a reason: their new
+    complaint usually belongs on the open case. The person's row is locked first, so two windows registering
+    the same citizen at once queue and the second sees the first one's case. Returns the reason to keep."""
+    from slrt.core.db import lock_row
+    from slrt.intake.queries import open_cases_of
+    lock_row(Person, person.id)
+    open_cases = open_cases_of(person, actor)
+    if not open_cases:
+        return ""
+    if not reason.strip():
+        raise DomainError(_("Warga ini masih punya kasus terbuka (%(tickets)s). Tambahkan keluhan ke kasus itu, "
+                            "atau tuliskan alasan membuka kasus baru.",
+                            tickets=", ".join(c.ticket for c in open_cases)), field="new_case_reason")
+    return reason.strip()
+
+
 def register_visit(data: VisitData, actor, ticket: str | None = None) -> Case:
     """Create the person if new, a new case with its ticket, and keep the identity given at this visit with
-    the case (a difference from the stored identity waits for the back office). Does not commit. `ticket`:
-    the number a field device already gave the citizen offline (reserved for it, so final)."""
+    the case (a difference from the stored identity waits for the back office). A citizen with an open case
+    gets a second one only with `data.new_case_reason`. Does not commit. `ticket`: the number a field device
+    already gave the citizen offline (reserved for it, so final)."""
     if (data.channel not in set(Channel) or data.visit_type not in set(VisitType)
             or data.contact_channel not in set(ContactChannel)):
         raise DomainError(_l("Jalur atau jenis layanan tidak sah."))
     if not data.complaints:
         raise DomainError(_l("Isi sedikitnya satu keluhan atau permintaan."))
     person, typed = upsert_person(data, actor)
+    reason = (_reason_for_another_case(person, data.new_case_reason, actor)
+              if data.new_case_reason is not None else "")
     case = Case(
         ticket=ticket or _unique_ticket(), person=person, region_code=data.region_code,
         office_region_code=actor.region_code, channel=data.channel, visit_type=data.visit_type,
         contact_channel=data.contact_channel, status=CaseStatus.REGISTERED, documents=",".join(sorted(set(data.documents))),
-        note=data.note.strip(), created_by_id=actor.id,
+        note=data.note.strip(), created_by_id=actor.id, new_case_reason=reason,
     )
     for category_id, description in data.complaints:
         case.complaints.append(Complaint(category_id=category_id, description=description.strip()))

@@ -79,6 +79,29 @@ def choice_lists():
     return categories, programmes, documents
 
 
+def open_cases_of(person: Person | None, user) -> list:
+    """The person's cases that are not closed, among those the user may see; none at all unless the person is
+    one of the user's area (the rule of `visible_person`): the counter must not learn of cases elsewhere."""
+    from slrt.cases.models import Case, CaseStatus
+    from slrt.cases.scoping import scope_cases
+    if person is None or person.id is None or not visible_person(user, person):
+        return []
+    return db.session.scalars(scope_cases(select(Case), user)
+                              .where(Case.person_id == person.id, Case.status != CaseStatus.CLOSED)
+                              .order_by(Case.created_at.desc(), Case.id.desc()).limit(20)).all()
+
+
+def recently_closed_cases_of(person: Person | None, user) -> list:
+    """The person's ten latest closed cases, of the user's area as `open_cases_of` (for an objection)."""
+    from slrt.cases.models import Case, CaseStatus
+    from slrt.cases.scoping import scope_cases
+    if person is None or person.id is None or not visible_person(user, person):
+        return []
+    return db.session.scalars(scope_cases(select(Case), user)
+                              .where(Case.person_id == person.id, Case.status == CaseStatus.CLOSED)
+                              .order_by(Case.closed_at.desc()).limit(10)).all()
+
+
 def is_village_desk(user) -> bool:
     """A Puskesos operator bound to one desa/kelurahan (the village desk)."""
     from slrt.auth.models import Role

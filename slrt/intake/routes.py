@@ -8,10 +8,12 @@ from flask_login import current_user
 from slrt.auth.permissions import permission_required, require
 from slrt.cases.permissions import can_list_cases
 from slrt.cases.models import Case
+from slrt.cases.queries import load_case
 from slrt.core import panels, refusals
 from slrt.core.errors import DomainError
 from slrt.core.htmx import render_fragment_or_redirect
 from slrt.core.nik import check_nik
+from slrt.handling import operations as handling
 from slrt.extensions import db
 from slrt.intake import operations, queries
 from slrt.intake.forms import ComplaintForm, IdentityReviewForm, IntakeForm, IntakeValidation, MemberForm, prefilled_form
@@ -63,19 +65,17 @@ def new():
         if elsewhere:
             validation.warnings.append(elsewhere)
         if valid and (not validation.warnings or form.confirm_warnings.data):
-            repeat = submissions.claim_once()  # a double click or a retried post: the first ticket, no second case
-            if repeat is not None:
-                return repeat
-            case = operations.register_visit(validation.visit_data(), current_user)
-            receipt = url_for("cases.receipt", case_id=case.id)
-            submissions.result_at(receipt)
-            db.session.commit()
-            flash(_("Pendaftaran tersimpan. Nomor tiket: %(ticket)s", ticket=case.ticket), "success")
-            return redirect(receipt, code=303)
-        if not validation.warnings:
+            saved = _save_visit(form, validation)
+            if saved is not None:
+                return saved
+        elif not validation.warnings:
             flash(_("Periksa kembali isian yang ditandai."), "error")
-    earlier = _earlier_cases(form.nik.data) if request.method == "POST" else []
+    earlier, open_cases = [], []
+    if request.method == "POST":
+        earlier = _earlier_cases(form.nik.data)
+        open_cases = queries.open_cases_of(_person_of(form.nik.data), current_user)
     return render_template("intake/new.html", form=form, warnings=validation.warnings, earlier=earlier,
+                           open_cases=open_cases,
                            panels=panels.build("intake", None, current_user),
                            notices=panels.build("notice", None, current_user),
                            # After a refused submit the NIK check stays in place ("NIK sah", born on, warnings):
@@ -91,6 +91,48 @@ def _prefill(form: IntakeForm) -> None:
         for name, value in (values or {}).items():
             if name in ("phone", "contact_channel"):
                 getattr(form, name).data = value
+
+
+def _person_of(nik: str | None):
+    return operations.find_person(nik) if nik and len(nik) == 16 and nik.isdigit() else None
+
+
+def _save_visit(form: IntakeForm, validation: IntakeValidation):
+    """A new case, or (for a returning citizen with an open case) the complaints added to the case the clerk
+    chose: the receipt to print, or None with the refusal next to its field."""
+    open_cases = queries.open_cases_of(_person_of(form.nik.data), current_user)
+    chosen = form.open_case.data or ""
+    target = next((c for c in open_cases if str(c.id) == chosen), None)
+    if open_cases and target is None and chosen != "new":
+        form.open_case.errors = list(form.open_case.errors) + [
+            _("Warga ini masih punya kasus terbuka. Pilih kasus untuk keluhan ini, atau buka kasus baru dengan "
+              "alasan.")]
+        return None
+    repeat = submissions.claim_once()  # a double click or a retried post: the first ticket, no second case
+    if repeat is not None:
+        return repeat
+    data = validation.visit_data(form.new_case_reason.data or "")
+    try:
+        if target is not None:
+            case = load_case(target.id, lock=True)
+            handling.add_complaints(case, current_user, data.complaints, needs=data.needs,
+                                    documents=data.documents, note=data.note)
+            message = _("Keluhan ditambahkan ke kasus %(ticket)s. Cetak ulang tanda terimanya.", ticket=case.ticket)
+        else:
+            case = operations.register_visit(data, current_user)
+            message = _("Pendaftaran tersimpan. Nomor tiket: %(ticket)s", ticket=case.ticket)
+    except DomainError as error:
+        db.session.rollback()  # the one-time form id too: the corrected form can be sent
+        if error.field and getattr(form, error.field, None) is not None:
+            refusals.put_on_form(form, error)
+        else:
+            flash(error.message, "error")
+        return None
+    receipt = url_for("cases.receipt", case_id=case.id)
+    submissions.result_at(receipt)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(receipt, code=303)
 
 
 def _default_channel() -> str:
@@ -117,11 +159,14 @@ def check_nik_widget():
     show = len(digits) >= 16 or any(ch.isalpha() for ch in typed) or "+" in typed
     check = check_nik(typed, regions.region_index) if show else None
     person, earlier, nik = None, [], queries.NikLookup(None)
+    open_cases, objections = [], []
     if check is not None and check.valid:
         nik = queries.person_for_nik_check(check.nik, current_user)
         person = nik.person
         if not nik.throttled:
             earlier = _earlier_cases(check.nik)
+            open_cases = queries.open_cases_of(person, current_user)
+            objections = _objection_window(person)
     form = None
     if person is not None:
         form = prefilled_form(
@@ -139,11 +184,19 @@ def check_nik_widget():
     village = queries.outside_village(current_user, person.region_code) if person is not None else None
     response = render_fragment_or_redirect("intake/_nik_check.html", url_for("intake.new"), check=check,
                                            person=person, elsewhere=nik.elsewhere, throttled=nik.throttled,
-                                           earlier=earlier, form=form, panels=ready,
-                                           outside_village=village,
+                                           earlier=earlier, form=form, open_cases=open_cases,
+                                           objections=objections, panels=ready, outside_village=village,
                                            nik_kecamatan=queries.nik_kecamatan_elsewhere(current_user, check))
     db.session.commit()  # the audit rows of the check and the registry lookup, after rendering
     return response
+
+
+def _objection_window(person) -> list:
+    """(case, last day) of the person's closed cases whose objection window is still open, for the counter."""
+    from slrt.core.time import local_today
+    today = local_today()
+    return [(case, deadline) for case in queries.recently_closed_cases_of(person, current_user)
+            if (deadline := handling.objection_deadline(case)) is not None and today <= deadline]
 
 
 @bp.route("/baris-anggota")

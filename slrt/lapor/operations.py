@@ -116,7 +116,7 @@ def take_report(report: dict, actor, category_id: int) -> str:
     description = "\n".join(part for part in (title, text) if part) or tracking_id
     case = register_visit(VisitData(
         channel=Channel.LAPOR, visit_type=VisitType.GRIEVANCE, complaints=[(category_id, description[:4000])],
-        note=f"SP4N-LAPOR! {tracking_id}", **identity), actor)
+        note=f"SP4N-LAPOR! {tracking_id}", new_case_reason=None, **identity), actor)
     entry.case_id = case.id
     _move(entry, LaporStatus.RECEIVED)
     db.session.flush()

@@ -30,6 +30,11 @@ def register() -> None:
         "agency_completed": _l("Layanan instansi selesai"),
         "agency_declined": _l("Instansi tidak dapat memenuhi"),
     })
+    # The fields of a draft whose edits its history shows.
+    LABELS.register("ReferralField", {
+        "agency": _l("Instansi tujuan"), "programme": _l("Program / layanan"), "complaint": _l("Keluhan"),
+        "reason": _l("Alasan"), "documents": _l("Dokumen"),
+    })
     # The agency's answers as the response form offers them.
     LABELS.register("AgencyResponse", {
         ReferralStatus.ACCEPTED: _l("Diterima, sedang diproses"),

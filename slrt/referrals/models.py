@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from flask_babel import gettext
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from slrt.cases.models import ReferralStage
 from slrt.core.time import utcnow
@@ -114,6 +114,25 @@ class Referral(db.Model):
     drafted_by = relationship("User", foreign_keys=[drafted_by_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])
     response_by = relationship("User", foreign_keys=[response_by_id])
+
+
+class ReferralChange(db.Model):
+    """One field of a draft (or a returned draft) changed by an edit, before and after: the referral's history
+    and, for a resubmitted draft, what the signer sees changed since the return."""
+
+    __tablename__ = "referral_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    field: Mapped[str] = mapped_column(String(40))  # a key of the "ReferralField" labels
+    before: Mapped[str] = mapped_column(Text, default="")
+    after: Mapped[str] = mapped_column(Text, default="")
+
+    referral = relationship("Referral", backref=backref("changes", order_by="ReferralChange.id",
+                                                        cascade="all, delete-orphan"))
+    actor = relationship("User")
 
 
 class LetterCounter(db.Model):

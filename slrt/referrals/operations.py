@@ -27,7 +27,7 @@ from slrt.deadlines.calendar import add_working_days, district_days_off, working
 from slrt.extensions import db
 from slrt.referrals.lateness import due_date
 from slrt.referrals.models import (AGENCY_RESPONSES, EDITABLE, ENDED, REFERRAL_TRANSITIONS, SIGNOFF_DECISIONS,
-                                   LetterCounter, Referral, ReferralStatus)
+                                   LetterCounter, Referral, ReferralChange, ReferralStatus)
 
 S = ReferralStatus
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -166,13 +166,36 @@ def update_draft(referral: Referral, actor, *, agency, programme=None, complaint
         raise DomainError(_l("Tuliskan alasan rujukan."), field="reason")
     lock_case(referral.case_id)
     old_complaint = referral.complaint
+    before = _draft_values(referral)
     referral.agency, referral.programme, referral.complaint = agency, programme, complaint
     referral.reason, referral.documents = reason.strip(), ",".join(documents or [])
-    _audit(referral, "edit", actor, f"agency={agency.code}")
+    after = _draft_values(referral)
+    changed = [name for name in before if before[name] != after[name]]
+    now = utcnow()
+    for name in changed:
+        db.session.add(ReferralChange(referral=referral, actor_id=actor.id, field=name, before=before[name],
+                                      after=after[name], at=now))
+    _audit(referral, "edit", actor, f"agency={agency.code}; diubah: {', '.join(changed) or '-'}")
     db.session.flush()
     if old_complaint is not None and old_complaint is not complaint:
         sync_complaint(old_complaint, actor)
     _after_change(referral, actor)
+
+
+def _draft_values(referral: Referral) -> dict[str, str]:
+    """A draft's fields as its history shows them: names, not ids (documents by the district's list)."""
+    from slrt.admin.models import DocumentType
+    codes = [c for c in referral.documents.split(",") if c]
+    names = dict(db.session.execute(select(DocumentType.code, DocumentType.name)
+                                    .where(DocumentType.code.in_(codes))).all()) if codes else {}
+    complaint = referral.complaint
+    return {
+        "agency": referral.agency.name if referral.agency else "",
+        "programme": referral.programme.name if referral.programme else "",
+        "complaint": f"{complaint.category.name}: {complaint.description}" if complaint is not None else "",
+        "reason": referral.reason,
+        "documents": ", ".join(names.get(code, code) for code in codes),
+    }
 
 
 def submit(referral: Referral, actor) -> None:

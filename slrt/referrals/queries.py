@@ -14,7 +14,7 @@ from slrt.cases.scoping import scope_cases
 from slrt.core.db import lock_row
 from slrt.extensions import db
 from slrt.referrals.lateness import due_expression, late_condition
-from slrt.referrals.models import AWAITING_AGENCY, EDITABLE, ENDED, Referral, ReferralStatus
+from slrt.referrals.models import AWAITING_AGENCY, EDITABLE, ENDED, Referral, ReferralChange, ReferralStatus
 from slrt.referrals.permissions import can_view_referral
 from slrt.regions.models import region_prefix_match
 
@@ -73,3 +73,22 @@ SHOW_FILTERS = {
 def apply_show(query: Select, show: str, today: date) -> Select:
     condition = SHOW_FILTERS.get(show)
     return query.where(condition(today)) if condition is not None else query
+
+
+def is_resubmitted(referral: Referral) -> bool:
+    """Waiting for sign-off again after a signer returned it (decided_at is the return's)."""
+    return referral.status == S.PENDING_SIGNOFF and referral.decided_at is not None
+
+
+def changes_since_return(referrals) -> dict[int, list[ReferralChange]]:
+    """For each resubmitted referral among `referrals`, the edits made since it was returned (one query)."""
+    returned = {r.id: r.decided_at for r in referrals if is_resubmitted(r)}
+    found: dict[int, list[ReferralChange]] = {referral_id: [] for referral_id in returned}
+    if not returned:
+        return found
+    rows = db.session.scalars(select(ReferralChange).where(ReferralChange.referral_id.in_(sorted(returned)))
+                              .order_by(ReferralChange.id)).all()
+    for change in rows:
+        if change.at >= returned[change.referral_id]:
+            found[change.referral_id].append(change)
+    return found

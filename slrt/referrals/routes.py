@@ -156,7 +156,8 @@ def _queue(page_template: str, query, form: QueueFilterForm, endpoint: str, **ex
         number = 1
     rows, total, page, pages = _page(query, number)
     return render_page_or_partial(page_template, "referrals/_rows.html", form=form, referrals=rows, total=total,
-                                  page=page, pages=pages, today=today, endpoint=endpoint, **extra)
+                                  page=page, pages=pages, today=today, endpoint=endpoint,
+                                  resubmitted=queries.changes_since_return(rows), **extra)
 
 
 # ---- queues --------------------------------------------------------------------------------------------
@@ -257,7 +258,8 @@ def referral_page(referral: Referral, *, decision_form=None, response_form=None,
                            response_form=response_form or _response_form(formdata=None),
                            action_form=action_form or ActionForm(formdata=None), today=local_today(),
                            on_behalf=responds_on_behalf(current_user, referral), documents=document_names(referral),
-                           panels=panels.build("referral", referral, current_user))
+                           panels=panels.build("referral", referral, current_user),
+                           resubmitted=queries.changes_since_return([referral]).get(referral.id))
     db.session.commit()
     return page
 

@@ -245,7 +245,8 @@ class Stories:
             ["FOTO-RUMAH"] if rng.random() < 0.2 else [])
         yield start
         case = register_visit(VisitData(channel=channel, visit_type=kind, complaints=complaints, needs=needs,
-                                        documents=documents, phone=_phone(rng), **person), clerk)
+                                        documents=documents, phone=_phone(rng), new_case_reason=None,
+                                        **person), clerk)
         self._count("cases")
         if rng.random() < 0.06:
             return  # still waiting in the queue: the office has not got to it

@@ -70,6 +70,9 @@ ACTIONS = {
     "case.status": _l("Status kasus berubah"),
     "case.closed": _l("Menutup kasus"),
     "case.reopened": _l("Membuka kembali kasus (keberatan warga)"),
+    "case.complaint_add": _l("Menambah keluhan ke kasus yang masih terbuka"),
+    "case.edit": _l("Mengubah data kasus (dengan alasan)"),
+    "person.edit": _l("Mengubah data warga lewat perubahan data kasus"),
     "complaint.status": _l("Status keluhan berubah"),
     "complaint.answer": _l("Menjawab keluhan langsung"),
     # referrals

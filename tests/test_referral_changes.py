@@ -70,8 +70,13 @@ def test_the_signoff_queue_marks_a_resubmitted_draft_with_what_changed_since_the
         app, make_case, make_user, officer):
     client, signer = client_for(app, make_user, "supervisor")
     first = referral_in(S.DRAFT, make_case(), officer, signer)
-    edit(first, officer, reason="Biaya berobat (sebelum penetapan)")  # before the return: not "since"
-    operations.submit(first, officer)
+    # The first draft an hour before the signer's return (MariaDB keeps whole seconds; people act minutes apart).
+    from datetime import timedelta
+
+    from slrt.core.time import clock_at, utcnow
+    with clock_at(utcnow() - timedelta(hours=1)):
+        edit(first, officer, reason="Biaya berobat (sebelum penetapan)")  # before the return: not "since"
+        operations.submit(first, officer)
     operations.decide(first, signer, S.RETURNED, "Lengkapi SKTM dari desa", TODAY)
     edit(first, officer, documents=["KTP", "KK", "SKTM"])
     operations.submit(first, officer)

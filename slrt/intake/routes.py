@@ -100,17 +100,20 @@ def _person_of(nik: str | None):
 def _save_visit(form: IntakeForm, validation: IntakeValidation):
     """A new case, or (for a returning citizen with an open case) the complaints added to the case the clerk
     chose: the receipt to print, or None with the refusal next to its field."""
+    # The form id is claimed first: a double click or a retried post shows the first ticket. Claimed after the
+    # open-case check, a second post racing the first would find the first post's new case open and be refused.
+    repeat = submissions.claim_once()
+    if repeat is not None:
+        return repeat
     open_cases = queries.open_cases_of(_person_of(form.nik.data), current_user)
     chosen = form.open_case.data or ""
     target = next((c for c in open_cases if str(c.id) == chosen), None)
     if open_cases and target is None and chosen != "new":
+        db.session.rollback()  # the form id too: the clerk's choice is sent with the same form
         form.open_case.errors = list(form.open_case.errors) + [
             _("Warga ini masih punya kasus terbuka. Pilih kasus untuk keluhan ini, atau buka kasus baru dengan "
               "alasan.")]
         return None
-    repeat = submissions.claim_once()  # a double click or a retried post: the first ticket, no second case
-    if repeat is not None:
-        return repeat
     data = validation.visit_data(form.new_case_reason.data or "")
     try:
         if target is not None:

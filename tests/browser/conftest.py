@@ -74,6 +74,12 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def htmx_settled(page) -> None:
+    """Wait until htmx has no request in flight and has settled its last swap. htmx wires up the content it swapped
+    in only when it settles (20 ms later): a select changed inside that moment sends nothing."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
+
+
 def login(page, base_url: str, username: str, password: str) -> None:
     page.goto(f"{base_url}/masuk")
     page.fill("#username", username)

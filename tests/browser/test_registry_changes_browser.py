@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import htmx_settled, login, screenshot
 from tests.registry_helpers import import_file, write_csv
 from tests.test_registry_changes import _extracts
 
@@ -19,10 +19,12 @@ def test_change_report_filters_and_a_sanggah_from_a_dropped_person(page, live_se
     assert "Orang (18)" in page.locator("main").inner_text()
     page.select_option("#change-kecamatan", places.kecamatan)
     page.locator("#change-desa:not([disabled])").wait_for()
+    htmx_settled(page)
     page.select_option("#change-desa", places.desa2)
     page.locator("h2", has_text="Orang (3)").wait_for()  # only the household that moved into desa2
     assert "HENDRA WIJAYA" in page.locator("#change-results").inner_text()
     assert f"desa={places.desa2}" in page.url
+    htmx_settled(page)
     page.select_option("#change-desa", "")
     page.locator("h2", has_text="Orang (18)").wait_for()  # the whole kecamatan again
     screenshot(page, "registry-change-report")

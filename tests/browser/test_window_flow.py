@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from werkzeug.serving import make_server
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import htmx_settled, screenshot
 from tests.conftest import PASSWORD, VALID_NIK
 
 pytest.importorskip("playwright.sync_api")
@@ -49,7 +49,7 @@ def wait_for_nik_check(page, typed: str, *, one_by_one: bool = False) -> None:
             field.press_sequentially(typed, delay=15)
         else:
             field.fill(typed)
-    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
+    htmx_settled(page)
 
 
 def public_page(browser):

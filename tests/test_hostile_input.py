@@ -349,6 +349,11 @@ def _delivery_ids() -> list[int]:
     return _ids(WebhookDelivery)
 
 
+def _lapor_ids() -> list[int]:
+    from slrt.lapor.models import LaporReport
+    return _ids(LaporReport)
+
+
 def _conversation_ids() -> list[int]:
     from slrt.whatsapp.models import Conversation
     return _ids(Conversation)
@@ -372,7 +377,7 @@ def page_urls(app, codes) -> list[str]:
               "correction_id": _correction_ids(), "ticket": list(db.session.scalars(sa.select(Case.ticket).order_by(Case.id).limit(1))),
               "client_id": _api_client_ids(), "conversation_id": _conversation_ids(),
               "visit_id": _visit_ids(), "device_id": _device_ids(), "clash_id": _clash_ids(),
-              "subscription_id": _subscription_ids(), "delivery_id": _delivery_ids()}
+              "subscription_id": _subscription_ids(), "delivery_id": _delivery_ids(), "report_id": _lapor_ids()}
     urls = []
     adapter = app.url_map.bind("localhost")
     for rule in app.url_map.iter_rules():
@@ -413,7 +418,8 @@ def post_urls(app) -> list[str]:
              "correction_id": _correction_ids()[0], "client_id": _api_client_ids()[0],
              "conversation_id": _conversation_ids()[0],
              "visit_id": _visit_ids()[0], "device_id": _device_ids()[0], "clash_id": _clash_ids()[0],
-             "subscription_id": _subscription_ids()[0], "delivery_id": _delivery_ids()[0]}
+             "subscription_id": _subscription_ids()[0], "delivery_id": _delivery_ids()[0],
+             "report_id": _lapor_ids()[0]}
     urls = []
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods and rule.endpoint not in SKIP_ENDPOINTS:

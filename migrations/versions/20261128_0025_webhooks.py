@@ -1,4 +1,5 @@
-"""webhooks: an API client's subscriber URLs and the outbox of signed deliveries to them
+"""webhooks: an API client's subscriber URLs and the outbox of signed deliveries to them; what LAPOR! sent of an
+incomplete report (`lapor_reports.pulled`), for the back office completing it
 
 Revision ID: 0025
 Revises: 0023
@@ -17,6 +18,8 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('lapor_reports', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('pulled', sa.Text(), nullable=True))
     op.create_table(
         'webhook_subscriptions',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -61,5 +64,7 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('lapor_reports', schema=None) as batch_op:
+        batch_op.drop_column('pulled')
     op.drop_table('webhook_deliveries')
     op.drop_table('webhook_subscriptions')

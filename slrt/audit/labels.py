@@ -142,6 +142,7 @@ ACTIONS = {
     "wa.purge": _l("Menghapus isi percakapan WhatsApp yang lewat masa simpan"),
     "lapor.received": _l("Menerima laporan SP4N-LAPOR!"),
     "lapor.needs_data": _l("Laporan SP4N-LAPOR! perlu dilengkapi"),
+    "lapor.completed": _l("Melengkapi laporan SP4N-LAPOR! dan mendaftarkan kasusnya"),
     "lapor.follow_up": _l("Mengirim tindak lanjut ke SP4N-LAPOR!"),
     "webhook.create": _l("Menambah alamat penerima webhook"),
     "webhook.activate": _l("Mengaktifkan alamat penerima webhook"),

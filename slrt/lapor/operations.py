@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from slrt.audit.operations import record
 from slrt.cases.models import CaseEvent, Channel, VisitType
+from slrt.core.errors import TransitionError
 from slrt.core.labels import LABELS
 from slrt.core.nik import check_nik
 from slrt.core.time import local_today, to_local, utcnow
@@ -97,7 +98,6 @@ def take_report(report: dict, actor, category_id: int) -> str:
     """Make one pulled complaint a case and queue its acknowledgement. Returns "created", "duplicate",
     "needs_data" or "invalid". Does not commit; raises IntegrityError when another sync took the tracking ID
     at the same moment (the caller rolls back: a duplicate)."""
-    from slrt.intake.operations import VisitData, register_visit
     tracking_id = str(report.get("tracking_id") or "").strip()[:40]
     if not tracking_id:
         return "invalid"
@@ -111,20 +111,58 @@ def take_report(report: dict, actor, category_id: int) -> str:
     db.session.add(entry)
     db.session.flush()  # the tracking ID is taken here: a second sync running at once fails now (IntegrityError)
     if identity is None:
+        entry.pulled = json.dumps(_kept_of(report, text))
         record("lapor.needs_data", entry, note=f"tracking_id={tracking_id}: {problem}", user=actor)
         return "needs_data"
-    description = "\n".join(part for part in (title, text) if part) or tracking_id
+    _make_case(entry, identity, text, category_id, actor, "lapor.received")
+    return "created"
+
+
+def _kept_of(report: dict, text: str) -> dict:
+    """What the back office needs to complete an incomplete report: the reporter, the place, the text."""
+    reporter = report.get("pelapor") if isinstance(report.get("pelapor"), dict) else {}
+    place = report.get("lokasi") if isinstance(report.get("lokasi"), dict) else {}
+    return {"text": text[:4000], "category": str(report.get("kategori") or "")[:80],
+            "reporter": {key: str(reporter.get(key) or "")[:120]
+                         for key in ("nik", "nama", "tanggal_lahir", "jenis_kelamin", "telepon")},
+            "region_code": str(place.get("kode_wilayah") or "")[:13]}
+
+
+def pulled_of(entry: LaporReport) -> dict:
+    """The incomplete report's data as LAPOR! sent it ({} once a case holds it)."""
+    try:
+        value = json.loads(entry.pulled or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _make_case(entry: LaporReport, identity: dict, text: str, category_id: int, actor, action: str):
+    """Register the report's case (channel LAPOR!, its tracking ID in the note), move the report to
+    "received" and queue the acknowledgement for LAPOR!."""
+    from slrt.intake.operations import VisitData, register_visit
+    _move(entry, LaporStatus.RECEIVED)
+    description = "\n".join(part for part in (entry.title, text) if part) or entry.tracking_id
     case = register_visit(VisitData(
         channel=Channel.LAPOR, visit_type=VisitType.GRIEVANCE, complaints=[(category_id, description[:4000])],
-        note=f"SP4N-LAPOR! {tracking_id}", new_case_reason=None, **identity), actor)
+        note=f"SP4N-LAPOR! {entry.tracking_id}", new_case_reason=None, **identity), actor)
     entry.case_id = case.id
-    _move(entry, LaporStatus.RECEIVED)
+    entry.pulled = None
     db.session.flush()
-    record("lapor.received", entry, person_id=case.person_id,
-           note=f"tracking_id={tracking_id} ticket={case.ticket}", user=actor)
-    queue_message("", json.dumps({"action": "ack", "tracking_id": tracking_id, "ticket": case.ticket}),
+    record(action, entry, person_id=case.person_id,
+           note=f"tracking_id={entry.tracking_id} ticket={case.ticket}", user=actor)
+    queue_message("", json.dumps({"action": "ack", "tracking_id": entry.tracking_id, "ticket": case.ticket}),
                   "lapor_ack", MessageChannel.LAPOR, case_id=case.id)
-    return "created"
+    return case
+
+
+def complete(entry: LaporReport, identity: dict, category_id: int, actor):
+    """The back office completed an incomplete report (identity checked as at the counter, a village of the
+    district, a category): its case is registered and LAPOR! acknowledged, once. The caller holds the
+    report's row lock, so a second completion finds it received and is refused."""
+    if entry.status != LaporStatus.NEEDS_DATA:
+        raise TransitionError(gettext("Laporan ini sudah dilengkapi dan kasusnya sudah terdaftar."))
+    return _make_case(entry, identity, pulled_of(entry).get("text", ""), category_id, actor, "lapor.completed")
 
 
 def sync(client: LaporClient, actor, category_id: int) -> SyncResult:

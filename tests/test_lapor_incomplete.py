@@ -65,3 +65,21 @@ def test_the_front_office_reads_the_list_but_cannot_complete(make_app, make_user
         assert "LPR0000001" in listing and "/lengkapi" not in listing
         assert client.get(f"/lapor/{entry.id}/lengkapi").status_code == 403
         assert re.search(r"Data pelapor kurang", client.get("/lapor/").get_data(as_text=True))
+
+
+def test_a_category_the_district_does_not_know_waits_for_the_back_office(make_app, make_user, places):
+    known = report("LPR0000001", places.desa, nik=nik(1), kategori="kesehatan")  # the code, in any case
+    unknown = report("LPR0000002", places.desa, nik=nik(2), kategori="Pariwisata")
+    with FakeLapor([known, unknown]) as fake, app_with(make_app, fake) as application:
+        from slrt.lapor.operations import sync
+        from tests.intake_helpers import category_id
+        from tests.test_lapor import HttpLaporClient
+        actor = make_user("back_office", username="lapor")
+        client = HttpLaporClient(application.config["SLRT_LAPOR_URL"], application.config["SLRT_LAPOR_TOKEN"],
+                                 timeout=5, env="test")
+        result = sync(client, actor, None)  # SLRT_LAPOR_CATEGORY set but empty: no fallback
+        assert len(result.created) == 1 and result.needs_data == ["LPR0000002"]
+        case = db.session.scalar(db.select(Case))
+        assert case.complaints[0].category_id == category_id("KESEHATAN")
+        waiting = db.session.scalar(db.select(LaporReport).where(LaporReport.tracking_id == "LPR0000002"))
+        assert "kategori" in waiting.problem and waiting.case_id is None

@@ -94,10 +94,25 @@ def _identity(report: dict) -> tuple[dict | None, str]:
             "phone": phone if PHONE.match(phone) else ""}, ""
 
 
-def take_report(report: dict, actor, category_id: int) -> str:
+def category_for(report: dict, fallback_id: int | None) -> int | None:
+    """The district's complaint category for LAPOR!'s "kategori" (its code or name, in any case), else the
+    configured fallback (SLRT_LAPOR_CATEGORY); None when neither: the back office picks one."""
+    from slrt.admin.models import ComplaintCategory
+    wanted = str(report.get("kategori") or "").strip().lower()
+    if wanted:
+        for category_id, code, name in db.session.execute(
+                select(ComplaintCategory.id, ComplaintCategory.code, ComplaintCategory.name)
+                .where(ComplaintCategory.active.is_(True))):
+            if wanted in (code.lower(), name.lower()):
+                return category_id
+    return fallback_id
+
+
+def take_report(report: dict, actor, category_id: int | None) -> str:
     """Make one pulled complaint a case and queue its acknowledgement. Returns "created", "duplicate",
     "needs_data" or "invalid". Does not commit; raises IntegrityError when another sync took the tracking ID
-    at the same moment (the caller rolls back: a duplicate)."""
+    at the same moment (the caller rolls back: a duplicate). `category_id` is the fallback for a "kategori"
+    the district does not know (None: such a report waits for the back office)."""
     tracking_id = str(report.get("tracking_id") or "").strip()[:40]
     if not tracking_id:
         return "invalid"
@@ -106,6 +121,10 @@ def take_report(report: dict, actor, category_id: int) -> str:
     title = str(report.get("judul") or "").strip()[:255]
     text = str(report.get("isi") or "").strip()
     identity, problem = _identity(report)
+    category_id = category_for(report, category_id)
+    if category_id is None:
+        identity = None
+        problem = "; ".join(p for p in (problem, "kategori tidak dikenal kabupaten ini") if p)
     entry = LaporReport(tracking_id=tracking_id, title=title, dispositioned_on=_day(report.get("tanggal_disposisi")),
                         status=LaporStatus.NEEDS_DATA, problem=problem)
     db.session.add(entry)
@@ -165,7 +184,7 @@ def complete(entry: LaporReport, identity: dict, category_id: int, actor):
     return _make_case(entry, identity, pulled_of(entry).get("text", ""), category_id, actor, "lapor.completed")
 
 
-def sync(client: LaporClient, actor, category_id: int) -> SyncResult:
+def sync(client: LaporClient, actor, category_id: int | None) -> SyncResult:
     """Pull every complaint LAPOR! has dispositioned to the office, page by page, committing each one: an
     outage mid-way keeps what was taken, and the next run takes the rest (LAPOR! lists a complaint until it
     is acknowledged; one already taken is recognised by its tracking ID)."""

@@ -174,7 +174,8 @@ def test_a_case_posted_twice_at_the_counter_makes_one_delivery(app, admin, clien
     assert count(WebhookDelivery) == 1
 
 
-def test_the_admin_subscribes_an_https_url_and_sees_the_secret_once(app, admin, client, login_as, places):
+def test_the_admin_subscribes_an_https_url_and_sees_the_secret_once(app, admin, client, login_as, places,
+                                                                     make_case):
     api_client, _token = make_client(admin, region_code=places.district)
     login_as("admin")
     url = f"/admin/klien-api/{api_client.id}/webhook"
@@ -189,3 +190,9 @@ def test_the_admin_subscribes_an_https_url_and_sees_the_secret_once(app, admin, 
     page = client.get(url).get_data(as_text=True)
     assert "https://cc.example.org/hook" in page and secret not in page and "X-SLRT-Signature" in page
     assert count(AuditLog, AuditLog.action == "webhook.create") == 1
+    # Switched off, it hears nothing more.
+    subscription = db.session.scalar(db.select(WebhookSubscription))
+    assert client.post(f"{url}/{subscription.id}/aktif", data={"active": "0"}).status_code == 303
+    assert count(AuditLog, AuditLog.action == "webhook.deactivate") == 1
+    make_case()
+    assert count(WebhookDelivery) == 0

@@ -3,7 +3,8 @@ bench/reports_bench.py fills them (deterministic, seed 42), then p50/p95 of a st
 a changes-since page (100 cases), each as an API client calls them (bearer token, rate limit, audit row).
 
     .venv/bin/python bench/api_bench.py                                   # SQLite file /tmp/slrt-api-bench.db
-    .venv/bin/python bench/api_bench.py --cases 100000 --url mysql+pymysql://root@127.0.0.1:3306/t_api_bench
+    .venv/bin/python bench/api_bench.py --cases 100000 --database-url mysql+pymysql://root@127.0.0.1:3306/t_api_bench
+    SLRT_BENCH_DATABASE_URL=mysql+pymysql://… .venv/bin/python bench/api_bench.py  # the same, from the environment
     .venv/bin/python bench/api_bench.py --reuse                           # time again without refilling
 """
 from __future__ import annotations
@@ -71,7 +72,10 @@ def report(name: str, wall: list[float]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--url", default="sqlite:////tmp/slrt-api-bench.db")
+    parser.add_argument("--database-url", "--url", dest="url",
+                        default=os.environ.get("SLRT_BENCH_DATABASE_URL") or "sqlite:////tmp/slrt-api-bench.db",
+                        help="SQLAlchemy URL (MariaDB: mysql+pymysql://…); default $SLRT_BENCH_DATABASE_URL or a "
+                             "SQLite file")
     parser.add_argument("--reuse", action="store_true", help="keep the filled database, only time")
     parser.add_argument("--repeat", type=int, default=200)
     args = parser.parse_args()

@@ -103,6 +103,8 @@ def written_action_codes() -> tuple[set[str], list[str]]:
             {f"{n}.{a}" for n in AUDIT_NAMES.values() for a in ("activate", "deactivate")},
         ("attachments", "action"): attachment_actions,
         ("notifications", "audit"): outbox_outcomes,
+        ("webhooks", "audit"): {"webhook.delivered", "webhook.failed"},
+        ("lapor", "action"): {"lapor.received", "lapor.completed"},
         ("planning", "planning.{target}"): {f"planning.{s}" for s in PlanStatus},
     }.items()}
     for function, position, keyword in (("record", 0, "action"), ("send_download", 99, "audit"),

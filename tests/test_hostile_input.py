@@ -255,8 +255,14 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
         assert log_in(client, user.username).status_code == 303
         clients[role] = client
     from tests.api_helpers import make_client
-    make_client(admin, name=FULL[:120], region_code=places.district,
-                permissions=("read_status", "read_aggregates", "create_cases", "read_registry"))
+    api_client, _token = make_client(admin, name=FULL[:120], region_code=places.district,
+                                     permissions=("read_status", "read_aggregates", "create_cases", "read_registry"))
+    from slrt.webhooks import operations as webhooks
+    from slrt.webhooks.models import WebhookEvent
+    webhooks.subscribe(api_client, webhooks.SubscriptionData("https://cc.example.org/" + FULL[:400],
+                                                             list(WebhookEvent)), admin)
+    webhooks.queue_event(WebhookEvent.CASE_CREATED, registered)  # a delivery for the log (text overwritten below)
+    db.session.commit()
     make_user("front_office", username="target")  # an account to open in the admin pages (the last user)
     return {"clients": clients, "niks": niks, "kk": kk_number, "import_id": import_id,
             "ticket": registered.ticket, "completed": completed.id,
@@ -333,6 +339,21 @@ def _correction_ids() -> list[int]:
     return _ids(CorrectionRequest)
 
 
+def _subscription_ids() -> list[int]:
+    from slrt.webhooks.models import WebhookSubscription
+    return _ids(WebhookSubscription)
+
+
+def _delivery_ids() -> list[int]:
+    from slrt.webhooks.models import WebhookDelivery
+    return _ids(WebhookDelivery)
+
+
+def _lapor_ids() -> list[int]:
+    from slrt.lapor.models import LaporReport
+    return _ids(LaporReport)
+
+
 def _conversation_ids() -> list[int]:
     from slrt.whatsapp.models import Conversation
     return _ids(Conversation)
@@ -355,7 +376,8 @@ def page_urls(app, codes) -> list[str]:
               "person_id": _ids(Person)[:2], "attachment_id": _ids(Attachment),
               "correction_id": _correction_ids(), "ticket": list(db.session.scalars(sa.select(Case.ticket).order_by(Case.id).limit(1))),
               "client_id": _api_client_ids(), "conversation_id": _conversation_ids(),
-              "visit_id": _visit_ids(), "device_id": _device_ids(), "clash_id": _clash_ids()}
+              "visit_id": _visit_ids(), "device_id": _device_ids(), "clash_id": _clash_ids(),
+              "subscription_id": _subscription_ids(), "delivery_id": _delivery_ids(), "report_id": _lapor_ids()}
     urls = []
     adapter = app.url_map.bind("localhost")
     for rule in app.url_map.iter_rules():
@@ -395,7 +417,9 @@ def post_urls(app) -> list[str]:
              "attachment_id": _ids(Attachment)[0],
              "correction_id": _correction_ids()[0], "client_id": _api_client_ids()[0],
              "conversation_id": _conversation_ids()[0],
-             "visit_id": _visit_ids()[0], "device_id": _device_ids()[0], "clash_id": _clash_ids()[0]}
+             "visit_id": _visit_ids()[0], "device_id": _device_ids()[0], "clash_id": _clash_ids()[0],
+             "subscription_id": _subscription_ids()[0], "delivery_id": _delivery_ids()[0],
+             "report_id": _lapor_ids()[0]}
     urls = []
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods and rule.endpoint not in SKIP_ENDPOINTS:

@@ -142,7 +142,14 @@ ACTIONS = {
     "wa.purge": _l("Menghapus isi percakapan WhatsApp yang lewat masa simpan"),
     "lapor.received": _l("Menerima laporan SP4N-LAPOR!"),
     "lapor.needs_data": _l("Laporan SP4N-LAPOR! perlu dilengkapi"),
+    "lapor.completed": _l("Melengkapi laporan SP4N-LAPOR! dan mendaftarkan kasusnya"),
     "lapor.follow_up": _l("Mengirim tindak lanjut ke SP4N-LAPOR!"),
+    "webhook.create": _l("Menambah alamat penerima webhook"),
+    "webhook.activate": _l("Mengaktifkan alamat penerima webhook"),
+    "webhook.deactivate": _l("Menghentikan alamat penerima webhook"),
+    "webhook.resend": _l("Mengirim ulang kiriman webhook"),
+    "webhook.delivered": _l("Kiriman webhook diterima penerima"),
+    "webhook.failed": _l("Kiriman webhook gagal setelah semua percobaan"),
     "outbox.fallback": _l("Pesan WhatsApp dialihkan ke SMS"),
     "outbox.training": _l("Pesan tidak dikirim (mode pelatihan)"),
     # home visits and field devices
@@ -189,7 +196,7 @@ GROUPS = {
     "api": _l("API"), "api_client": _l("Klien API"), "wallboard": _l("Pusat komando"), "wa": _l("WhatsApp"),
     "lapor": _l("SP4N-LAPOR!"), "visit": _l("Kunjungan rumah"), "device": _l("Perangkat lapangan"),
     "field": _l("Sinkron lapangan"), "meeting": _l("Musyawarah desa"), "survey": _l("Data sosial ekonomi"),
-    "planning": _l("Perencanaan"),
+    "planning": _l("Perencanaan"), "webhook": _l("Webhook"),
 }
 
 # The record an audit row names (its model's class) and the enum of that record's status.
@@ -204,6 +211,8 @@ OBJECTS = {
     "Attachment": (_l("Lampiran"), "AttachmentStatus"), "VisitIdentity": (_l("Identitas kunjungan"), "IdentityReview"),
     "CorrectionRequest": (_l("Permintaan koreksi"), "CorrectionStatus"), "Assessment": (_l("Asesmen"), None),
     "RegistryHousehold": (_l("Keluarga DTSEN"), None),
+    "WebhookSubscription": (_l("Alamat penerima webhook"), None),
+    "WebhookDelivery": (_l("Kiriman webhook"), "DeliveryStatus"),
 }
 
 _MOVE = re.compile(r"^([a-z_]+)->([a-z_]+)(?:\s+|$)")

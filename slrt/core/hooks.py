@@ -11,6 +11,9 @@ case_registered = signals.signal("case-registered")
 # both count.
 referral_changed = signals.signal("referral-changed")
 
+# A case was closed (by the back office or by auto-close), sent in the closing transaction.
+case_closed = signals.signal("case-closed")
+
 # The intake form asks for values to start from (e.g. the number of a WhatsApp conversation): receivers get
 # the user and the request's arguments and return a dict of field values, or None.
 intake_prefill = signals.signal("intake-prefill")

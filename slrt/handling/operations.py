@@ -14,6 +14,7 @@ from slrt.cases.models import (COMPLAINT_OUTCOMES, HANDLING, Assessment, Case, C
                                Complaint, ComplaintStatus, ReferralStage)
 from slrt.cases.operations import add_event, check_transition, move_complaint, require_handling
 from slrt.core.errors import DomainError, TransitionError
+from slrt.core.hooks import case_closed
 from slrt.core.i18n import long_date
 from slrt.core.time import to_local, utcnow
 from slrt.deadlines.calendar import add_working_days, district_days_off
@@ -30,6 +31,8 @@ def _move(case: Case, target: CaseStatus, actor, kind: str | None, note: str = "
                   sms=bool(citizen_message))
     record(f"case.{kind or 'status'}", case, person_id=case.person_id,
            note=f"{previous}->{target} {note}".strip(), user=actor)
+    if target == CaseStatus.CLOSED:
+        case_closed.send(case)
 
 
 def take(case: Case, actor) -> None:

@@ -28,9 +28,11 @@ def sync_command():
     if actor is None or actor.region_code != app.config["SLRT_REGION_CODE"]:
         click.echo("LAPOR!: SLRT_LAPOR_USER must name an active account of the district office.", err=True)
         sys.exit(2)
-    code = app.config.get("SLRT_LAPOR_CATEGORY") or "LAINNYA"
-    category_id = db.session.scalar(select(ComplaintCategory.id).where(ComplaintCategory.code == code))
-    if category_id is None:
+    # Set but empty: no fallback, a report whose "kategori" the district does not know waits for the back office.
+    code = app.config.get("SLRT_LAPOR_CATEGORY")
+    code = "LAINNYA" if code is None else code
+    category_id = db.session.scalar(select(ComplaintCategory.id).where(ComplaintCategory.code == code)) if code else None
+    if code and category_id is None:
         click.echo(f"LAPOR!: no complaint category with the code {code} (SLRT_LAPOR_CATEGORY).", err=True)
         sys.exit(2)
     result = sync(client, actor, category_id)

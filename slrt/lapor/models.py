@@ -40,6 +40,9 @@ class LaporReport(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=LaporStatus.RECEIVED, index=True)
     title: Mapped[str] = mapped_column(String(255), default="")
     problem: Mapped[str] = mapped_column(Text, default="")  # why no case could be made (NEEDS_DATA)
+    # What LAPOR! sent of an incomplete report (reporter, place, text; JSON), for the back office completing it:
+    # emptied once the case holds it, so the report's personal data is kept in one place only.
+    pulled: Mapped[str | None] = mapped_column(Text)
     dispositioned_on: Mapped[date] = mapped_column(Date)   # the district's local day LAPOR! dispositioned it
     followed_up_on: Mapped[date | None] = mapped_column(Date)  # the first follow-up pushed back
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from slrt.audit.operations import record
 from slrt.cases.models import CaseEvent, Channel, VisitType
+from slrt.core.errors import TransitionError
 from slrt.core.labels import LABELS
 from slrt.core.nik import check_nik
 from slrt.core.time import local_today, to_local, utcnow
@@ -93,11 +94,25 @@ def _identity(report: dict) -> tuple[dict | None, str]:
             "phone": phone if PHONE.match(phone) else ""}, ""
 
 
-def take_report(report: dict, actor, category_id: int) -> str:
+def category_for(report: dict, fallback_id: int | None) -> int | None:
+    """The district's complaint category for LAPOR!'s "kategori" (its code or name, in any case), else the
+    configured fallback (SLRT_LAPOR_CATEGORY); None when neither: the back office picks one."""
+    from slrt.admin.models import ComplaintCategory
+    wanted = str(report.get("kategori") or "").strip().lower()
+    if wanted:
+        for category_id, code, name in db.session.execute(
+                select(ComplaintCategory.id, ComplaintCategory.code, ComplaintCategory.name)
+                .where(ComplaintCategory.active.is_(True))):
+            if wanted in (code.lower(), name.lower()):
+                return category_id
+    return fallback_id
+
+
+def take_report(report: dict, actor, category_id: int | None) -> str:
     """Make one pulled complaint a case and queue its acknowledgement. Returns "created", "duplicate",
     "needs_data" or "invalid". Does not commit; raises IntegrityError when another sync took the tracking ID
-    at the same moment (the caller rolls back: a duplicate)."""
-    from slrt.intake.operations import VisitData, register_visit
+    at the same moment (the caller rolls back: a duplicate). `category_id` is the fallback for a "kategori"
+    the district does not know (None: such a report waits for the back office)."""
     tracking_id = str(report.get("tracking_id") or "").strip()[:40]
     if not tracking_id:
         return "invalid"
@@ -106,28 +121,70 @@ def take_report(report: dict, actor, category_id: int) -> str:
     title = str(report.get("judul") or "").strip()[:255]
     text = str(report.get("isi") or "").strip()
     identity, problem = _identity(report)
+    category_id = category_for(report, category_id)
+    if category_id is None:
+        identity = None
+        problem = "; ".join(p for p in (problem, "kategori tidak dikenal kabupaten ini") if p)
     entry = LaporReport(tracking_id=tracking_id, title=title, dispositioned_on=_day(report.get("tanggal_disposisi")),
                         status=LaporStatus.NEEDS_DATA, problem=problem)
     db.session.add(entry)
     db.session.flush()  # the tracking ID is taken here: a second sync running at once fails now (IntegrityError)
     if identity is None:
+        entry.pulled = json.dumps(_kept_of(report, text))
         record("lapor.needs_data", entry, note=f"tracking_id={tracking_id}: {problem}", user=actor)
         return "needs_data"
-    description = "\n".join(part for part in (title, text) if part) or tracking_id
-    case = register_visit(VisitData(
-        channel=Channel.LAPOR, visit_type=VisitType.GRIEVANCE, complaints=[(category_id, description[:4000])],
-        note=f"SP4N-LAPOR! {tracking_id}", new_case_reason=None, **identity), actor)
-    entry.case_id = case.id
-    _move(entry, LaporStatus.RECEIVED)
-    db.session.flush()
-    record("lapor.received", entry, person_id=case.person_id,
-           note=f"tracking_id={tracking_id} ticket={case.ticket}", user=actor)
-    queue_message("", json.dumps({"action": "ack", "tracking_id": tracking_id, "ticket": case.ticket}),
-                  "lapor_ack", MessageChannel.LAPOR, case_id=case.id)
+    _make_case(entry, identity, text, category_id, actor, "lapor.received")
     return "created"
 
 
-def sync(client: LaporClient, actor, category_id: int) -> SyncResult:
+def _kept_of(report: dict, text: str) -> dict:
+    """What the back office needs to complete an incomplete report: the reporter, the place, the text."""
+    reporter = report.get("pelapor") if isinstance(report.get("pelapor"), dict) else {}
+    place = report.get("lokasi") if isinstance(report.get("lokasi"), dict) else {}
+    return {"text": text[:4000], "category": str(report.get("kategori") or "")[:80],
+            "reporter": {key: str(reporter.get(key) or "")[:120]
+                         for key in ("nik", "nama", "tanggal_lahir", "jenis_kelamin", "telepon")},
+            "region_code": str(place.get("kode_wilayah") or "")[:13]}
+
+
+def pulled_of(entry: LaporReport) -> dict:
+    """The incomplete report's data as LAPOR! sent it ({} once a case holds it)."""
+    try:
+        value = json.loads(entry.pulled or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _make_case(entry: LaporReport, identity: dict, text: str, category_id: int, actor, action: str):
+    """Register the report's case (channel LAPOR!, its tracking ID in the note), move the report to
+    "received" and queue the acknowledgement for LAPOR!."""
+    from slrt.intake.operations import VisitData, register_visit
+    _move(entry, LaporStatus.RECEIVED)
+    description = "\n".join(part for part in (entry.title, text) if part) or entry.tracking_id
+    case = register_visit(VisitData(
+        channel=Channel.LAPOR, visit_type=VisitType.GRIEVANCE, complaints=[(category_id, description[:4000])],
+        note=f"SP4N-LAPOR! {entry.tracking_id}", new_case_reason=None, **identity), actor)
+    entry.case_id = case.id
+    entry.pulled = None
+    db.session.flush()
+    record(action, entry, person_id=case.person_id,
+           note=f"tracking_id={entry.tracking_id} ticket={case.ticket}", user=actor)
+    queue_message("", json.dumps({"action": "ack", "tracking_id": entry.tracking_id, "ticket": case.ticket}),
+                  "lapor_ack", MessageChannel.LAPOR, case_id=case.id)
+    return case
+
+
+def complete(entry: LaporReport, identity: dict, category_id: int, actor):
+    """The back office completed an incomplete report (identity checked as at the counter, a village of the
+    district, a category): its case is registered and LAPOR! acknowledged, once. The caller holds the
+    report's row lock, so a second completion finds it received and is refused."""
+    if entry.status != LaporStatus.NEEDS_DATA:
+        raise TransitionError(gettext("Laporan ini sudah dilengkapi dan kasusnya sudah terdaftar."))
+    return _make_case(entry, identity, pulled_of(entry).get("text", ""), category_id, actor, "lapor.completed")
+
+
+def sync(client: LaporClient, actor, category_id: int | None) -> SyncResult:
     """Pull every complaint LAPOR! has dispositioned to the office, page by page, committing each one: an
     outage mid-way keeps what was taken, and the next run takes the rest (LAPOR! lists a complaint until it
     is acknowledged; one already taken is recognised by its tracking ID)."""

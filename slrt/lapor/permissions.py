@@ -11,3 +11,8 @@ LAPOR_ROLES = frozenset({Role.FRONT_OFFICE, Role.BACK_OFFICE, Role.SUPERVISOR, R
 def can_read_lapor(user) -> bool:
     return (bool(getattr(user, "is_authenticated", False)) and user.role in LAPOR_ROLES
             and user.region_code == current_app.config["SLRT_REGION_CODE"])
+
+
+def can_complete_lapor(user) -> bool:
+    """The back office completes a report LAPOR! sent without usable data and registers its case."""
+    return can_read_lapor(user) and user.role in (Role.BACK_OFFICE, Role.SUPERVISOR)

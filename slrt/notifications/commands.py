@@ -18,9 +18,23 @@ SUMMARY = ("Outbox: sent {sent}, logged {logged}, to retry {retry}, failed {fail
 @click.option("--limit", default=200, show_default=True, help="At most this many messages in this pass.")
 def send_once(limit):
     """Send the messages that are due now (new ones and retries whose wait is over)."""
-    counts = send_due(current_app._get_current_object(), limit=limit)
-    db.session.remove()
+    app = current_app._get_current_object()
+    counts = send_due(app, limit=limit)
     click.echo(SUMMARY.format(**counts))
+    for line in _other_passes(app):
+        click.echo(line)
+    db.session.remove()
+
+
+def _other_passes(app):
+    """What other features send through this worker (webhook deliveries): one summary line each."""
+    for run_pass in app.extensions.get("slrt.outbox_passes", ()):
+        try:
+            line = run_pass(app)
+        except Exception as error:  # one feature's failure must not stop the citizens' messages
+            line = f"{getattr(run_pass, '__module__', '?')}: pass failed: {error}"
+        if line:
+            yield line
 
 
 @bp.cli.command("run")
@@ -35,6 +49,8 @@ def run_worker(interval, passes):
             counts = send_due(app)
             if any(counts.values()):
                 click.echo(SUMMARY.format(**counts))
+            for line in _other_passes(app):
+                click.echo(line)
             done += 1
             if passes and done >= passes:
                 break

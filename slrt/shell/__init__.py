@@ -16,4 +16,4 @@ def init_app(app: Flask) -> None:
         """The menu as data (the user's entries), worked out before the template renders: templates only read."""
         from flask import has_request_context
         from flask_login import current_user
-        return {"nav_items": nav.items_for(current_user) if has_request_context() else []}
+        return {"nav_groups": nav.groups_for(current_user) if has_request_context() else []}

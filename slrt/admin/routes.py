@@ -81,25 +81,19 @@ def new_user():
     form = _user_form()
     if request.method == "GET":
         form.region_code.data = current_user.region_code
-    if form.validate_on_submit():
-        code = form.region_code.data.strip()
-        if not (code == current_user.region_code or code.startswith(current_user.region_code + ".")):
-            form.region_code.errors.append(_("Wilayah harus berada di bawah wilayah Anda (%(code)s).",
-                                             code=current_user.region_code))
-        else:
-            password = accounts.generate_password()
-            try:
-                user = accounts.create_user(username=form.username.data, full_name=form.full_name.data,
-                                            role=form.role.data, region_code=code, password=password,
-                                            agency_id=_agency_id(form), nip=form.nip.data or "",
-                                            actor=current_user, must_change_password=True)
-            except DomainError as error:
-                db.session.rollback()
-                getattr(form, error.field or "username").errors.append(str(error.message))
-            else:
-                db.session.commit()
-                return render_template("admin/password_once.html", user=user, password=password)
-    return render_template("admin/user_form.html", form=form, user=None)
+        return _user_form_page(form)
+    if not form.validate_on_submit():
+        return refusals.refuse(lambda: _user_form_page(form), form)
+    password = accounts.generate_password()
+    try:
+        user = accounts.create_user(username=form.username.data, full_name=form.full_name.data,
+                                    role=form.role.data, region_code=_region_under_mine(form), password=password,
+                                    agency_id=_agency_id(form), nip=form.nip.data or "",
+                                    actor=current_user, must_change_password=True)
+    except DomainError as error:
+        return refusals.refuse(lambda: _user_form_page(form), form, _on_field(error, "username"))
+    db.session.commit()
+    return render_template("admin/password_once.html", user=user, password=password)
 
 
 @bp.route("/pengguna/<int:user_id>", methods=["GET", "POST"])
@@ -109,23 +103,37 @@ def edit_user(user_id: int):
     user = _load_user(user_id)
     form = _user_form(obj=user)
     del form.username
-    if form.validate_on_submit():
-        code = form.region_code.data.strip()
-        if not (code == current_user.region_code or code.startswith(current_user.region_code + ".")):
-            form.region_code.errors.append(_("Wilayah harus berada di bawah wilayah Anda (%(code)s).",
-                                             code=current_user.region_code))
-        else:
-            try:
-                accounts.update_user(user, full_name=form.full_name.data, role=form.role.data, region_code=code,
-                                     agency_id=_agency_id(form), nip=form.nip.data or "", actor=current_user)
-            except DomainError as error:
-                db.session.rollback()
-                getattr(form, error.field or "full_name").errors.append(str(error.message))
-            else:
-                db.session.commit()
-                flash(_("Akun %(u)s sudah diperbarui.", u=user.username), "success")
-                return redirect(url_for("admin.users"), code=303)
+    if request.method == "GET":
+        return _user_form_page(form, user)
+    if not form.validate_on_submit():
+        return refusals.refuse(lambda: _user_form_page(form, _load_user(user_id)), form)
+    try:
+        accounts.update_user(user, full_name=form.full_name.data, role=form.role.data,
+                             region_code=_region_under_mine(form), agency_id=_agency_id(form),
+                             nip=form.nip.data or "", actor=current_user)
+    except DomainError as error:
+        return refusals.refuse(lambda: _user_form_page(form, _load_user(user_id)), form,
+                               _on_field(error, "full_name"))
+    db.session.commit()
+    flash(_("Akun %(u)s sudah diperbarui.", u=user.username), "success")
+    return redirect(url_for("admin.users"), code=303)
+
+
+def _user_form_page(form: UserForm, user: User | None = None) -> str:
     return render_template("admin/user_form.html", form=form, user=user)
+
+
+def _region_under_mine(form: UserForm) -> str:
+    """The typed region, refused unless it lies within the administrator's own."""
+    code = form.region_code.data.strip()
+    if not (code == current_user.region_code or code.startswith(current_user.region_code + ".")):
+        raise DomainError(_("Wilayah harus berada di bawah wilayah Anda (%(code)s).", code=current_user.region_code),
+                          "region_code")
+    return code
+
+
+def _on_field(error: DomainError, default: str) -> DomainError:
+    return error if error.field else DomainError(error.message, default)
 
 
 @bp.route("/pengguna/<int:user_id>/aktif", methods=["POST"])

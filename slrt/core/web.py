@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, has_request_context, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
 from slrt.core import i18n
@@ -14,6 +15,11 @@ from slrt.core.htmx import wants_partial
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
        "base-uri 'none'; object-src 'none'")
+
+
+class FormExpired(BadRequest):
+    """A form post that lacks what every page of its form carries (the one-time form id): an old page or a
+    script. Answered like an expired CSRF token: reload the page."""
 
 
 class RowIdConverter(IntegerConverter):
@@ -61,6 +67,7 @@ def init_web(app: Flask) -> None:
         return response
 
     @app.errorhandler(CSRFError)
+    @app.errorhandler(FormExpired)
     def csrf_error(error):
         return error_page(400, _("Formulir kedaluwarsa"),
                           _("Formulir ini sudah kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi."))

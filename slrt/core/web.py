@@ -1,6 +1,7 @@
 """Cross-cutting web concerns: security headers, error pages, template globals."""
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, make_response, render_template, request, url_for
@@ -41,6 +42,19 @@ def safe_local_url(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+# Sixteen digits or more, however separated: a NIK or a KK number, which never belong in a URL.
+_IDENTITY_NUMBER = re.compile(r"(?:\d[\s\-.%+]*){16}")
+
+
+def return_path() -> str:
+    """Where the language switch returns to: this page, when it is a local path answered by GET. A query
+    string that looks like it carries a NIK or KK number is left off (the page itself never puts one there)."""
+    path = request.full_path.rstrip("?")
+    if request.method != "GET" or _IDENTITY_NUMBER.search(request.query_string.decode("latin-1")):
+        path = request.path
+    return safe_local_url(path) or "/"
 
 
 def init_web(app: Flask) -> None:
@@ -160,4 +174,5 @@ def register_template_globals(app: Flask) -> None:
     def office():
         from flask_babel import get_locale
         return {"office_name": app.config["SLRT_OFFICE_NAME"], "district_name": app.config["SLRT_REGION_NAME"],
-                "current_locale": str(get_locale() or "id"), "training_mode": bool(app.config.get("TRAINING"))}
+                "current_locale": str(get_locale() or "id"), "training_mode": bool(app.config.get("TRAINING")),
+                "return_path": return_path() if has_request_context() else "/"}

@@ -5,11 +5,13 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from slrt.core import permissions as can_registry
+    from slrt.core.labels import LABELS
     from slrt.shell import commands, nav, permissions, routes
 
     app.register_blueprint(routes.bp)
     can_registry.register(app, permissions)
     commands.register(app)
+    LABELS.register(nav.MenuGroup, nav.GROUP_LABELS)
 
     @app.context_processor
     def menu():

@@ -10,7 +10,7 @@ from typing import Callable
 from flask_babel import lazy_gettext as _l
 
 
-class Group(StrEnum):
+class MenuGroup(StrEnum):
     CASES = "cases"
     REFERRALS = "referrals"
     REGISTRY = "registry"
@@ -18,8 +18,8 @@ class Group(StrEnum):
     ADMIN = "admin"
 
 
-GROUP_LABELS = {Group.CASES: _l("Kasus"), Group.REFERRALS: _l("Rujukan"), Group.REGISTRY: _l("Registri"),
-                Group.REPORTS: _l("Laporan"), Group.ADMIN: _l("Admin")}
+GROUP_LABELS = {MenuGroup.CASES: _l("Kasus"), MenuGroup.REFERRALS: _l("Rujukan"), MenuGroup.REGISTRY: _l("Registri"),
+                MenuGroup.REPORTS: _l("Laporan"), MenuGroup.ADMIN: _l("Admin")}
 
 
 @dataclass(frozen=True)
@@ -28,12 +28,12 @@ class NavItem:
     endpoint: str
     label: object  # a lazy_gettext string
     allowed: Callable  # predicate(user) -> bool
-    group: Group
+    group: MenuGroup
 
 
 @dataclass(frozen=True)
 class NavGroup:
-    group: Group
+    group: MenuGroup
     label: object
     items: list[NavItem]
 
@@ -41,7 +41,7 @@ class NavGroup:
 _ITEMS: list[NavItem] = []
 
 
-def register(order: int, endpoint: str, label, allowed: Callable, group: Group) -> None:
+def register(order: int, endpoint: str, label, allowed: Callable, group: MenuGroup) -> None:
     if not any(item.endpoint == endpoint for item in _ITEMS):
         _ITEMS.append(NavItem(order, endpoint, label, allowed, group))
         _ITEMS.sort(key=lambda item: item.order)
@@ -57,4 +57,4 @@ def groups_for(user) -> list[NavGroup]:
     """The user's entries by group, in the groups' order; a group the user has no entry in is left out."""
     items = items_for(user)
     return [NavGroup(group, GROUP_LABELS[group], [item for item in items if item.group == group])
-            for group in Group if any(item.group == group for item in items)]
+            for group in MenuGroup if any(item.group == group for item in items)]

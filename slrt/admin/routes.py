@@ -3,8 +3,9 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
+from slrt.admin import settings
 from slrt.admin.forms import AuditFilterForm, ConfirmForm, UserForm
 from slrt.admin.models import Agency
 from slrt.audit import labels as audit_labels
@@ -207,7 +208,7 @@ def _audit_filters(args) -> dict:
 
 
 def _audit_query(f: dict):
-    query = select(AuditLog)
+    query = select(AuditLog).where(_audit_in_my_region())
     if f["user"]:
         query = query.where(AuditLog.user_id == f["user"])
     if f["person"]:
@@ -220,6 +221,20 @@ def _audit_query(f: dict):
     if f["date_to"]:
         query = query.where(AuditLog.at <= local_day_bounds_utc(f["date_to"])[1])
     return query
+
+
+def _audit_in_my_region():
+    """The rows an administrator may read: done by an account of their region or about a person of their
+    region; the rows of no account and no person (scheduled jobs, the public pages) when their region covers
+    the district this portal serves. A provincial administrator's region covers every district below it."""
+    mine = current_user.region_code
+    accounts = select(User.id).where(region_prefix_match(User.region_code, mine))
+    people = scope_people(select(Person.id), current_user)
+    visible = or_(AuditLog.user_id.in_(accounts), AuditLog.person_id.in_(people))
+    district = settings.district_code()
+    if district == mine or district.startswith(mine + "."):
+        visible = or_(visible, and_(AuditLog.user_id.is_(None), AuditLog.person_id.is_(None)))
+    return visible
 
 
 @bp.route("/audit", methods=["GET", "POST"])

@@ -257,3 +257,17 @@ def test_the_outbox_says_logged_without_a_gateway_and_labels_every_kind(trail, c
     answered = client.get("/admin/pesan-keluar/", query_string={"kind": "answered"}).get_data(as_text=True)
     rows = answered.split("<tbody", 1)[1]
     assert "Jawaban langsung" in rows and "Terdaftar</td>" not in rows
+
+
+def test_an_administrator_reads_the_audit_trail_of_their_own_region(trail, client, app, make_user, places):
+    """The district's administrator sees its accounts' and people's rows and the scheduled jobs'; an
+    administrator of another district sees none of them, and no row of this district is theirs to read."""
+    from tests.auth_helpers import client_for
+    db.session.add(AuditLog(action="maintenance.purge", note="tugas terjadwal 7731"))
+    elsewhere, other_admin = client_for(app, make_user, "admin", region_code=places.other_district,
+                                        username="admin_lain")
+    theirs = elsewhere.get("/admin/audit").get_data(as_text=True).split("<tbody", 1)[1]
+    assert "admin_lain" in theirs  # their own login
+    assert "petugas_bo" not in theirs and "Mengambil kasus" not in theirs and "7731" not in theirs
+    ours = client.get("/admin/audit").get_data(as_text=True).split("<tbody", 1)[1]
+    assert "Mengambil kasus" in ours and "7731" in ours and "admin_lain" not in ours

@@ -119,6 +119,7 @@ def test_a_second_correction_based_on_an_older_version_is_refused_with_the_diffe
     refused = second.post(f"/kasus/{case.id}/ubah", data=form_two | {"name": "Ani Suriani", "reason": "KK"})
     assert refused.status_code == 409
     raw = refused.get_data(as_text=True)
+    assert 'class="errors form-errors"' in raw  # the reason above the form, not only a flash on the next page
     page = htmlmod.unescape(raw)
     differences = page[page.index('id="perbedaan"'):page.index("</table>", page.index('id="perbedaan"'))]
     assert "Ani Suryani" in differences and "Ani Suryani Putri" in differences  # opened with → now stored

@@ -11,11 +11,8 @@ from openpyxl import load_workbook
 
 from slrt.core.spreadsheets import csv_line, csv_safe
 from slrt.extensions import db
-from slrt.registry import operations
-from slrt.registry.models import ProposalStatus
 from slrt.reports.tables import Column, Table, to_csv, to_xlsx
 from tests import reports_helpers as h
-from tests.registry_helpers import nik
 
 LINK = '=HYPERLINK("http://contoh.invalid/","Klik")'
 DDE = "=cmd|' /C calc'!A0"
@@ -87,19 +84,3 @@ def test_list_csv_neutralises_the_formula_and_keeps_the_phone_readable(hostile, 
     assert record["Telepon"] == "'" + PHONE and record["Telepon"].lstrip("'") == PHONE
     other = dict(zip(rows[0], next(r for r in rows if r[0] == "TST-0002")))
     assert other["Nama"] == "Warga C2" and other["Telepon"] == "081234560002"  # ordinary values untouched
-
-
-def test_siks_ng_csv_neutralises_names_addresses_and_reasons(client, login_as, places, make_user):
-    clerk = make_user("front_office", username="pengusul")
-    proposal = operations.create_proposal(operations.ProposalData(
-        kind="usulan", nik=nik(places.kecamatan, date(1975, 2, 3)), name=DDE, region_code=places.desa,
-        address="@Kp. Babakan", reason="-Rumah tidak layak"), clerk)
-    proposal.status = ProposalStatus.APPROVED
-    db.session.commit()
-    login_as("supervisor")
-    response = client.get("/registri/usulan/ekspor-siks-ng.csv")
-    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
-    record = dict(zip(rows[0], rows[1]))
-    assert record["NAMA"] == "'" + DDE.upper()
-    assert record["ALAMAT"] == "'@Kp. Babakan" and record["ALASAN"] == "'-Rumah tidak layak"
-    assert record["NIK"] == proposal.nik and record["NO"] == "1"

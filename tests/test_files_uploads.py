@@ -267,8 +267,7 @@ def test_rejected_rows_csv_streams_to_the_end_outside_the_test_context(client, l
     assert len(audited) == 1 and audited[0].object_id == str(import_id)
 
 
-@pytest.mark.parametrize("url", ["/laporan/antrean-kasus.xlsx", "/laporan/antrean-kasus.csv", "/laporan/bulanan.pdf",
-                                 "/registri/usulan/ekspor-siks-ng.csv"])
+@pytest.mark.parametrize("url", ["/laporan/antrean-kasus.xlsx", "/laporan/antrean-kasus.csv", "/laporan/bulanan.pdf"])
 def test_exports_are_kept_by_no_cache(client, login_as, url):
     login_as("supervisor")
     response = client.get(url)

@@ -43,7 +43,7 @@ TEXT_SETTINGS = ("letter_pattern", "letter_signer_name", "letter_signer_nip", "l
                  "letterhead_lines")
 # Not pages: files, exports (their own tests), and posts that end or change the session or an account.
 SKIP_ENDPOINTS = {"static", "admin.logo", "core.healthz", "registry.minutes", "registry.rejected_csv",
-                  "registry.export_proposals", "auth.logout", "core.set_language", "admin.toggle_user",
+                  "auth.logout", "core.set_language", "admin.toggle_user",
                   "admin.reset_user_password", "notifications.retry", "deadlines.remove", "admin.list_toggle"}
 
 

@@ -172,3 +172,17 @@ def test_dates_read_day_month_year_in_both_languages(app, lang):
         month = {"id": "Desember", "en": "December"}[lang]
         assert long_date(date(1990, 12, 5)) == f"5 {month} 1990"
 
+
+
+def _switch_returns_to(page) -> str:
+    return re.search(r'name="next" value="([^"]*)"', page.get_data(as_text=True)).group(1)
+
+
+def test_the_switch_returns_to_this_page_but_never_offsite_nor_with_a_nik(web):
+    """The language form sends back where the user was: the page's own path and query, but a query that
+    carries a NIK is left off (it would sit in the form, the history and the next request's log), and a
+    path never reads as another site's address."""
+    assert _switch_returns_to(web.get("/masuk?lang=x")) == "/masuk?lang=x"
+    assert _switch_returns_to(web.get("/masuk?nik=3204-0517-0880-0001")) == "/masuk"
+    offsite = web.get("/", environ_overrides={"PATH_INFO": "//evil.example/x"})  # as a browser sends `//evil`
+    assert offsite.status_code == 404 and _switch_returns_to(offsite) == "/evil.example/x"  # a path here

@@ -58,7 +58,7 @@ def test_the_settings_page_prefills_the_place_and_saves_the_letterhead(app, clie
                                                   "retention_attachment_months", "retention_audit_months",
                                                   "retention_registry_months")}
     bad = client.post("/admin/pengaturan", data={**form, "letterhead_phone": "telp <b>"})
-    assert bad.status_code == 200 and "Nomor telepon hanya berisi angka" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Nomor telepon hanya berisi angka" in bad.get_data(as_text=True)
     response = client.post("/admin/pengaturan", data={**form, "letter_place": "Soreang",
                                                       "letterhead_address": "Jl. Raya Soreang No. 17",
                                                       "letterhead_phone": "022-5891234"})

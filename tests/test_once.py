@@ -92,6 +92,17 @@ def test_intake_repeat_through_htmx_redirects_the_page_to_the_first_result(clien
     assert count(Case) == 1
 
 
+def test_a_post_without_a_form_id_is_refused_as_an_old_page(client, login_as, places):
+    """Every page of a form that creates or decides carries a form id: a post without one comes from a page
+    older than that, or a script, and is carried out unguarded nowhere. An API client is no browser page."""
+    login_as("front_office")
+    refused = client.post("/pendaftaran/baru", data=dict(intake_data(places), form_id=""))
+    assert refused.status_code == 400
+    assert "Formulir kedaluwarsa" in refused.get_data(as_text=True) and count(Case) == 0
+    by_api = client.post("/pendaftaran/baru", json=intake_data(places))
+    assert by_api.status_code != 400
+
+
 def test_a_refused_intake_does_not_use_up_its_form_id(client, login_as, places):
     """Bad input changes nothing: the corrected form, sent with the same id, is carried out."""
     login_as("front_office")

@@ -58,7 +58,6 @@ def routes(registry, proposal):
          {"puskesos_operator", "facilitator", "back_office"}),
         ("POST", f"/registri/usulan/{pid}/putuskan", {"decision": "approve"}, {"supervisor"}),
         ("GET", f"/registri/usulan/{pid}/notulen", None, PROPOSAL_LIST),
-        ("GET", "/registri/usulan/ekspor-siks-ng.csv", None, {"supervisor", "admin"}),
         ("GET", f"/registri/perubahan/{iid}", None, LOOKUP | {"admin"}),
         ("GET", f"/registri/perubahan/{iid}/unduh.xlsx", None, LOOKUP | {"admin"}),
     ]

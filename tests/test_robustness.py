@@ -46,8 +46,14 @@ def test_admin_manages_only_accounts_under_their_region(app, make_user, places):
     assert client.post(f"/admin/pengguna/{outsider.id}/reset").status_code == 404
     response = client.post("/admin/pengguna/baru", data={"username": "newone", "full_name": "Baru",
                                                          "role": "front_office", "region_code": places.other_district})
-    assert response.status_code == 200
-    assert "di bawah wilayah Anda" in response.get_data(as_text=True)
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    errors = text[text.index('id="region_code-errors"'):]
+    assert "di bawah wilayah Anda" in errors[:errors.index("</ul>")]  # next to the region, not a flash
+    assert 'value="newone"' in text and 'value="Baru"' in text  # what was typed is kept
+    assert client.post("/admin/pengguna/baru", headers={"HX-Request": "true"},
+                       data={"username": "newone", "full_name": "Baru", "role": "front_office",
+                             "region_code": places.other_district}).status_code == 200  # htmx swaps only a 200
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["letterhead_prompt"] = district_routes.letterhead_prompt
     commands.register(app)
     can_registry.register(app, permissions)
-    nav.register(90, "admin.users", _l("Pengguna"), can_manage_users)
-    nav.register(95, "admin.audit", _l("Jejak audit"), can_view_audit)
-    nav.register(82, "admin.settings_page", _l("Pengaturan"), can_manage_district)
-    nav.register(84, "admin.lists", _l("Daftar isian"), can_manage_district)
+    nav.register(90, "admin.users", _l("Pengguna"), can_manage_users, nav.MenuGroup.ADMIN)
+    nav.register(95, "admin.audit", _l("Jejak audit"), can_view_audit, nav.MenuGroup.ADMIN)
+    nav.register(82, "admin.settings_page", _l("Pengaturan"), can_manage_district, nav.MenuGroup.ADMIN)
+    nav.register(84, "admin.lists", _l("Daftar isian"), can_manage_district, nav.MenuGroup.ADMIN)

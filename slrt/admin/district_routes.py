@@ -18,6 +18,7 @@ from slrt.admin.models import Agency, ComplaintCategory, DocumentType, Programme
 from slrt.admin.permissions import can_manage_district, can_see_logo
 from slrt.auth.models import Role
 from slrt.auth.permissions import permission_required
+from slrt.core import refusals
 from slrt.core.db import read_only
 from slrt.core.downloads import send_download
 from slrt.core.errors import DomainError
@@ -60,26 +61,31 @@ def settings_page():
             getattr(form, name).data = settings.get(name)
         form.letter_place.data = settings.place()  # the guess from the district's name until someone sets it
         form.two_factor_required.data = settings.get("two_factor_required") == "1"
+    if request.method == "GET":
+        return _settings_page(form)
+    if not form.validate_on_submit():
+        return refusals.refuse(lambda: _settings_page(form), form)
     old_logo = settings.get("letterhead_logo")
-    if form.validate_on_submit():
-        try:
-            operations.update_settings({**{name: _value(form, name) for name in SETTING_FIELDS},
-                                        "two_factor_required": "1" if form.two_factor_required.data else "0"},
-                                       current_user)
-            upload = form.logo.data
-            if upload is not None and getattr(upload, "filename", ""):
-                operations.store_logo(upload, current_user)
-            elif form.remove_logo.data:
-                operations.remove_logo(current_user)
-        except DomainError as error:
-            db.session.rollback()
-            getattr(form, error.field or "letter_pattern").errors.append(str(error.message))
-        else:
-            db.session.commit()
-            if old_logo and settings.get("letterhead_logo") != old_logo:
-                operations.discard_logo_file(old_logo)
-            flash(_("Pengaturan daerah sudah disimpan."), "success")
-            return redirect(url_for("admin.settings_page"), code=303)
+    try:
+        operations.update_settings({**{name: _value(form, name) for name in SETTING_FIELDS},
+                                    "two_factor_required": "1" if form.two_factor_required.data else "0"},
+                                   current_user)
+        upload = form.logo.data
+        if upload is not None and getattr(upload, "filename", ""):
+            operations.store_logo(upload, current_user)
+        elif form.remove_logo.data:
+            operations.remove_logo(current_user)
+    except DomainError as error:
+        return refusals.refuse(lambda: _settings_page(form), form, DomainError(error.message,
+                                                                                error.field or "letter_pattern"))
+    db.session.commit()
+    if old_logo and settings.get("letterhead_logo") != old_logo:
+        operations.discard_logo_file(old_logo)
+    flash(_("Pengaturan daerah sudah disimpan."), "success")
+    return redirect(url_for("admin.settings_page"), code=303)
+
+
+def _settings_page(form: SettingsForm) -> str:
     return render_template("admin/settings.html", form=form, logo=settings.get("letterhead_logo"),
                            preview=_preview(form.letter_pattern.data or ""))
 
@@ -185,6 +191,7 @@ def lists(slug: str):
 
 
 def _save(kind: ListKind, form, item=None):
+    """Create or change the entry and commit; a refusal is raised as a DomainError naming its field."""
     try:
         if item is None:
             item = operations.create_item(kind.model, _values(kind, form), current_user)
@@ -192,14 +199,14 @@ def _save(kind: ListKind, form, item=None):
             operations.update_item(item, _values(kind, form), current_user)
         db.session.commit()
     except DomainError as error:
-        db.session.rollback()
-        getattr(form, error.field or "name").errors.append(str(error.message))
-        return None
-    except IntegrityError:  # someone saved the same code a moment ago
-        db.session.rollback()
-        form.code.errors.append(_("Kode %(code)s sudah dipakai. Pilih kode lain.", code=form.code.data))
-        return None
+        raise DomainError(error.message, error.field or "name") from error
+    except IntegrityError as error:  # someone saved the same code a moment ago
+        raise DomainError(_("Kode %(code)s sudah dipakai. Pilih kode lain.", code=form.code.data), "code") from error
     return item
+
+
+def _list_form_page(kind: ListKind, form, item=None):
+    return render_template("admin/list_form.html", kind=kind, form=form, item=item)
 
 
 @bp.route("/daftar/<slug>/baru", methods=["GET", "POST"])
@@ -210,12 +217,16 @@ def list_new(slug: str):
     form = _form(kind)
     if request.method == "GET" and kind.ordered:
         form.sort_order.data = (db.session.scalar(select(func.max(kind.model.sort_order))) or 0) + 1
-    if form.validate_on_submit():
+    if request.method == "GET":
+        return _list_form_page(kind, form)
+    if not form.validate_on_submit():
+        return refusals.refuse(lambda: _list_form_page(kind, form), form)
+    try:
         item = _save(kind, form)
-        if item is not None:
-            flash(_("%(name)s ditambahkan.", name=item.name), "success")
-            return redirect(url_for("admin.lists", slug=kind.slug), code=303)
-    return render_template("admin/list_form.html", kind=kind, form=form, item=None)
+    except DomainError as error:
+        return refusals.refuse(lambda: _list_form_page(kind, form), form, error)
+    flash(_("%(name)s ditambahkan.", name=item.name), "success")
+    return redirect(url_for("admin.lists", slug=kind.slug), code=303)
 
 
 @bp.route("/daftar/<slug>/<int:item_id>", methods=["GET", "POST"])
@@ -227,11 +238,16 @@ def list_edit(slug: str, item_id: int):
     form = _form(kind, item)
     if request.method == "POST":
         form.code.data = item.code  # the code never changes: cases and referrals refer to it
-    if form.validate_on_submit():
-        if _save(kind, form, item) is not None:
-            flash(_("%(name)s diperbarui.", name=item.name), "success")
-            return redirect(url_for("admin.lists", slug=kind.slug), code=303)
-    return render_template("admin/list_form.html", kind=kind, form=form, item=item)
+    if request.method == "GET":
+        return _list_form_page(kind, form, item)
+    if not form.validate_on_submit():
+        return refusals.refuse(lambda: _list_form_page(kind, form, _item(kind, item_id)), form)
+    try:
+        _save(kind, form, item)
+    except DomainError as error:
+        return refusals.refuse(lambda: _list_form_page(kind, form, _item(kind, item_id)), form, error)
+    flash(_("%(name)s diperbarui.", name=item.name), "success")
+    return redirect(url_for("admin.lists", slug=kind.slug), code=303)
 
 
 @bp.route("/daftar/<slug>/<int:item_id>/aktif", methods=["POST"])

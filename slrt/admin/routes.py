@@ -3,8 +3,9 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
+from slrt.admin import settings
 from slrt.admin.forms import AuditFilterForm, ConfirmForm, UserForm
 from slrt.admin.models import Agency
 from slrt.audit import labels as audit_labels
@@ -81,25 +82,19 @@ def new_user():
     form = _user_form()
     if request.method == "GET":
         form.region_code.data = current_user.region_code
-    if form.validate_on_submit():
-        code = form.region_code.data.strip()
-        if not (code == current_user.region_code or code.startswith(current_user.region_code + ".")):
-            form.region_code.errors.append(_("Wilayah harus berada di bawah wilayah Anda (%(code)s).",
-                                             code=current_user.region_code))
-        else:
-            password = accounts.generate_password()
-            try:
-                user = accounts.create_user(username=form.username.data, full_name=form.full_name.data,
-                                            role=form.role.data, region_code=code, password=password,
-                                            agency_id=_agency_id(form), nip=form.nip.data or "",
-                                            actor=current_user, must_change_password=True)
-            except DomainError as error:
-                db.session.rollback()
-                getattr(form, error.field or "username").errors.append(str(error.message))
-            else:
-                db.session.commit()
-                return render_template("admin/password_once.html", user=user, password=password)
-    return render_template("admin/user_form.html", form=form, user=None)
+        return _user_form_page(form)
+    if not form.validate_on_submit():
+        return refusals.refuse(lambda: _user_form_page(form), form)
+    password = accounts.generate_password()
+    try:
+        user = accounts.create_user(username=form.username.data, full_name=form.full_name.data,
+                                    role=form.role.data, region_code=_region_under_mine(form), password=password,
+                                    agency_id=_agency_id(form), nip=form.nip.data or "",
+                                    actor=current_user, must_change_password=True)
+    except DomainError as error:
+        return refusals.refuse(lambda: _user_form_page(form), form, _on_field(error, "username"))
+    db.session.commit()
+    return render_template("admin/password_once.html", user=user, password=password)
 
 
 @bp.route("/pengguna/<int:user_id>", methods=["GET", "POST"])
@@ -109,23 +104,37 @@ def edit_user(user_id: int):
     user = _load_user(user_id)
     form = _user_form(obj=user)
     del form.username
-    if form.validate_on_submit():
-        code = form.region_code.data.strip()
-        if not (code == current_user.region_code or code.startswith(current_user.region_code + ".")):
-            form.region_code.errors.append(_("Wilayah harus berada di bawah wilayah Anda (%(code)s).",
-                                             code=current_user.region_code))
-        else:
-            try:
-                accounts.update_user(user, full_name=form.full_name.data, role=form.role.data, region_code=code,
-                                     agency_id=_agency_id(form), nip=form.nip.data or "", actor=current_user)
-            except DomainError as error:
-                db.session.rollback()
-                getattr(form, error.field or "full_name").errors.append(str(error.message))
-            else:
-                db.session.commit()
-                flash(_("Akun %(u)s sudah diperbarui.", u=user.username), "success")
-                return redirect(url_for("admin.users"), code=303)
+    if request.method == "GET":
+        return _user_form_page(form, user)
+    if not form.validate_on_submit():
+        return refusals.refuse(lambda: _user_form_page(form, _load_user(user_id)), form)
+    try:
+        accounts.update_user(user, full_name=form.full_name.data, role=form.role.data,
+                             region_code=_region_under_mine(form), agency_id=_agency_id(form),
+                             nip=form.nip.data or "", actor=current_user)
+    except DomainError as error:
+        return refusals.refuse(lambda: _user_form_page(form, _load_user(user_id)), form,
+                               _on_field(error, "full_name"))
+    db.session.commit()
+    flash(_("Akun %(u)s sudah diperbarui.", u=user.username), "success")
+    return redirect(url_for("admin.users"), code=303)
+
+
+def _user_form_page(form: UserForm, user: User | None = None) -> str:
     return render_template("admin/user_form.html", form=form, user=user)
+
+
+def _region_under_mine(form: UserForm) -> str:
+    """The typed region, refused unless it lies within the administrator's own."""
+    code = form.region_code.data.strip()
+    if not (code == current_user.region_code or code.startswith(current_user.region_code + ".")):
+        raise DomainError(_("Wilayah harus berada di bawah wilayah Anda (%(code)s).", code=current_user.region_code),
+                          "region_code")
+    return code
+
+
+def _on_field(error: DomainError, default: str) -> DomainError:
+    return error if error.field else DomainError(error.message, default)
 
 
 @bp.route("/pengguna/<int:user_id>/aktif", methods=["POST"])
@@ -199,7 +208,7 @@ def _audit_filters(args) -> dict:
 
 
 def _audit_query(f: dict):
-    query = select(AuditLog)
+    query = select(AuditLog).where(_audit_in_my_region())
     if f["user"]:
         query = query.where(AuditLog.user_id == f["user"])
     if f["person"]:
@@ -212,6 +221,20 @@ def _audit_query(f: dict):
     if f["date_to"]:
         query = query.where(AuditLog.at <= local_day_bounds_utc(f["date_to"])[1])
     return query
+
+
+def _audit_in_my_region():
+    """The rows an administrator may read: done by an account of their region or about a person of their
+    region; the rows of no account and no person (scheduled jobs, the public pages) when their region covers
+    the district this portal serves. A provincial administrator's region covers every district below it."""
+    mine = current_user.region_code
+    accounts = select(User.id).where(region_prefix_match(User.region_code, mine))
+    people = scope_people(select(Person.id), current_user)
+    visible = or_(AuditLog.user_id.in_(accounts), AuditLog.person_id.in_(people))
+    district = settings.district_code()
+    if district == mine or district.startswith(mine + "."):
+        visible = or_(visible, and_(AuditLog.user_id.is_(None), AuditLog.person_id.is_(None)))
+    return visible
 
 
 @bp.route("/audit", methods=["GET", "POST"])

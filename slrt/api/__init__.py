@@ -17,5 +17,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(client_routes.clients_bp)
     auth.init_app(app)
     can_registry.register(app, permissions)
-    nav.register(89, "api_clients.index", _l("Klien API"), permissions.can_manage_api_clients)
+    nav.register(89, "api_clients.index", _l("Klien API"), permissions.can_manage_api_clients, nav.MenuGroup.ADMIN)
     app.jinja_env.globals.update(ApiClientStatus=ApiClientStatus, ApiPermission=ApiPermission)

@@ -1,3 +1,5 @@
+from functools import partial
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -7,7 +9,7 @@ from slrt.auth import operations
 from slrt.auth.forms import LoginForm, PasswordChangeForm
 from slrt.auth.models import User
 from slrt.auth.passwords import verify_password
-from slrt.core import throttle
+from slrt.core import refusals, throttle
 from slrt.core.errors import DomainError
 from slrt.core.web import safe_local_url
 from slrt.extensions import db
@@ -87,21 +89,22 @@ def logout():
 def change_password():
     """Change one's own password (required after a reset by the administrator)."""
     form = PasswordChangeForm()
-    if form.validate_on_submit():
-        user = db.session.get(User, current_user.id)
-        if not verify_password(user.password_hash, form.current_password.data):
-            form.current_password.errors.append(_("Kata sandi lama salah."))
-        else:
-            try:
-                operations.change_own_password(user, form.password.data)
-            except DomainError as error:
-                form.password.errors.append(str(error.message))
-            else:
-                db.session.commit()
-                login_user(user)  # the session version moved on; keep this session
-                flash(_("Kata sandi sudah diganti."), "success")
-                return redirect(url_for("shell.home"), code=303)
-    return render_template("auth/password.html", form=form)
+    page = partial(render_template, "auth/password.html", form=form)
+    if request.method == "GET":
+        return page()
+    if not form.validate_on_submit():
+        return refusals.refuse(page, form)
+    user = db.session.get(User, current_user.id)
+    if not verify_password(user.password_hash, form.current_password.data):
+        return refusals.refuse(page, form, DomainError(_("Kata sandi lama salah."), "current_password"))
+    try:
+        operations.change_own_password(user, form.password.data)
+    except DomainError as error:
+        return refusals.refuse(page, form, DomainError(error.message, "password"))
+    db.session.commit()
+    login_user(user)  # the session version moved on; keep this session
+    flash(_("Kata sandi sudah diganti."), "success")
+    return redirect(url_for("shell.home"), code=303)
 
 
 @bp.before_app_request

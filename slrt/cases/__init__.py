@@ -14,8 +14,8 @@ def init_app(app: Flask) -> None:
     labels.register()
     app.register_blueprint(routes.bp)
     can_registry.register(app, permissions)
-    nav.register(20, "cases.today", _l("Hari ini"), can_list_cases)
-    nav.register(30, "cases.index", _l("Antrean kasus"), can_list_cases)
+    nav.register(20, "cases.today", _l("Hari ini"), can_list_cases, nav.MenuGroup.CASES)
+    nav.register(30, "cases.index", _l("Antrean kasus"), can_list_cases, nav.MenuGroup.CASES)
     app.jinja_env.globals.update(CaseStatus=CaseStatus, ComplaintStatus=ComplaintStatus, Channel=Channel,
                                  ContactChannel=ContactChannel, VisitType=VisitType,
                                  change_field_label=labels.change_field_label)

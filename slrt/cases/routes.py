@@ -16,7 +16,7 @@ from slrt.cases.permissions import can_edit_case, can_list_cases
 from slrt.cases.forms import CaseEditForm, CaseFilterForm
 from slrt.cases.models import Case, CaseStatus, Complaint
 from slrt.cases.queries import load_case, load_case_page
-from slrt.core import panels
+from slrt.core import panels, refusals
 from slrt.cases.scoping import visible_cases
 from slrt.core.errors import DomainError
 from slrt.core.htmx import render_page_or_partial
@@ -221,45 +221,43 @@ def edit(case_id: int):
         form.opened_with.data = json.dumps(values, sort_keys=True)
     categories = _edit_categories(case)
     form.fill_choices(categories)
-    differences, status = None, 200
-    if request.method == "POST":
-        opened_with = _opened_with(form)
-        valid = form.validate()
-        valid = _check_edit(form, case, categories) and valid
-        if opened_with is None:
-            form.reason.errors = list(form.reason.errors) + [_("Formulir tidak lengkap. Buka ulang formulirnya.")]
-            valid = False
-        status = 422
-        if valid:
-            repeat = submissions.claim_once()
-            if repeat is not None:
-                return repeat
-            try:
-                operations.edit_case(case, current_user, form.wanted(), reason=form.reason.data,
-                                     opened_with=opened_with)
-            except operations.EditConflict as error:
-                db.session.rollback()
-                case = load_case(case_id, permission=can_edit_case)
-                differences, status = error.differences, 409
-                # The next save is based on what is stored now: the user has seen the differences.
-                form.opened_with.data = json.dumps(operations.edit_values(case), sort_keys=True)
-                flash(error.message, "error")
-            except DomainError as error:
-                db.session.rollback()
-                case = load_case(case_id, permission=can_edit_case)
-                target = getattr(form, error.field, None) if error.field else None
-                if target is not None:
-                    target.errors = list(target.errors) + [error.message]
-                else:
-                    flash(error.message, "error")
-            else:
-                url = url_for("cases.detail", case_id=case.id, _anchor="riwayat-perubahan")
-                submissions.result_at(url)
-                db.session.commit()
-                flash(_("Perubahan data kasus %(ticket)s tersimpan. Data lama tetap tercatat di Riwayat perubahan.",
-                        ticket=case.ticket), "success")
-                return redirect(url, code=303)
-    else:
+    if request.method == "GET":
         record("person.view", case, person_id=case.person_id, note=f"case edit form {case.ticket}")
+        page = _edit_page(form, case)
         db.session.commit()
-    return render_template("cases/edit.html", form=form, case=case, differences=differences), status
+        return page
+    opened_with = _opened_with(form)
+    valid = form.validate()
+    valid = _check_edit(form, case, categories) and valid
+    if opened_with is None:
+        form.reason.errors = list(form.reason.errors) + [_("Formulir tidak lengkap. Buka ulang formulirnya.")]
+        valid = False
+    if not valid:
+        return refusals.refuse(lambda: _edit_page(form, load_case(case_id, permission=can_edit_case)), form)
+    repeat = submissions.claim_once()
+    if repeat is not None:
+        return repeat
+    try:
+        operations.edit_case(case, current_user, form.wanted(), reason=form.reason.data, opened_with=opened_with)
+    except operations.EditConflict as error:
+        return refusals.refuse(lambda: _conflict_page(form, case_id, error.differences), form, error, status=409)
+    except DomainError as error:
+        return refusals.refuse(lambda: _edit_page(form, load_case(case_id, permission=can_edit_case)), form, error)
+    url = url_for("cases.detail", case_id=case.id, _anchor="riwayat-perubahan")
+    submissions.result_at(url)
+    db.session.commit()
+    flash(_("Perubahan data kasus %(ticket)s tersimpan. Data lama tetap tercatat di Riwayat perubahan.",
+            ticket=case.ticket), "success")
+    return redirect(url, code=303)
+
+
+def _edit_page(form: CaseEditForm, case: Case, differences=None) -> str:
+    return render_template("cases/edit.html", form=form, case=case, differences=differences)
+
+
+def _conflict_page(form: CaseEditForm, case_id: int, differences) -> str:
+    """The form again beside what changed meanwhile; the next save is based on what is stored now, since the
+    user has seen the differences."""
+    case = load_case(case_id, permission=can_edit_case)
+    form.opened_with.data = json.dumps(operations.edit_values(case), sort_keys=True)
+    return _edit_page(form, case, differences)

@@ -27,15 +27,16 @@ def put_on_form(form, error: DomainError) -> None:
         form.form_errors.append(message)
 
 
-def refuse(page: Callable[[], object], form=None, error: DomainError | None = None):
+def refuse(page: Callable[[], object], form=None, error: DomainError | None = None, status: int = 422):
     """Roll back what the refused action began (its one-time form id too, so the corrected form can be sent),
-    put `error` on `form`, and answer with `page()`: the page that shows `form` again, rendered afresh."""
+    put `error` on `form`, and answer with `page()`: the page that shows `form` again, rendered afresh.
+    `status` 409 says the record changed meanwhile (an edit that would overwrite someone else's)."""
     db.session.rollback()
     if form is not None and error is not None:
         put_on_form(form, error)
     body = page()
     if isinstance(body, tuple):  # a view's (body, status): the refusal decides the status
         body = body[0]
-    response = make_response(body, 200 if wants_partial() else 422)
+    response = make_response(body, 200 if wants_partial() else status)
     response.headers.add("Vary", "HX-Request")
     return response

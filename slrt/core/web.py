@@ -1,11 +1,13 @@
 """Cross-cutting web concerns: security headers, error pages, template globals."""
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
 from slrt.core import i18n
@@ -14,6 +16,11 @@ from slrt.core.htmx import wants_partial
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
        "base-uri 'none'; object-src 'none'")
+
+
+class FormExpired(BadRequest):
+    """A form post that lacks what every page of its form carries (the one-time form id): an old page or a
+    script. Answered like an expired CSRF token: reload the page."""
 
 
 class RowIdConverter(IntegerConverter):
@@ -35,6 +42,19 @@ def safe_local_url(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+# Sixteen digits or more, however separated: a NIK or a KK number, which never belong in a URL.
+_IDENTITY_NUMBER = re.compile(r"(?:\d[\s\-.%+]*){16}")
+
+
+def return_path() -> str:
+    """Where the language switch returns to: this page, when it is a local path answered by GET. A query
+    string that looks like it carries a NIK or KK number is left off (the page itself never puts one there)."""
+    path = request.full_path.rstrip("?")
+    if request.method != "GET" or _IDENTITY_NUMBER.search(request.query_string.decode("latin-1")):
+        path = request.path
+    return safe_local_url(path) or "/"
 
 
 def init_web(app: Flask) -> None:
@@ -61,6 +81,7 @@ def init_web(app: Flask) -> None:
         return response
 
     @app.errorhandler(CSRFError)
+    @app.errorhandler(FormExpired)
     def csrf_error(error):
         return error_page(400, _("Formulir kedaluwarsa"),
                           _("Formulir ini sudah kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi."))
@@ -153,4 +174,5 @@ def register_template_globals(app: Flask) -> None:
     def office():
         from flask_babel import get_locale
         return {"office_name": app.config["SLRT_OFFICE_NAME"], "district_name": app.config["SLRT_REGION_NAME"],
-                "current_locale": str(get_locale() or "id"), "training_mode": bool(app.config.get("TRAINING"))}
+                "current_locale": str(get_locale() or "id"), "training_mode": bool(app.config.get("TRAINING")),
+                "return_path": return_path() if has_request_context() else "/"}

@@ -11,4 +11,4 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(routes.bp)
     can_registry.register(app, permissions)
-    nav.register(86, "deadlines.days_off", _l("Hari libur"), can_manage_days_off)
+    nav.register(86, "deadlines.days_off", _l("Hari libur"), can_manage_days_off, nav.MenuGroup.ADMIN)

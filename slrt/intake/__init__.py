@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(routes.bp)
     can_registry.register(app, permissions)
-    nav.register(10, "intake.new", _l("Pendaftaran Baru"), can_register)
+    nav.register(10, "intake.new", _l("Pendaftaran Baru"), can_register, nav.MenuGroup.CASES)
     LABELS.register("IdentityField", {
         "name": _l("Nama"), "birth_place": _l("Tempat lahir"), "birth_date": _l("Tanggal lahir"),
         "sex": _l("Jenis kelamin"), "phone": _l("Nomor HP"), "kk_number": _l("No. KK"), "address": _l("Alamat"),

@@ -17,7 +17,7 @@ def init_app(app: Flask) -> None:
     labels.register()
     app.register_blueprint(routes.bp)
     can_registry.register(app, permissions)
-    nav.register(36, "lapor.index", _l("LAPOR!"), can_read_lapor)
+    nav.register(36, "lapor.index", _l("LAPOR!"), can_read_lapor, nav.MenuGroup.CASES)
     install_session_hooks()
     # The outbox sends the acknowledgements and follow-ups through this adapter (channel "lapor").
     app.extensions["slrt.lapor_sender"] = sender_for

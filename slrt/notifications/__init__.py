@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
     labels.register()
     app.register_blueprint(routes.bp)
     can_registry.register(app, permissions)
-    nav.register(88, "notifications.outbox", _l("Pesan keluar"), can_manage_outbox)
+    nav.register(88, "notifications.outbox", _l("Pesan keluar"), can_manage_outbox, nav.MenuGroup.ADMIN)
     case_registered.connect(on_case_registered)
     install_session_hooks()
     app.jinja_env.globals.update(OutboxStatus=OutboxStatus, MessageChannel=MessageChannel, mask_phone=mask_phone)

@@ -18,6 +18,6 @@ def init_app(app: Flask) -> None:
                                     FundingSource.CSR: _l("CSR perusahaan"), FundingSource.DANA_DESA: _l("Dana Desa")})
     LABELS.register(PlanStatus, {PlanStatus.PLANNED: _l("Direncanakan"), PlanStatus.ACTIVE: _l("Berjalan"),
                                  PlanStatus.CLOSED: _l("Ditutup")})
-    nav.register(72, "planning.index", _l("Perencanaan"), can_view_planning)
+    nav.register(72, "planning.index", _l("Perencanaan"), can_view_planning, nav.MenuGroup.REPORTS)
     app.jinja_env.globals.update(PlanStatus=PlanStatus, FundingSource=FundingSource,
                                  plan_targets=lambda plan: PLAN_TRANSITIONS.targets(plan.status))

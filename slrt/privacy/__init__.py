@@ -17,8 +17,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(routes.bp)
     app.cli.add_command(commands.privacy_cli)
     can_registry.register(app, permissions)
-    nav.register(92, "privacy.index", _l("Pelindungan Data"), can_run_subject_access)
-    nav.register(93, "privacy.corrections", _l("Koreksi Data"), can_decide_corrections)
+    nav.register(92, "privacy.index", _l("Pelindungan Data"), can_run_subject_access, nav.MenuGroup.ADMIN)
+    nav.register(93, "privacy.corrections", _l("Koreksi Data"), can_decide_corrections, nav.MenuGroup.ADMIN)
     LABELS.register(CorrectionStatus, {CorrectionStatus.PENDING: _l("Menunggu keputusan"),
                                        CorrectionStatus.ACCEPTED: _l("Diterima"),
                                        CorrectionStatus.REJECTED: _l("Ditolak")})

@@ -11,6 +11,7 @@ from slrt.audit.operations import record
 from slrt.auth.permissions import permission_required, require
 from slrt.cases.permissions import can_list_cases, can_view_case
 from slrt.cases.models import Case
+from slrt.core import refusals
 from slrt.core.downloads import send_download
 from slrt.core.errors import DomainError
 from slrt.core.nik import normalize
@@ -59,8 +60,8 @@ def subject_access():
     """Everything held about a NIK and who processed it, as a page (running it is audited)."""
     form = SubjectAccessForm()
     subject = _subject_from(form)
-    if subject is None:
-        return render_template("privacy/index.html", form=form), 422
+    if subject is None:  # the reason is on the form, next to the NIK
+        return refusals.refuse(lambda: render_template("privacy/index.html", form=form))
     operations.record_subject_access(subject, current_user, pdf=False)
     page = render_template("privacy/subject_access.html", subject=subject, form=form, made_at=utcnow())
     db.session.commit()
@@ -73,8 +74,8 @@ def subject_access_download():
     """The same report as a PDF to print and hand to the citizen (audited as an export)."""
     form = SubjectAccessForm()
     subject = _subject_from(form)
-    if subject is None:
-        return render_template("privacy/index.html", form=form), 422
+    if subject is None:  # the reason is on the form, next to the NIK
+        return refusals.refuse(lambda: render_template("privacy/index.html", form=form))
     body = subject_access_pdf(subject, letterhead(), utcnow(), current_user.full_name)
     person = subject.person
     return send_download(body, filename="laporan-data-pribadi.pdf", mimetype="application/pdf",
@@ -182,24 +183,27 @@ def correction_new(case_id: int):
     """The counter writes down a citizen's request to correct their data, with the evidence seen."""
     case = _case(case_id)
     form = queries.correction_form()
-    if form.validate_on_submit():
-        repeat = submissions.claim_once()  # a double click records one request, not two
-        if repeat is not None:
-            return repeat
-        try:
-            operations.request_correction(case, form.field.data, form.new_value.data, form.evidence.data,
-                                          current_user)
-        except DomainError as error:
-            db.session.rollback()
-            getattr(form, error.field or "new_value").errors.append(error.message)
-        else:
-            url = url_for("cases.detail", case_id=case.id)
-            submissions.result_at(url)
-            db.session.commit()
-            flash(_("Permintaan koreksi dicatat. Back office dinas akan memutuskannya."), "success")
-            return redirect(url, code=303)
-    return render_template("privacy/correction_new.html", case=case, form=form), \
-        422 if request.method == "POST" else 200
+    if request.method == "GET":
+        return _correction_new_page(case, form)
+    if not form.validate_on_submit():
+        return refusals.refuse(lambda: _correction_new_page(_case(case_id), form), form)
+    repeat = submissions.claim_once()  # a double click records one request, not two
+    if repeat is not None:
+        return repeat
+    try:
+        operations.request_correction(case, form.field.data, form.new_value.data, form.evidence.data, current_user)
+    except DomainError as error:
+        return refusals.refuse(lambda: _correction_new_page(_case(case_id), form), form,
+                               error if error.field else DomainError(error.message, "new_value"))
+    url = url_for("cases.detail", case_id=case.id)
+    submissions.result_at(url)
+    db.session.commit()
+    flash(_("Permintaan koreksi dicatat. Back office dinas akan memutuskannya."), "success")
+    return redirect(url, code=303)
+
+
+def _correction_new_page(case: Case, form) -> str:
+    return render_template("privacy/correction_new.html", case=case, form=form)
 
 
 @bp.route("/koreksi")
@@ -223,26 +227,29 @@ def correction(correction_id: int):
     """One correction request; the back office accepts (old identity kept) or rejects, with a reason."""
     item = _correction(correction_id, lock=request.method == "POST")
     form = DecisionForm()
-    if request.method == "POST":
-        require(can_decide_correction, item)
-        if form.validate_on_submit() and (form.accept.data or form.reject.data):
-            try:
-                if form.accept.data:
-                    operations.accept_correction(item, form.reason.data, current_user)
-                    message = _("Koreksi diterima; data lama tetap tersimpan sebagai riwayat.")
-                else:
-                    operations.reject_correction(item, form.reason.data, current_user)
-                    message = _("Permintaan koreksi ditolak.")
-            except DomainError as error:
-                db.session.rollback()
-                form.reason.errors.append(error.message)
-            else:
-                db.session.commit()
-                flash(message, "success")
-                return redirect(url_for("cases.detail", case_id=item.case_id), code=303)
-    record("person.view", item.case, person_id=item.person_id, note=f"koreksi {item.id}")
-    page = render_template("privacy/correction.html", item=item, form=form,
-                           may_decide=can_decide_correction(current_user, item)), \
-        422 if form.errors else 200
+    if request.method == "GET":
+        record("person.view", item.case, person_id=item.person_id, note=f"koreksi {item.id}")
+        page = _correction_page(item, form)
+        db.session.commit()
+        return page
+    require(can_decide_correction, item)
+    if not (form.validate_on_submit() and (form.accept.data or form.reject.data)):
+        return refusals.refuse(lambda: _correction_page(_correction(correction_id), form), form)
+    try:
+        if form.accept.data:
+            operations.accept_correction(item, form.reason.data, current_user)
+            message = _("Koreksi diterima; data lama tetap tersimpan sebagai riwayat.")
+        else:
+            operations.reject_correction(item, form.reason.data, current_user)
+            message = _("Permintaan koreksi ditolak.")
+    except DomainError as error:
+        return refusals.refuse(lambda: _correction_page(_correction(correction_id), form), form,
+                               DomainError(error.message, "reason"))
     db.session.commit()
-    return page
+    flash(message, "success")
+    return redirect(url_for("cases.detail", case_id=item.case_id), code=303)
+
+
+def _correction_page(item: CorrectionRequest, form) -> str:
+    return render_template("privacy/correction.html", item=item, form=form,
+                           may_decide=can_decide_correction(current_user, item))

@@ -12,10 +12,10 @@ def init_app(app: Flask) -> None:
     labels.register()
     app.register_blueprint(routes.bp)
     can_registry.register(app, permissions)
-    nav.register(40, "referrals.index", _l("Rujukan"), permissions.can_list_referrals)
-    nav.register(41, "referrals.signoff_queue", _l("Penetapan"), permissions.can_sign_off_any)
-    nav.register(42, "referrals.agency_queue", _l("Rujukan masuk"), permissions.can_use_agency_queue)
-    nav.register(45, "referrals.overview", _l("Keterlambatan"), permissions.can_view_overview)
+    nav.register(40, "referrals.index", _l("Rujukan"), permissions.can_list_referrals, nav.MenuGroup.REFERRALS)
+    nav.register(41, "referrals.signoff_queue", _l("Penetapan"), permissions.can_sign_off_any, nav.MenuGroup.REFERRALS)
+    nav.register(42, "referrals.agency_queue", _l("Rujukan masuk"), permissions.can_use_agency_queue, nav.MenuGroup.REFERRALS)
+    nav.register(45, "referrals.overview", _l("Keterlambatan"), permissions.can_view_overview, nav.MenuGroup.REFERRALS)
     app.jinja_env.globals.update(
         ReferralStatus=ReferralStatus, referral_due=lateness.due_date,
         referral_late=lateness.is_late, referral_step=lateness.current_step,

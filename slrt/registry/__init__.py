@@ -18,9 +18,9 @@ def init_app(app: Flask) -> None:
     commands.register(app)
     labels.register()
     can_registry.register(app, permissions)
-    nav.register(40, "registry.index", _l("Cek DTSEN"), can_lookup_registry)
-    nav.register(45, "registry.proposals", _l("Usulan DTSEN"), can_list_proposals)
-    nav.register(90, "registry.imports", _l("Impor DTSEN"), can_view_imports)
+    nav.register(40, "registry.index", _l("Cek DTSEN"), can_lookup_registry, nav.MenuGroup.REGISTRY)
+    nav.register(45, "registry.proposals", _l("Usulan DTSEN"), can_list_proposals, nav.MenuGroup.REGISTRY)
+    nav.register(90, "registry.imports", _l("Impor DTSEN"), can_view_imports, nav.MenuGroup.REGISTRY)
     app.jinja_env.globals.update(
         ImportStatus=ImportStatus, ProposalStatus=ProposalStatus, ChangeKind=ChangeKind,
         ProposalKind=ProposalKind, MeetingStatus=MeetingStatus, MeetingDecision=MeetingDecision, regsosek=regsosek)

@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 
 from slrt.audit.operations import record
 from slrt.core.errors import DomainError, TransitionError
-from slrt.core.spreadsheets import csv_text
 from slrt.core.uploads import save_upload, stored_path
 from slrt.core.time import utcnow
 from slrt.extensions import db
@@ -376,28 +375,6 @@ def record_batch_export(meeting: VillageMeeting, what: str, user) -> None:
                note=f"{what} of meeting {meeting.id}")
     record("meeting.export", meeting, user=user, note=what)
     db.session.flush()
-
-
-SIKS_NG_KINDS = {ProposalKind.USULAN: "USULAN BARU", ProposalKind.PERBAIKAN: "PERBAIKAN DATA",
-                 ProposalKind.SANGGAH: "SANGGAH"}
-SIKS_NG_COLUMNS = ["NO", "JENIS_USULAN", "NIK", "NO_KK", "NAMA", "ALAMAT", "RT", "RW", "KODE_PROVINSI",
-                   "KODE_KABUPATEN", "KODE_KECAMATAN", "KODE_DESA", "NAMA_DESA", "TANGGAL_MUSDES",
-                   "ALASAN", "TANGGAL_PERSETUJUAN"]
-
-
-def export_siks_ng(proposals: list[Proposal], user) -> str:
-    """Approved proposals in the column layout SIKS-NG operators type from (semicolon CSV, UTF-8 BOM); names,
-    addresses and reasons are written formula-safe."""
-    rows = [SIKS_NG_COLUMNS]
-    for n, p in enumerate(proposals, start=1):
-        code = p.region_code.replace(".", "")
-        rows.append([n, SIKS_NG_KINDS.get(p.kind, p.kind.upper()), p.nik, p.kk_number,
-                     p.name.upper(), p.address, p.rt, p.rw, code[:2], code[:4], code[:6], code,
-                     p.region.name if p.region else "", p.musdes_date.strftime("%d-%m-%Y") if p.musdes_date else "",
-                     p.reason, p.decided_at.strftime("%d-%m-%Y") if p.decided_at else ""])
-        record("proposal.export", p, user=user, note="SIKS-NG CSV")
-    db.session.flush()
-    return csv_text(rows, ";")
 
 
 def cancel_import(row: RegistryImport, user, importer_dead: bool) -> None:

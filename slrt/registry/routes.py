@@ -560,15 +560,3 @@ def minutes(proposal_id: int):
     return send_download(path, filename=item.minutes_name or path.name, mimetype=MIME_TYPES[path.suffix[1:]],
                          audit="proposal.minutes", obj=item, person_id=operations.person_id_of(item),
                          note=f"minutes of proposal {item.id}")
-
-
-@bp.route("/usulan/ekspor-siks-ng.csv")
-@permission_required(can_export_proposals)
-def export_proposals():
-    """Approved proposals as CSV in the SIKS-NG entry layout."""
-    from slrt.regions.models import region_prefix_match
-    rows = db.session.scalars(select(Proposal).where(
-        Proposal.status == ProposalStatus.APPROVED,
-        region_prefix_match(Proposal.region_code, current_user.region_code)).order_by(Proposal.id)).all()
-    body = operations.export_siks_ng(rows, current_user)  # one audit row per proposal exported
-    return send_download(body.encode("utf-8"), filename="usulan-siks-ng.csv", mimetype=CSV_MIME, audit=None)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from slrt.core.htmx import wants_partial
-from slrt.core.web import safe_local_url
+from slrt.core.web import FormExpired, safe_local_url
 from slrt.extensions import db
 from slrt.submissions import operations
 
@@ -25,17 +25,27 @@ def posted_form_id() -> str | None:
 
 def once(view):
     """A view whose form is carried out once: a post of a form id already carried out shows the first result,
-    before anything else is checked (the first post may have moved the record past what this form expects)."""
+    before anything else is checked (the first post may have moved the record past what this form expects).
+    Every page of such a form carries a form id, so a browser's post without one comes from an old page or a
+    script: it is refused (400, "reload the page") rather than carried out unguarded."""
     @wraps(view)
     def wrapper(*args, **kwargs):
         if request.method == "POST":
             form_id = posted_form_id()
+            if form_id is None and not _from_an_api_client():
+                raise FormExpired()
             earlier = operations.earlier_submission(form_id) if form_id else None
             if earlier is not None:
                 return _repeat(earlier)
         return view(*args, **kwargs)
 
+    wrapper.carried_out_once = True  # read by the tests' client, which sends a form id as the pages do
     return wrapper
+
+
+def _from_an_api_client() -> bool:
+    """An API client's call (its bearer token, its JSON), which has no page to carry a form id."""
+    return "Authorization" in request.headers or request.is_json
 
 
 def claim_once():

@@ -15,6 +15,6 @@ def init_app(app: Flask) -> None:
     labels.register()
     app.register_blueprint(routes.bp)
     can_registry.register(app, permissions)
-    nav.register(15, "visits.mine", _l("Kunjungan saya"), can_list_my_visits)
+    nav.register(15, "visits.mine", _l("Kunjungan saya"), can_list_my_visits, nav.MenuGroup.CASES)
     panels.register(app, "case", "visits", 25, "visits/_case_panel.html", case_panel)
     app.jinja_env.globals.update(VisitStatus=VisitStatus)

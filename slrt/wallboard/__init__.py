@@ -11,4 +11,4 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(routes.bp)
     can_registry.register(app, permissions)
-    nav.register(66, "wallboard.board", _l("Pusat komando"), permissions.can_view_wallboard)
+    nav.register(66, "wallboard.board", _l("Pusat komando"), permissions.can_view_wallboard, nav.MenuGroup.REPORTS)

@@ -19,7 +19,7 @@ def init_app(app: Flask) -> None:
     # WhatsApp's server posts without a session or CSRF token; the body's signature is checked instead.
     csrf.exempt(routes.receive)
     can_registry.register(app, permissions)
-    nav.register(35, "whatsapp.inbox", _l("Pesan masuk"), can_read_inbox)
+    nav.register(35, "whatsapp.inbox", _l("Pesan masuk"), can_read_inbox, nav.MenuGroup.CASES)
     case_registered.connect(on_case_registered)
     intake_prefill.connect(prefill_from_conversation)
     app.jinja_env.globals.update(ConversationStatus=ConversationStatus, Direction=Direction)

@@ -68,3 +68,27 @@ def test_each_role_lands_on_its_work_at_390_px(browser, server, office, username
         assert wider <= 0, f"{username}'s home is {wider} px wider than the screen"
     finally:
         context.close()
+
+
+def test_the_menu_folds_on_a_phone_and_lies_open_on_a_desk(browser, server, office):
+    """Some twenty entries for the back office: on a phone they wait behind "Menu" (the search box stays in
+    sight), grouped; on a desk screen they are all one click away."""
+    context = browser.new_context(locale="id-ID", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        sign_in(page, server, "rina")
+        menu = page.get_by_role("navigation", name="Menu utama")
+        expect(menu.get_by_role("link", name="Antrean kasus")).to_be_hidden()
+        expect(page.get_by_role("search").get_by_role("searchbox")).to_be_visible()
+        folded = page.locator("header").bounding_box()["height"]
+        page.locator(".mainmenu > summary").click()
+        expect(menu.get_by_role("group", name="Rujukan").get_by_role("link", name="Rujukan")).to_be_visible()
+        screenshot(page, "menu-back-office-390-open")
+        assert folded < 844 / 3, f"the folded header takes {folded} px of an 844 px screen"
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.reload()
+        expect(page.locator(".mainmenu > summary")).to_be_hidden()
+        menu.get_by_role("link", name="Antrean kasus").click()
+        expect(page).to_have_url(server + "/kasus/")
+    finally:
+        context.close()

@@ -85,7 +85,7 @@ def labels() -> dict[str, str]:
         "female": _("Perempuan"), "phone": _("Nomor HP"), "address": _("Alamat (jalan, kampung, dusun)"),
         "rt": _("RT"), "rw": _("RW"), "village": _("Desa/kelurahan"), "visit_type": _("Jenis layanan"),
         "category": _("Kategori"), "complaint": _("Uraian keluhan atau permintaan"),
-        "staff_note": _("Catatan petugas"), "choose": _("— pilih —"), "register": _("Daftarkan"),
+        "check_fields": _("Periksa kembali isian yang ditandai."), "staff_note": _("Catatan petugas"), "choose": _("— pilih —"), "register": _("Daftarkan"),
         "ticket": _("Nomor tiket: %(ticket)s"),
         "ticket_note": _("Berikan nomor ini kepada warga. Nomor ini tetap dipakai setelah sinkron."),
         "no_tickets": _("Nomor tiket di perangkat habis. Sinkronkan dulu saat ada sinyal."),

@@ -348,7 +348,7 @@ async function citizenView(values = {}, errors = {}) {
     registerCitizen(event.target, data);
   }},
   h("h1", {}, L.new_citizen),
-  Object.keys(errors).length ? message(Object.values(errors)[0], "error") : null,
+  Object.keys(errors).length ? message(L.check_fields, "error") : null,
   field(L.nik, input("nik", {inputmode: "numeric", maxlength: 20, autocomplete: "off"}), err("nik")),
   field(L.name, input("name", {maxlength: 120}), err("name")),
   field(L.birth_place, input("birth_place", {maxlength: 80})),

@@ -24,6 +24,7 @@ WORKBOX = "vendor/workbox-7.3.0"
 # What the service worker keeps (besides the page itself), relative to static/.
 ASSETS = ("field/app.js", "field/nik.js", "field/store.js", "field/app.css", "vendor/idb-8.0.3/idb.umd.js",
           "field/icon-192.png", "field/icon-512.png", "field/icon-maskable-512.png")
+# workbox-precaching serves its cache through workbox-routing and workbox-strategies.
 WORKBOX_MODULES = ("workbox-core", "workbox-precaching", "workbox-routing", "workbox-strategies")
 
 # The shell may use the camera (photo input) and the position (where a photo was taken), unlike the portal's

@@ -1,5 +1,6 @@
 // The field app's service worker: Workbox, loaded from the portal's own copy (never a CDN), keeps the app
-// shell and its files (by content hash) and serves them cache-first; the sync API is never cached.
+// shell and its files (by content hash) and serves them cache-first. The sync API (/lapangan/api/) has no
+// route here: the browser sends it straight to the network, never to a cache.
 importScripts({{ workbox|tojson }});
 workbox.setConfig({modulePathPrefix: {{ prefix|tojson }}, debug: false});
 {% for module in modules %}workbox.loadModule({{ module|tojson }});
@@ -8,7 +9,3 @@ workbox.core.skipWaiting();
 workbox.core.clientsClaim();
 workbox.precaching.cleanupOutdatedCaches();
 workbox.precaching.precacheAndRoute({{ precache|tojson }}, {ignoreURLParametersMatching: [/.*/]});
-workbox.routing.registerRoute(({url}) => url.pathname.startsWith("/lapangan/api/"),
-                              new workbox.strategies.NetworkOnly(), "POST");
-workbox.routing.registerRoute(({url}) => url.pathname.startsWith("/lapangan/api/"),
-                              new workbox.strategies.NetworkOnly(), "PUT");

@@ -276,13 +276,13 @@ async function visitView(visit, error = "") {
     status.remove();
     photoInput.value = "";
   }});
-  const house = Object.entries(lists.housing).map(([aspect, choices]) => field(L[aspect] || aspect,
-                                                                              select(`housing-${aspect}`, choices, "", L.not_seen)));
+  const house = lists.housing_aspects.map((aspect) => field(L[aspect] || aspect,
+                                                            select(`housing-${aspect}`, lists.housing[aspect], "", L.not_seen)));
   const form = h("form", {class: "card", onsubmit: async (event) => {
     event.preventDefault();
     const f = event.target;
     if (!f.findings.value.trim() || !f.recommendation.value.trim()) return;
-    const housing = Object.fromEntries(Object.keys(lists.housing).map((a) => [a, f[`housing-${a}`].value]));
+    const housing = Object.fromEntries(lists.housing_aspects.map((a) => [a, f[`housing-${a}`].value]));
     const uuid = crypto.randomUUID();
     await store.addRecord(uuid, "visit", {
       visit_id: visit.id, visited_on: f.visited_on.value, housing, findings: f.findings.value,

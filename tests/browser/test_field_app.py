@@ -1,7 +1,8 @@
 """In headless Chromium, the field app as a facilitator uses it: set up the tablet while online, go offline,
 record a visit with a photo, close the app, open it again offline (the service worker serves it) behind the
-PIN, register a citizen and read the ticket at once; back online one sync delivers everything exactly once,
-and a tablet revoked by the administrator erases what it holds at its next sync."""
+PIN, register a citizen and read the ticket at once; back online one sync delivers everything exactly once
+(a field the office changed meanwhile is shown as a clash), and a tablet revoked by the administrator erases
+what it holds at its next sync."""
 from __future__ import annotations
 
 import io
@@ -89,6 +90,7 @@ def test_what_the_tablet_records_offline_arrives_once_and_a_revoked_tablet_wipes
     page.select_option("select[name=housing-floor]", "earth")
     page.fill("textarea[name=findings]", "Rumah bambu, lima penghuni, jamban tidak ada.")
     page.fill("textarea[name=recommendation]", "Usulkan RTLH dan jamban sehat.")
+    page.check("input[name=documents][value=KK]")  # the family card seen at the house
     page.set_input_files("input[name=photo]", files=[{"name": "rumah.jpg", "mimeType": "image/jpeg",
                                                       "buffer": photo}])
     page.locator(".photos img").wait_for()
@@ -123,6 +125,9 @@ def test_what_the_tablet_records_offline_arrives_once_and_a_revoked_tablet_wipes
     device = db.session.scalar(select(Device).where(Device.user_id == facilitator.id))
     assert db.session.scalar(select(DeviceTicket.device_id).where(DeviceTicket.ticket == ticket)) == device.id
 
+    db.session.rollback()
+    db.session.get(Case, case.id).documents = "KTP,SKTM"  # the office ticked the SKTM meanwhile
+    db.session.commit()
     context.set_offline(False)
     _sync(page)
     db.session.rollback()  # a fresh snapshot: the live server wrote meanwhile
@@ -139,8 +144,11 @@ def test_what_the_tablet_records_offline_arrives_once_and_a_revoked_tablet_wipes
     assert count(FieldPhoto, FieldPhoto.device_id == device.id) == 1
     assert count(Case, Case.ticket == ticket) == 1
     page.get_by_role("button", name="Menunggu sinkron").click()
-    page.locator(".state-sent").nth(1).wait_for()
-    assert page.locator(".state-sent").count() == 2 and page.locator(".state-pending").count() == 0
+    clash = page.locator(".state-clash")  # the documents: the office's and the tablet's, the office decides
+    clash.locator("table").wait_for()
+    assert clash.locator("tr", has_text="Dokumen").inner_text().split("\t")[1:] == [
+        "KTP, Surat keterangan tidak mampu (SKTM) dari desa", "Kartu Keluarga, KTP"]
+    assert page.locator(".state-sent").count() == 1 and page.locator(".state-pending").count() == 0
     screenshot(page, "field-app-waiting-800")
 
     db.session.rollback()

@@ -139,7 +139,10 @@ async function pushRecords() {
   const pending = (await store.records()).filter((r) => r.state === "pending");
   for (let i = 0; i < pending.length; i += 50) {
     const batch = pending.slice(i, i + 50);
-    const {status, answer} = await api("/lapangan/api/kirim", {records: batch.map((r) => ({uuid: r.uuid, kind: r.kind, ...r.body}))});
+    const {status, answer} = await api("/lapangan/api/kirim", {records: batch.map((r) => {
+      const {label, ...body} = r.body;  // the label is for the waiting list on the device only
+      return {uuid: r.uuid, kind: r.kind, ...body};
+    })});
     if (status !== 200) throw new Error(answer.error || L.sync_failed);
     for (const result of answer.results) {
       // A record sent before whose answer was lost comes back "duplicate": the portal has it.
@@ -168,7 +171,8 @@ async function pushPhotos() {
       offset = answer.received;
       await store.setPhoto(photo.uuid, {sent: offset});
     }
-    if (answer.status === "stored") await store.setPhoto(photo.uuid, {state: "stored", sent: photo.size});
+    // the portal keeps the photo now: the device drops its copy, keeping only that it went
+    if (answer.status === "stored") await store.setPhoto(photo.uuid, {state: "stored", sent: photo.size, data: null});
   }
 }
 
@@ -180,6 +184,7 @@ async function pull() {
   await store.put("tickets", {held: answer.tickets, used: tickets.used.filter((n) => answer.tickets.includes(n))});
   await store.setMeta("last_sync", Date.now());
   await store.setMeta("expire_days", answer.expire_days || 7);
+  await store.prune(Date.now() - DAY);  // what went is listed as sent for a day
 }
 
 async function sync() {
@@ -285,7 +290,7 @@ async function visitView(visit, error = "") {
     const housing = Object.fromEntries(lists.housing_aspects.map((a) => [a, f[`housing-${a}`].value]));
     const uuid = crypto.randomUUID();
     await store.addRecord(uuid, "visit", {
-      visit_id: visit.id, visited_on: f.visited_on.value, housing, findings: f.findings.value,
+      label: `${c.name} · ${c.ticket}`, visit_id: visit.id, visited_on: f.visited_on.value, housing, findings: f.findings.value,
       recommendation: f.recommendation.value, base: c.base,
       case: {needs: checked(f, "needs").map(Number), documents: checked(f, "documents")},
     });
@@ -421,9 +426,7 @@ async function waitingView() {
   const label = {pending: L.pending, sent: L.sent, clash: L.clash, refused: L.refused};
   const items = rows.map((r) => {
     const waitingPhotos = photos.filter((p) => p.record === r.uuid && p.state !== "stored").length;
-    const what = r.kind === "visit"
-      ? `${L.visit}: ${(data.visits.find((v) => v.id === r.body.visit_id) || {case: {name: `#${r.body.visit_id}`}}).case.name}`
-      : `${L.citizen}: ${r.body.citizen.name} · ${r.body.ticket}`;
+    const what = r.kind === "visit" ? `${L.visit}: ${r.body.label}` : `${L.citizen}: ${r.body.citizen.name} · ${r.body.ticket}`;
     return h("li", {class: `state-${r.state}`}, h("strong", {}, what),
              h("span", {class: "badge"}, label[r.state]),
              waitingPhotos ? h("span", {class: "muted"}, `${waitingPhotos} ${L.photos_waiting}`) : null,

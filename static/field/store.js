@@ -122,3 +122,15 @@ export async function setPhoto(uuid, changes) {
   const row = await d.get("photos", uuid);
   return d.put("photos", {...row, ...changes});
 }
+
+// Records the portal has (and their photos) leave the device after `before`: what is kept is what is needed.
+export async function prune(before) {
+  const d = await open();
+  const gone = new Set();
+  for (const row of await d.getAll("outbox")) {
+    if (row.state === "sent" && row.created < before) { gone.add(row.uuid); await d.delete("outbox", row.uuid); }
+  }
+  for (const photo of await d.getAll("photos")) {
+    if (gone.has(photo.record)) await d.delete("photos", photo.uuid);
+  }
+}

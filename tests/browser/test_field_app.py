@@ -41,6 +41,17 @@ RECORDS_LEFT = """async () => {
   return n;
 }"""
 
+# Everything the app's database holds as clear text (ArrayBuffers, the ciphertexts, are not text).
+CLEAR_TEXT = """async () => {
+  const db = await new Promise((ok, fail) => { const r = indexedDB.open("slrt-lapangan"); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+  const rows = [];
+  for (const name of db.objectStoreNames) {
+    rows.push(await new Promise((ok) => { const r = db.transaction(name).objectStore(name).getAll(); r.onsuccess = () => ok(r.result); }));
+  }
+  db.close();
+  return JSON.stringify(rows);
+}"""
+
 
 def _camera_photo() -> bytes:
     """A 2000×1500 photo of noise: far above 200 KB as a camera JPEG, so the app must shrink it."""
@@ -123,6 +134,8 @@ def test_what_the_tablet_records_offline_arrives_once_and_a_revoked_tablet_wipes
     page.get_by_role("button", name="Daftarkan").click()
     ticket = page.locator(".ticket .number").inner_text().removeprefix("Nomor tiket: ")
     device = db.session.scalar(select(Device).where(Device.user_id == facilitator.id))
+    clear = page.evaluate(CLEAR_TEXT)  # names, NIK, findings and the token are stored encrypted only
+    assert "uuid" in clear and not any(secret in clear for secret in ("Dedi", NEW_NIK, "Ani Suryani", "bambu"))
     assert db.session.scalar(select(DeviceTicket.device_id).where(DeviceTicket.ticket == ticket)) == device.id
 
     db.session.rollback()

@@ -1,8 +1,8 @@
 """In headless Chromium, the field app as a facilitator uses it: set up the tablet while online, go offline,
 record a visit with a photo, close the app, open it again offline (the service worker serves it) behind the
 PIN, register a citizen and read the ticket at once; back online one sync delivers everything exactly once
-(a field the office changed meanwhile is shown as a clash), and a tablet revoked by the administrator erases
-what it holds at its next sync."""
+(a field the office changed meanwhile is shown as a clash); a tablet revoked by the administrator erases
+what it holds at its next sync, and one left too long without a sync erases it when opened."""
 from __future__ import annotations
 
 import io
@@ -50,6 +50,12 @@ CLEAR_TEXT = """async () => {
   }
   db.close();
   return JSON.stringify(rows);
+}"""
+
+LAST_SYNC_DAYS_AGO = """async (days) => {
+  const db = await new Promise((ok, fail) => { const r = indexedDB.open("slrt-lapangan"); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+  await new Promise((ok) => { const t = db.transaction("meta", "readwrite"); t.objectStore("meta").put(Date.now() - days * 86400000, "last_sync"); t.oncomplete = ok; });
+  db.close();
 }"""
 
 
@@ -169,6 +175,17 @@ def test_what_the_tablet_records_offline_arrives_once_and_a_revoked_tablet_wipes
     db.session.commit()
     page.get_by_role("button", name="Sinkronkan", exact=True).click()
     page.get_by_text("Perangkat ini sudah dicabut").wait_for()
+    assert page.evaluate(RECORDS_LEFT) == 0
+
+    # set up again; then eight days without a sync (the district's default is seven) erase the data
+    page.fill("input[name=device_name]", "Tablet Desa Sukamaju")
+    page.fill("input[name=pin]", PIN)
+    page.fill("input[name=pin_again]", PIN)
+    page.get_by_role("button", name="Pasang perangkat").click()
+    page.get_by_text("Sinkron selesai.").wait_for()
+    page.evaluate(LAST_SYNC_DAYS_AGO, 8)
+    page.reload()
+    page.get_by_text("terlalu lama tidak disinkronkan").wait_for()
     assert page.evaluate(RECORDS_LEFT) == 0
     assert errors == []
     context.close()

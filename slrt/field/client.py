@@ -103,6 +103,7 @@ def labels() -> dict[str, str]:
         "citizen": _("Pendaftaran warga"), "photos_waiting": _("foto menunggu"),
         "sync_failed": _("Sinkron gagal: tidak ada sambungan ke portal. Data tetap aman di perangkat."),
         "sync_done": _("Sinkron selesai."), "login_needed": _("Masuk ke portal dulu saat ada sinyal."),
+        "login": _("Masuk"),
     }
 
 

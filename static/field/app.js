@@ -79,6 +79,7 @@ function setupView(error = "") {
     try { await enrol(name.value, pin.value); } catch (failure) { return setupView(failure.message); }
     home(L.sync_done);
   }}, h("p", {}, L.setup_intro), error ? message(error, "error") : null,
+  error === L.login_needed ? h("p", {}, h("a", {href: `${document.body.dataset.login}?next=/lapangan`}, L.login)) : null,
   field(L.device_name, name), field(L.pin, pin), field(L.pin_again, again),
   h("button", {class: "primary", type: "submit"}, L.setup));
   show(form);
@@ -430,7 +431,8 @@ async function waitingView() {
     return h("li", {class: `state-${r.state}`}, h("strong", {}, what),
              h("span", {class: "badge"}, label[r.state]),
              waitingPhotos ? h("span", {class: "muted"}, `${waitingPhotos} ${L.photos_waiting}`) : null,
-             r.state === "refused" && r.result ? h("span", {class: "error"}, r.result.message) : null,
+             r.state === "refused" && r.result ? h("span", {class: "error"}, [r.result.message,
+               ...Object.values(r.result.errors || {}).flat()].join(" ")) : null,
              r.state === "clash" && r.result && r.result.clash ? clashTable(r.result, data.lists) : null);
   });
   await frame("waiting", h("h1", {}, L.waiting),

@@ -77,7 +77,9 @@ function setupView(error = "") {
     if (pin.value !== again.value) return setupView(L.pin_mismatch);
     if (!navigator.onLine) return setupView(L.setup_offline);
     try { await enrol(name.value, pin.value); } catch (failure) { return setupView(failure.message); }
-    home(L.sync_done);
+    try {  // enrolled: a failed first pull is only a failed sync, tried again with Sinkronkan
+      if (await sync()) home(L.sync_done);
+    } catch (failure) { home(failure.message, "error"); }
   }}, h("p", {}, L.setup_intro), error ? message(error, "error") : null,
   error === L.login_needed ? h("p", {}, h("a", {href: `${document.body.dataset.login}?next=/lapangan`}, L.login)) : null,
   field(L.device_name, name), field(L.pin, pin), field(L.pin_again, again),
@@ -104,7 +106,6 @@ async function enrol(name, pin) {
   await store.put("tickets", {held: answer.tickets, used: []});
   await store.setMeta("last_sync", Date.now());
   await store.setMeta("expire_days", 7);
-  await sync();
 }
 
 function unlockView(error = "") {

@@ -30,33 +30,36 @@ pytestmark = pytest.mark.usefixtures("fast_passwords")
 PIN = "246810"
 NEW_NIK = "3204051003850002"  # a man born 10 March 1985, registered in 32.04.05
 
+# The app's IndexedDB, read and changed from the page as a test (the app itself goes through idb).
+OPEN = """const db = await new Promise((ok, fail) => {
+    const r = indexedDB.open("slrt-lapangan"); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+  const asked = (r) => new Promise((ok) => { r.onsuccess = () => ok(r.result); });"""
+
 # Every record the app's database holds, in all its stores (0 once wiped).
 RECORDS_LEFT = """async () => {
-  const db = await new Promise((ok, fail) => { const r = indexedDB.open("slrt-lapangan"); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+  %s
   let n = 0;
-  for (const name of db.objectStoreNames) {
-    n += await new Promise((ok) => { const r = db.transaction(name).objectStore(name).count(); r.onsuccess = () => ok(r.result); });
-  }
+  for (const name of db.objectStoreNames) n += await asked(db.transaction(name).objectStore(name).count());
   db.close();
   return n;
-}"""
+}""" % OPEN
 
 # Everything the app's database holds as clear text (ArrayBuffers, the ciphertexts, are not text).
 CLEAR_TEXT = """async () => {
-  const db = await new Promise((ok, fail) => { const r = indexedDB.open("slrt-lapangan"); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+  %s
   const rows = [];
-  for (const name of db.objectStoreNames) {
-    rows.push(await new Promise((ok) => { const r = db.transaction(name).objectStore(name).getAll(); r.onsuccess = () => ok(r.result); }));
-  }
+  for (const name of db.objectStoreNames) rows.push(await asked(db.transaction(name).objectStore(name).getAll()));
   db.close();
   return JSON.stringify(rows);
-}"""
+}""" % OPEN
 
 LAST_SYNC_DAYS_AGO = """async (days) => {
-  const db = await new Promise((ok, fail) => { const r = indexedDB.open("slrt-lapangan"); r.onsuccess = () => ok(r.result); r.onerror = fail; });
-  await new Promise((ok) => { const t = db.transaction("meta", "readwrite"); t.objectStore("meta").put(Date.now() - days * 86400000, "last_sync"); t.oncomplete = ok; });
+  %s
+  const t = db.transaction("meta", "readwrite");
+  t.objectStore("meta").put(Date.now() - days * 86400000, "last_sync");
+  await new Promise((ok) => { t.oncomplete = ok; });
   db.close();
-}"""
+}""" % OPEN
 
 
 def _camera_photo() -> bytes:

@@ -71,6 +71,20 @@ def _camera_photo() -> bytes:
     return out.getvalue()
 
 
+def _same_nik_rules_as_the_counter(page) -> None:
+    """static/field/nik.js, the device's port of slrt/core/nik.py, judges as the counter does."""
+    from slrt.core.nik import check_nik
+    from slrt.regions.operations import region_index
+    regencies = region_index.regency_codes()
+    for nik in (NEW_NIK, "3204054512900001", "3204051003850000", "9904051003850002", "3204053102850002",
+                "320405100385000", "3204 0510 0385 0002", "32040510038500x2"):
+        mine = page.evaluate("async ([nik, known]) => (await import('/static/field/nik.js')).checkNik(nik, known)",
+                             [nik, regencies])
+        counter = check_nik(nik, region_index)
+        assert (bool(mine["errors"]), mine["sex"], mine["birthDate"]) == (
+            bool(counter.errors), counter.sex, counter.birth_date and counter.birth_date.isoformat()), nik
+
+
 def _sync(page) -> None:
     page.get_by_role("button", name="Sinkronkan", exact=True).click()  # it reads "Menyinkronkan…" until done
     page.get_by_role("button", name="Sinkronkan", exact=True).wait_for()
@@ -142,6 +156,7 @@ def test_what_the_tablet_records_offline_arrives_once_and_a_revoked_tablet_wipes
     page.fill("textarea[name=complaint]", "Butuh bantuan berobat untuk ibu.")
     page.get_by_role("button", name="Daftarkan").click()
     ticket = page.locator(".ticket .number").inner_text().removeprefix("Nomor tiket: ")
+    _same_nik_rules_as_the_counter(page)
     device = db.session.scalar(select(Device).where(Device.user_id == facilitator.id))
     clear = page.evaluate(CLEAR_TEXT)  # names, NIK, findings and the token are stored encrypted only
     assert "uuid" in clear and not any(secret in clear for secret in ("Dedi", NEW_NIK, "Ani Suryani", "bambu"))

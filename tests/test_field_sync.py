@@ -71,6 +71,9 @@ def test_the_pull_carries_only_what_the_visits_need(app, field, places):
     assert payload["lists"]["programmes"] and payload["lists"]["housing"]["floor"][0][0] == "earth"
     assert payload["villages"] and all(v["code"].startswith(places.kecamatan + ".") for v in payload["villages"])
     assert payload["tickets"] == f["tickets"]
+    # what the device needs offline: the counter's NIK regions, and when to wipe without a sync
+    assert "32.04" in payload["regencies"] and payload["expire_days"] == 7
+    assert payload["lists"]["housing_aspects"][:2] == ["ownership", "floor"]
     assert count(AuditLog, AuditLog.action == "person.view", AuditLog.person_id == f["case"].person_id,
                  AuditLog.user_id == f["facilitator"].id) == 1
     assert count(AuditLog, AuditLog.action == "field.pull") == 1
@@ -103,6 +106,7 @@ def test_a_field_the_office_changed_meanwhile_waits_as_a_clash_chosen_field_by_f
     pkh = db.session.scalar(select(Programme.id).where(Programme.code == "PKH"))
     result = _push(f, _visit_record(f, base, needs=[pkh], documents=["KK"])).get_json()["results"][0]
     assert result["status"] == "clash"
+    assert result["clash"] == {"office": {"documents": ["KTP", "SKTM"]}, "device": {"documents": ["KK"]}}  # shown
     db.session.expire_all()
     case = db.session.get(Case, f["case"].id)
     assert case.document_codes == ["KTP", "SKTM"]  # not overwritten

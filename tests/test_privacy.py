@@ -393,6 +393,9 @@ def test_district_sets_retention_periods(app, make_user):
     assert 'value="-1"' in bad.get_data(as_text=True)
     data["retention_registry_months"] = "12"
     assert client.post("/admin/pengaturan", data=data).status_code == 303
+    assert settings.get("field_expire_days") == "7"  # not sent: kept
+    assert client.post("/admin/pengaturan", data={**data, "field_expire_days": "3"}).status_code == 303
+    assert settings.get_int("field_expire_days") == 3  # field devices hear it at their next pull
     db.session.expire_all()
     assert [settings.get(k) for k in ("retention_case_months", "retention_audit_months",
                                       "retention_registry_months", "privacy_contact")] == ["48", "72", "12", "Loket 3"]

@@ -120,7 +120,10 @@ def test_route_table_covers_every_endpoint(app):
 PUBLIC_ENDPOINTS = {"public.status", "core.healthz", "core.set_language", "auth.login", "static",
                     "referrals.verify",  # the letter's public verification page
                     "api.openapi", "api.reference",  # the API's document and its reference page (no data)
-                    "wallboard.board"}  # shows a stranger only how to connect a wall screen (tests/test_wallboard.py)
+                    "wallboard.board",  # shows a stranger only how to connect a wall screen (tests/test_wallboard.py)
+                    # the field app's manifest and service worker: no data; the browser checks them for updates
+                    # with or without a session (tests/test_field_app_routes.py)
+                    "field_app.manifest", "field_app.service_worker"}
 # Field devices sync with their own token instead of a login (slrt.field.device_auth): 401 without one.
 DEVICE_ENDPOINTS = {"field.tickets", "field.pull", "field.push", "field.photo_announce", "field.photo_part"}
 

@@ -32,7 +32,7 @@ SIGNING_ROLES = (Role.SUPERVISOR, Role.BACK_OFFICE, Role.ADMIN)
 SETTING_FIELDS = ("signoff_days", "response_days", "autoclose_days", "objection_days", "signoff_role",
                   "letter_pattern", "letter_signer_name", "letter_signer_nip", "letter_signer_title",
                   "letter_place", "letterhead_lines", "letterhead_address", "letterhead_phone", "retention_case_months", "retention_attachment_months",
-                  "retention_audit_months", "retention_registry_months", "privacy_contact")
+                  "retention_audit_months", "retention_registry_months", "field_expire_days", "privacy_contact")
 
 
 def _preview(pattern: str) -> dict:
@@ -46,8 +46,9 @@ def _preview(pattern: str) -> dict:
 
 def _value(form, name: str):
     value = getattr(form, name).data
-    # A retention period left empty (or not sent) stays as it was.
-    return settings.get(name) if value is None and name.startswith("retention_") else value
+    # A retention period (or the field devices' one) left empty (or not sent) stays as it was.
+    kept = name.startswith("retention_") or name == "field_expire_days"
+    return settings.get(name) if value is None and kept else value
 
 
 @bp.route("/pengaturan", methods=["GET", "POST"])

@@ -101,6 +101,13 @@ class SettingsForm(BaseForm):
     retention_audit_months = _months(_l("Jejak audit (bulan)"), _l("Sesudahnya baris jejak audit dihapus."))
     retention_registry_months = _months(_l("Ekstrak registri lama (bulan)"),
                                         _l("Ekstrak yang sudah diganti ekstrak baru dihapus sesudah masa ini."))
+    # Left empty: stays as it was (like the retention periods).
+    field_expire_days = IntegerField(
+        _l("Data di perangkat lapangan tanpa sinkron (hari)"),
+        description=_l("Sesudah sekian hari tanpa sinkron, perangkat lapangan menghapus semua data warga yang "
+                       "dipegangnya."),
+        validators=[Optional(), NumberRange(min=1, max=60, message=_l("Isi antara 1 dan 60 hari."))],
+        render_kw={"inputmode": "numeric", "min": 1, "max": 60})
     privacy_contact = StringField(_l("Tempat warga bertanya tentang datanya"), validators=[Optional(), Length(max=200)],
                                   description=_l("Dicetak di tanda terima, misalnya: Petugas Pelindungan Data, "
                                                  "Dinas Sosial, telp. 022-1234567."))

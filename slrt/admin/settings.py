@@ -36,6 +36,7 @@ DEFAULTS: dict[str, str] = {
     "retention_audit_months": "60",       # audit rows, then removed
     "retention_registry_months": "24",    # registry extracts replaced by a newer one, then removed
     "privacy_contact": "",                # whom a citizen asks about their data (the receipt says it)
+    "field_expire_days": "7",             # days without a sync after which a field device wipes its data
 }
 
 

@@ -7,13 +7,14 @@ from flask_babel import lazy_gettext as _l
 def init_app(app: Flask) -> None:
     from slrt.core import permissions as can_registry
     from slrt.core.labels import LABELS
-    from slrt.field import permissions, routes
+    from slrt.field import client, permissions, routes
     from slrt.field.models import ClashStatus, DeviceStatus, PhotoStatus, TicketState
     from slrt.field.permissions import can_manage_devices, can_resolve_clashes
     from slrt.shell import nav
 
     app.config.setdefault("SLRT_FIELD_TICKET_BLOCK", 20)
     app.register_blueprint(routes.bp)
+    app.register_blueprint(client.bp)
     can_registry.register(app, permissions)
     nav.register(88, "field.devices", _l("Perangkat lapangan"), can_manage_devices, nav.MenuGroup.ADMIN)
     nav.register(45, "field.clashes", _l("Bentrok lapangan"), can_resolve_clashes, nav.MenuGroup.CASES)

@@ -195,7 +195,16 @@ def _push_one(device_id: int, item) -> dict:
         db.session.rollback()
         return {"uuid": uid, "status": "refused", "message": error.message, "field": error.field}
     db.session.commit()
-    return {"uuid": uid, "status": row.outcome, "ticket": _ticket(row.case_id)}
+    answer = {"uuid": uid, "status": row.outcome, "ticket": _ticket(row.case_id)}
+    if row.outcome == "clash":
+        answer["clash"] = _clash_values(row.id)
+    return answer
+
+
+def _clash_values(record_id: int) -> dict:
+    """What the facilitator is shown of a clash: the office's value and theirs, field by field."""
+    clash = db.session.scalar(select(FieldClash).where(FieldClash.record_id == record_id))
+    return {"office": json.loads(clash.office_values), "device": json.loads(clash.device_values)}
 
 
 def _ticket(case_id):

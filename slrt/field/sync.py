@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from slrt.admin import settings
+from slrt.cases.models import VisitType
 from slrt.core.labels import LABELS
 from slrt.extensions import db
 from slrt.intake.queries import choice_lists
 from slrt.regions.models import Region, region_prefix_match
+from slrt.regions.operations import region_index
 from slrt.visits.models import HOUSING, HomeVisit, VisitStatus
 
 # The case fields a device may change, merged field by field against the office's (see operations.push_visit).
@@ -60,9 +63,16 @@ def pull_payload(user, visits: list[HomeVisit], tickets: list[str]) -> dict:
             "categories": [{"id": c.id, "name": c.name} for c in categories],
             "programmes": [{"id": p.id, "name": p.name} for p in programmes],
             "documents": [{"code": d.code, "name": d.name} for d in documents],
+            "visit_types": [[v, str(t)] for v, t in LABELS.choices(VisitType)],
+            "housing_aspects": list(HOUSING),  # the form's order (a JSON object's keys come sorted)
             "housing": {aspect: [[code, LABELS.label(f"Housing.{aspect}", code)] for code in codes]
                         for aspect, codes in HOUSING.items()},
         },
         "villages": [{"code": r.code, "name": r.name} for r in area_villages(user)],
         "tickets": tickets,
+        # For the device's own NIK check (the counter's rules, see static/field/nik.js) and its wipe after
+        # days without a sync.
+        "regencies": region_index.regency_codes(),
+        "district_code": settings.district_code(),
+        "expire_days": settings.get_int("field_expire_days"),
     }

@@ -100,6 +100,12 @@ class RegionIndex:
             self._load()
         return code in self._regencies
 
+    def regency_codes(self) -> list[str]:
+        """Every known kabupaten code: a field device checks a NIK's region offline against these."""
+        if self._regencies is None:
+            self._load()
+        return sorted(self._regencies)
+
     def has_district(self, code: str) -> bool:
         if self._districts is None:
             self._load()

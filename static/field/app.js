@@ -1,0 +1,450 @@
+// SLRT Lapangan: the facilitator's offline app. Its words come from the page (#labels, translated by the
+// portal's catalogues); what it holds is encrypted in IndexedDB (store.js); it talks to the portal only
+// through the sync API (/lapangan/api/), with the device's own token.
+import * as store from "./store.js";
+import {checkNik} from "./nik.js";
+
+const L = JSON.parse(document.getElementById("labels").textContent);
+const VERSION = document.body.dataset.version;
+const app = document.getElementById("app");
+const DAY = 86400000;
+const PHOTO_MAX = 200 * 1024;
+const PART = 64 * 1024;
+
+const t = (name, params = {}) => L[name].replace(/%\((\w+)\)s/g, (_m, k) => String(params[k]));
+
+// Elements are built with textContent only: nothing the user typed or the server sent is read as HTML.
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name.startsWith("on")) el.addEventListener(name.slice(2), value);
+    else if (name === "text") el.textContent = value;
+    else el.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) {
+      el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+  }
+  return el;
+}
+
+function show(...children) { app.replaceChildren(...children); window.scrollTo(0, 0); }
+const message = (text, kind = "info") => h("p", {class: `msg ${kind}`, role: kind === "error" ? "alert" : null}, text);
+const field = (label, input, error) => h("label", {class: "field"}, h("span", {}, label), input,
+                                         error ? h("span", {class: "error"}, error) : null);
+
+function netState() {
+  const net = document.getElementById("net");
+  net.textContent = navigator.onLine ? L.online : L.offline;
+  net.className = navigator.onLine ? "net on" : "net off";
+}
+
+// ---- the server --------------------------------------------------------------------------------------
+
+class Wiped extends Error {}
+
+async function api(path, body, {method = "POST", raw = false} = {}) {
+  const token = await store.get("token");
+  const response = await fetch(path, {
+    method, credentials: "omit",
+    headers: {"Authorization": `Bearer ${token}`, "X-App-Version": VERSION,
+              "Content-Type": raw ? "application/octet-stream" : "application/json"},
+    body: raw ? body : JSON.stringify(body || {}),
+  });
+  const answer = await response.json().catch(() => ({}));
+  if (response.status === 410 && answer.wipe) throw new Wiped();
+  return {status: response.status, answer};
+}
+
+async function wipe(reason) {
+  await store.wipe();
+  start(reason);
+}
+
+// ---- setup and unlock --------------------------------------------------------------------------------
+
+function setupView(error = "") {
+  const name = h("input", {name: "device_name", required: true, maxlength: 80, placeholder: L.device_name_hint});
+  const pin = h("input", {name: "pin", type: "password", inputmode: "numeric", autocomplete: "new-password",
+                          pattern: "[0-9]*", required: true});
+  const again = h("input", {name: "pin_again", type: "password", inputmode: "numeric",
+                            autocomplete: "new-password", pattern: "[0-9]*", required: true});
+  const form = h("form", {class: "card", onsubmit: async (event) => {
+    event.preventDefault();
+    if (!/^[0-9]{6,}$/.test(pin.value)) return setupView(L.pin_short);
+    if (pin.value !== again.value) return setupView(L.pin_mismatch);
+    if (!navigator.onLine) return setupView(L.setup_offline);
+    try { await enrol(name.value, pin.value); } catch (failure) { return setupView(failure.message); }
+    try {  // enrolled: a failed first pull is only a failed sync, tried again with Sinkronkan
+      if (await sync()) home(L.sync_done);
+    } catch (failure) { home(failure.message, "error"); }
+  }}, h("p", {}, L.setup_intro), error ? message(error, "error") : null,
+  error === L.login_needed ? h("p", {}, h("a", {href: `${document.body.dataset.login}?next=/lapangan`}, L.login)) : null,
+  field(L.device_name, name), field(L.pin, pin), field(L.pin_again, again),
+  h("button", {class: "primary", type: "submit"}, L.setup));
+  show(form);
+}
+
+async function enrol(name, pin) {
+  const uid = crypto.randomUUID();
+  let response;
+  try {
+    response = await fetch("/lapangan/api/perangkat", {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": document.querySelector("meta[name=csrf-token]").content},
+      body: JSON.stringify({uid, name, app_version: VERSION}),
+    });
+  } catch (error) { throw new Error(L.setup_offline); }
+  const answer = await response.json().catch(() => null);
+  if (!answer) throw new Error(L.login_needed);
+  if (response.status !== 201) throw new Error(answer.error || L.login_needed);
+  await store.create(pin);
+  await store.put("token", answer.token);
+  await store.put("profile", {user: answer.user, device: answer.device});
+  await store.put("tickets", {held: answer.tickets, used: []});
+  await store.setMeta("last_sync", Date.now());
+  await store.setMeta("expire_days", 7);
+}
+
+function unlockView(error = "") {
+  const pin = h("input", {name: "pin", type: "password", inputmode: "numeric", autocomplete: "current-password",
+                          pattern: "[0-9]*", required: true, autofocus: true});
+  show(h("form", {class: "card", onsubmit: async (event) => {
+    event.preventDefault();
+    const result = await store.unlock(pin.value);
+    if (result.wiped) return start(L.wiped);
+    if (!result.ok) return unlockView(`${L.pin_wrong}. ${t("tries_left", {n: result.left})}`);
+    home();
+  }}, h("p", {}, L.unlock_intro), error ? message(error, "error") : null, field(L.pin, pin),
+  h("button", {class: "primary", type: "submit"}, L.unlock)));
+}
+
+async function expired() {
+  const last = await store.meta("last_sync");
+  const days = (await store.meta("expire_days")) || 7;
+  return last && Date.now() - last > days * DAY;
+}
+
+async function start(notice = "") {
+  netState();
+  if (!(await store.isSetUp())) return setupView(notice);
+  if (await expired()) { await store.wipe(); return setupView(L.expired); }
+  if (!store.unlocked()) return unlockView(notice);
+  home(notice);
+}
+
+// ---- sync --------------------------------------------------------------------------------------------
+
+async function pushRecords() {
+  const pending = (await store.records()).filter((r) => r.state === "pending");
+  for (let i = 0; i < pending.length; i += 50) {
+    const batch = pending.slice(i, i + 50);
+    const {status, answer} = await api("/lapangan/api/kirim", {records: batch.map((r) => {
+      const {label, ...body} = r.body;  // the label is for the waiting list on the device only
+      return {uuid: r.uuid, kind: r.kind, ...body};
+    })});
+    if (status !== 200) throw new Error(answer.error || L.sync_failed);
+    for (const result of answer.results) {
+      // A record sent before whose answer was lost comes back "duplicate": the portal has it.
+      const state = {saved: "sent", duplicate: "sent", clash: "clash", refused: "refused"}[result.status];
+      await store.setState(result.uuid, state, result);
+    }
+  }
+}
+
+async function pushPhotos() {
+  const sentRecords = new Set((await store.records()).filter((r) => r.state === "sent" || r.state === "clash")
+                                .map((r) => r.uuid));
+  for (const photo of await store.photos()) {
+    if (photo.state === "stored" || !sentRecords.has(photo.record)) continue;
+    const info = await store.photoInfo(photo);
+    let {status, answer} = await api("/lapangan/api/foto", {uuid: photo.uuid, record_uuid: photo.record,
+                                                          size: photo.size, ...info});
+    if (status !== 200) continue;
+    const bytes = await store.photoBytes(photo);
+    let offset = answer.received;
+    while (answer.status !== "stored" && offset < photo.size) {
+      ({status, answer} = await api(`/lapangan/api/foto/${photo.uuid}?dari=${offset}`,
+                                    bytes.slice(offset, offset + PART), {method: "PUT", raw: true}));
+      if (status === 409 && answer.photo) { offset = answer.photo.received; continue; }  // resume where it stands
+      if (status !== 200) break;
+      offset = answer.received;
+      await store.setPhoto(photo.uuid, {sent: offset});
+    }
+    // the portal keeps the photo now: the device drops its copy, keeping only that it went
+    if (answer.status === "stored") await store.setPhoto(photo.uuid, {state: "stored", sent: photo.size, data: null});
+  }
+}
+
+async function pull() {
+  const {status, answer} = await api("/lapangan/api/tarik");
+  if (status !== 200) throw new Error(answer.error || L.sync_failed);
+  const tickets = (await store.get("tickets")) || {held: [], used: []};
+  await store.put("pull", answer);
+  await store.put("tickets", {held: answer.tickets, used: tickets.used.filter((n) => answer.tickets.includes(n))});
+  await store.setMeta("last_sync", Date.now());
+  await store.setMeta("expire_days", answer.expire_days || 7);
+  await store.prune(Date.now() - DAY);  // what went is listed as sent for a day
+}
+
+async function sync() {
+  try {
+    await pushRecords();
+    await pushPhotos();
+    await pull();
+  } catch (error) {
+    if (error instanceof Wiped) { await wipe(L.revoked); return false; }
+    throw new Error(error instanceof TypeError ? L.sync_failed : error.message);
+  }
+  return true;
+}
+
+// ---- the main screens --------------------------------------------------------------------------------
+
+function nav(current, waiting) {
+  const tab = (name, label, go) => h("button", {class: current === name ? "tab on" : "tab", type: "button",
+                                                 "aria-current": current === name ? "page" : null, onclick: go}, label);
+  return h("nav", {class: "tabs"},
+           tab("visits", L.visits, () => home()), tab("citizen", L.new_citizen, () => citizenView()),
+           tab("waiting", waiting ? `${L.waiting} (${waiting})` : L.waiting, () => waitingView()));
+}
+
+async function toolbar() {
+  const last = await store.meta("last_sync");
+  const syncButton = h("button", {class: "primary", type: "button", onclick: async () => {
+    syncButton.disabled = true;
+    syncButton.textContent = L.syncing;
+    try {
+      if (await sync()) home(L.sync_done);
+    } catch (error) { home(error.message, "error"); }
+  }}, L.sync);
+  return h("div", {class: "toolbar"}, syncButton,
+           h("span", {class: "muted"}, `${L.last_sync}: ${last ? new Date(last).toLocaleString("id-ID") : L.never}`),
+           h("button", {type: "button", onclick: () => { store.lock(); start(); }}, L.lock),
+           h("button", {type: "button", class: "danger", onclick: async () => {
+             if (confirm(L.logout_confirm)) await wipe(L.wiped);
+           }}, L.logout));
+}
+
+async function waitingCount() {
+  return (await store.records()).filter((r) => r.state === "pending").length;
+}
+
+async function frame(current, ...body) {
+  show(await toolbar(), nav(current, await waitingCount()), ...body);
+}
+
+async function home(notice = "", kind = "info") {
+  const data = (await store.get("pull")) || {visits: []};
+  const done = new Set((await store.records()).filter((r) => r.kind === "visit").map((r) => r.body.visit_id));
+  const items = data.visits.map((visit) => h("li", {},
+    h("button", {type: "button", class: "visit", onclick: () => visitView(visit)},
+      h("strong", {}, visit.case.name), h("span", {}, `${visit.case.address} RT ${visit.case.rt}/RW ${visit.case.rw}, ${visit.case.village}`),
+      h("span", {class: "muted"}, `${L.due} ${visit.due_date} · ${visit.case.ticket}`),
+      done.has(visit.id) ? h("span", {class: "badge"}, L.visit_done) : null)));
+  await frame("visits", notice ? message(notice, kind) : null, h("h1", {}, L.visits),
+              items.length ? h("ul", {class: "list"}, items) : h("p", {class: "muted"}, L.no_visits));
+}
+
+// ---- a visit -----------------------------------------------------------------------------------------
+
+function select(name, choices, value = "", blank = L.choose) {
+  return h("select", {name}, h("option", {value: ""}, blank),
+           choices.map(([code, label]) => h("option", {value: code, selected: String(code) === String(value)}, label)));
+}
+
+function checks(name, choices, chosen = []) {
+  return h("div", {class: "checks"}, choices.map(([code, label]) => h("label", {class: "check"},
+    h("input", {type: "checkbox", name, value: code, checked: chosen.map(String).includes(String(code))}), label)));
+}
+
+const checked = (form, name) => [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((i) => i.value);
+const today = () => new Date(Date.now() - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+
+async function visitView(visit, error = "") {
+  const data = await store.get("pull");
+  const lists = data.lists;
+  const photos = [];
+  const c = visit.case;
+  const photoList = h("ul", {class: "photos"});
+  const photoInput = h("input", {type: "file", accept: "image/*", capture: "environment", name: "photo",
+                                 onchange: async () => {
+    const status = h("li", {}, L.photo_shrinking);
+    photoList.append(status);
+    for (const file of photoInput.files) {
+      const [bytes, place] = await Promise.all([shrink(file), position()]);
+      photos.push({bytes, info: {taken_at: new Date().toISOString(), ...place}});
+      const url = URL.createObjectURL(new Blob([bytes], {type: "image/jpeg"}));
+      photoList.append(h("li", {}, h("img", {src: url, alt: ""}),
+                         `${Math.round(bytes.byteLength / 1024)} KB${place.latitude === undefined ? ` · ${L.photo_no_gps}` : " · GPS"}`));
+    }
+    status.remove();
+    photoInput.value = "";
+  }});
+  const house = lists.housing_aspects.map((aspect) => field(L[aspect] || aspect,
+                                                            select(`housing-${aspect}`, lists.housing[aspect], "", L.not_seen)));
+  const form = h("form", {class: "card", onsubmit: async (event) => {
+    event.preventDefault();
+    const f = event.target;
+    if (!f.findings.value.trim() || !f.recommendation.value.trim()) return;
+    const housing = Object.fromEntries(lists.housing_aspects.map((a) => [a, f[`housing-${a}`].value]));
+    const uuid = crypto.randomUUID();
+    await store.addRecord(uuid, "visit", {
+      label: `${c.name} · ${c.ticket}`, visit_id: visit.id, visited_on: f.visited_on.value, housing, findings: f.findings.value,
+      recommendation: f.recommendation.value, base: c.base,
+      case: {needs: checked(f, "needs").map(Number), documents: checked(f, "documents")},
+    });
+    for (const photo of photos) await store.addPhoto(crypto.randomUUID(), uuid, photo.bytes, photo.info);
+    home(L.saved);
+  }},
+  h("h1", {}, c.name), h("p", {}, `${c.address} RT ${c.rt}/RW ${c.rw}, ${c.village} · ${c.ticket}`),
+  visit.note ? h("p", {class: "note"}, `${L.note}: ${visit.note}`) : null,
+  c.requests.length ? h("div", {}, h("h2", {}, L.requests),
+                        h("ul", {}, c.requests.map((r) => h("li", {}, `${r.category}: ${r.description}`)))) : null,
+  c.household.length ? h("div", {}, h("h2", {}, L.household),
+                         h("ul", {}, c.household.map((m) => h("li", {}, m.name)))) : null,
+  error ? message(error, "error") : null,
+  field(L.visited_on, h("input", {type: "date", name: "visited_on", value: today(), max: today(), required: true})),
+  h("fieldset", {}, h("legend", {}, L.house), house),
+  field(L.findings, h("textarea", {name: "findings", rows: 4, required: true})),
+  h("fieldset", {}, h("legend", {}, L.needs), checks("needs", lists.programmes.map((p) => [p.id, p.name]), c.base.needs)),
+  h("fieldset", {}, h("legend", {}, L.documents), checks("documents", lists.documents.map((d) => [d.code, d.name]), c.base.documents)),
+  field(L.recommendation, h("textarea", {name: "recommendation", rows: 3, required: true})),
+  h("fieldset", {}, h("legend", {}, L.photos), photoList, h("label", {class: "button"}, L.add_photo, photoInput)),
+  h("div", {class: "actions"}, h("button", {class: "primary", type: "submit"}, L.save),
+    h("button", {type: "button", onclick: () => home()}, L.cancel)));
+  await frame("visits", form);
+}
+
+// A photo as a JPEG of at most 200 KB: smaller quality first, then smaller size, until it fits.
+async function shrink(file) {
+  const image = await createImageBitmap(file);
+  let scale = Math.min(1, 1600 / Math.max(image.width, image.height));
+  for (;;) {
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.max(1, Math.round(image.width * scale));
+    canvas.height = Math.max(1, Math.round(image.height * scale));
+    canvas.getContext("2d").drawImage(image, 0, 0, canvas.width, canvas.height);
+    for (const quality of [0.8, 0.7, 0.6, 0.5]) {
+      const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", quality));
+      if (blob.size <= PHOTO_MAX) return new Uint8Array(await blob.arrayBuffer());
+    }
+    scale *= 0.75;
+  }
+}
+
+function position() {
+  if (!navigator.geolocation) return Promise.resolve({});
+  return new Promise((resolve) => navigator.geolocation.getCurrentPosition(
+    (p) => resolve({latitude: p.coords.latitude, longitude: p.coords.longitude, accuracy: p.coords.accuracy}),
+    () => resolve({}), {timeout: 8000, maximumAge: 60000, enableHighAccuracy: true}));
+}
+
+// ---- a new citizen -----------------------------------------------------------------------------------
+
+async function citizenView(values = {}, errors = {}) {
+  const data = await store.get("pull");
+  if (!data) return home(L.login_needed, "error");
+  const lists = data.lists;
+  const input = (name, attrs = {}) => h("input", {name, value: values[name] || "", ...attrs});
+  const err = (name) => errors[name];
+  const form = h("form", {class: "card", novalidate: true, onsubmit: (event) => {
+    event.preventDefault();
+    registerCitizen(event.target, data);
+  }},
+  h("h1", {}, L.new_citizen),
+  Object.keys(errors).length ? message(L.check_fields, "error") : null,
+  field(L.nik, input("nik", {inputmode: "numeric", maxlength: 20, autocomplete: "off"}), err("nik")),
+  field(L.name, input("name", {maxlength: 120}), err("name")),
+  field(L.birth_place, input("birth_place", {maxlength: 80})),
+  field(L.birth_date, input("birth_date", {type: "date"}), err("birth_date")),
+  h("fieldset", {}, h("legend", {}, L.sex), ["L", "P"].map((s) => h("label", {class: "check"},
+    h("input", {type: "radio", name: "sex", value: s, checked: values.sex === s}), s === "L" ? L.male : L.female)),
+    err("sex") ? h("span", {class: "error"}, err("sex")) : null),
+  field(L.phone, input("phone", {inputmode: "tel", maxlength: 20})),
+  field(L.address, input("address", {maxlength: 255})),
+  h("div", {class: "pair"}, field(L.rt, input("rt", {inputmode: "numeric", maxlength: 3})),
+    field(L.rw, input("rw", {inputmode: "numeric", maxlength: 3}))),
+  field(L.village, select("region_code", data.villages.map((v) => [v.code, v.name]), values.region_code), err("region_code")),
+  field(L.visit_type, select("visit_type", lists.visit_types, values.visit_type), err("visit_type")),
+  field(L.category, select("category", lists.categories.map((c) => [c.id, c.name]), values.category), err("category")),
+  field(L.complaint, h("textarea", {name: "complaint", rows: 3}, values.complaint || ""), err("complaint")),
+  h("fieldset", {}, h("legend", {}, L.needs), checks("needs", lists.programmes.map((p) => [p.id, p.name]), values.needs)),
+  h("fieldset", {}, h("legend", {}, L.documents), checks("documents", lists.documents.map((d) => [d.code, d.name]), values.documents)),
+  field(L.staff_note, h("textarea", {name: "note", rows: 2}, values.note || "")),
+  h("div", {class: "actions"}, h("button", {class: "primary", type: "submit"}, L.register)));
+  await frame("citizen", form);
+}
+
+function citizenErrors(v, regencies) {
+  const errors = {};
+  const nik = checkNik(v.nik, regencies);
+  // A sex or birth date unlike the NIK's is only a warning at the counter too: the KTP decides.
+  if (nik.errors.length) errors.nik = nik.errors.map(([name, params]) => t(name, params)).join(" ");
+  for (const name of ["name", "birth_date", "sex", "region_code", "visit_type", "category", "complaint"]) {
+    if (!String(v[name] || "").trim()) errors[name] = errors[name] || L.required;
+  }
+  return errors;
+}
+
+async function registerCitizen(form, data) {
+  const v = Object.fromEntries(new FormData(form));
+  v.needs = checked(form, "needs");
+  v.documents = checked(form, "documents");
+  const errors = citizenErrors(v, data.regencies);
+  if (Object.keys(errors).length) return citizenView(v, errors);
+  const tickets = await store.get("tickets");
+  const ticket = tickets.held.find((n) => !tickets.used.includes(n));
+  if (!ticket) return citizenView(v, {nik: L.no_tickets});
+  tickets.used.push(ticket);
+  await store.put("tickets", tickets);
+  await store.addRecord(crypto.randomUUID(), "citizen", {ticket, citizen: {
+    nik: checkNik(v.nik, null).nik, name: v.name, birth_place: v.birth_place, birth_date: v.birth_date, sex: v.sex,
+    phone: v.phone, address: v.address, rt: v.rt, rw: v.rw, region_code: v.region_code, visit_type: v.visit_type,
+    complaints: [{category: v.category, description: v.complaint}], needs: v.needs.map(Number),
+    documents: v.documents, note: v.note}});
+  await frame("citizen", h("div", {class: "card ticket"}, h("p", {}, v.name),
+                           h("p", {class: "number"}, t("ticket", {ticket})), h("p", {}, L.ticket_note)));
+}
+
+// ---- what waits --------------------------------------------------------------------------------------
+
+function clashTable(result, lists) {
+  const names = {needs: Object.fromEntries(lists.programmes.map((p) => [p.id, p.name])),
+                 documents: Object.fromEntries(lists.documents.map((d) => [d.code, d.name]))};
+  const shown = (name, values) => values.map((v) => names[name][v] || v).join(", ") || "—";
+  return h("div", {class: "clash"}, h("p", {}, L.clash_intro), h("table", {},
+    h("tr", {}, h("th", {}, ""), h("th", {}, L.office_value), h("th", {}, L.your_value)),
+    Object.keys(result.clash.device).map((name) => h("tr", {}, h("th", {}, L[name] || name),
+      h("td", {}, shown(name, result.clash.office[name] || [])), h("td", {}, shown(name, result.clash.device[name]))))));
+}
+
+async function waitingView() {
+  const data = (await store.get("pull")) || {visits: [], lists: {programmes: [], documents: []}};
+  const photos = await store.photos();
+  const rows = (await store.records()).sort((a, b) => b.created - a.created);
+  const label = {pending: L.pending, sent: L.sent, clash: L.clash, refused: L.refused};
+  const items = rows.map((r) => {
+    const waitingPhotos = photos.filter((p) => p.record === r.uuid && p.state !== "stored").length;
+    const what = r.kind === "visit" ? `${L.visit}: ${r.body.label}` : `${L.citizen}: ${r.body.citizen.name} · ${r.body.ticket}`;
+    return h("li", {class: `state-${r.state}`}, h("strong", {}, what),
+             h("span", {class: "badge"}, label[r.state]),
+             waitingPhotos ? h("span", {class: "muted"}, `${waitingPhotos} ${L.photos_waiting}`) : null,
+             r.state === "refused" && r.result ? h("span", {class: "error"}, [r.result.message,
+               ...Object.values(r.result.errors || {}).flat()].join(" ")) : null,
+             r.state === "clash" && r.result && r.result.clash ? clashTable(r.result, data.lists) : null);
+  });
+  await frame("waiting", h("h1", {}, L.waiting),
+              items.length ? h("ul", {class: "list waiting"}, items) : h("p", {class: "muted"}, L.outbox_empty));
+}
+
+// ---- start -------------------------------------------------------------------------------------------
+
+window.addEventListener("online", netState);
+window.addEventListener("offline", netState);
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register(document.body.dataset.sw, {scope: "/lapangan"});
+}
+start();

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from slrt.admin.models import Setting
 from slrt.extensions import db
+from slrt.regions.districts import current_district
 
 DEFAULTS: dict[str, str] = {
     "signoff_role": "supervisor",         # which role signs referrals off (penetapan layanan)
@@ -40,7 +41,7 @@ DEFAULTS: dict[str, str] = {
 
 
 def district_code() -> str:
-    return current_app.config["SLRT_REGION_CODE"]
+    return current_district()
 
 
 _KEPT = "slrt_settings"

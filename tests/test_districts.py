@@ -2,6 +2,8 @@
 administrators manage only their own, and a single-district database becomes the first district intact."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select, text
 
@@ -112,3 +114,18 @@ def test_a_single_district_database_becomes_the_first_district(make_app, tmp_pat
         assert [tuple(r) for r in rows] == [("PIP", "32.04"), ("PKH", "32.04")]
         assert db.session.execute(text("SELECT district_code FROM agencies")).scalar() == "32.04"
         assert db.session.execute(text("SELECT code FROM districts")).scalars().all() == ["32.04"]
+
+
+def test_the_provincial_officer_sees_each_hosted_district_side_by_side(client, make_case, make_user, second,
+                                                                        places, login_as):
+    make_case()
+    make_case(clerk=make_user("front_office", region_code=places.other_district), nik="3273014101900002",
+              region_code=places.other_district_desa, birth_date=date(1990, 1, 1))
+    make_case(nik="3204050101800003", birth_date=date(1980, 1, 1), sex="L")
+    login_as("provincial_officer")
+    page = client.get("/perencanaan/").get_data(as_text=True)
+    section = page.split('id="districts"')[1].split("</section>")[0]
+    rows = {row.split("</small>")[0].split('"muted">')[-1]: row for row in section.split('<th scope="row">')[1:]}
+    assert set(rows) == {places.district, places.other_district}
+    assert 'data-label="Kasus">2<' in rows[places.district] and 'data-label="Kasus">1<' in rows[places.other_district]
+    assert "Ani Suryani" not in page and VALID_NIK not in page  # counts only

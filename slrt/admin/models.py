@@ -5,7 +5,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from slrt.extensions import db
-from slrt.regions.districts import current_district
+from slrt.regions.districts import current_district, kept_per_district
 
 
 class Agency(db.Model):
@@ -71,6 +71,7 @@ class DocumentType(db.Model):
 
 # The lists each district keeps for itself (slrt.regions.districts filters every query of them).
 LIST_MODELS = (Agency, Programme, ComplaintCategory, DocumentType)
+kept_per_district(*LIST_MODELS)
 
 
 class Setting(db.Model):

@@ -52,18 +52,22 @@ def working_in(code: str):
         _chosen.reset(token)
 
 
-def _list_models() -> tuple:
-    from slrt.admin.models import LIST_MODELS
-    return LIST_MODELS
+_PER_DISTRICT: set[type] = set()
+
+
+def kept_per_district(*models: type) -> None:
+    """Declare models whose rows belong to one district (a `district_code` column): every query of them is
+    filtered to the current district."""
+    _PER_DISTRICT.update(models)
 
 
 def _only_current_district(execute_state) -> None:
-    """Every query that names a list (agencies, programmes, categories, documents) sees the current
-    district's entries only; following a reference (a referral's agency) is not filtered, the record it
+    """Every query that names a model kept per district (the lists: agencies, programmes, categories,
+    documents) sees the current district's rows only; following a reference (a referral's agency) is not filtered, the record it
     starts from is already the district's."""
     if not execute_state.is_select or execute_state.is_relationship_load or execute_state.is_column_load:
         return
-    listed = [m.class_ for m in execute_state.all_mappers if m.class_ in _list_models()]
+    listed = [m.class_ for m in execute_state.all_mappers if m.class_ in _PER_DISTRICT]
     if not listed:
         return
     code = current_district()

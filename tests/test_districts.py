@@ -18,12 +18,15 @@ from tests.conftest import PASSWORD, VALID_NIK, log_in
 @pytest.fixture
 def second(app, places):
     """District B (Kota Bandung) hosted next to the configured district A, with its own lists and admin."""
-    from slrt.regions.operations import add_district
     from slrt.auth.passwords import hash_password
-    district, admin, _one_time = add_district(places.other_district, "Kota Bandung", "adminb", "Admin Kota")
+    from slrt.regions.models import District
+    result = app.test_cli_runner().invoke(args=["district", "add", places.other_district, "Kota Bandung",
+                                                "--admin", "adminb", "--admin-name", "Admin Kota"])
+    assert result.exit_code == 0 and "one-time password" in result.output, result.output
+    admin = _user("adminb")
     admin.password_hash, admin.must_change_password = hash_password(PASSWORD), False  # log in without the change
     db.session.commit()
-    return district
+    return db.session.get(District, places.other_district)
 
 
 def _as(client, user) -> None:

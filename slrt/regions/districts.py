@@ -92,3 +92,13 @@ def hosted_districts() -> list:
     if not any(row.code == default for row in rows):
         rows.insert(0, District(code=default, name=current_app.config["SLRT_REGION_NAME"], active=True))
     return sorted(rows, key=lambda row: (row.code != default, row.code))
+
+
+def district_name(code: str) -> str:
+    """The hosted district's name ("Kota Bandung"); the configured name for the configured district."""
+    from slrt.extensions import db
+    from slrt.regions.models import District
+    if code == current_app.config["SLRT_REGION_CODE"]:
+        return current_app.config["SLRT_REGION_NAME"]
+    row = db.session.get(District, code)
+    return row.name if row is not None else code

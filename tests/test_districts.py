@@ -12,6 +12,7 @@ from slrt.admin.models import Agency, Programme
 from slrt.auth.models import User
 from slrt.extensions import db
 from slrt.regions.districts import working_in
+from tests.api_helpers import bearer, make_client
 from tests.conftest import PASSWORD, VALID_NIK, log_in
 
 
@@ -38,7 +39,8 @@ def _user(username: str) -> User:
     return db.session.scalar(select(User).where(User.username == username))
 
 
-def test_a_clerk_of_another_district_sees_none_of_its_people_or_cases(client, make_case, make_user, second, places):
+def test_a_clerk_of_another_district_sees_none_of_its_people_or_cases(app, client, make_case, make_user, second,
+                                                                        places):
     case = make_case()
     clerk_b = make_user("front_office", region_code=places.other_district)
     _as(client, clerk_b)
@@ -47,6 +49,11 @@ def test_a_clerk_of_another_district_sees_none_of_its_people_or_cases(client, ma
     assert case.ticket not in client.get("/kasus/").get_data(as_text=True)
     assert client.get(f"/kasus/{case.id}").status_code in (403, 404)
     assert client.get(f"/warga/{case.person_id}").status_code == 404
+    # Nor does another system connected to district B.
+    app.config["SLRT_API_SETTLE_SECONDS"] = 0
+    _c, token = make_client(_user("adminb"), permissions=("read_status",), region_code=places.other_district)
+    assert client.get(f"/api/v1/status/{case.ticket}", headers=bearer(token)).status_code == 404
+    assert client.get("/api/v1/cases/changes", headers=bearer(token)).get_json()["items"] == []
 
 
 def test_lists_and_settings_are_each_districts_own(client, make_user, second, places):

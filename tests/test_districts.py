@@ -78,6 +78,7 @@ def test_lists_and_settings_are_each_districts_own(client, make_user, second, pl
     _as(client, make_user("front_office", region_code=places.other_district))
     intake = client.get("/pendaftaran/baru").get_data(as_text=True)
     assert "Bedah rumah Kota" in intake and "Bedah rumah Kabupaten" not in intake
+    assert "SLRT Dinas Sosial Kota Bandung" in intake  # the office that speaks for district B
     with working_in(places.other_district):
         assert settings.get_int("response_days") == 5
         assert db.session.scalar(select(Programme.name).where(Programme.code == "BEDAH")) == "Bedah rumah Kota"

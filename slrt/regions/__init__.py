@@ -9,3 +9,11 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(routes.bp)
     district_commands.register(app)
     register_filter()
+
+    @app.context_processor
+    def district_office() -> dict:
+        """The office and district of the signed-in user's district (registered after slrt.core's processor,
+        whose configured names it replaces for a hosted district)."""
+        from slrt.regions.districts import current_district, district_name, office_name
+        district = current_district()
+        return {"office_name": office_name(district), "district_name": district_name(district)}

@@ -100,5 +100,17 @@ def district_name(code: str) -> str:
     from slrt.regions.models import District
     if code == current_app.config["SLRT_REGION_CODE"]:
         return current_app.config["SLRT_REGION_NAME"]
-    row = db.session.get(District, code)
+    from sqlalchemy.exc import SQLAlchemyError
+    try:
+        row = db.session.get(District, code)
+    except SQLAlchemyError:  # an error page after the database failed still renders
+        db.session.rollback()
+        return code
     return row.name if row is not None else code
+
+
+def office_name(code: str) -> str:
+    """The office that speaks for the district on pages, letters and messages to citizens."""
+    if code == current_app.config["SLRT_REGION_CODE"]:
+        return current_app.config["SLRT_OFFICE_NAME"]
+    return "SLRT Dinas Sosial " + district_name(code)

@@ -63,8 +63,8 @@ def kept_per_district(*models: type) -> None:
 
 def _only_current_district(execute_state) -> None:
     """Every query that names a model kept per district (the lists: agencies, programmes, categories,
-    documents) sees the current district's rows only; following a reference (a referral's agency) is not filtered, the record it
-    starts from is already the district's."""
+    documents) sees the current district's rows only. Following a reference (a referral's agency) is not
+    filtered: the record it starts from is already the district's."""
     if not execute_state.is_select or execute_state.is_relationship_load or execute_state.is_column_load:
         return
     listed = [m.class_ for m in execute_state.all_mappers if m.class_ in _PER_DISTRICT]
@@ -90,17 +90,18 @@ def hosted_districts() -> list:
     rows = list(db.session.scalars(select(District).where(District.active.is_(True)).order_by(District.code)))
     default = current_app.config["SLRT_REGION_CODE"]
     if not any(row.code == default for row in rows):
-        rows.insert(0, District(code=default, name=current_app.config["SLRT_REGION_NAME"], active=True))
+        rows.append(District(code=default, name=current_app.config["SLRT_REGION_NAME"], active=True))
     return sorted(rows, key=lambda row: (row.code != default, row.code))
 
 
 def district_name(code: str) -> str:
     """The hosted district's name ("Kota Bandung"); the configured name for the configured district."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from slrt.extensions import db
     from slrt.regions.models import District
     if code == current_app.config["SLRT_REGION_CODE"]:
         return current_app.config["SLRT_REGION_NAME"]
-    from sqlalchemy.exc import SQLAlchemyError
     try:
         row = db.session.get(District, code)
     except SQLAlchemyError:  # an error page after the database failed still renders

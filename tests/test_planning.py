@@ -122,7 +122,7 @@ def test_a_village_operator_plans_for_their_village_and_the_province_sees_distri
     client.post("/keluar")
     login_as("provincial_officer")
     html = client.get("/perencanaan/", query_string={"tahun": YEAR, "wilayah": places.desa}).get_data(as_text=True)
-    assert "satu kabupaten/kota per basis data" in html and "Per kabupaten/kota" in html
+    assert "Kabupaten/kota di basis data ini" in html and "Per kabupaten/kota" in html
     assert "Rp 1.800.000" in html and "Per wilayah" not in html
 
 

@@ -27,6 +27,7 @@ from slrt.core.labels import LABELS
 from slrt.core.time import local_today
 from slrt.core.uploads import MIME_TYPES
 from slrt.extensions import db
+from slrt.regions.districts import current_district
 
 SIGNING_ROLES = (Role.SUPERVISOR, Role.BACK_OFFICE, Role.ADMIN)
 SETTING_FIELDS = ("signoff_days", "response_days", "autoclose_days", "objection_days", "signoff_role",
@@ -147,7 +148,8 @@ def _kind(slug: str) -> ListKind:
 
 def _item(kind: ListKind, item_id: int):
     item = db.session.get(kind.model, item_id)
-    if item is None:
+    # The query filter already hides other districts' entries; an entry already in the session is not reread.
+    if item is None or item.district_code != current_district():
         abort(404)
     return item
 

@@ -11,11 +11,11 @@ import base64
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from slrt.admin import settings
 from slrt.core.uploads import MIME_TYPES, stored_path
+from slrt.regions.districts import current_district, district_name, office_name
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Letterhead:
 def letterhead() -> Letterhead:
     lines = settings.letterhead_lines()  # the district's lines, then the office's address and phone
     if not settings.get("letterhead_lines").strip():
-        lines = [_("PEMERINTAH %(district)s", district=current_app.config["SLRT_REGION_NAME"].upper()),
-                 current_app.config["SLRT_OFFICE_NAME"].upper()] + lines
+        district = current_district()
+        lines = [_("PEMERINTAH %(district)s", district=district_name(district).upper()),
+                 office_name(district).upper()] + lines
     return Letterhead(lines, stored_path("logo", settings.get("letterhead_logo")))

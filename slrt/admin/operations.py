@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from slrt.admin import settings
-from slrt.admin.models import Agency, ComplaintCategory, DocumentType, Programme
+from slrt.admin.models import LIST_MODELS, Agency, ComplaintCategory, DocumentType, Programme
 from slrt.audit.operations import record
 from slrt.core.errors import DomainError
 from slrt.core.uploads import discard, save_upload, stored_path
@@ -56,7 +56,6 @@ def discard_logo_file(name: str) -> None:
 
 # The editable lists -------------------------------------------------------------------------------------
 
-LIST_MODELS = (Agency, Programme, ComplaintCategory, DocumentType)
 AUDIT_NAMES = {Agency: "agency", Programme: "programme", ComplaintCategory: "complaint_category",
                DocumentType: "document_type"}
 

@@ -60,7 +60,8 @@ DOCUMENT_TYPES = [
 
 
 def load_reference_data() -> dict[str, int]:
-    """Insert the lists' entries that are missing, by code. Never overwrites the district's edits."""
+    """Insert the current district's missing list entries, by code (slrt.regions.districts: the queries below
+    see that district's entries only and new entries take its code). Never overwrites the district's edits."""
     added = {"agencies": 0, "programmes": 0, "categories": 0, "documents": 0}
     agencies = {a.code: a for a in db.session.scalars(select(Agency))}
     for code, name in AGENCIES:

@@ -8,11 +8,12 @@ reads what the view already loaded (`preload`). `put` drops the kept values.
 """
 from __future__ import annotations
 
-from flask import current_app, g, has_request_context
+from flask import g, has_request_context
 from sqlalchemy import select
 
 from slrt.admin.models import Setting
 from slrt.extensions import db
+from slrt.regions.districts import current_district, district_name
 
 DEFAULTS: dict[str, str] = {
     "signoff_role": "supervisor",         # which role signs referrals off (penetapan layanan)
@@ -41,7 +42,7 @@ DEFAULTS: dict[str, str] = {
 
 
 def district_code() -> str:
-    return current_app.config["SLRT_REGION_CODE"]
+    return current_district()
 
 
 _KEPT = "slrt_settings"
@@ -125,7 +126,7 @@ def default_place(region_name: str) -> str:
 
 def place() -> str:
     """The town on the place-and-date line of letters: the district's capital."""
-    return get("letter_place").strip() or default_place(current_app.config["SLRT_REGION_NAME"])
+    return get("letter_place").strip() or default_place(district_name(district_code()))
 
 
 def letterhead_lines() -> list[str]:

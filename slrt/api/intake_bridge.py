@@ -3,7 +3,6 @@ form's fields (codes of the district's lists turned into their ids), and IntakeF
 checks it exactly as at the window. Their messages come back as the problem's `errors`, by JSON name."""
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -11,6 +10,7 @@ from slrt.api.problems import ApiProblem
 from slrt.intake.forms import IntakeForm, IntakeValidation
 from slrt.intake.queries import choice_lists, village_parent
 from slrt.regions import operations as regions
+from slrt.regions.districts import current_district
 
 _FORM_NAMES = {"kecamatan": "desa"}  # the counter picks the kecamatan first; the API names the desa alone
 
@@ -67,7 +67,7 @@ def validate(data: dict) -> IntakeValidation:
     form = IntakeForm(formdata=formdata, meta={"csrf": False})
     form.fill_choices(categories, programmes, documents)
     validation = IntakeValidation(
-        form, district_code=current_app.config["SLRT_REGION_CODE"], regions=regions.region_index,
+        form, district_code=current_district(), regions=regions.region_index,
         category_ids={c.id for c in categories}, programme_ids={p.id for p in programmes},
         document_codes={d.code for d in documents}, village_parent=village_parent)
     valid = validation.run()

@@ -32,6 +32,7 @@ ACTIONS = {
     "user.reset_2fa": _l("Mengatur ulang verifikasi dua langkah pengguna"),
     # district settings and lists
     "setting.update": _l("Mengubah pengaturan kabupaten"),
+    "district.add": _l("Menambah kabupaten/kota ke basis data"),
     "agency.create": _l("Menambah instansi"),
     "agency.update": _l("Mengubah instansi"),
     "agency.activate": _l("Mengaktifkan instansi"),
@@ -188,6 +189,7 @@ ACTIONS = {
 # The first part of each code, for the filter ("every case action").
 GROUPS = {
     "auth": _l("Masuk dan keluar"), "user": _l("Akun pengguna"), "setting": _l("Pengaturan"),
+    "district": _l("Kabupaten/kota"),
     "agency": _l("Instansi"), "programme": _l("Program"), "complaint_category": _l("Kategori keluhan"),
     "document_type": _l("Jenis dokumen"), "day_off": _l("Hari libur"), "person": _l("Data warga"),
     "case": _l("Kasus"), "complaint": _l("Keluhan"), "referral": _l("Rujukan"), "outbox": _l("Pesan ke warga"),

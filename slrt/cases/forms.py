@@ -7,6 +7,7 @@ from slrt.cases.models import VisitType
 from slrt.core.forms import BaseForm, BaseSubForm
 from slrt.core.labels import LABELS
 from slrt.intake.forms import DATE_FORMATS, optional_int, phone_number, plausible_birth_date, rt_rw
+from slrt.regions.districts import current_district
 
 
 class CaseFilterForm(BaseForm):
@@ -65,11 +66,10 @@ class CaseEditForm(BaseForm):
     opened_with = HiddenField()
 
     def fill_choices(self, categories) -> None:
-        from flask import current_app
         from flask_babel import gettext as _
 
         from slrt.regions import operations as regions
-        district = current_app.config["SLRT_REGION_CODE"]
+        district = current_district()
         self.kecamatan.choices = [("", _("— pilih kecamatan —"))] + [
             (r.code, r.name) for r in regions.children(district)]
         villages = regions.children(self.kecamatan.data) if self.kecamatan.data else []

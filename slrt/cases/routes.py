@@ -1,7 +1,7 @@
 import json
 
 import segno
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import false, select
@@ -28,6 +28,7 @@ from slrt.intake.models import VisitIdentity
 from slrt.regions import operations as regions
 from slrt.regions.models import Region, region_prefix_match
 from slrt.submissions import views as submissions
+from slrt.regions.districts import current_district
 
 bp = Blueprint("cases", __name__, url_prefix="/kasus")
 
@@ -36,7 +37,7 @@ PAGE_SIZE = 25
 
 def _filter_form() -> CaseFilterForm:
     form = CaseFilterForm(request.args)
-    district = current_app.config["SLRT_REGION_CODE"]
+    district = current_district()
     from slrt.core.labels import LABELS
     form.status.choices = [("", _("Semua status"))] + LABELS.choices(CaseStatus)
     form.kecamatan.choices = [("", _("Semua kecamatan"))] + [(r.code, r.name) for r in regions.children(district)]
@@ -180,7 +181,7 @@ def _check_edit(form: CaseEditForm, case: Case, categories) -> bool:
             ok = False
     if form.desa.data:
         village = db.session.get(Region, form.desa.data)
-        district = current_app.config["SLRT_REGION_CODE"]
+        district = current_district()
         if village is None or village.level != 4 or not village.code.startswith(district + "."):
             form.desa.errors = list(form.desa.errors) + [_("Pilih desa/kelurahan dari daftar kabupaten/kota ini.")]
             ok = False

@@ -2,13 +2,13 @@
 (NIK region, date and sex, KK, the district's lists), so the field cannot register what the window refuses."""
 from __future__ import annotations
 
-from flask import current_app
 from werkzeug.datastructures import MultiDict
 
 from slrt.intake.forms import IntakeForm, IntakeValidation
 from slrt.intake.queries import choice_lists
 from slrt.intake.queries import village_parent
 from slrt.regions import operations as regions
+from slrt.regions.districts import current_district
 
 _TEXT = ("nik", "name", "birth_place", "birth_date", "sex", "phone", "kk_number", "address", "rt", "rw",
          "visit_type", "note")
@@ -43,7 +43,7 @@ def checked_visit(citizen) -> tuple[object | None, dict]:
     categories, programmes, documents = choice_lists()
     form.fill_choices(categories, programmes, documents)
     validation = IntakeValidation(
-        form, district_code=current_app.config["SLRT_REGION_CODE"], regions=regions.region_index,
+        form, district_code=current_district(), regions=regions.region_index,
         category_ids={c.id for c in categories}, programme_ids={p.id for p in programmes},
         document_codes={d.code for d in documents}, village_parent=village_parent)
     if not validation.run():

@@ -170,8 +170,9 @@ def autoclose_due(case: Case) -> date | None:
     """A resolved case closes by itself `autoclose_days` working days after its last outcome."""
     if case.status != CaseStatus.RESOLVED or case.resolved_at is None:
         return None
-    return add_working_days(to_local(case.resolved_at).date(), settings.get_int("autoclose_days"),
-                            district_days_off(case.office_region_code[:5]))
+    district = case.office_region_code[:5]
+    return add_working_days(to_local(case.resolved_at).date(), settings.get_int("autoclose_days", district),
+                            district_days_off(district))
 
 
 def auto_close(case: Case, today: date) -> bool:
@@ -191,7 +192,7 @@ def objection_deadline(case: Case) -> date | None:
     if case.closed_at is None:
         return None
     district = case.office_region_code[:5]
-    return add_working_days(to_local(case.closed_at).date(), settings.get_int("objection_days"),
+    return add_working_days(to_local(case.closed_at).date(), settings.get_int("objection_days", district),
                             district_days_off(district))
 
 

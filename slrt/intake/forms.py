@@ -13,6 +13,7 @@ from slrt.cases.models import Channel, ContactChannel, VisitType
 from slrt.core.forms import BaseForm, BaseSubForm, MultiCheckboxField
 from slrt.core.i18n import long_date
 from slrt.core.labels import LABELS
+from slrt.regions.districts import current_district
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 PHONE = re.compile(r"^(\+62|62|0)8[0-9]{7,12}$")
@@ -122,11 +123,10 @@ class IntakeForm(BaseForm):
 
     def fill_choices(self, categories, programmes, documents) -> None:
         """The district's kecamatan, the villages of the chosen one, and the active lists."""
-        from flask import current_app
         from flask_babel import gettext as _
 
         from slrt.regions import operations as regions
-        district = current_app.config["SLRT_REGION_CODE"]
+        district = current_district()
         self.kecamatan.choices = [("", _("— pilih kecamatan —"))] + [
             (r.code, r.name) for r in regions.children(district)]
         villages = regions.children(self.kecamatan.data) if self.kecamatan.data else []

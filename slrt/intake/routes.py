@@ -1,7 +1,7 @@
 import time
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,6 +21,7 @@ from slrt.intake.permissions import can_register, can_review_identity
 from slrt.intake.queries import choice_lists
 from slrt.regions import operations as regions
 from slrt.submissions import views as submissions
+from slrt.regions.districts import current_district
 
 bp = Blueprint("intake", __name__, url_prefix="/pendaftaran")
 
@@ -56,7 +57,7 @@ def new():
         _prefill(form)
     form.fill_choices(categories, programmes, documents)
     validation = IntakeValidation(
-        form, district_code=current_app.config["SLRT_REGION_CODE"], regions=regions.region_index,
+        form, district_code=current_district(), regions=regions.region_index,
         category_ids={c.id for c in categories}, programme_ids={p.id for p in programmes},
         document_codes={d.code for d in documents}, village_parent=queries.village_parent)
     if request.method == "POST":

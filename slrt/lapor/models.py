@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from slrt.core.time import utcnow
 from slrt.core.transitions import TransitionTable
 from slrt.extensions import db
+from slrt.regions.districts import current_district, kept_per_district
 
 
 class LaporStatus(StrEnum):
@@ -36,6 +37,9 @@ class LaporReport(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tracking_id: Mapped[str] = mapped_column(String(40), unique=True)  # LAPOR!'s own ID: a second pull adds nothing
+    # The district whose LAPOR! account pulled it: an incomplete report has no case (and no region) yet, and its
+    # reporter's data must not show to another district's back office.
+    district_code: Mapped[str] = mapped_column(String(5), default=current_district, index=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), unique=True)
     status: Mapped[str] = mapped_column(String(20), default=LaporStatus.RECEIVED, index=True)
     title: Mapped[str] = mapped_column(String(255), default="")
@@ -48,3 +52,6 @@ class LaporReport(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     case = relationship("Case")
+
+
+kept_per_district(LaporReport)

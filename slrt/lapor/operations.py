@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -28,6 +27,7 @@ from slrt.notifications.models import MessageChannel
 from slrt.notifications.operations import queue_message
 from slrt.regions.models import Region
 from slrt.regions.operations import region_index
+from slrt.regions.districts import current_district
 
 log = logging.getLogger("slrt.lapor")
 
@@ -85,7 +85,7 @@ def _identity(report: dict) -> tuple[dict | None, str]:
             problems.append("jenis kelamin pelapor tidak ada")
     code = str(place.get("kode_wilayah") or "")
     region = db.session.get(Region, code) if code else None
-    if region is None or region.level != 4 or not code.startswith(current_app.config["SLRT_REGION_CODE"] + "."):
+    if region is None or region.level != 4 or not code.startswith(current_district() + "."):
         problems.append("desa/kelurahan lokasi tidak ada atau di luar kabupaten/kota ini")
     if problems:
         return None, "; ".join(problems)

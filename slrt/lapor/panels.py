@@ -25,7 +25,7 @@ def case_panel(case, user) -> dict | None:
 
 
 def lapor_panel(case) -> dict:
-    from flask import current_app
+    from slrt.regions.districts import current_district
     from flask_babel import gettext as _
     from sqlalchemy import select
 
@@ -37,7 +37,7 @@ def lapor_panel(case) -> dict:
     report = db.session.scalar(select(LaporReport).where(LaporReport.case_id == case.id))
     if report is None:
         return {}
-    days_off = district_days_off(current_app.config["SLRT_REGION_CODE"])
+    days_off = district_days_off(current_district())
     steps = db.session.scalars(select(OutboxMessage).where(
         OutboxMessage.case_id == case.id, OutboxMessage.kind.in_(("lapor_ack", "lapor_follow_up")))
         .order_by(OutboxMessage.id)).all()

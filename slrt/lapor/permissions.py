@@ -1,7 +1,7 @@
 """Who sees the complaints pulled from SP4N-LAPOR!: the district office's staff (the reports are the district's)."""
 from __future__ import annotations
 
-from flask import current_app
+from slrt.regions.districts import district_of
 
 from slrt.auth.models import Role
 
@@ -10,7 +10,7 @@ LAPOR_ROLES = frozenset({Role.FRONT_OFFICE, Role.BACK_OFFICE, Role.SUPERVISOR, R
 
 def can_read_lapor(user) -> bool:
     return (bool(getattr(user, "is_authenticated", False)) and user.role in LAPOR_ROLES
-            and user.region_code == current_app.config["SLRT_REGION_CODE"])
+            and user.region_code == district_of(user))
 
 
 def can_complete_lapor(user) -> bool:

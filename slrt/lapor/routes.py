@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from slrt.lapor import operations
 from slrt.lapor.forms import CompletionForm
 from slrt.lapor.models import LaporReport, LaporStatus
 from slrt.lapor.permissions import can_complete_lapor, can_read_lapor
+from slrt.regions.districts import current_district
 from slrt.submissions import views as submissions
 
 bp = Blueprint("lapor", __name__, url_prefix="/lapor", cli_group="lapor")
@@ -53,7 +54,7 @@ def _completion_form(entry: LaporReport | None = None) -> CompletionForm:
     from slrt.regions import operations as regions
     form = CompletionForm()
     villages = [(desa.code, f"{kecamatan.name} — {desa.name}")
-                for kecamatan in regions.children(current_app.config["SLRT_REGION_CODE"])
+                for kecamatan in regions.children(current_district())
                 for desa in regions.children(kecamatan.code)]
     categories = db.session.scalars(select(ComplaintCategory).where(ComplaintCategory.active.is_(True))
                                     .order_by(ComplaintCategory.name)).all()

@@ -2,7 +2,6 @@
 announce, and leave only after it commits (slrt.notifications.dispatch)."""
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from slrt.audit.operations import record
@@ -84,7 +83,8 @@ def fall_back_later(provider_id: str, reason: str) -> OutboxMessage | None:
 
 def registered_text(case) -> str:
     """The "registered" SMS. Always Bahasa Indonesia: it follows the citizen, not the clerk's UI language."""
-    office = current_app.config.get("SLRT_OFFICE_NAME") or "SLRT"
+    from slrt.regions.districts import office_name
+    office = office_name(case.office_region_code[:5]) or "SLRT"
     url = public_url("public.status")
     candidates = []
     if url:

@@ -222,3 +222,41 @@ class WhatIf:
         """The quota that would cover every waiting household too."""
         return self.used + self.waiting
 
+
+
+@dataclass
+class DistrictRow:
+    code: str
+    name: str
+    by_status: dict[str, int] = field(default_factory=dict)
+    late_referrals: int = 0
+    needs: int = 0
+
+    @property
+    def cases(self) -> int:
+        return sum(self.by_status.values())
+
+
+def districts_side_by_side(province: str, today: date) -> list[DistrictRow]:
+    """Counts only, per district hosted in this database under `province`: cases by status, late referrals and
+    recorded needs, each case counted in the district of the office that registered it."""
+    from slrt.referrals.lateness import late_condition
+    from slrt.regions.districts import DISTRICT_LENGTH, hosted_districts
+    rows = {d.code: DistrictRow(d.code, d.name) for d in hosted_districts() if d.code.startswith(province + ".")}
+    if not rows:
+        return []
+    district = func.substr(Case.office_region_code, 1, DISTRICT_LENGTH)
+    in_province = region_prefix_match(Case.office_region_code, province)
+    for code, status, n in db.session.execute(
+            select(district, Case.status, func.count()).where(in_province).group_by(district, Case.status)):
+        if code in rows:
+            rows[code].by_status[status] = n
+    late = select(district, func.count(Referral.id)).join(Case, Case.id == Referral.case_id) \
+        .where(in_province, late_condition(today)).group_by(district)
+    needs = select(district, func.count(CaseNeed.id)).join(Case, Case.id == CaseNeed.case_id) \
+        .where(in_province).group_by(district)
+    for query, attribute in ((late, "late_referrals"), (needs, "needs")):
+        for code, n in db.session.execute(query):
+            if code in rows:
+                setattr(rows[code], attribute, n)
+    return list(rows.values())

@@ -57,8 +57,10 @@ def index():
     year, region = _year(), _region()
     district = settings.district_code()
     figures = queries.build(district, region, year)
+    province = len(region) < len(district)
+    districts = queries.districts_side_by_side(region, local_today()) if province else []
     return render_template("planning/index.html", p=figures, years=queries.budget_years(district, local_today()),
-                           crumbs=_crumbs(region), province=len(region) < len(district),
+                           crumbs=_crumbs(region), province=province, districts=districts,
                            villages=can_see_villages_in_planning(current_user), district=district)
 
 

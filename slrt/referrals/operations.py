@@ -48,7 +48,8 @@ def _days_off(case: Case) -> frozenset[date]:
 
 def signoff_due_for(case: Case) -> date:
     """Sign-off is due `signoff_days` working days after the case was registered."""
-    return add_working_days(to_local(case.created_at).date(), settings.get_int("signoff_days"), _days_off(case))
+    return add_working_days(to_local(case.created_at).date(), settings.get_int("signoff_days", district_of(case)),
+                            _days_off(case))
 
 
 def working_days_late(referral: Referral, today: date) -> int:
@@ -302,7 +303,7 @@ def new_verification_code() -> str:
 def _issue_letter(referral: Referral, actor, today: date) -> None:
     case = referral.case
     district = district_of(case)
-    pattern = settings.get("letter_pattern") or settings.DEFAULTS["letter_pattern"]
+    pattern = settings.get("letter_pattern", district) or settings.DEFAULTS["letter_pattern"]
     if pattern_errors(pattern):  # a bad pattern fails before the counter moves
         raise DomainError(_("Pola nomor surat di pengaturan tidak sah (\"%(pattern)s\"). Minta administrator "
                             "memperbaikinya di halaman Pengaturan.", pattern=pattern))
@@ -312,10 +313,11 @@ def _issue_letter(referral: Referral, actor, today: date) -> None:
     referral.letter_number = format_letter_number(pattern, seq, today)
     referral.letter_date = today
     referral.verification_code = new_verification_code()
-    referral.response_due = add_working_days(today, settings.get_int("response_days"), _days_off(case))
-    title = settings.get("letter_signer_title") or settings.DEFAULTS["letter_signer_title"]
-    if settings.get("letter_signer_name"):
-        referral.signer_name, referral.signer_nip = settings.get("letter_signer_name"), settings.get("letter_signer_nip")
+    referral.response_due = add_working_days(today, settings.get_int("response_days", district), _days_off(case))
+    title = settings.get("letter_signer_title", district) or settings.DEFAULTS["letter_signer_title"]
+    if settings.get("letter_signer_name", district):
+        referral.signer_name = settings.get("letter_signer_name", district)
+        referral.signer_nip = settings.get("letter_signer_nip", district)
         referral.signer_title = title
     else:  # no signer configured: the approver signs on the head's behalf (atas nama)
         referral.signer_name, referral.signer_nip = actor.full_name, actor.nip or ""

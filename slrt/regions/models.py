@@ -39,3 +39,15 @@ def region_prefix_match(column, code: str):
 
     Written as a range ('.' sorts just before '/') rather than LIKE, so every database uses the index."""
     return (column == code) | ((column > code + ".") & (column < code + "/"))
+
+
+class District(db.Model):
+    """A kabupaten/kota hosted in this database: it has its own lists, settings, letter counters and
+    administrators. A single-district install has one row, the configured SLRT_REGION_CODE."""
+
+    __tablename__ = "districts"
+
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

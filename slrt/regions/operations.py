@@ -141,3 +141,34 @@ def path_names(code: str | None) -> list[tuple[str, str]]:
     prefixes = [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
     names = names_for(prefixes)
     return [(p, names.get(p, p)) for p in prefixes]
+
+
+# Districts hosted in this database --------------------------------------------------------------------------
+
+def add_district(code: str, name: str, admin_username: str, admin_name: str, actor=None) -> tuple:
+    """Host a new kabupaten/kota: its row, its starting lists and its first administrator (who must change
+    the one-time password returned here). Nothing here commits."""
+    from flask_babel import gettext
+
+    from slrt.admin.reference import load_reference_data
+    from slrt.audit.operations import record
+    from slrt.auth.models import Role
+    from slrt.auth.operations import create_user, generate_password
+    from slrt.core.errors import DomainError
+    from slrt.regions.districts import working_in
+    from slrt.regions.models import District, RegionLevel
+    region = db.session.get(Region, code)
+    if region is None or region.level != RegionLevel.REGENCY:
+        raise DomainError(gettext("Kode %(code)s bukan kode kabupaten/kota yang dikenal.", code=code), field="code")
+    if db.session.get(District, code) is not None:
+        raise DomainError(gettext("Kabupaten/kota %(code)s sudah ada.", code=code), field="code")
+    district = District(code=code, name=name.strip() or region.name, active=True)
+    db.session.add(district)
+    with working_in(code):
+        added = load_reference_data()
+        password = generate_password(username=admin_username, full_name=admin_name)
+        admin = create_user(username=admin_username, full_name=admin_name, role=Role.ADMIN, region_code=code,
+                            password=password, actor=actor, must_change_password=True)
+    record("district.add", district, note=f"{code} {district.name} admin={admin.username} lists={added}", user=actor)
+    db.session.flush()
+    return district, admin, password

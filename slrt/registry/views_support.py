@@ -1,7 +1,6 @@
 """Helpers shared by the registry views and the intake NIK widget (no routes here): plain data, no forms."""
 from __future__ import annotations
 
-from flask import current_app
 from flask_login import current_user
 
 from slrt.audit.operations import record
@@ -9,6 +8,7 @@ from slrt.core.nik import mask_nik
 from slrt.registry import lookup
 from slrt.registry.permissions import can_see_household
 from slrt.registry.suggestions import profile_from_household, profile_not_registered, suggest
+from slrt.regions.districts import current_district
 
 
 def show_household(household, how: str):
@@ -105,7 +105,7 @@ def district_villages():
     kecamatan = aliased(Region)
     rows = db.session.execute(
         select(Region.code, Region.name, kecamatan.name).join(kecamatan, kecamatan.code == Region.parent_code)
-        .where(region_prefix_match(Region.code, current_app.config["SLRT_REGION_CODE"]),
+        .where(region_prefix_match(Region.code, current_district()),
                Region.level == RegionLevel.VILLAGE, Region.active.is_(True), kecamatan.active.is_(True))
         .order_by(kecamatan.name, Region.name)).all()
     return [(code, f"{kec} / {name}") for code, name, kec in rows]

@@ -2,7 +2,7 @@
 office, its managers and the administrator (the conversations belong to the district, not to a village)."""
 from __future__ import annotations
 
-from flask import current_app
+from slrt.regions.districts import district_of
 
 from slrt.auth.models import Role
 
@@ -11,7 +11,7 @@ INBOX_ROLES = frozenset({Role.FRONT_OFFICE, Role.BACK_OFFICE, Role.SUPERVISOR, R
 
 def can_read_inbox(user) -> bool:
     return (bool(getattr(user, "is_authenticated", False)) and user.role in INBOX_ROLES
-            and user.region_code == current_app.config["SLRT_REGION_CODE"])
+            and user.region_code == district_of(user))
 
 
 def can_reply_conversation(user, conversation=None) -> bool:

@@ -1,0 +1,117 @@
+"""Which district a request, a job or a record belongs to, and the district filter on the editable lists.
+
+The district is the first five characters (`NN.NN`) of a region code. A staff member works in the district of
+their region; a command works in the one given by `--district` (`working_in`), else the configured
+SLRT_REGION_CODE, which is also the district of a single-district install and of a provincial officer (whose
+region is a province and who sees only aggregates).
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from flask import current_app, has_request_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session, with_loader_criteria
+
+DISTRICT_LENGTH = 5
+_chosen: ContextVar[str | None] = ContextVar("slrt_district", default=None)
+
+
+def district_of_code(region_code: str | None) -> str | None:
+    """`32.04.05.2001` → `32.04`; a province code (or nothing) has no district."""
+    if not region_code or len(region_code) < DISTRICT_LENGTH:
+        return None
+    return region_code[:DISTRICT_LENGTH]
+
+
+def district_of(user) -> str | None:
+    return district_of_code(getattr(user, "region_code", None))
+
+
+def current_district() -> str:
+    chosen = _chosen.get()
+    if chosen:
+        return chosen
+    if has_request_context():
+        from flask_login import current_user
+        if getattr(current_user, "is_authenticated", False):
+            own = district_of(current_user)
+            if own:
+                return own
+    return current_app.config["SLRT_REGION_CODE"]
+
+
+@contextmanager
+def working_in(code: str):
+    """Run a command's work as the district `code` (lists, settings and new list entries are that district's)."""
+    token = _chosen.set(code)
+    try:
+        yield code
+    finally:
+        _chosen.reset(token)
+
+
+_PER_DISTRICT: set[type] = set()
+
+
+def kept_per_district(*models: type) -> None:
+    """Declare models whose rows belong to one district (a `district_code` column): every query of them is
+    filtered to the current district."""
+    _PER_DISTRICT.update(models)
+
+
+def _only_current_district(execute_state) -> None:
+    """Every query that names a model kept per district (the lists: agencies, programmes, categories,
+    documents) sees the current district's rows only. Following a reference (a referral's agency) is not
+    filtered: the record it starts from is already the district's."""
+    if not execute_state.is_select or execute_state.is_relationship_load or execute_state.is_column_load:
+        return
+    listed = [m.class_ for m in execute_state.all_mappers if m.class_ in _PER_DISTRICT]
+    if not listed:
+        return
+    code = current_district()
+    execute_state.statement = execute_state.statement.options(*(
+        with_loader_criteria(model, model.district_code == code, include_aliases=True) for model in listed))
+
+
+def register_filter() -> None:
+    if not event.contains(Session, "do_orm_execute", _only_current_district):
+        event.listen(Session, "do_orm_execute", _only_current_district)
+
+
+def hosted_districts() -> list:
+    """The districts of this database, the configured one first even where no row names it yet (an install
+    created without migrations)."""
+    from sqlalchemy import select
+
+    from slrt.extensions import db
+    from slrt.regions.models import District
+    rows = list(db.session.scalars(select(District).where(District.active.is_(True)).order_by(District.code)))
+    default = current_app.config["SLRT_REGION_CODE"]
+    if not any(row.code == default for row in rows):
+        rows.append(District(code=default, name=current_app.config["SLRT_REGION_NAME"], active=True))
+    return sorted(rows, key=lambda row: (row.code != default, row.code))
+
+
+def district_name(code: str) -> str:
+    """The hosted district's name ("Kota Bandung"); the configured name for the configured district."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from slrt.extensions import db
+    from slrt.regions.models import District
+    if code == current_app.config["SLRT_REGION_CODE"]:
+        return current_app.config["SLRT_REGION_NAME"]
+    try:
+        row = db.session.get(District, code)
+    except SQLAlchemyError:  # an error page after the database failed still renders
+        db.session.rollback()
+        return code
+    return row.name if row is not None else code
+
+
+def office_name(code: str) -> str:
+    """The office that speaks for the district on pages, letters and messages to citizens."""
+    if code == current_app.config["SLRT_REGION_CODE"]:
+        return current_app.config["SLRT_OFFICE_NAME"]
+    return "SLRT Dinas Sosial " + district_name(code)

@@ -83,3 +83,18 @@ def test_a_category_the_district_does_not_know_waits_for_the_back_office(make_ap
         assert case.complaints[0].category_id == category_id("KESEHATAN")
         waiting = db.session.scalar(db.select(LaporReport).where(LaporReport.tracking_id == "LPR0000002"))
         assert "kategori" in waiting.problem and waiting.case_id is None
+
+
+def test_another_districts_back_office_never_sees_an_incomplete_report(make_app, make_user, places):
+    """An incomplete report has no case to scope it by; it stays with the district whose account pulled it."""
+    with FakeLapor([report("LPR0000007", "99.99.99.9999", nik="12")]) as fake, \
+            app_with(make_app, fake) as application:
+        run_sync(application, make_user)
+        entry = db.session.scalar(db.select(LaporReport))
+        assert entry.district_code == places.district
+        outsider = make_user("back_office", region_code=places.other_district, username="bo_kota")
+        client = application.test_client()
+        log_in(client, outsider.username)
+        listing = client.get("/lapor/belum-lengkap")
+        assert listing.status_code == 200 and "LPR0000007" not in listing.get_data(as_text=True)
+        assert client.get(f"/lapor/{entry.id}/lengkapi").status_code == 404

@@ -69,6 +69,7 @@ def import_models() -> None:
     from slrt.regions import models as _regions  # noqa: F401
     from slrt.registry import models as _registry  # noqa: F401
     from slrt.reports import models as _reports  # noqa: F401
+    from slrt.rollup import models as _rollup  # noqa: F401
     from slrt.submissions import models as _submissions  # noqa: F401
     from slrt.visits import models as _visits  # noqa: F401
     from slrt.whatsapp import models as _whatsapp  # noqa: F401
@@ -78,11 +79,11 @@ def register_features(app: Flask) -> None:
     """Each feature wires itself in: its blueprint, commands, labels, menu entries, template globals, hooks."""
     from slrt import (admin, api, attachments, auth, cases, core, deadlines, field, handling, intake, lapor,
                       maintenance, notifications, planning, privacy, public, referrals, regions, registry, reports,
-                      search, shell, submissions, visits, wallboard, whatsapp)
+                      rollup, search, shell, submissions, visits, wallboard, whatsapp)
 
     for feature in (core, auth, intake, cases, handling, public, admin, regions, deadlines, notifications, referrals,
                     registry, reports, planning, search, attachments, submissions, maintenance, privacy, visits, field,
-                    api, wallboard, whatsapp, lapor, shell):
+                    api, wallboard, whatsapp, lapor, rollup, shell):
         feature.init_app(app)
 
 

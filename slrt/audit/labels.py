@@ -176,6 +176,9 @@ ACTIONS = {
     "planning.planned": _l("Program lokal direncanakan"),
     "planning.active": _l("Program lokal berjalan"),
     "planning.closed": _l("Program lokal ditutup"),
+    # the districts' signed monthly aggregate files (province)
+    "rollup.trust": _l("Mendaftarkan kunci publik kabupaten/kota"),
+    "rollup.import": _l("Mengimpor rekap bulanan kabupaten/kota"),
 }
 
 # The first part of each code, for the filter ("every case action").
@@ -189,7 +192,7 @@ GROUPS = {
     "api": _l("API"), "api_client": _l("Klien API"), "wallboard": _l("Pusat komando"), "wa": _l("WhatsApp"),
     "lapor": _l("SP4N-LAPOR!"), "visit": _l("Kunjungan rumah"), "device": _l("Perangkat lapangan"),
     "field": _l("Sinkron lapangan"), "meeting": _l("Musyawarah desa"), "survey": _l("Data sosial ekonomi"),
-    "planning": _l("Perencanaan"),
+    "planning": _l("Perencanaan"), "rollup": _l("Rekap kabupaten/kota"),
 }
 
 # The record an audit row names (its model's class) and the enum of that record's status.
@@ -203,7 +206,7 @@ OBJECTS = {
     "RegistryChange": (_l("Perubahan DTSEN"), "ChangeKind"), "Proposal": (_l("Usulan"), "ProposalStatus"),
     "Attachment": (_l("Lampiran"), "AttachmentStatus"), "VisitIdentity": (_l("Identitas kunjungan"), "IdentityReview"),
     "CorrectionRequest": (_l("Permintaan koreksi"), "CorrectionStatus"), "Assessment": (_l("Asesmen"), None),
-    "RegistryHousehold": (_l("Keluarga DTSEN"), None),
+    "RegistryHousehold": (_l("Keluarga DTSEN"), None), "RollupFile": (_l("Rekap kabupaten/kota"), None),
 }
 
 _MOVE = re.compile(r"^([a-z_]+)->([a-z_]+)(?:\s+|$)")

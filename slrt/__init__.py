@@ -27,10 +27,13 @@ def register_compression(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from slrt.core import db as dbsetup
-    from slrt.extensions import babel, csrf, db, limiter, migrate
+    from slrt.extensions import REPORTS_BIND, babel, csrf, db, limiter, migrate
 
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dbsetup.engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config.get("SLRT_REPORTS_DATABASE_URL"):
+        url = app.config["SLRT_REPORTS_DATABASE_URL"]
+        app.config["SQLALCHEMY_BINDS"] = {REPORTS_BIND: {"url": url, **dbsetup.engine_options(url)}}
     if app.config.get("SLRT_PROXY_COUNT"):
         from werkzeug.middleware.proxy_fix import ProxyFix
         n = app.config["SLRT_PROXY_COUNT"]

@@ -51,6 +51,8 @@ class Config:
         # Encrypts the TOTP secrets (slrt.auth.two_factor); SECRET_KEY when unset. Changing it voids enrolments.
         self.SLRT_TOTP_KEY = env.get("SLRT_TOTP_KEY") or None
         self.SQLALCHEMY_DATABASE_URI = _database_url()
+        # A read replica for the report pages and exports (deploy/CAPACITY.md); empty: everything on the primary.
+        self.SLRT_REPORTS_DATABASE_URL = env.get("SLRT_REPORTS_DATABASE_URL", "")
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
         # The district this installation serves (Kemendagri code and name).

@@ -8,6 +8,7 @@ import os
 from datetime import datetime
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from slrt.audit.models import AuditLog
@@ -81,7 +82,8 @@ def test_a_trusted_district_file_is_imported_and_a_tampered_one_refused(rollup_a
 
     _cli(rollup_app, "import", str(tmp_path / "f.json"))
     assert count(RollupFile, RollupFile.district_code == district, RollupFile.month == _month()) == 1
-    assert db.session.scalar(select(AuditLog.note).where(AuditLog.action == "rollup.import")) == f"{district} {_month()}"
+    note = db.session.scalar(select(AuditLog.note).where(AuditLog.action == "rollup.import"))
+    assert note == f"{district} {_month()}"
 
 
 def test_a_month_already_imported_is_replaced_only_by_a_newer_file(rollup_app, make_case, tmp_path):
@@ -110,7 +112,8 @@ def test_the_provincial_officer_uploads_a_file_and_sees_the_district(rollup_app,
     raw = _export(rollup_app, tmp_path)
     client, _officer = client_for(rollup_app, make_user, "provincial_officer")
 
-    refused = client.post("/provinsi/kiriman/impor", data={"file": (io.BytesIO(raw.replace(b'"registered":1', b'"registered":9')), "f.json")})
+    tampered = raw.replace(b'"registered":1', b'"registered":9')
+    refused = client.post("/provinsi/kiriman/impor", data={"file": (io.BytesIO(tampered), "f.json")})
     assert refused.status_code == 422 and "Tanda tangan berkas tidak cocok" in refused.get_data(as_text=True)
     sent = client.post("/provinsi/kiriman/impor", data={"file": (io.BytesIO(raw), "f.json")})
     assert sent.status_code == 303
@@ -119,3 +122,15 @@ def test_the_provincial_officer_uploads_a_file_and_sees_the_district(rollup_app,
 
     clerk, _user = client_for(rollup_app, make_user, "front_office")
     assert clerk.get("/provinsi/kiriman/").status_code == 403
+
+
+def test_only_the_administrator_registers_a_district_key_and_a_bad_key_is_refused(rollup_app, make_user):
+    officer, _user = client_for(rollup_app, make_user, "provincial_officer")
+    public = signing.public_text(Ed25519PrivateKey.generate())
+    key = {"district_code": "32.04", "public_key": public}
+    assert officer.post("/provinsi/kiriman/kunci", data=key).status_code == 403
+    admin, _admin = client_for(rollup_app, make_user, "admin")
+    refused = admin.post("/provinsi/kiriman/kunci", data={"district_code": "32.04", "public_key": "bukan-kunci"})
+    assert refused.status_code == 422 and "Kunci publik tidak sah" in refused.get_data(as_text=True)
+    assert admin.post("/provinsi/kiriman/kunci", data=key).status_code == 303
+    assert count(AuditLog, AuditLog.action == "rollup.trust", AuditLog.note == "32.04") == 1

@@ -63,7 +63,8 @@ def month_counts(month: str) -> dict:
         "cases_registered": _grouped(Case.channel, Case.status, where=registered),
         "cases_closed": _grouped(Case.channel, where=[Case.closed_at >= start, Case.closed_at < end]),
         "complaints": _grouped(ComplaintCategory.code, where=registered, joins=[
-            (Complaint, Complaint.case_id == Case.id), (ComplaintCategory, ComplaintCategory.id == Complaint.category_id)]),
+            (Complaint, Complaint.case_id == Case.id),
+            (ComplaintCategory, ComplaintCategory.id == Complaint.category_id)]),
         "referrals": _grouped(Agency.code, Referral.status, where=[Referral.created_at >= start,
                                                                   Referral.created_at < end], joins=[
             (Referral, Referral.case_id == Case.id), (Agency, Agency.id == Referral.agency_id)]),

@@ -27,10 +27,13 @@ def register_compression(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from slrt.core import db as dbsetup
-    from slrt.extensions import babel, csrf, db, limiter, migrate
+    from slrt.extensions import REPORTS_BIND, babel, csrf, db, limiter, migrate
 
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dbsetup.engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config.get("SLRT_REPORTS_DATABASE_URL"):
+        url = app.config["SLRT_REPORTS_DATABASE_URL"]
+        app.config["SQLALCHEMY_BINDS"] = {REPORTS_BIND: {"url": url, **dbsetup.engine_options(url)}}
     if app.config.get("SLRT_PROXY_COUNT"):
         from werkzeug.middleware.proxy_fix import ProxyFix
         n = app.config["SLRT_PROXY_COUNT"]
@@ -69,6 +72,7 @@ def import_models() -> None:
     from slrt.regions import models as _regions  # noqa: F401
     from slrt.registry import models as _registry  # noqa: F401
     from slrt.reports import models as _reports  # noqa: F401
+    from slrt.rollup import models as _rollup  # noqa: F401
     from slrt.submissions import models as _submissions  # noqa: F401
     from slrt.visits import models as _visits  # noqa: F401
     from slrt.webhooks import models as _webhooks  # noqa: F401
@@ -79,11 +83,11 @@ def register_features(app: Flask) -> None:
     """Each feature wires itself in: its blueprint, commands, labels, menu entries, template globals, hooks."""
     from slrt import (admin, api, attachments, auth, cases, core, deadlines, field, handling, intake, lapor,
                       maintenance, notifications, planning, privacy, public, referrals, regions, registry, reports,
-                      search, shell, submissions, visits, wallboard, webhooks, whatsapp)
+                      rollup, search, shell, submissions, visits, wallboard, webhooks, whatsapp)
 
     for feature in (core, auth, intake, cases, handling, public, admin, regions, deadlines, notifications, referrals,
                     registry, reports, planning, search, attachments, submissions, maintenance, privacy, visits, field,
-                    api, webhooks, wallboard, whatsapp, lapor, shell):
+                    api, webhooks, wallboard, whatsapp, lapor, rollup, shell):
         feature.init_app(app)
 
 

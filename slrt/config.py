@@ -51,6 +51,8 @@ class Config:
         # Encrypts the TOTP secrets (slrt.auth.two_factor); SECRET_KEY when unset. Changing it voids enrolments.
         self.SLRT_TOTP_KEY = env.get("SLRT_TOTP_KEY") or None
         self.SQLALCHEMY_DATABASE_URI = _database_url()
+        # A read replica for the report pages and exports (deploy/CAPACITY.md); empty: everything on the primary.
+        self.SLRT_REPORTS_DATABASE_URL = env.get("SLRT_REPORTS_DATABASE_URL", "")
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
         # The district this installation serves (Kemendagri code and name).
@@ -102,6 +104,8 @@ class Config:
         # `flask backup`: where backups go (outside the web root) and how many days keep their newest one.
         self.SLRT_BACKUP_DIR = env.get("SLRT_BACKUP_DIR") or str(INSTANCE_DIR / "backups")
         self.SLRT_BACKUP_KEEP_DAYS = int(env.get("SLRT_BACKUP_KEEP_DAYS", "14"))
+        # The district server's Ed25519 key for signing its monthly aggregate files (`flask rollup keygen`).
+        self.SLRT_ROLLUP_KEY_FILE = env.get("SLRT_ROLLUP_KEY_FILE") or str(INSTANCE_DIR / "rollup-ed25519.pem")
         # The largest file of each kind (slrt/core/uploads.py): minutes and attachments, the letterhead logo
         # (inlined in every printed letter), a registry extract.
         # The outbox (slrt/notifications): the SMS gateway (none: messages are only logged), the retry schedule

@@ -184,6 +184,9 @@ ACTIONS = {
     "planning.planned": _l("Program lokal direncanakan"),
     "planning.active": _l("Program lokal berjalan"),
     "planning.closed": _l("Program lokal ditutup"),
+    # the districts' signed monthly aggregate files (province)
+    "rollup.trust": _l("Mendaftarkan kunci publik kabupaten/kota"),
+    "rollup.import": _l("Mengimpor rekap bulanan kabupaten/kota"),
 }
 
 # The first part of each code, for the filter ("every case action").
@@ -198,7 +201,7 @@ GROUPS = {
     "api": _l("API"), "api_client": _l("Klien API"), "wallboard": _l("Pusat komando"), "wa": _l("WhatsApp"),
     "lapor": _l("SP4N-LAPOR!"), "visit": _l("Kunjungan rumah"), "device": _l("Perangkat lapangan"),
     "field": _l("Sinkron lapangan"), "meeting": _l("Musyawarah desa"), "survey": _l("Data sosial ekonomi"),
-    "planning": _l("Perencanaan"), "webhook": _l("Webhook"),
+    "planning": _l("Perencanaan"), "webhook": _l("Webhook"), "rollup": _l("Rekap kabupaten/kota"),
 }
 
 # The record an audit row names (its model's class) and the enum of that record's status.
@@ -212,7 +215,7 @@ OBJECTS = {
     "RegistryChange": (_l("Perubahan DTSEN"), "ChangeKind"), "Proposal": (_l("Usulan"), "ProposalStatus"),
     "Attachment": (_l("Lampiran"), "AttachmentStatus"), "VisitIdentity": (_l("Identitas kunjungan"), "IdentityReview"),
     "CorrectionRequest": (_l("Permintaan koreksi"), "CorrectionStatus"), "Assessment": (_l("Asesmen"), None),
-    "RegistryHousehold": (_l("Keluarga DTSEN"), None),
+    "RegistryHousehold": (_l("Keluarga DTSEN"), None), "RollupFile": (_l("Rekap kabupaten/kota"), None),
     "WebhookSubscription": (_l("Alamat penerima webhook"), None),
     "WebhookDelivery": (_l("Kiriman webhook"), "DeliveryStatus"),
 }

@@ -78,6 +78,14 @@ def read_only(view):
     return view
 
 
+def reports_replica(view):
+    """Mark a report view whose reads may come from the reports replica (SLRT_REPORTS_DATABASE_URL): long
+    scans that can be a few seconds behind. Its writes (an export's audit row) still go to the primary
+    (slrt.extensions.Session)."""
+    view._slrt_reports_replica = True
+    return view
+
+
 def mark_read_only_request() -> None:
     """before_request hook: flag the request before anything touches the database."""
     if request.endpoint is None:
@@ -85,6 +93,8 @@ def mark_read_only_request() -> None:
     view = current_app.view_functions.get(request.endpoint)
     if view is not None and getattr(view, "_slrt_read_only", False):
         g.sqlite_read_only = True
+    if view is not None and getattr(view, "_slrt_reports_replica", False):
+        g.reports_replica = True
 
 
 def engine_options(url: str) -> dict:

@@ -9,7 +9,7 @@ from flask_login import current_user
 from slrt.admin.letterhead import letterhead
 from slrt.auth.models import Role
 from slrt.auth.permissions import permission_required
-from slrt.core.db import read_only
+from slrt.core.db import read_only, reports_replica
 from slrt.core.downloads import send_download
 from slrt.core.pagination import page_number
 from slrt.core.htmx import render_page_or_partial
@@ -59,6 +59,7 @@ def _charts(d: figures.Dashboard, links: bool = False) -> dict:
 @bp.route("/")
 @permission_required(can_view_reports)
 @read_only
+@reports_replica
 def dashboard():
     """The dashboard of the user's region: figures for a period, with a drill-down by kecamatan and desa."""
     f = _filter()
@@ -72,6 +73,7 @@ def dashboard():
 
 @bp.route("/dasbor.<fmt>")
 @permission_required(can_view_reports)
+@reports_replica
 def export_dashboard(fmt: str):
     """The dashboard's tables as XLSX or CSV (aggregates only)."""
     if fmt not in FORMATS:
@@ -85,6 +87,7 @@ def export_dashboard(fmt: str):
 @bp.route("/daftar", endpoint="list")
 @permission_required(can_view_report_lists)
 @read_only
+@reports_replica
 def figure_list():
     """The cases or referrals behind one figure of the dashboard, paged."""
     f = _filter()
@@ -96,6 +99,7 @@ def figure_list():
 
 @bp.route("/daftar.<fmt>")
 @permission_required(can_view_report_lists)
+@reports_replica
 def export_list(fmt: str):
     """The list behind a figure as XLSX or CSV; names and NIK only for roles that may take them out."""
     if fmt not in FORMATS:
@@ -137,6 +141,7 @@ def export_cases(fmt: str):
 @bp.route("/kebutuhan", endpoint="needs")
 @permission_required(can_view_reports)
 @read_only
+@reports_replica
 def needs_page():
     """Needs per village against what was delivered, with kecamatan totals."""
     f = _filter("this_year")
@@ -152,6 +157,7 @@ def needs_page():
 
 @bp.route("/kebutuhan.<fmt>")
 @permission_required(can_view_reports)
+@reports_replica
 def export_needs(fmt: str):
     """Needs per village as XLSX or CSV."""
     if fmt not in FORMATS:
@@ -189,6 +195,7 @@ def _month_choices(today: date, count: int = 24) -> list[tuple[str, str]]:
 @bp.route("/bulanan")
 @permission_required(can_view_reports)
 @read_only
+@reports_replica
 def monthly():
     """The monthly report (Laporan Bulanan SLRT) for a chosen month, printable on A4."""
     f = _monthly_filter()
@@ -203,6 +210,7 @@ def monthly():
 
 @bp.route("/bulanan.<fmt>")
 @permission_required(can_view_reports)
+@reports_replica
 def export_monthly(fmt: str):
     """The monthly report as PDF, XLSX or CSV (the same figures as the page)."""
     if fmt not in FORMATS + ("pdf",):

@@ -13,4 +13,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(routes.bp)
     app.cli.add_command(commands.rollup_cli)
     can_registry.register(app, permissions)
-    nav.register(88, "rollup.index", _l("Kiriman Kabupaten"), permissions.can_view_rollups)
+    nav.register(88, "rollup.index", _l("Kiriman Kabupaten"), permissions.can_view_rollups, nav.MenuGroup.REPORTS)

@@ -140,3 +140,14 @@ def test_the_provincial_officer_sees_each_hosted_district_side_by_side(client, m
     assert set(rows) == {places.district, places.other_district}
     assert 'data-label="Kasus">2<' in rows[places.district] and 'data-label="Kasus">1<' in rows[places.other_district]
     assert "Ani Suryani" not in page and VALID_NIK not in page  # counts only
+    # The province's page of monthly figures lists the hosted districts counted live, beside the sent files;
+    # each district's figures (and the file it would send) count its own cases only.
+    from slrt.core.time import local_today
+    from slrt.rollup import aggregate
+    month = f"{local_today():%Y-%m}"
+    figures = client.get("/provinsi/kiriman/", query_string={"bulan": month}).get_data(as_text=True)
+    table = figures.split("<tbody>")[1].split("</tbody>")[0]
+    assert table.count("Di server ini (langsung)") == 2
+    assert f"({places.district})</td><td class=\"n\">2</td>" in table
+    assert f"({places.other_district})</td><td class=\"n\">1</td>" in table
+    assert aggregate.totals(aggregate.month_counts(month, places.district))["cases_registered"] == 2

@@ -46,16 +46,26 @@ def _nested(rows) -> dict:
     return tree
 
 
-def _grouped(*columns, where, joins=()):
+def _grouped(*columns, where, joins=(), district: str):
     query = select(KECAMATAN, *columns, func.count()).select_from(Case)
     for target, on in joins:
         query = query.join(target, on)
-    return db.session.execute(query.where(*where).group_by(KECAMATAN, *columns)).all()
+    in_district = Case.region_code.startswith(district + ".")  # one database may host several districts
+    return db.session.execute(query.where(in_district, *where).group_by(KECAMATAN, *columns)).all()
 
 
-def month_counts(month: str) -> dict:
+def month_counts(month: str, district: str | None = None) -> dict:
     """{kecamatan code: {"name", "cases_registered", "cases_closed", "complaints", "referrals", "late_referrals",
-    "needs"}} for the month."""
+    "needs"}} for the month, of `district` (the current district by default; its own lists' codes)."""
+    from functools import partial
+
+    from slrt.regions.districts import current_district, working_in
+    district = district or current_district()
+    with working_in(district):
+        return _month_counts(month, partial(_grouped, district=district))
+
+
+def _month_counts(month: str, _grouped) -> dict:
     start, end = month_bounds_utc(month)
     registered = [Case.created_at >= start, Case.created_at < end]
     late_on = min(local_today(), _first_days(month)[1])   # late at the month's end, or today

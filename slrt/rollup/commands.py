@@ -33,10 +33,11 @@ def keygen():
 @rollup_cli.command("export")
 @click.option("--month", required=True, help="YYYY-MM")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False))
-def export(month, out):
+@click.option("--district", default=None, help="District code NN.NN; defaults to SLRT_REGION_CODE.")
+def export(month, out, district):
     """Write the signed aggregate file of a month (counts only, no personal data)."""
     try:
-        signed = operations.export_month(month, signing.load_key_file(_key_path()))
+        signed = operations.export_month(month, signing.load_key_file(_key_path()), district)
     except (DomainError, FileNotFoundError, ValueError) as error:
         raise click.ClickException(str(getattr(error, "message", error)))
     Path(out).write_bytes(signing.canonical(signed))

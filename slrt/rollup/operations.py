@@ -13,6 +13,7 @@ from slrt.audit.operations import record
 from slrt.core.errors import DomainError
 from slrt.core.time import utcnow
 from slrt.extensions import db
+from slrt.regions.districts import district_name
 from slrt.regions.models import Region
 from slrt.rollup import aggregate, signing
 from slrt.rollup.models import RollupFile, RollupKey
@@ -22,14 +23,14 @@ SOFTWARE_VERSION = "slrt-portal 2026.11"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
-def export_month(month: str, private_key) -> dict:
-    """The district's signed aggregate file of `month` (counts only)."""
+def export_month(month: str, private_key, district: str | None = None) -> dict:
+    """The district's signed aggregate file of `month` (counts only); the configured district by default."""
     if not aggregate.MONTH.match(month or ""):
         raise DomainError(_l("Bulan harus berbentuk TTTT-BB, misalnya 2026-10."), field="month")
-    document = {"format": FORMAT, "district_code": current_app.config["SLRT_REGION_CODE"],
-                "district_name": current_app.config["SLRT_REGION_NAME"], "month": month,
-                "generated_at": utcnow().strftime(TIME_FORMAT), "software_version": SOFTWARE_VERSION,
-                "kecamatan": aggregate.month_counts(month)}
+    district = district or current_app.config["SLRT_REGION_CODE"]
+    document = {"format": FORMAT, "district_code": district, "district_name": district_name(district),
+                "month": month, "generated_at": utcnow().strftime(TIME_FORMAT), "software_version": SOFTWARE_VERSION,
+                "kecamatan": aggregate.month_counts(month, district)}
     return signing.sign(document, private_key)
 
 

@@ -2,6 +2,9 @@
 the districts side by side for a month."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,7 +14,9 @@ from slrt.auth.models import Role
 from slrt.auth.permissions import permission_required
 from slrt.core import refusals
 from slrt.core.errors import DomainError
+from slrt.core.time import local_today
 from slrt.extensions import db
+from slrt.regions.districts import hosted_districts
 from slrt.rollup import aggregate, operations
 from slrt.rollup.forms import ImportForm, TrustForm
 from slrt.rollup.models import RollupFile, RollupKey
@@ -21,6 +26,13 @@ from slrt.submissions import views as submissions
 bp = Blueprint("rollup", __name__, url_prefix="/provinsi/kiriman")
 
 
+@dataclass(frozen=True)
+class HostedRow:
+    district_code: str
+    district_name: str
+    totals: dict
+
+
 def _visible(query, model):
     """A provincial officer sees the districts of their province; the province server's administrator all."""
     if current_user.role == Role.PROVINCIAL_OFFICER:
@@ -28,17 +40,35 @@ def _visible(query, model):
     return query
 
 
+def _recent_months(count: int = 3) -> list[str]:
+    first = local_today().replace(day=1)
+    months = []
+    for _step in range(count):
+        months.append(f"{first:%Y-%m}")
+        first = (first - timedelta(days=1)).replace(day=1)
+    return months
+
+
+def _hosted_rows(month: str) -> list[HostedRow]:
+    """The districts this database hosts, counted live with the same aggregate as a file: a province sees them
+    side by side with the districts that send files. Only those under the user's region."""
+    mine = current_user.region_code
+    return [HostedRow(d.code, d.name, aggregate.totals(aggregate.month_counts(month, d.code)))
+            for d in hosted_districts() if d.code == mine or d.code.startswith(mine + ".")]
+
+
 def _page(import_form=None, trust_form=None):
-    months = db.session.scalars(_visible(select(RollupFile.month).distinct(), RollupFile)
-                                .order_by(RollupFile.month.desc())).all()
-    month = request.args.get("bulan") or (months[0] if months else "")
-    if month and not aggregate.MONTH.match(month):
+    filed = db.session.scalars(_visible(select(RollupFile.month).distinct(), RollupFile)).all()
+    months = sorted(set(filed) | set(_recent_months()), reverse=True)
+    month = request.args.get("bulan") or (max(filed) if filed else _recent_months()[1])  # the last whole month
+    if not aggregate.MONTH.match(month):
         abort(404)
     files = db.session.scalars(_visible(select(RollupFile).where(RollupFile.month == month), RollupFile)
                                .order_by(RollupFile.district_code)).all()
     rows = [(f, aggregate.totals(operations.counts_of(f))) for f in files]
+    hosted = _hosted_rows(month)
     keys = db.session.scalars(_visible(select(RollupKey), RollupKey).order_by(RollupKey.district_code)).all()
-    return render_template("rollup/index.html", months=months, month=month, rows=rows, keys=keys,
+    return render_template("rollup/index.html", months=months, month=month, rows=rows, hosted=hosted, keys=keys,
                            import_form=import_form or ImportForm(), trust_form=trust_form or TrustForm())
 
 

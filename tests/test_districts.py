@@ -148,6 +148,6 @@ def test_the_provincial_officer_sees_each_hosted_district_side_by_side(client, m
     figures = client.get("/provinsi/kiriman/", query_string={"bulan": month}).get_data(as_text=True)
     table = figures.split("<tbody>")[1].split("</tbody>")[0]
     assert table.count("Di server ini (langsung)") == 2
-    assert f"({places.district})</td><td class=\"n\">2</td>" in table
-    assert f"({places.other_district})</td><td class=\"n\">1</td>" in table
+    assert f"({places.district})</td><td class=\"num\">2</td>" in table
+    assert f"({places.other_district})</td><td class=\"num\">1</td>" in table
     assert aggregate.totals(aggregate.month_counts(month, places.district))["cases_registered"] == 2

@@ -118,7 +118,7 @@ def test_the_provincial_officer_uploads_a_file_and_sees_the_district(rollup_app,
     sent = client.post("/provinsi/kiriman/impor", data={"file": (io.BytesIO(raw), "f.json")})
     assert sent.status_code == 303
     page = client.get(sent.headers["Location"]).get_data(as_text=True)
-    assert rollup_app.config["SLRT_REGION_NAME"] in page and '<td class="n">1</td>' in page
+    assert rollup_app.config["SLRT_REGION_NAME"] in page and '<td class="num">1</td>' in page
 
     clerk, _user = client_for(rollup_app, make_user, "front_office")
     assert clerk.get("/provinsi/kiriman/").status_code == 403

@@ -37,15 +37,44 @@ from slrt.cases.models import Case
 from slrt.core.time import local_today
 from slrt.extensions import db
 from slrt.visits import operations as visits
+from slrt.visits.models import HomeVisit
 with app.app_context():
     facilitator = db.session.scalar(select(User).where(User.username == "fasilitator"))
     officer = db.session.scalar(select(User).where(User.username == "backoffice"))
+    visited = set(db.session.scalars(select(HomeVisit.case_id)))
     case = next(c for c in db.session.scalars(select(Case).order_by(Case.id))
-                if visits.of_area(facilitator, c.region_code))
+                if visits.of_area(facilitator, c.region_code) and c.id not in visited)
     visits.assign(case, facilitator, local_today() + timedelta(days=2), "bench", officer, local_today())
     db.session.commit()
     print(case.citizen.name)
 """
+
+
+def house_photo(seed: int) -> bytes:
+    """A photo-like picture: a sky gradient, a house of plain walls, a roof and a door, ground with texture and a
+    camera's mild sensor noise (4000x3000 like a tablet's camera). Real photos compress like this; noise does not."""
+    from PIL import Image, ImageDraw, ImageFilter
+    rng = random.Random(seed)
+    width, height = 4000, 3000
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    image = Image.merge("RGB", [band.point(lambda v, k=k: 90 + v // (2 + k)) for k, band in enumerate(image.split())])
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, 2000, width, height], fill=(110 + rng.randrange(30), 90, 60))
+    for _ in range(400):  # stones, grass, leaves
+        x, y = rng.randrange(width), rng.randrange(2000, height)
+        draw.ellipse([x, y, x + rng.randrange(10, 60), y + rng.randrange(5, 30)],
+                     fill=(rng.randrange(60, 160), rng.randrange(60, 140), rng.randrange(30, 90)))
+    draw.rectangle([900, 1100, 3100, 2300], fill=(170, 150, 120))               # walls
+    for x in range(900, 3100, 40):                                              # bamboo slats
+        draw.line([x, 1100, x, 2300], fill=(140 + rng.randrange(20), 120, 90), width=6)
+    draw.polygon([(700, 1150), (2000, 500), (3300, 1150)], fill=(120, 60, 40))  # roof
+    draw.rectangle([1800, 1600, 2200, 2300], fill=(80, 50, 30))                 # door
+    draw.rectangle([1100, 1400, 1500, 1750], fill=(40, 40, 50))                 # window
+    noisy = Image.effect_noise((width, height), 12).convert("RGB")
+    image = Image.blend(image.filter(ImageFilter.GaussianBlur(2)), noisy, 0.06)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=92)
+    return out.getvalue()
 
 
 def noise_photo(seed: int) -> bytes:
@@ -89,16 +118,18 @@ def main() -> None:
     instance = ROOT / "bench" / "out" / "field"
     env = instance_env(instance, SECRET_KEY="bench-secret")
     fresh_instance(instance, env, seed_demo=True)
-    name = subprocess.run([sys.executable, "-c", ASSIGN], cwd=ROOT, env=env, capture_output=True, text=True,
-                          check=True).stdout.strip().splitlines()[-1]
     server = Gunicorn(env, args.port)
     try:
-        run(server.base, name)
+        # Each run sets up a tablet, records one new visit with three photos offline and syncs it.
+        for kind, make in (("typical (house photos)", house_photo), ("worst case (noise)", noise_photo)):
+            name = subprocess.run([sys.executable, "-c", ASSIGN], cwd=ROOT, env=env, capture_output=True,
+                                  text=True, check=True).stdout.strip().splitlines()[-1]
+            run(server.base, name, kind, make)
     finally:
         server.stop()
 
 
-def run(base: str, name: str) -> None:
+def run(base: str, name: str, kind: str, make_photo) -> None:
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
@@ -125,7 +156,7 @@ def run(base: str, name: str) -> None:
         page.fill("textarea[name=recommendation]", "Usulkan RTLH.")
         for seed in range(3):
             page.set_input_files("input[name=photo]", files=[{"name": f"foto{seed}.jpg", "mimeType": "image/jpeg",
-                                                              "buffer": noise_photo(seed)}])
+                                                              "buffer": make_photo(seed)}])
             page.locator(".photos img").nth(seed).wait_for()
         sizes = page.locator(".photos li").all_inner_texts()
         page.get_by_role("button", name="Simpan").click()
@@ -135,14 +166,19 @@ def run(base: str, name: str) -> None:
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
         cdp.send("Network.emulateNetworkConditions", LINE)
+        requests: list = []
+        page.on("request", lambda r: requests.append(len(r.post_data_buffer or b"")) if "/lapangan/api/" in r.url
+                else None)
         began = time.perf_counter()
         page.get_by_role("button", name="Sinkronkan", exact=True).click()
         page.get_by_role("button", name="Sinkronkan", exact=True).wait_for()
         seconds = time.perf_counter() - began
+        sent = sum(requests)
         assert page.get_by_text("Sinkron selesai.").is_visible()
         browser.close()
-    print(f"photos after shrinking on the device: {', '.join(s.split(' ·')[0] for s in sizes)}")
-    print(f"sync on 400 kbps / 400 ms (push 1 visit, 3 photos in 64 KB parts, then pull): {seconds:.1f} s")
+    print(f"{kind}: photos after shrinking on the device: {', '.join(s.split(' ·')[0] for s in sizes)}")
+    print(f"{kind}: sync on 400 kbps / 400 ms (1 visit, 3 photos side by side, the pull alongside): "
+          f"{seconds:.1f} s; {len(requests)} requests, {sent / 1024:.0f} KB sent")
     print(f"first load of the app: {files} files, {raw / 1024:.0f} KB uncompressed, {packed / 1024:.0f} KB gzip")
 
 

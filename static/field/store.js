@@ -125,12 +125,19 @@ export async function setPhoto(uuid, changes) {
 
 // Records the portal has (and their photos) leave the device after `before`: what is kept is what is needed.
 export async function prune(before) {
+  // A record leaves the device a day after it went, with its photos, but never while one of its photos has not
+  // reached the portal: that photo would be lost.
   const d = await open();
+  const photos = await d.getAll("photos");
+  const waiting = new Set(photos.filter((p) => p.state !== "stored").map((p) => p.record));
   const gone = new Set();
   for (const row of await d.getAll("outbox")) {
-    if (row.state === "sent" && row.created < before) { gone.add(row.uuid); await d.delete("outbox", row.uuid); }
+    if (row.state === "sent" && row.created < before && !waiting.has(row.uuid)) {
+      gone.add(row.uuid);
+      await d.delete("outbox", row.uuid);
+    }
   }
-  for (const photo of await d.getAll("photos")) {
+  for (const photo of photos) {
     if (gone.has(photo.record)) await d.delete("photos", photo.uuid);
   }
 }

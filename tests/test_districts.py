@@ -151,3 +151,12 @@ def test_the_provincial_officer_sees_each_hosted_district_side_by_side(client, m
     assert f"({places.district})</td><td class=\"num\">2</td>" in table
     assert f"({places.other_district})</td><td class=\"num\">1</td>" in table
     assert aggregate.totals(aggregate.month_counts(month, places.district))["cases_registered"] == 2
+
+
+def test_another_district_neither_imports_nor_reads_the_registry_imports(client, second, places):
+    """Registry imports are still the configured district's (one extract compared with the previous one):
+    district B's administrator is refused rather than allowed to replace or compare with A's registry."""
+    _as(client, _user("adminb"))
+    assert client.get("/registri/impor/unggah").status_code == 403
+    assert client.get("/registri/impor").status_code == 403
+    assert "Impor DTSEN" not in client.get("/").get_data(as_text=True)

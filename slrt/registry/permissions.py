@@ -18,12 +18,22 @@ def can_see_household(user, region_code: str | None) -> bool:
     return can_lookup_registry(user) and in_region(user, region_code)
 
 
+def _registry_district(user) -> bool:
+    """The registry's imports are the configured district's: an import compares with the database's previous
+    one and replaces what it held. Until imports carry their district, another district hosted in the same
+    database neither imports nor reads the import history (its people's lookups stay scoped by region)."""
+    from flask import current_app
+
+    from slrt.regions.districts import district_of
+    return district_of(user) == current_app.config["SLRT_REGION_CODE"]
+
+
 def can_import_registry(user) -> bool:
-    return _role(user) is Role.ADMIN
+    return _role(user) is Role.ADMIN and _registry_district(user)
 
 
 def can_view_imports(user) -> bool:
-    return _role(user) in {Role.ADMIN, Role.SUPERVISOR}
+    return _role(user) in {Role.ADMIN, Role.SUPERVISOR} and _registry_district(user)
 
 
 def can_view_changes(user) -> bool:

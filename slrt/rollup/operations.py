@@ -6,6 +6,7 @@ import json
 from datetime import datetime, timezone
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -76,7 +77,7 @@ def import_file(raw: bytes, actor=None) -> RollupFile:
     code = str(document.get("district_code", ""))
     key = db.session.get(RollupKey, code)
     if key is None:
-        raise DomainError(_l("Kabupaten/kota %(code)s belum terdaftar: daftarkan kunci publiknya dulu.", code=code),
+        raise DomainError(_("Kabupaten/kota %(code)s belum terdaftar: daftarkan kunci publiknya dulu.", code=code),
                           field="file")
     if not signing.verify(document, key.public_key):
         raise DomainError(_l("Tanda tangan berkas tidak cocok dengan kunci kabupaten/kota ini: berkas diubah "
@@ -85,8 +86,8 @@ def import_file(raw: bytes, actor=None) -> RollupFile:
     stored = db.session.scalar(select(RollupFile).where(RollupFile.district_code == code,
                                                         RollupFile.month == document["month"]))
     if stored is not None and generated_at <= stored.generated_at:
-        raise DomainError(_l("Rekap %(month)s kabupaten/kota ini sudah diimpor dari berkas yang sama atau lebih "
-                             "baru.", month=document["month"]), field="file")
+        raise DomainError(_("Rekap %(month)s kabupaten/kota ini sudah diimpor dari berkas yang sama atau lebih "
+                            "baru.", month=document["month"]), field="file")
     stored = stored or RollupFile(district_code=code, month=document["month"])
     stored.district_name = str(document.get("district_name", ""))[:120]
     stored.generated_at, stored.software_version = generated_at, str(document.get("software_version", ""))[:40]

@@ -44,25 +44,29 @@ def queue_queries(client, url: str, **headers) -> int:
 
 
 @pytest.mark.parametrize("url", ["/kasus/?status=", "/kasus/hari-ini"])
-def test_the_queue_runs_the_same_number_of_queries_for_10_or_25_rows(client, login_as, make_case, url):
+def test_the_queue_runs_the_same_number_of_queries_for_10_25_or_60_cases(client, login_as, make_case, url):
     login_as("back_office")
     make_cases(make_case, 10)
     few = queue_queries(client, url)
     make_cases(make_case, 15, start=10)  # a full page (25 rows)
+    full = queue_queries(client, url)
+    make_cases(make_case, 35, start=25)  # the issue's 60 (17 -> 32 queries once): 25 rows and a pager
     many = queue_queries(client, url)
-    assert many == few, (few, many)
+    assert few == full == many, (few, full, many)
+    assert few <= 10, few
     assert queue_queries(client, url, **{"HX-Request": "true"}) <= few
 
 
 def test_the_htmx_rows_are_a_small_part_of_the_page(client, login_as, make_case):
-    """56% before the rows lost their indentation, optional end tags and per-cell classes; 38% now. The 35% the
-    issue asks for needs a column fewer (see the report): the content of 25 rows alone is about that much."""
+    """At most 35% of the page's bytes, as issue 10 asks: 56% before the rows lost their indentation, optional end
+    tags and per-cell classes, 38% then; 33-34% since the header carries the search box and the menu its counts
+    (`python bench/case_queue.py` measures it on the demo district: 33.4% for 60 visits)."""
     login_as("back_office")
     make_cases(make_case, 25)
     page = client.get("/kasus/?status=")
     rows = client.get("/kasus/?status=", headers={"HX-Request": "true"})
     assert b"<html" in page.data and b"<html" not in rows.data
-    assert len(rows.data) <= 0.40 * len(page.data), (len(rows.data), len(page.data))
+    assert len(rows.data) <= 0.35 * len(page.data), (len(rows.data), len(page.data))
 
 
 def test_the_queue_filter_finds_a_partial_ticket_and_a_name_in_another_spelling(client, login_as, make_case):

@@ -64,14 +64,19 @@ def test_a_name_does_not_find_a_different_name(client, login_as, joko):
 def test_a_family_card_or_phone_number_finds_the_person(client, login_as, joko, typed):
     login_as("front_office")
     assert joko.ticket in search(client, typed).get_data(as_text=True)
+    assert ("cocok dengan No. KK-nya" in search(client, typed).get_data(as_text=True)) == (typed == KK)
 
 
 def test_a_household_members_nik_finds_the_applicant(client, login_as, make_case):
     from slrt.intake.operations import MemberData
     member_nik = "3204055003150002"
-    case = make_case(members=[MemberData(name="Putri", relation=3, nik=member_nik)])
+    case = make_case(members=[MemberData(name="Putri Wulandari", relation=3, nik=member_nik)])
     login_as("front_office")
-    assert case.ticket in search(client, member_nik).get_data(as_text=True)
+    html = search(client, member_nik).get_data(as_text=True)
+    assert case.ticket in html
+    # The row says why another person's case answers this NIK.
+    assert "cocok dengan NIK anggota rumah tangganya: Putri Wulandari" in html
+    assert "anggota rumah tangga" not in search(client, case.person.nik).get_data(as_text=True)
 
 
 def test_search_keeps_to_the_users_region(client, login_as, make_case, places):

@@ -36,6 +36,9 @@ class SearchResult:
     cases: list[Case] = field(default_factory=list)
     error: str = ""
     more: bool = False  # there were more than RESULT_LIMIT
+    # Why a case found by a 16-digit number belongs to someone else's name: the number is their No. KK or
+    # the NIK of a member of their household (case id -> words); a clerk would otherwise wonder.
+    why: dict[int, str] = field(default_factory=dict)
 
     @property
     def people(self) -> list[Person]:
@@ -100,8 +103,24 @@ def search(term: str, user) -> SearchResult:
              .join(VisitIdentity, VisitIdentity.case_id == Case.id).where(condition)
              .options(joinedload(Case.office_region), selectinload(Case.complaints))
              .order_by(Case.created_at.desc(), Case.id.desc()).limit(RESULT_LIMIT + 1))
+    if kinds == [Kind.NIK_OR_KK]:
+        query = query.options(selectinload(Case.person).selectinload(Person.members))
     cases = list(db.session.scalars(query).unique())
-    return SearchResult(kinds=kinds, cases=cases[:RESULT_LIMIT], more=len(cases) > RESULT_LIMIT)
+    result = SearchResult(kinds=kinds, cases=cases[:RESULT_LIMIT], more=len(cases) > RESULT_LIMIT)
+    if kinds == [Kind.NIK_OR_KK]:
+        digits = _SEPARATORS.sub("", term)
+        for case in result.cases:
+            result.why[case.id] = _why_found(case.person, digits)
+    return result
+
+
+def _why_found(person: Person, digits: str) -> str:
+    if person.nik == digits:
+        return ""
+    if person.kk_number == digits:
+        return _("cocok dengan No. KK-nya")
+    member = next((m for m in person.members if m.nik == digits), None)
+    return _("cocok dengan NIK anggota rumah tangganya: %(name)s", name=member.name) if member else ""
 
 
 def visible_cases_of(person_id: int, user) -> list[Case]:

@@ -100,3 +100,36 @@ def test_the_agency_chart_shows_whole_names():
     shown = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", visible))
     assert long in shown and "BPJS Kesehatan" in shown
     assert "…" not in shown
+
+
+def _outcome_rows(names):
+    from slrt.reports.figures import Row
+    return [Row(key=i, label=name, count=3, cells={"completed": 2, "declined": 1}) for i, name in enumerate(names)]
+
+
+def test_the_pdf_agency_chart_shows_whole_names(app):
+    """The PDF's chart once cut names at 38 characters ("Dinas Kependudukan dan Pencatatan Sipi")."""
+    from slrt.reports.pdf import ReportPDF, _stacked_chart
+    long = "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Bandung Barat Daya"
+    pdf = ReportPDF(format="A4", unit="mm")
+    pdf.add_page()
+    with app.test_request_context():
+        _stacked_chart(pdf, "Hasil rujukan", _outcome_rows([long, "BPJS Kesehatan"]))
+    shown = " ".join(drawn_text(bytes(pdf.output())))
+    assert long in shown and "BPJS Kesehatan" in shown
+
+
+def test_the_pdf_agency_chart_stays_on_one_page(app):
+    """A chart that no longer fits the page starts on the next one, whole: no bar left alone over the page."""
+    from slrt.reports.pdf import ReportPDF, _stacked_chart
+    names = [f"Instansi nomor {i}" for i in range(8)]
+    pdf = ReportPDF(format="A4", unit="mm")
+    pdf.set_auto_page_break(True, margin=16)
+    pdf.add_page()
+    pdf.set_y(pdf.h - 16 - 40)  # 40 mm left: the legend and 8 rows need about 57
+    with app.test_request_context():
+        _stacked_chart(pdf, "Hasil rujukan", _outcome_rows(names))
+    pages = [" ".join(re.findall(r"\((.*?)\) ?Tj", stream)) for stream in content_streams(bytes(pdf.output()))]
+    assert pdf.page == 2
+    assert not any(name in pages[0] for name in names)
+    assert all(name in pages[1] for name in names)

@@ -146,10 +146,31 @@ def _column_chart(pdf: FPDF, title: str, points: list[tuple[str, int]]) -> None:
     pdf.set_y(y0 + height + 9)
 
 
+def _label_lines(pdf: FPDF, text: str, width: float) -> list[str]:
+    """A name broken between words into lines of at most `width` mm (a word longer than that is cut)."""
+    lines, line = [], ""
+    for word in _latin(text).split():
+        candidate = f"{line} {word}".strip()
+        if line and pdf.get_string_width(candidate) > width:
+            lines.append(line)
+            candidate = word
+        while pdf.get_string_width(candidate) > width and len(candidate) > 1:
+            candidate = candidate[:-1]
+        line = candidate
+    return lines + [line] if line else lines or [""]
+
+
 def _stacked_chart(pdf: FPDF, title: str, rows) -> None:
-    if pdf.get_y() > pdf.h - 50:
-        pdf.add_page()
+    """The agency outcomes: each agency's whole name (wrapped, never cut: "Pencatatan Sipi"), and the chart
+    kept on one page (its last bar once stood alone at the top of the next)."""
     pdf.set_font("helvetica", size=7)
+    label_w = 55
+    line_h = 3.0
+    labels = [_label_lines(pdf, row.label, label_w - 3) for row in rows]
+    heights = [max(6.0, len(lines) * line_h + 2.5) for lines in labels]
+    needed = 6 + sum(heights) + 3
+    if pdf.get_y() + needed > pdf.h - pdf.b_margin and needed < pdf.eph:
+        pdf.add_page()
     x = pdf.l_margin
     y = pdf.get_y() + 1
     for bucket in BUCKETS:
@@ -159,15 +180,15 @@ def _stacked_chart(pdf: FPDF, title: str, rows) -> None:
         pdf.text(x + 4, y + 2.6, name)
         x += 8 + pdf.get_string_width(name)
     y += 6
-    label_w = 55
     plot_w = pdf.epw - label_w - 12
     peak = max((r.count for r in rows), default=0) or 1
-    for row in rows:
-        if y > pdf.h - 20:
+    for row, lines, height in zip(rows, labels, heights):
+        if y + height > pdf.h - pdf.b_margin:
             pdf.add_page()
             y = pdf.get_y()
         pdf.set_text_color(0, 0, 0)
-        pdf.text(pdf.l_margin, y + 3, _latin(row.label[:38]))
+        for i, line in enumerate(lines):
+            pdf.text(pdf.l_margin, y + 3 + i * line_h, line)
         cursor = pdf.l_margin + label_w
         for bucket in BUCKETS:
             value = row.cells.get(bucket, 0)
@@ -177,7 +198,7 @@ def _stacked_chart(pdf: FPDF, title: str, rows) -> None:
                 pdf.rect(cursor, y, w, 4, style="F")
                 cursor += w
         pdf.text(cursor + 1.5, y + 3, str(row.count))
-        y += 6
+        y += height
     pdf.set_y(y + 3)
 
 

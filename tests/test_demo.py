@@ -88,6 +88,14 @@ def test_the_late_and_waiting_work_shows_on_the_pages(app, run, client):
     overview = client.get("/rujukan/ikhtisar").get_data(as_text=True)
     assert "terlambat" in overview.lower()
     assert client.get("/laporan/").status_code == 200
+    # The facilitator lands on home visits the back office sent: some still to make, some done with findings.
+    from slrt.visits.models import HomeVisit, VisitStatus
+    statuses = db.session.scalars(select(HomeVisit.status)).all()
+    assert VisitStatus.ASSIGNED in statuses and VisitStatus.DONE in statuses, statuses
+    client.post("/keluar")
+    assert log_in(client, "fasilitator", "Latihan-SLRT-2026").status_code == 303
+    mine = client.get("/kunjungan/saya").get_data(as_text=True)
+    assert "Tidak ada kunjungan yang menunggu" not in mine and "Belum ada kunjungan yang selesai" not in mine
 
 
 def test_the_same_seed_makes_the_same_district_and_reset_puts_it_back(app, run, make_case):

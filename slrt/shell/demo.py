@@ -105,6 +105,10 @@ FINDINGS = ["Rumah semi permanen, lantai tanah, 5 orang dalam satu rumah. Kepala
             "Warga tinggal bersama dua anak, suami merantau tanpa kabar. Penghasilan tidak tetap.",
             "Kondisi sesuai keterangan warga; dokumen KTP dan KK lengkap.",
             "Lansia tinggal sendiri, dibantu tetangga untuk makan sehari-hari."]
+VISIT_NOTES = ["Periksa kondisi rumah dan dokumen KK.", "Pastikan jumlah anggota rumah tangga dan penghasilan.",
+               "Foto rumah tampak depan dan dapur."]
+RECOMMENDATIONS = ["Layak dirujuk sesuai permohonan.", "Perlu diusulkan masuk DTSEN.",
+                   "Rujuk setelah SKTM dari desa dilengkapi."]
 
 
 @dataclass
@@ -227,6 +231,7 @@ class Stories:
     def story(self, start: datetime) -> Iterator[datetime]:
         from slrt.handling import operations as handling
         from slrt.intake.operations import VisitData, register_visit
+        from slrt.visits import operations as visits
         cast, rng = self.cast, self.rng
         clerk, channel, regions = self._desk()
         person = self._citizen(regions)
@@ -255,9 +260,20 @@ class Stories:
         if plans and rng.random() < 0.75:
             yield _later(self._clock(), rng, 0, 3)
             visited = rng.random() < 0.4
-            handling.record_assessment(case, cast.officer, rng.choice(FINDINGS),
-                                    visit_date=self._today() if visited else None,
-                                    facilitator=cast.facilitator if visited else None)
+            if visited and visits.of_area(cast.facilitator, case.region_code):
+                # The back office sends the facilitator, whose findings come back from the field: recent
+                # visits still wait on the facilitator's list (some past their due date), older ones are done.
+                visit = visits.assign(case, cast.facilitator, self._today() + timedelta(days=rng.randint(3, 7)),
+                                      rng.choice(VISIT_NOTES), cast.officer, self._today())
+                self._count("home visits")
+                yield _later(self._clock(), rng, 1, 9)
+                visits.record_findings(visit, visits.Findings(
+                    visited_on=self._today(), findings=rng.choice(FINDINGS),
+                    recommendation=rng.choice(RECOMMENDATIONS)), cast.facilitator, self._today())
+            else:
+                handling.record_assessment(case, cast.officer, rng.choice(FINDINGS),
+                                           visit_date=self._today() if visited else None,
+                                           facilitator=cast.facilitator if visited else None)
         if not plans:
             yield _later(self._clock(), rng, 0, 2)
             for complaint in case.complaints:
@@ -410,7 +426,27 @@ def seed_district(cast: Cast, seed: int, villages: dict[str, list[str]], cases: 
     starts = sorted(_work_moment(today - timedelta(days=int(DAYS * (1 - rng.random() ** 0.8))), rng)
                     for _ in range(cases))
     stories.play(starts)
+    _visits_to_make(stories, rng)
     return dict(stories.counts, registry=len(people))
+
+
+def _visits_to_make(stories: Stories, rng: random.Random, how_many: int = 4) -> None:
+    """The facilitator's open list: the newest cases in hand in their area, not visited yet, get a home visit
+    sent a few days after they came in, so the facilitator lands on visits to make, some past their due date."""
+    from slrt.cases.models import Case, CaseStatus
+    from slrt.visits import operations as visits
+    from slrt.visits.models import HomeVisit
+    cast = stories.cast
+    waiting = db.session.scalars(select(Case).where(Case.status == CaseStatus.IN_PROGRESS,
+                                                    Case.id.not_in(select(HomeVisit.case_id)))
+                                 .order_by(Case.created_at.desc(), Case.id.desc())).all()
+    for n, case in enumerate([c for c in waiting if visits.of_area(cast.facilitator, c.region_code)][:how_many]):
+        # The newest was sent this morning (not due yet); the others a few days after they came in.
+        with clock_at(stories.now if n == 0 else min(_later(case.created_at, rng, 1, 3), stories.now)):
+            visits.assign(case, cast.facilitator, local_today() + timedelta(days=rng.randint(2, 6)),
+                          rng.choice(VISIT_NOTES), cast.officer, local_today())
+        stories._count("home visits")
+    db.session.commit()
 
 
 def lists_by_code() -> tuple[dict, dict, dict]:

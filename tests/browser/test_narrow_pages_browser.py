@@ -159,3 +159,29 @@ def test_the_monthly_report_fits_a_desktop_screen(app, browser, live_server, pla
         page.screenshot(path=str(SHOTS / "monthly-1280.png"), full_page=True)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [PHONE, 1280])
+def test_the_case_queue_starts_on_the_first_screen_of_a_phone(browser, live_server, make_user, make_case, width):
+    """On a phone the queue's region, category and date filters fold under one line, so the first cases show
+    without scrolling (the seven filters once filled the whole first screen); on a desk they lie open."""
+    make_user("back_office", username="back_office")
+    case = make_case()
+    context = browser.new_context(locale="id-ID", viewport={"width": width, "height": 844}, has_touch=True)
+    page = context.new_page()
+    try:
+        login(page, live_server, "back_office", PASSWORD)
+        page.goto(f"{live_server}/kasus/?status=")
+        htmx_settled(page)
+        first = page.get_by_role("link", name=case.ticket)
+        assert first.bounding_box()["y"] + first.bounding_box()["height"] <= 844
+        kecamatan = page.get_by_label("Kecamatan")
+        if width == PHONE:
+            assert not kecamatan.is_visible()
+            page.get_by_text("Saringan lain").click()
+        assert kecamatan.is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.goto(f"{live_server}/kasus/?status=&category=1")  # a filter in use stays in sight
+        assert page.get_by_label("Kategori").is_visible()
+    finally:
+        context.close()

@@ -153,10 +153,32 @@ def test_the_provincial_officer_sees_each_hosted_district_side_by_side(client, m
     assert aggregate.totals(aggregate.month_counts(month, places.district))["cases_registered"] == 2
 
 
-def test_another_district_neither_imports_nor_reads_the_registry_imports(client, second, places):
-    """Registry imports are still the configured district's (one extract compared with the previous one):
-    district B's administrator is refused rather than allowed to replace or compare with A's registry."""
+def test_another_district_imports_its_own_extract_and_sees_only_its_own_history(client, second, places,
+                                                                                tmp_path):
+    """Registry imports are per district: B's administrator uploads B's extract, which is imported as B's,
+    and the import list shows B's imports only, never the configured district's."""
+    import io
+    import re
+
+    from slrt.registry.background import wait_for
+    from slrt.registry.models import ImportStatus, RegistryImport
+    from tests.registry_helpers import HEADERS, family, import_file, write_csv
+    from tests.test_registry_import import other_district_family
+    ours, _ = import_file(write_csv(tmp_path / "a.csv", family(places)[0]))
     _as(client, _user("adminb"))
-    assert client.get("/registri/impor/unggah").status_code == 403
-    assert client.get("/registri/impor").status_code == 403
-    assert "Impor DTSEN" not in client.get("/").get_data(as_text=True)
+    assert client.get("/registri/impor/unggah").status_code == 200
+    text = ";".join(HEADERS) + "\n" + "\n".join(";".join(r) for r in other_district_family(places))
+    response = client.post("/registri/impor/unggah", data={
+        "extract": (io.BytesIO(text.encode()), "kota.csv"), "extract_date": "2025-09-01"},
+        content_type="multipart/form-data")
+    assert response.status_code == 303, response.get_data(as_text=True)[:400]
+    theirs = int(re.search(r"/impor/(\d+)", response.headers["Location"]).group(1))
+    wait_for(theirs)
+    db.session.expire_all()
+    row = db.session.get(RegistryImport, theirs)
+    assert (row.status, row.district_code, row.accepted_rows, row.compared_with_id) == \
+        (ImportStatus.DONE, places.other_district, 3, None)  # B's first import: nothing of A's to compare with
+    listing = client.get("/registri/impor").get_data(as_text=True)
+    assert f"/registri/impor/{theirs}" in listing and f"/registri/impor/{ours}" not in listing
+    assert "Impor DTSEN" in client.get("/").get_data(as_text=True)
+

@@ -396,7 +396,7 @@ def test_a_file_of_another_district_is_stopped_before_anything_is_written(app, p
     # A file that only starts with a neighbour's rows is this district's: its rows get their own reasons.
     mixed_id, progress = import_file(write_csv(tmp_path / "mixed.csv", other + rows))
     assert (progress.accepted, progress.rejected) == (3, 6)
-    assert "tidak dikenal" in rejected_lines(mixed_id)[2]
+    assert "berada di Kota Bandung, bukan di" in rejected_lines(mixed_id)[2]  # whose village it is
 
 
 def test_cli_refuses_another_districts_file_without_starting_an_import(app, places, tmp_path):

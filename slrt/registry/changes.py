@@ -37,9 +37,18 @@ class Comparison:
     compact_seconds: float = 0.0  # dropping the older versions afterwards (the command only)
 
 
-def _previous_filter(alias: str, import_id: int) -> str:
-    """Rows `alias` of registry_people that made up the registry just before import `import_id`."""
-    done = f"(SELECT id FROM registry_imports WHERE status = '{ImportStatus.DONE.value}')"
+def _district_literal(district: str) -> str:
+    """A district code (NN.NN) as an SQL literal; anything else is refused, never quoted into SQL."""
+    if not (len(district) == 5 and district[:2].isdigit() and district[2] == "." and district[3:].isdigit()):
+        raise ValueError(f"not a district code: {district!r}")
+    return f"'{district}'"
+
+
+def _previous_filter(alias: str, import_id: int, district: str) -> str:
+    """Rows `alias` of registry_people that made up the district's registry just before import `import_id`:
+    only the district's own earlier imports count (another district's extract is not this one's past)."""
+    done = (f"(SELECT id FROM registry_imports WHERE status = '{ImportStatus.DONE.value}' "
+            f"AND district_code = {_district_literal(district)})")
     n = int(import_id)
     return (f"{alias}.import_id < {n} AND {alias}.import_id IN {done} "
             # the newest earlier version only (older ones are normally compacted away already)
@@ -47,10 +56,11 @@ def _previous_filter(alias: str, import_id: int) -> str:
             f"AND x.import_id > {alias}.import_id AND x.import_id < {n} AND x.import_id IN {done}) "
             # not someone who had already left the extract
             f"AND NOT EXISTS (SELECT 1 FROM registry_changes c WHERE c.nik = {alias}.nik "
-            f"AND c.kind = '{ChangeKind.LEFT.value}' AND c.import_id > {alias}.import_id AND c.import_id < {n})")
+            f"AND c.kind = '{ChangeKind.LEFT.value}' AND c.import_id > {alias}.import_id AND c.import_id < {n} "
+            f"AND c.import_id IN {done})")
 
 
-def _statements(import_id: int, sqlite: bool) -> list[str]:
+def _statements(import_id: int, sqlite: bool, district: str) -> list[str]:
     n = int(import_id)
     differs = (lambda a, b: f"{a} IS NOT {b}") if sqlite else (lambda a, b: f"NOT ({a} <=> {b})")
     flags_before = ", ".join(f"o.{p} AS {p}_before, n.{p} AS {p}_after" for p in PROGRAMMES)
@@ -66,13 +76,13 @@ def _statements(import_id: int, sqlite: bool) -> list[str]:
         f"o.region_code AS region_before, n.region_code AS region_after, o.decile AS decile_before, "
         f"n.decile AS decile_after, {flags_before} "
         f"FROM registry_people n JOIN registry_people o ON o.nik = n.nik "
-        f"WHERE n.import_id = {n} AND {_previous_filter('o', n)} "
+        f"WHERE n.import_id = {n} AND {_previous_filter('o', n, district)} "
         f"AND (n.region_code <> o.region_code OR {differs('n.decile', 'o.decile')} OR {any_flag})",
         f"{staged}SELECT '{ChangeKind.JOINED.value}', n.nik, n.name, n.kk_number, n.region_code, NULL, n.decile "
         f"FROM registry_people n WHERE n.import_id = {n} "
-        f"AND NOT EXISTS (SELECT 1 FROM registry_people o WHERE o.nik = n.nik AND {_previous_filter('o', n)})",
+        f"AND NOT EXISTS (SELECT 1 FROM registry_people o WHERE o.nik = n.nik AND {_previous_filter('o', n, district)})",
         f"{staged}SELECT '{ChangeKind.LEFT.value}', o.nik, o.name, o.kk_number, o.region_code, o.decile, NULL "
-        f"FROM registry_people o WHERE {_previous_filter('o', n)} "
+        f"FROM registry_people o WHERE {_previous_filter('o', n, district)} "
         f"AND NOT EXISTS (SELECT 1 FROM registry_people n WHERE n.nik = o.nik AND n.import_id = {n})",
         f"{staged}SELECT '{ChangeKind.DECILE_UP.value}', nik, name, kk_number, region_after, decile_before, "
         f"decile_after FROM change_pairs WHERE decile_after > decile_before",
@@ -95,15 +105,17 @@ def compare(writer, import_id: int) -> Comparison:
     `writer` is the importer's DBAPI writer (slrt.registry.importer.Writer)."""
     started = time.monotonic()
     n = int(import_id)
-    previous = writer.ids("SELECT MAX(id) FROM registry_imports WHERE status=? AND id<?",
-                          (ImportStatus.DONE.value, n))[0]
+    district = writer.ids("SELECT district_code FROM registry_imports WHERE id=?", (n,))[0]
+    # The previous DONE import of the same district: another district's extract is not this one's past.
+    previous = writer.ids("SELECT MAX(id) FROM registry_imports WHERE status=? AND id<? AND district_code=?",
+                          (ImportStatus.DONE.value, n, district))[0]
     cursor = writer.raw.cursor()
     counts: dict[str, int] = {}
     try:
         if previous is not None:
             if writer.sqlite:
                 cursor.execute("BEGIN")  # one read snapshot for every staging statement; temp writes only
-            for statement in _statements(n, writer.sqlite):
+            for statement in _statements(n, writer.sqlite, district):
                 cursor.execute(statement)
             if writer.sqlite:
                 cursor.execute("COMMIT")
@@ -158,9 +170,12 @@ class Flag:
         return self.kind == ChangeKind.LEFT
 
 
-def recent_imports() -> list[RegistryImport]:
-    return list(db.session.scalars(select(RegistryImport).where(RegistryImport.status == ImportStatus.DONE)
-                                   .order_by(RegistryImport.id.desc()).limit(RECENT_IMPORTS)))
+def recent_imports(district: str | None = None) -> list[RegistryImport]:
+    """The district's (by default the current one's) last RECENT_IMPORTS completed imports."""
+    from slrt.regions.districts import current_district
+    return list(db.session.scalars(select(RegistryImport).where(
+        RegistryImport.status == ImportStatus.DONE, RegistryImport.district_code == (district or current_district()))
+        .order_by(RegistryImport.id.desc()).limit(RECENT_IMPORTS)))
 
 
 def flags_for(people) -> list[Flag]:

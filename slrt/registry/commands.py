@@ -66,33 +66,45 @@ def explain_mapping(need) -> str:
 @click.option("--extract-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The date of the extract (default: today).")
 @click.option("--user", "username", default=None, help="Record the import under this account.")
+@click.option("--district", default=None, metavar="NN.NN",
+              help="The kabupaten/kota whose extract it is (default: the account's district, else "
+                   "SLRT_REGION_CODE). Only that district's registry is compared and replaced.")
 @click.option("--chunk", default=None, type=int, help="Rows per committed chunk.")
 @click.option("--pipelined/--single-process", default=True, show_default=True,
               help="Validate in a second process while this one writes.")
 @click.option("--nice", "niceness", default=10, show_default=True,
               help="Lower the import's CPU priority by this much, so the portal's requests go first.")
-def import_command(path, pairs, skipped, extract_date, username, chunk, pipelined, niceness):
+def import_command(path, pairs, skipped, extract_date, username, district, chunk, pipelined, niceness):
     """Import a CSV or XLSX extract, all or nothing, while the portal keeps running."""
     from sqlalchemy import select
 
     from slrt.auth.models import User
     from slrt.registry.columns import MappingNeeded
-    from slrt.registry.importer import (CHUNK_ROWS, ImportBusy, ImportCancelled, OtherDistrict, inspect_extract,
-                                        run_import, start_import)
+    from slrt.registry.importer import (CHUNK_ROWS, ImportBusy, ImportCancelled, OtherDistrict, import_district,
+                                        inspect_extract, run_import, start_import)
+    from slrt.regions.districts import district_of, hosted_districts
     mapping = parse_mapping(pairs, skipped)
+    user = db.session.scalar(select(User).where(User.username == username)) if username else None
+    if username and user is None:
+        raise click.ClickException(_("Akun %(name)s tidak ada.", name=username))
+    if district and district not in {row.code for row in hosted_districts()}:
+        raise click.ClickException(_("Kabupaten/kota %(code)s tidak dilayani di server ini.", code=district))
+    if district and user is not None and district_of(user) not in (None, district):
+        raise click.ClickException(_("Akun %(name)s bekerja di kabupaten/kota %(own)s, bukan %(code)s.",
+                                     name=username, own=district_of(user), code=district))
+    district = import_district(user, district)
     if niceness:
         os.nice(niceness)  # the counter's requests first; the import takes what is left of the CPU
     try:
-        inspection = inspect_extract(path, mapping)
+        inspection = inspect_extract(path, mapping, district)
     except MappingNeeded as need:
         raise click.ClickException(explain_mapping(need)) from None
     except OtherDistrict as other:
         raise click.ClickException(str(other)) from None
     for notice in inspection.notices:  # said once, before the rows; the rejected rows keep their reasons
         click.echo(_("Perhatian: %(notice)s", notice=notice), err=True)
-    user = db.session.scalar(select(User).where(User.username == username)) if username else None
     try:
-        row = start_import(path, user, extract_date.date() if extract_date else local_today(), mapping)
+        row = start_import(path, user, extract_date.date() if extract_date else local_today(), mapping, district)
         db.session.commit()
     except ImportBusy as busy:
         raise click.ClickException(str(busy)) from None

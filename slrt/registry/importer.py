@@ -170,6 +170,10 @@ class RegionResolver:
     """The district's desa/kelurahan by code (dotted or not) and by kecamatan and desa name."""
 
     def __init__(self, district: str):
+        self.district = district
+        # Every kabupaten/kota's name by its code without dots ("3273"), for a row of another district.
+        self.regencies = {code.replace(".", ""): name for code, name in db.session.execute(
+            select(Region.code, Region.name).where(Region.level == RegionLevel.REGENCY))}
         rows = db.session.execute(select(Region.code, Region.name, Region.parent_code, Region.level).where(
             (Region.code == district) | ((Region.code > district + ".") & (Region.code < district + "/")))).all()
         kecamatan = {code: name.upper() for code, name, _p, level in rows if level == RegionLevel.DISTRICT}
@@ -193,6 +197,11 @@ class RegionResolver:
             dotted = f"{digits[0:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:10]}" if len(digits) == 10 else code
             if dotted in self.codes:
                 return dotted
+            other = self.regencies.get(digits[:4]) if digits[:4] != self.district.replace(".", "") else None
+            if other:
+                raise Rejected(_("Kode wilayah %(code)s berada di %(other)s, bukan di %(here)s: baris ini milik "
+                                 "ekstrak kabupaten/kota lain dan tidak diimpor.", code=code, other=other,
+                                 here=self.regencies.get(self.district.replace(".", ""), self.district)))
             raise Rejected(_("Kode wilayah %(code)s tidak dikenal di kabupaten/kota ini.", code=code))
         desa_key = " ".join(desa.upper().split())
         kec_key = " ".join(kecamatan.upper().split())
@@ -221,8 +230,7 @@ class RowValidator:
                        "rt", "rw", "region_code", "kecamatan_name", "desa_name", "decile", "dukcapil_matched",
                        *FLAG_FIELDS)}
         self.flag_columns = tuple((self.index[f], f) for f in FLAG_FIELDS)
-        self.regencies = {code.replace(".", "") for code in db.session.scalars(
-            select(Region.code).where(Region.level == RegionLevel.REGENCY))}
+        self.regencies = set(self.regions.regencies)
         self.nik_dates: dict[str, tuple | None] = {}
         self.dates: dict[str, tuple | None] = {}
 
@@ -461,11 +469,15 @@ def is_dead(row: RegistryImport) -> bool:
     return row.heartbeat_at < utcnow() - STALE_AFTER
 
 
-def mark_dead_imports() -> list[int]:
-    """Dead RUNNING imports become FAILED (audited); their invisible rows go with the next import's clean-up."""
+def mark_dead_imports(district: str | None = None) -> list[int]:
+    """The district's dead RUNNING imports become FAILED (audited); their invisible rows go with its next
+    import's clean-up. Another district's dead import is left to that district's next import (or its
+    administrator's "Batalkan"): it blocks nothing here, and its audit row is that district's."""
     from slrt.audit.operations import record
+    from slrt.regions.districts import current_district
+    district = district or current_district()
     dead = [row for row in db.session.scalars(select(RegistryImport).where(
-        RegistryImport.status == ImportStatus.RUNNING)) if is_dead(row)]
+        RegistryImport.status == ImportStatus.RUNNING, RegistryImport.district_code == district)) if is_dead(row)]
     for row in dead:
         done = db.session.execute(update(RegistryImport).where(
             RegistryImport.id == row.id,
@@ -478,17 +490,31 @@ def mark_dead_imports() -> list[int]:
     return [row.id for row in dead]
 
 
+def import_district(user=None, district: str | None = None) -> str:
+    """Whose extract an import is: the one named (the command's `--district`), else the importing user's
+    district, else the configured one (a command run without a user)."""
+    from slrt.regions.districts import district_of
+    return district or district_of(user) or current_app.config["SLRT_REGION_CODE"]
+
+
 def start_import(file_name: str, user=None, extract_date: date | None = None,
-                 mapping: dict | None = None) -> RegistryImport:
-    """Create the import row (RUNNING). Refuses while another import is alive. The caller commits."""
+                 mapping: dict | None = None, district: str | None = None) -> RegistryImport:
+    """Create the import row (RUNNING) for the district (see `import_district`). Refuses while another import
+    of the same district is alive; the caller commits.
+
+    One import at a time per district, not per database: an import touches only its district's registry
+    (its comparison, compaction and clean-up are limited to it), so a neighbour's quarterly extract need not
+    wait for this one's, nor be told of an import it may not open."""
     from slrt.audit.operations import record
-    mark_dead_imports()
-    busy = db.session.scalar(select(RegistryImport.id).where(RegistryImport.status == ImportStatus.RUNNING))
+    district = import_district(user, district)
+    mark_dead_imports(district)
+    busy = db.session.scalar(select(RegistryImport.id).where(RegistryImport.status == ImportStatus.RUNNING,
+                                                             RegistryImport.district_code == district))
     if busy:
         raise ImportBusy(_("Impor lain (no. %(id)d) sedang berjalan. Tunggu sampai selesai.", id=busy))
     row = RegistryImport(file_name=Path(file_name).name[:255], user_id=getattr(user, "id", None),
                          extract_date=extract_date, status=ImportStatus.RUNNING,
-                         mapping=json.dumps(mapping or {}))
+                         mapping=json.dumps(mapping or {}), district_code=district)
     db.session.add(row)
     db.session.flush()
     row.owner = ownership.claim(row.id)  # held by this process until run_import ends
@@ -664,9 +690,10 @@ def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None,
     try:
         if not ownership.holds(import_id):  # started by another process: this one owns it from now
             writer.execute("UPDATE registry_imports SET owner=? WHERE id=?", (ownership.claim(import_id), import_id))
-        inspection = inspect_extract(path, mapping)  # before any write: columns, district, notices
+        district = db.session.get(RegistryImport, import_id).district_code
+        inspection = inspect_extract(path, mapping, district)  # before any write: columns, district, notices
         extract = open_extract(path)
-        validator = RowValidator(inspection.columns, current_app.config["SLRT_REGION_CODE"], local_today())
+        validator = RowValidator(inspection.columns, district, local_today())
         region_index.has_district("")  # loaded now, so the rare slow-path NIK check never reads the database
         db.session.rollback()  # end the ORM's read transaction: a long-held snapshot would pin the WAL
         progress = Progress(import_id, extract.total)
@@ -696,7 +723,7 @@ def run_import(import_id: int, path: str | Path, *, mapping: dict | None = None,
         if progress_cb:
             progress_cb(progress)
         if COMPARE_AT_IMPORT and compare_after_flip(writer, import_id):
-            compact(writer, import_id, after)
+            compact(writer, import_id, after, district)
         return progress
     except BaseException as error:
         writer.rollback()
@@ -774,10 +801,19 @@ def purge(writer: Writer, import_id: int, after: dict | None = None) -> None:
             last = batch[-1][0]
 
 
-def compact(writer: Writer, import_id: int, after: dict) -> None:
-    """After the flip: delete older versions of what this import brought, and rows of dead imports.
+def district_of_import(writer: Writer, import_id: int) -> str:
+    return writer.ids("SELECT district_code FROM registry_imports WHERE id=?", (import_id,))[0]
 
-    This import's rows all have ids above `after` (imports never run side by side), so the scan starts there."""
+
+def compact(writer: Writer, import_id: int, after: dict, district: str | None = None) -> None:
+    """After the flip: delete older versions of what this import brought, and rows of dead imports, both
+    within the import's district only: another district's registry (even a person it also lists, who moved
+    across the border) is that district's to replace.
+
+    This import's rows all have ids above `after` (taken when it started), so the scan starts there; another
+    district's import running meanwhile may put rows among them, which `import_id=?` leaves out."""
+    district = district or district_of_import(writer, import_id)
+    ours = "(SELECT id FROM registry_imports WHERE district_code = ?)"
     for table, key in (("registry_people", "nik"), ("registry_households", "kk_number")):
         last = after[table]
         while True:
@@ -786,12 +822,12 @@ def compact(writer: Writer, import_id: int, after: dict) -> None:
             if not batch:
                 break
             old = writer.ids(f"SELECT o.id FROM {table} n JOIN {table} o ON o.{key} = n.{key} "
-                             f"AND o.import_id < n.import_id WHERE n.id>=? AND n.id<=? AND n.import_id=?",
-                             (batch[0], batch[-1], import_id))
+                             f"AND o.import_id < n.import_id WHERE n.id>=? AND n.id<=? AND n.import_id=? "
+                             f"AND o.import_id IN {ours}", (batch[0], batch[-1], import_id, district))
             writer.delete_ids(table, old)
             last = batch[-1]
-    dead = writer.ids("SELECT id FROM registry_imports WHERE status=? AND id<>?",
-                      (ImportStatus.FAILED.value, import_id))
+    dead = writer.ids("SELECT id FROM registry_imports WHERE status=? AND id<>? AND district_code=?",
+                      (ImportStatus.FAILED.value, import_id, district))
     for dead_id in dead:
         purge(writer, dead_id)
 

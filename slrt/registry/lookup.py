@@ -45,8 +45,11 @@ def visible_imports() -> dict[int, RegistryImport]:
 
 
 def latest_import() -> RegistryImport | None:
-    imports = visible_imports()
-    return imports[max(imports)] if imports else None
+    """The current district's newest DONE import (what the counter's registry is "as of")."""
+    from slrt.regions.districts import current_district
+    district = current_district()
+    ours = [row_id for row_id, row in visible_imports().items() if row.district_code == district]
+    return visible_imports()[max(ours)] if ours else None
 
 
 def _newest(rows, key):

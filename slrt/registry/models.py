@@ -37,6 +37,11 @@ IMPORT_TRANSITIONS = TransitionTable(ImportStatus, {
 })
 
 
+def _current_district() -> str:
+    from slrt.regions.districts import current_district
+    return current_district()
+
+
 class RegistryImport(db.Model):
     """One import of an extract: who, when, the file, its counts and progress."""
 
@@ -64,6 +69,9 @@ class RegistryImport(db.Model):
     # What changed since the previous DONE import (slrt/registry/changes.py): with which import, and when.
     compared_with_id: Mapped[int | None] = mapped_column(Integer)
     compared_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The kabupaten/kota (NN.NN) whose extract it is: it compares with, replaces and compacts only that
+    # district's registry (see slrt/regions/districts.py).
+    district_code: Mapped[str] = mapped_column(String(5), index=True, default=_current_district)
 
     user = relationship("User")
 

@@ -18,22 +18,20 @@ def can_see_household(user, region_code: str | None) -> bool:
     return can_lookup_registry(user) and in_region(user, region_code)
 
 
-def _registry_district(user) -> bool:
-    """The registry's imports are the configured district's: an import compares with the database's previous
-    one and replaces what it held. Until imports carry their district, another district hosted in the same
-    database neither imports nor reads the import history (its people's lookups stay scoped by region)."""
-    from flask import current_app
-
+def _works_in_a_district(user) -> bool:
+    """Registry imports are per district (each compares with, replaces and compacts only its own district's
+    registry, see `importer.start_import`): a user imports and reads the imports of their own district. A
+    provincial account (a province region) has no district and sees only aggregates."""
     from slrt.regions.districts import district_of
-    return district_of(user) == current_app.config["SLRT_REGION_CODE"]
+    return district_of(user) is not None
 
 
 def can_import_registry(user) -> bool:
-    return _role(user) is Role.ADMIN and _registry_district(user)
+    return _role(user) is Role.ADMIN and _works_in_a_district(user)
 
 
 def can_view_imports(user) -> bool:
-    return _role(user) in {Role.ADMIN, Role.SUPERVISOR} and _registry_district(user)
+    return _role(user) in {Role.ADMIN, Role.SUPERVISOR} and _works_in_a_district(user)
 
 
 def can_view_changes(user) -> bool:

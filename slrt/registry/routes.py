@@ -33,6 +33,7 @@ from slrt.registry.permissions import (can_decide_proposal, can_export_proposals
 from slrt.intake.forms import prefilled_form
 from slrt.registry.views_support import (district_villages, household_context, household_prefill, place_names,
                                          show_household)
+from slrt.regions.districts import current_district
 from slrt.regions.operations import region_index
 from slrt.submissions import views as submissions
 
@@ -137,8 +138,9 @@ def fill_intake():
 @permission_required(can_view_imports)
 @read_only
 def imports():
-    """Import history: every import with its file, counts, who and when."""
-    rows = db.session.scalars(select(RegistryImport).order_by(RegistryImport.id.desc()).limit(200)).all()
+    """Import history: every import of the user's district with its file, counts, who and when."""
+    rows = db.session.scalars(select(RegistryImport).where(RegistryImport.district_code == current_district())
+                              .order_by(RegistryImport.id.desc()).limit(200)).all()
     return render_template("registry/imports.html", imports=rows, ImportStatus=ImportStatus,
                            dead={row.id for row in rows if is_dead(row)})
 
@@ -191,7 +193,7 @@ def _start_or_map(path: Path, file_name: str, extract_date: str, mapping: dict, 
     """Check the file (columns, district, what to say once); start the import only when nothing is open."""
     form = MappingForm(formdata=None, token=path.name, extract_date=extract_date, file_name=file_name)
     try:
-        inspection = inspect_extract(path, mapping)
+        inspection = inspect_extract(path, mapping, current_district())
     except MappingNeeded as need:
         return render_template("registry/mapping.html", form=form, need=need, fields=FIELDS, SKIP=SKIP,
                                columns=column_rows(need.headers, mapping, need), notices=[])
@@ -227,8 +229,9 @@ def _refused_upload(extract_date: str, message: str):
 
 
 def _import_or_404(import_id: int) -> RegistryImport:
+    """The import, if it is the user's district's: another district's import is not found, as if absent."""
     row = db.session.get(RegistryImport, import_id)
-    if row is None:
+    if row is None or row.district_code != current_district():
         abort(404)
     return row
 
@@ -261,7 +264,9 @@ def import_progress(import_id: int):
 def cancel_import(import_id: int):
     """Cancel a running import: a dead one (its process is gone) or one started with the wrong file."""
     form = CancelImportForm()
-    row = db.session.scalar(select(RegistryImport).where(RegistryImport.id == import_id).with_for_update())
+    row = db.session.scalar(select(RegistryImport).where(RegistryImport.id == import_id,
+                                                         RegistryImport.district_code == current_district())
+                            .with_for_update())
     if row is None:
         abort(404)
     if not form.validate_on_submit():

@@ -152,10 +152,14 @@ def admin_attention() -> dict:
     from slrt.notifications.models import OutboxMessage, OutboxStatus
     from slrt.registry.models import ImportStatus, RegistryImport
     missing = [key for key in LETTERHEAD_SETTINGS if not settings.get(key).strip()]
+    from slrt.regions.districts import current_district
+    district = current_district()  # the administrator's own district's imports
     last_done = (select(func.coalesce(func.max(RegistryImport.id), 0))
-                 .where(RegistryImport.status == ImportStatus.DONE).scalar_subquery())
+                 .where(RegistryImport.status == ImportStatus.DONE, RegistryImport.district_code == district)
+                 .scalar_subquery())
     failed_imports = db.session.scalars(
-        select(RegistryImport).where(RegistryImport.status == ImportStatus.FAILED, RegistryImport.id > last_done)
+        select(RegistryImport).where(RegistryImport.status == ImportStatus.FAILED, RegistryImport.id > last_done,
+                                     RegistryImport.district_code == district)
         .order_by(RegistryImport.id.desc()).limit(FIRST_ITEMS)).all()
     unknown, failed = db.session.execute(select(
         _count(OutboxMessage.status == OutboxStatus.UNKNOWN),

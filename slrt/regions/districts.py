@@ -111,7 +111,19 @@ def district_name(code: str) -> str:
 
 
 def office_name(code: str) -> str:
-    """The office that speaks for the district on pages, letters and messages to citizens."""
+    """The office that speaks for the district on pages, letters and messages to citizens: the name its
+    administrator gave it, else the configured one (the configured district), else made from its name."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from slrt.extensions import db
+    from slrt.regions.models import District
+    try:
+        row = db.session.get(District, code)
+    except SQLAlchemyError:  # an error page after the database failed still renders
+        db.session.rollback()
+        row = None
+    if row is not None and row.office_name:
+        return row.office_name
     if code == current_app.config["SLRT_REGION_CODE"]:
         return current_app.config["SLRT_OFFICE_NAME"]
-    return "SLRT Dinas Sosial " + district_name(code)
+    return "SLRT Dinas Sosial " + (row.name if row is not None else district_name(code))

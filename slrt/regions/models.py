@@ -51,3 +51,8 @@ class District(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # What its citizens see (migration 0030): the office's own name (empty: "SLRT Dinas Sosial <name>"), the
+    # host name its public pages are opened on, and the WhatsApp number they write to (digits, country code).
+    office_name: Mapped[str | None] = mapped_column(String(160))
+    public_host: Mapped[str | None] = mapped_column(String(253), unique=True)
+    whatsapp_number: Mapped[str | None] = mapped_column(String(20), unique=True)

@@ -52,6 +52,11 @@ class SlidingSessionInterface(SecureCookieSessionInterface):
     def save_session(self, app, session, response) -> None:
         if request.endpoint == "static":
             return  # no cookie, and no `Vary: Cookie` on a file every visitor shares
+        if session and "_user_id" not in session and "_fresh" not in session:
+            # A visitor's session (a CSRF token, the language): Flask-Login's session protection writes
+            # `_fresh = False` into it on the next request, which re-signed and re-sent the cookie once
+            # more; write it now, with the first cookie.
+            session["_fresh"] = False
         super().save_session(app, session, response)
 
     def should_set_cookie(self, app, session) -> bool:

@@ -5,6 +5,7 @@ from slrt.core.db import read_only
 from slrt.core.htmx import render_page_or_partial, wants_partial
 from slrt.public import operations
 from slrt.public.forms import StatusForm
+from slrt.regions.districts import current_district, district_of_code, office_name
 
 bp = Blueprint("public", __name__)
 
@@ -29,7 +30,10 @@ def status():
             else:
                 if birth_date is not None and operations.birth_date_throttled(key):
                     birth_date, birth_date_throttled = None, True  # the status only, no check of the date
-                result = operations.look_up(typed, birth_date)
+                if birth_date is None:  # the QR code's lookup, by far the most frequent: one light statement
+                    result = operations.steps(typed)
+                else:
+                    result = operations.look_up(typed, birth_date)
                 if result is None:
                     failed = True
                     throttled = not operations.count_failure(key, wrong_birth_date=False)
@@ -38,8 +42,10 @@ def status():
                     birth_date_throttled = not operations.count_failure(key, wrong_birth_date=True)
     status_code = 429 if throttled or birth_date_throttled else 200
     events = result.events if result else []
+    case = result.case if isinstance(result, operations.Lookup) else result  # the ORM case, or the light Steps
+    office = office_name(district_of_code(case.office_region_code) or current_district()) if case else None
     return render_page_or_partial("public/status.html", "public/_result.html", form=form, result=result,
-                                  events=events, failed=failed, throttled=throttled,
+                                  case=case, events=events, case_office=office, failed=failed, throttled=throttled,
                                   wrong_birth_date=wrong_birth_date, birth_date_throttled=birth_date_throttled,
                                   # an htmx swap replaces only the result: the form's messages go there
                                   form_errors_here=wants_partial()), status_code

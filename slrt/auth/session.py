@@ -34,12 +34,12 @@ class SlidingSessionInterface(SecureCookieSessionInterface):
     session_class = SlidingSession
 
     def open_session(self, app, request) -> SlidingSession | None:
-        serializer = self.get_signing_serializer(app)
-        if serializer is None:
+        if not app.secret_key:
             return None
         value = request.cookies.get(self.get_cookie_name(app))
-        if not value:
+        if not value:  # a visitor (the status page's QR code) has none: no serializer to build
             return self.session_class()
+        serializer = self.get_signing_serializer(app)
         max_age = int(app.permanent_session_lifetime.total_seconds())
         try:
             data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)

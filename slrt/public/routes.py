@@ -1,21 +1,25 @@
-from flask import Blueprint, request
+from flask import Blueprint, render_template, request
+from flask_babel import get_locale
 from werkzeug.datastructures import MultiDict
 
 from slrt.core.db import read_only
 from slrt.core.htmx import render_page_or_partial, wants_partial
+from slrt.core.page_cache import cacheable, page_cache
+from slrt.core.same_origin import same_origin_post
 from slrt.public import operations
 from slrt.public.forms import StatusForm
-from slrt.regions.districts import current_district, district_of_code, office_name
+from slrt.regions.districts import current_district, district_name, district_of_code, office_name
 
 bp = Blueprint("public", __name__)
 
 
 @bp.route("/status", methods=["GET", "POST"])
+@same_origin_post  # no session token: a citizen's lookup needs no session (see slrt/core/same_origin.py)
 @read_only
 def status():
     """Cek Status Layanan: the ticket alone shows the steps; with the birth date also the request and messages."""
     if request.method == "POST":
-        form = StatusForm()
+        form = StatusForm(meta={"csrf": False})
     else:  # the QR code on the receipt opens the page with the ticket filled in; a birth date never
         # travels in a URL, so only the ticket is read from it
         form = StatusForm(MultiDict({"ticket": request.args.get("ticket", "")}), meta={"csrf": False})
@@ -44,8 +48,19 @@ def status():
     events = result.events if result else []
     case = result.case if isinstance(result, operations.Lookup) else result  # the ORM case, or the light Steps
     office = office_name(district_of_code(case.office_region_code) or current_district()) if case else None
-    return render_page_or_partial("public/status.html", "public/_result.html", form=form, result=result,
-                                  case=case, events=events, case_office=office, failed=failed, throttled=throttled,
-                                  wrong_birth_date=wrong_birth_date, birth_date_throttled=birth_date_throttled,
-                                  # an htmx swap replaces only the result: the form's messages go there
-                                  form_errors_here=wants_partial()), status_code
+    context = dict(form=form, result=result, case=case, events=events, case_office=office, failed=failed,
+                   throttled=throttled, wrong_birth_date=wrong_birth_date,
+                   birth_date_throttled=birth_date_throttled, tokenless=True,
+                   # an htmx swap replaces only the result: the form's messages go there
+                   form_errors_here=wants_partial())
+    if request.method == "GET" and isinstance(result, operations.Steps) and status_code == 200 and cacheable():
+        # The QR code's page: the same for everyone until the case moves on; the key names all it shows.
+        here = current_district()
+        partial = wants_partial()
+        page_key = ("public.status", request.full_path, partial, str(get_locale()), here, office_name(here),
+                    district_name(here), office, result)
+        template = "public/_result.html" if partial else "public/status.html"
+        response = page_cache().response(page_key, lambda: render_template(template, **context))
+        response.vary.add("HX-Request")
+        return response
+    return render_page_or_partial("public/status.html", "public/_result.html", **context), status_code

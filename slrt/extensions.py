@@ -47,13 +47,4 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-
-
-@limiter.request_filter
-def _only_posts_are_limited() -> bool:
-    """Every route limit of the portal is on POSTs (the second factor's codes; the throttles of public
-    lookups and logins use `limiter.limiter` directly): other requests skip Flask-Limiter's per-request
-    work, which every page and fragment paid for nothing."""
-    from flask import request
-    return request.method != "POST"
 babel = Babel()

@@ -157,7 +157,7 @@ _CALLED_BY_FRAMEWORKS = {"Meta", "get_translations", "get_id", "is_active", "red
                          "permanent", "open_session", "should_set_cookie"}  # Flask's session interface
 _FRAMEWORK_DECORATORS = ["@*.route", "@*.command", "@*.group", "@*.before_app_request", "@*.before_request",
                          "@*.after_request", "@*.errorhandler", "@*.user_loader", "@*.context_processor",
-                         "@*.url_defaults", "@compiles", "@*.listens_for", "@*.request_filter",
+                         "@*.url_defaults", "@compiles", "@*.listens_for",
                          "@contributor"]  # slrt.privacy: sections of the subject-access report register themselves
 
 

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from limits.storage import MovingWindowSupport, Storage
+from slrt.core.db import light_reads
 from slrt.extensions import db
 
 SCHEME = "slrt-database"
@@ -68,18 +69,6 @@ _hits = ThrottleHit.__table__
 _LIVE_SLOTS = select(func.count(), func.min(_hits.c.expires_ms)).where(
     _hits.c.key == bindparam("key"), _hits.c.slot >= 0, _hits.c.slot < bindparam("limit"),
     _hits.c.expires_ms > bindparam("now"))
-
-
-def _request_connection_reads_fresh() -> bool:
-    """A count may be read on the request's own connection (saving a second checkout and its ping on the
-    busiest public page) where that read sees every hit committed so far: on MariaDB (READ COMMITTED, each
-    statement sees the latest commits), and on SQLite in a read-only request that has not read anything
-    yet (its snapshot then starts now; a snapshot taken earlier would miss later hits)."""
-    if not has_request_context():
-        return False
-    if db.engine.dialect.name != "sqlite":
-        return True
-    return bool(g.get("sqlite_read_only")) and not db.session().in_transaction()
 
 
 class DatabaseStorage(Storage, MovingWindowSupport):
@@ -150,8 +139,8 @@ class DatabaseStorage(Storage, MovingWindowSupport):
 
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
         values = {"key": _digest(key), "limit": limit, "now": _now_ms()}
-        if _request_connection_reads_fresh():
-            count, oldest = db.session.connection().execute(_LIVE_SLOTS, values).one()
+        if has_request_context():  # the login and the public lookups read on every request: no extra checkout
+            count, oldest = light_reads().execute(_LIVE_SLOTS, values).one()
         else:
             with self._connect() as connection:
                 count, oldest = connection.execute(_LIVE_SLOTS, values).one()

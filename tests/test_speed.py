@@ -326,3 +326,14 @@ def test_the_page_follows_the_language_and_the_office_name_at_once(app, make_cas
     db.session.commit()
     page = app.test_client().get(f"/status?ticket={ticket}").get_data(as_text=True)
     assert page.count("Pusat Kesejahteraan Sosial Terpadu Sabilulungan") == 2  # the case's office and the footer
+
+
+def test_without_the_page_cache_every_visit_renders_the_same_page(make_app, make_case):
+    from flask import template_rendered
+    app = make_app(SLRT_PAGE_CACHE=False)
+    ticket = make_case().ticket
+    seen = []
+    template_rendered.connect(lambda sender, template, context, **extra: seen.append(template.name), app)
+    pages = [decoded(app.test_client().get(f"/status?ticket={ticket}", headers=BROWSER)) for _ in range(2)]
+    assert pages[0] == pages[1] and ticket.encode() in pages[0]
+    assert seen.count("public/status.html") == 2

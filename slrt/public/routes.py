@@ -1,4 +1,4 @@
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import get_locale
 from werkzeug.datastructures import MultiDict
 
@@ -53,7 +53,8 @@ def status():
                    birth_date_throttled=birth_date_throttled, tokenless=True,
                    # an htmx swap replaces only the result: the form's messages go there
                    form_errors_here=wants_partial())
-    if request.method == "GET" and isinstance(result, operations.Steps) and status_code == 200 and cacheable():
+    if (request.method == "GET" and isinstance(result, operations.Steps) and status_code == 200 and cacheable()
+            and current_app.config["SLRT_PAGE_CACHE"]):
         # The QR code's page: the same for everyone until the case moves on; the key names all it shows.
         here = current_district()
         partial = wants_partial()

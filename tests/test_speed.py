@@ -333,7 +333,10 @@ def test_without_the_page_cache_every_visit_renders_the_same_page(make_app, make
     app = make_app(SLRT_PAGE_CACHE=False)
     ticket = make_case().ticket
     seen = []
-    template_rendered.connect(lambda sender, template, context, **extra: seen.append(template.name), app)
+
+    def record(sender, template, context, **extra):
+        seen.append(template.name)
+    template_rendered.connect(record, app)
     pages = [decoded(app.test_client().get(f"/status?ticket={ticket}", headers=BROWSER)) for _ in range(2)]
     assert pages[0] == pages[1] and ticket.encode() in pages[0]
     assert seen.count("public/status.html") == 2

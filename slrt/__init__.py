@@ -45,6 +45,10 @@ def register_extensions(app: Flask) -> None:
     from slrt.core import throttle
     throttle.init_app(app)  # registers the database storage scheme, then binds Flask-Limiter
     limiter.init_app(app)
+    # The portal sets no default or blueprint limits: its route limits (the second factor's) are decorators,
+    # which check themselves, and the public lookups' and logins' throttles call `limiter.limiter` directly.
+    # Flask-Limiter's per-request hook would only look for limits on every page, fragment and file.
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
     from slrt.core.i18n import select_locale, select_timezone
     # One catalogue per feature (slrt/<feature>/translations), relative to the package folder.
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(

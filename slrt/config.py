@@ -93,6 +93,9 @@ class Config:
         self.SLRT_PROXY_COUNT = int(env.get("SLRT_PROXY_COUNT", "0"))
         # Brotli/gzip for text responses (slrt/core/compression.py); SLRT_COMPRESS=0 leaves it to a proxy.
         self.SLRT_COMPRESS = env.get("SLRT_COMPRESS", "1") != "0"
+        # The public status page kept ready-made per ticket while its case does not move (slrt/core/page_cache.py);
+        # SLRT_PAGE_CACHE=0 renders every request (bench/status_vs_hello.py measures both).
+        self.SLRT_PAGE_CACHE = env.get("SLRT_PAGE_CACHE", "1") != "0"
 
         self.BABEL_DEFAULT_LOCALE = "id"
         self.BABEL_DEFAULT_TIMEZONE = self.SLRT_TIMEZONE

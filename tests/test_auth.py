@@ -308,7 +308,7 @@ def test_security_headers_on_throttled_and_csrf_answers(app, make_app, make_user
     throttled = log_in(client, "siti")
     assert throttled.status_code == 429
     assert_secure_headers(throttled)
-    csrf = make_app(WTF_CSRF_ENABLED=True).test_client().post("/bahasa", data={"lang": "en"})
+    csrf = make_app(WTF_CSRF_ENABLED=True).test_client().post("/masuk", data={"username": "siti"})
     assert csrf.status_code == 400
     assert_secure_headers(csrf)
 

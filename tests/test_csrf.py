@@ -97,24 +97,49 @@ def test_logout_needs_the_token(csrf_app, make_user):
     assert client.get("/kasus/").status_code == 302
 
 
-def test_language_switch_needs_the_token(csrf_app):
+CROSS_SITE = ({"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+              {"Origin": "https://evil.example"}, {"Origin": "null"})
+SAME_SITE = ({}, {"Sec-Fetch-Site": "same-origin"}, {"Sec-Fetch-Site": "none"}, {"Origin": "http://localhost"})
+
+
+@pytest.mark.parametrize("headers", CROSS_SITE)
+def test_a_language_switch_another_site_sends_is_refused(csrf_app, headers):
     client = csrf_app.test_client()
-    page = client.get("/status").data
-    assert_indonesian_refusal(client.post("/bahasa", data={"lang": "en", "next": "/status"}))
+    assert_indonesian_refusal(client.post("/bahasa", data={"lang": "en", "next": "/status"}, headers=headers))
     assert '<html lang="id"' in client.get("/status").get_data(as_text=True)
-    response = client.post("/bahasa", data={"lang": "en", "next": "/status", "csrf_token": csrf_token_from(page)})
+
+
+@pytest.mark.parametrize("headers", SAME_SITE)
+def test_the_language_switch_needs_no_token_from_this_site(csrf_app, headers):
+    client = csrf_app.test_client()
+    response = client.post("/bahasa", data={"lang": "en", "next": "/status"}, headers=headers)
     assert response.status_code == 303
     assert '<html lang="en"' in client.get("/status").get_data(as_text=True)
 
 
-def test_public_status_post_needs_the_token_but_the_qr_link_does_not(csrf_app, make_case):
+@pytest.mark.parametrize("headers", CROSS_SITE)
+def test_a_status_lookup_another_site_sends_is_refused(csrf_app, make_case, headers):
     case = make_case()
     client = csrf_app.test_client()
-    assert client.get(f"/status?ticket={case.ticket}").status_code == 200
-    assert_indonesian_refusal(client.post("/status", data={"ticket": case.ticket}))
-    page = client.get("/status").data
-    response = client.post("/status", data={"ticket": case.ticket, "csrf_token": csrf_token_from(page)})
+    assert_indonesian_refusal(client.post("/status", data={"ticket": case.ticket, "birth_date": "1990-12-05"},
+                                          headers=headers))
+
+
+def test_the_status_page_holds_no_token_and_its_form_works_from_this_site(csrf_app, make_case):
+    case = make_case()
+    client = csrf_app.test_client()
+    page = client.get(f"/status?ticket={case.ticket}")
+    assert page.status_code == 200 and b"csrf_token" not in page.data and b"X-CSRFToken" not in page.data
+    response = client.post("/status", data={"ticket": case.ticket}, headers={"Sec-Fetch-Site": "same-origin",
+                                                                              "Origin": "http://localhost"})
     assert response.status_code == 200 and case.ticket in response.get_data(as_text=True)
+
+
+def test_staff_pages_still_carry_the_token_and_the_login_needs_it(csrf_app, make_user):
+    client, _ = logged_in(csrf_app, make_user)
+    html = client.get("/kasus/").data
+    assert b'name="csrf_token"' in html and header_token(html)
+    assert_indonesian_refusal(client.post("/keluar", headers={"Sec-Fetch-Site": "same-origin"}))
 
 
 def test_take_and_admin_actions_need_the_token(csrf_app, make_user, make_case):

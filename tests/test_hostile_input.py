@@ -137,7 +137,7 @@ def overwrite_free_text() -> int:
                     continue
                 text = sa.literal(payload)
                 if column.name in unique:  # the payload and the row's id, to stay unique
-                    text = text + sa.cast(table.c.id, sa.String)
+                    text = text + sa.cast(next(iter(table.primary_key.columns)), sa.String)
                 # an empty field (a letter not issued yet) stays empty
                 values[column.name] = sa.case((table.c[column.name].is_(None), sa.null()), else_=text)
         if values:

@@ -164,13 +164,17 @@ def test_pages_do_not_resend_an_unchanged_session_cookie(client, login_as):
         assert response.status_code == 200 and set_cookies(response) == []
 
 
-def test_a_visitor_on_the_status_page_is_not_sent_the_cookie_again_and_again(client):
-    first = client.get("/status")
-    assert any(c.startswith("slrt_session=") for c in set_cookies(first))  # the form's CSRF token
-    client.get("/status")  # (Flask-Login marks the visitor's session "not fresh" once)
+def test_a_visitor_on_the_status_page_is_never_sent_a_cookie(client, make_case):
+    ticket = make_case().ticket
+    for path in ("/status", f"/status?ticket={ticket}", "/status?ticket=AAAAA-BBBBB", f"/status?ticket={ticket}"):
+        response = client.get(path)
+        assert response.status_code == 200 and set_cookies(response) == [], path
+    # a visitor who switched the language keeps it in a cookie, sent once
+    switched = client.post("/bahasa", data={"lang": "en", "next": "/status"})
+    assert any(c.startswith("slrt_session=") for c in set_cookies(switched))
     for _ in range(3):
-        again = client.get("/status?ticket=AAAAA-BBBBB")
-        assert again.status_code == 200 and set_cookies(again) == []
+        again = client.get(f"/status?ticket={ticket}")
+        assert '<html lang="en"' in again.get_data(as_text=True) and set_cookies(again) == []
 
 
 def test_the_session_is_resent_when_it_changes(client, login_as):
@@ -249,3 +253,90 @@ def test_the_status_with_birth_date_checks_it_without_loading_the_household(app,
     assert "Kartu KIS Anda sudah aktif kembali." in response.get_data(as_text=True)  # the detailed view
     assert "household_members" not in " ".join(statements)
     assert "case_events" in statements[0] and "birth_date" in statements[0]
+
+
+# The status page kept ready-made (slrt/core/page_cache.py) ----------------------------------------------
+
+@pytest.fixture
+def renders(app):
+    """The templates rendered, by name."""
+    from flask import template_rendered
+    seen: list[str] = []
+
+    def record(sender, template, context, **extra):
+        seen.append(template.name)
+    template_rendered.connect(record, app)
+    yield seen
+    template_rendered.disconnect(record, app)
+
+
+def test_the_qr_page_is_rendered_once_and_a_new_step_shows_at_once(app, make_case, make_user, renders):
+    from slrt.handling import operations as case_ops
+    case = make_case()
+    ticket, case_id = case.ticket, case.id
+    visitor = app.test_client()
+    first = visitor.get(f"/status?ticket={ticket}", headers=BROWSER)
+    again = visitor.get(f"/status?ticket={ticket}", headers=BROWSER)
+    assert first.status_code == again.status_code == 200 and decoded(first) == decoded(again)
+    assert renders.count("public/status.html") == 1  # the second came ready-made
+    steps_before = decoded(again).count(b"<li><time>")
+    officer = make_user("back_office", username="officer")
+    from slrt.cases.models import Case
+    case_ops.assign(db.session.get(Case, case_id), officer, officer)
+    db.session.commit()
+    moved = decoded(visitor.get(f"/status?ticket={ticket}", headers=BROWSER))
+    assert moved.count(b"<li><time>") == steps_before + 1
+    assert renders.count("public/status.html") == 2
+
+
+@pytest.mark.parametrize("offered, sent", [("gzip, deflate, br, zstd", "br"), ("gzip", "gzip"), ("", None),
+                                          ("br;q=0, gzip;q=0.5", "gzip")])
+def test_the_ready_made_page_comes_in_the_encoding_offered(client, make_case, offered, sent):
+    ticket = make_case().ticket
+    plain = client.get(f"/status?ticket={ticket}", headers={"Accept-Encoding": ""}).get_data()
+    for _ in range(2):  # made, then ready-made
+        response = client.get(f"/status?ticket={ticket}", headers={"Accept-Encoding": offered})
+        assert response.headers.get("Content-Encoding") == sent and decoded(response) == plain
+        assert varies_on(response, "Accept-Encoding") and varies_on(response, "HX-Request")
+    other_site = client.get(f"/status?ticket={ticket}", headers={**BROWSER, "Sec-Fetch-Site": "cross-site"})
+    assert "Content-Encoding" not in other_site.headers and other_site.get_data() == plain
+
+
+def test_a_staff_members_status_page_is_theirs_and_never_shown_to_a_visitor(app, make_case, login_as, client):
+    ticket = make_case().ticket
+    officer = login_as("back_office")
+    staff_page = client.get(f"/status?ticket={ticket}").get_data(as_text=True)
+    assert officer.full_name in staff_page and ticket in staff_page
+    visitor_page = app.test_client().get(f"/status?ticket={ticket}").get_data(as_text=True)
+    assert ticket in visitor_page and officer.full_name not in visitor_page and "csrf_token" not in visitor_page
+    assert officer.full_name in client.get(f"/status?ticket={ticket}").get_data(as_text=True)
+
+
+def test_the_page_follows_the_language_and_the_office_name_at_once(app, make_case):
+    from slrt.regions.models import District
+    ticket = make_case().ticket
+    visitor = app.test_client()
+    assert "Status:" in visitor.get(f"/status?ticket={ticket}").get_data(as_text=True)
+    visitor.post("/bahasa", data={"lang": "en", "next": "/status"})
+    assert '<html lang="en"' in visitor.get(f"/status?ticket={ticket}").get_data(as_text=True)
+    code = app.config["SLRT_REGION_CODE"]
+    district = db.session.get(District, code) or District(code=code, name=app.config["SLRT_REGION_NAME"])
+    district.office_name = "Pusat Kesejahteraan Sosial Terpadu Sabilulungan"
+    db.session.add(district)
+    db.session.commit()
+    page = app.test_client().get(f"/status?ticket={ticket}").get_data(as_text=True)
+    assert page.count("Pusat Kesejahteraan Sosial Terpadu Sabilulungan") == 2  # the case's office and the footer
+
+
+def test_without_the_page_cache_every_visit_renders_the_same_page(make_app, make_case):
+    from flask import template_rendered
+    app = make_app(SLRT_PAGE_CACHE=False)
+    ticket = make_case().ticket
+    seen = []
+
+    def record(sender, template, context, **extra):
+        seen.append(template.name)
+    template_rendered.connect(record, app)
+    pages = [decoded(app.test_client().get(f"/status?ticket={ticket}", headers=BROWSER)) for _ in range(2)]
+    assert pages[0] == pages[1] and ticket.encode() in pages[0]
+    assert seen.count("public/status.html") == 2

@@ -34,12 +34,12 @@ class SlidingSessionInterface(SecureCookieSessionInterface):
     session_class = SlidingSession
 
     def open_session(self, app, request) -> SlidingSession | None:
-        serializer = self.get_signing_serializer(app)
-        if serializer is None:
+        if not app.secret_key:
             return None
         value = request.cookies.get(self.get_cookie_name(app))
-        if not value:
+        if not value:  # a visitor (the status page's QR code) has none: no serializer to build
             return self.session_class()
+        serializer = self.get_signing_serializer(app)
         max_age = int(app.permanent_session_lifetime.total_seconds())
         try:
             data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
@@ -52,6 +52,11 @@ class SlidingSessionInterface(SecureCookieSessionInterface):
     def save_session(self, app, session, response) -> None:
         if request.endpoint == "static":
             return  # no cookie, and no `Vary: Cookie` on a file every visitor shares
+        if session and "_user_id" not in session and "_fresh" not in session:
+            # A visitor's session (a CSRF token, the language): Flask-Login's session protection writes
+            # `_fresh = False` into it on the next request, which re-signed and re-sent the cookie once
+            # more; write it now, with the first cookie.
+            session["_fresh"] = False
         super().save_session(app, session, response)
 
     def should_set_cookie(self, app, session) -> bool:

@@ -10,5 +10,6 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = web.RowIdConverter
     db.install_engine_hooks()
     app.before_request(db.mark_read_only_request)
+    app.teardown_request(db.close_light_reads)
     app.register_blueprint(routes.bp)
     web.init_web(app)

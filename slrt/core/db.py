@@ -97,11 +97,36 @@ def mark_read_only_request() -> None:
         g.reports_replica = True
 
 
+def light_reads():
+    """The connection for a request's light reads that need no snapshot of their own (the status page's
+    case and steps, a throttle's count), each seeing every commit made so far:
+    - on SQLite, an autocommit connection kept for this request (no BEGIN, no ROLLBACK, no Session; in WAL
+      mode a read never waits for the writer), closed when the request ends (`close_light_reads`);
+    - on MariaDB, the request's own connection, whose READ COMMITTED statements see the latest commits (an
+      autocommit connection there would cost two SET statements per checkout)."""
+    from slrt.extensions import db
+    if db.engine.dialect.name != "sqlite":
+        return db.session.connection()
+    connection = g.get("slrt_light_reads")
+    if connection is None:
+        connection = g.slrt_light_reads = db.engine.connect().execution_options(slrt_autocommit=True)
+    return connection
+
+
+def close_light_reads(error=None) -> None:
+    """teardown_request hook: give the light reads' connection back to the pool."""
+    connection = g.pop("slrt_light_reads", None)
+    if connection is not None:
+        connection.close()
+
+
 def engine_options(url: str) -> dict:
     if url.startswith("mysql"):
         return {"pool_pre_ping": True, "pool_recycle": 3600, "isolation_level": "READ COMMITTED",
                 "connect_args": {"charset": "utf8mb4"}}
-    return {"pool_pre_ping": True}
+    # No ping on SQLite: a file has no server to go away, so the ping's SELECT 1 at every checkout (every
+    # request) bought nothing. (A file replaced under the portal is caught by slrt/maintenance/database_file.)
+    return {}
 
 
 def lock_row(model, row_id: int) -> None:

@@ -4,12 +4,14 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from slrt.core.db import read_only
+from slrt.core.same_origin import same_origin_post
 from slrt.extensions import csrf, db
 
 bp = Blueprint("core", __name__)
 
 
 @bp.route("/bahasa", methods=["POST"])
+@same_origin_post  # no session token needed: a visitor on the status page has no session
 def set_language():
     """Switch the interface language (Bahasa Indonesia / English)."""
     language = request.form.get("lang", "id")

@@ -22,11 +22,12 @@ import threading
 import time
 
 from flask import g, has_request_context
-from sqlalchemy import BigInteger, Integer, String, delete, func, insert, select, text, update
+from sqlalchemy import BigInteger, Integer, String, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from limits.storage import MovingWindowSupport, Storage
+from slrt.core.db import light_reads
 from slrt.extensions import db
 
 SCHEME = "slrt-database"
@@ -61,6 +62,13 @@ def _refuse_while_the_request_holds_the_write_lock() -> None:
     if has_request_context() and not g.get("sqlite_read_only") and db.session().in_transaction():
         raise RuntimeError("A throttle failure was counted while the request holds SQLite's write lock: count "
                            "it after db.session.commit(), or from a @read_only view (see slrt.core.throttle).")
+
+
+_hits = ThrottleHit.__table__
+# The read every public lookup and login makes: built once (it runs on every request of the status page).
+_LIVE_SLOTS = select(func.count(), func.min(_hits.c.expires_ms)).where(
+    _hits.c.key == bindparam("key"), _hits.c.slot >= 0, _hits.c.slot < bindparam("limit"),
+    _hits.c.expires_ms > bindparam("now"))
 
 
 class DatabaseStorage(Storage, MovingWindowSupport):
@@ -130,11 +138,12 @@ class DatabaseStorage(Storage, MovingWindowSupport):
         return False
 
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
-        t = self._table
-        with self._connect() as connection:
-            count, oldest = connection.execute(
-                select(func.count(), func.min(t.c.expires_ms)).where(
-                    t.c.key == _digest(key), t.c.slot >= 0, t.c.slot < limit, t.c.expires_ms > _now_ms())).one()
+        values = {"key": _digest(key), "limit": limit, "now": _now_ms()}
+        if has_request_context():  # the login and the public lookups read on every request: no extra checkout
+            count, oldest = light_reads().execute(_LIVE_SLOTS, values).one()
+        else:
+            with self._connect() as connection:
+                count, oldest = connection.execute(_LIVE_SLOTS, values).one()
         if not count:
             return time.time(), 0
         return oldest / 1000 - expiry, count

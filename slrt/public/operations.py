@@ -5,12 +5,13 @@ import hmac
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, true
 from sqlalchemy.orm import joinedload, lazyload
 
 from slrt.cases.models import Case, CaseEvent
 from slrt.cases.tickets import normalize_ticket
 from slrt.core import throttle
+from slrt.core.db import light_reads
 from slrt.extensions import db
 
 _NO_DATE = date(1900, 1, 1)
@@ -25,6 +26,43 @@ class Lookup:
     def events(self) -> list[CaseEvent]:
         """The steps the citizen sees (loaded with the case by `look_up`)."""
         return [event for event in self.case.events if event.public]
+
+
+@dataclass(frozen=True)
+class Step:
+    at: object
+    kind: str
+
+
+@dataclass(frozen=True)
+class Steps:
+    """What the ticket alone shows: the case's status and its public steps (no personal data, no agency)."""
+
+    ticket: str
+    status: str
+    office_region_code: str
+    events: tuple[Step, ...]
+    detailed = False
+
+
+_cases, _events = Case.__table__, CaseEvent.__table__
+# Built once: the busiest public page runs it on the light reads' connection (slrt.core.db.light_reads),
+# below the ORM (no objects, no identity map, no loader events for rows that are only printed).
+_STEPS = (select(_cases.c.ticket, _cases.c.status, _cases.c.office_region_code, _events.c.at, _events.c.kind)
+          .select_from(_cases.outerjoin(_events, (_events.c.case_id == _cases.c.id) & (_events.c.public == true())))
+          .where(_cases.c.ticket == bindparam("ticket"))
+          .order_by(_events.c.id))
+
+
+def steps(typed_ticket: str) -> Steps | None:
+    """The case of a ticket with its public steps, in one statement; None when there is no such ticket."""
+    ticket = normalize_ticket(typed_ticket) or "-"
+    rows = light_reads().execute(_STEPS, {"ticket": ticket}).all()
+    if not rows:
+        return None
+    first = rows[0]
+    return Steps(first.ticket, first.status, first.office_region_code,
+                 tuple(Step(row.at, row.kind) for row in rows if row.kind is not None))
 
 
 def _address_checks():

@@ -7,10 +7,12 @@ region is a province and who sees only aggregates).
 """
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
-from flask import current_app, has_request_context
+from flask import current_app, has_app_context, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session, with_loader_criteria
 
@@ -78,6 +80,9 @@ def _only_current_district(execute_state) -> None:
 def register_filter() -> None:
     if not event.contains(Session, "do_orm_execute", _only_current_district):
         event.listen(Session, "do_orm_execute", _only_current_district)
+    if not event.contains(Session, "after_flush", _note_district_change):
+        event.listen(Session, "after_flush", _note_district_change)
+        event.listen(Session, "after_commit", _forget_faces_after_commit)
 
 
 def hosted_districts() -> list:
@@ -94,36 +99,80 @@ def hosted_districts() -> list:
     return sorted(rows, key=lambda row: (row.code != default, row.code))
 
 
-def district_name(code: str) -> str:
-    """The hosted district's name ("Kota Bandung"); the configured name for the configured district."""
-    from sqlalchemy.exc import SQLAlchemyError
+@dataclass(frozen=True)
+class DistrictFace:
+    """What pages and messages show of a hosted district (a copy, safe to keep between requests)."""
+
+    code: str
+    name: str
+    office_name: str | None
+    public_host: str | None
+    whatsapp_number: str | None
+    active: bool
+
+
+FACES_SECONDS = 10.0  # how long another node's (or worker's) edit of a district may take to show here
+
+
+def district_faces() -> dict[str, DistrictFace]:
+    """Every hosted district's names, host and number, read at most every FACES_SECONDS per process.
+
+    Every page names its office, and the busiest public page must not pay a query for it: the few rows
+    are kept in the process and read again after FACES_SECONDS, or at once after this process commits a
+    change to a district (`_forget_faces_after_commit`)."""
+    from sqlalchemy import select
 
     from slrt.extensions import db
     from slrt.regions.models import District
-    if code == current_app.config["SLRT_REGION_CODE"]:
-        return current_app.config["SLRT_REGION_NAME"]
+    cache = current_app.extensions.setdefault("slrt_district_faces", {})
+    kept = cache.get("faces")
+    if kept is not None and cache.get("until", 0.0) > time.monotonic():
+        return kept
+    faces = {row.code: DistrictFace(row.code, row.name, row.office_name, row.public_host, row.whatsapp_number,
+                                    bool(row.active))
+             for row in db.session.execute(select(District.code, District.name, District.office_name,
+                                                  District.public_host, District.whatsapp_number,
+                                                  District.active))}
+    cache.update(faces=faces, until=time.monotonic() + FACES_SECONDS)
+    return faces
+
+
+def _face(code: str) -> DistrictFace | None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from slrt.extensions import db
     try:
-        row = db.session.get(District, code)
+        return district_faces().get(code)
     except SQLAlchemyError:  # an error page after the database failed still renders
         db.session.rollback()
-        return code
-    return row.name if row is not None else code
+        return None
+
+
+def _note_district_change(session, flush_context) -> None:
+    from slrt.regions.models import District
+    if any(isinstance(row, District) for row in (*session.new, *session.dirty, *session.deleted)):
+        session.info["slrt_districts_changed"] = True
+
+
+def _forget_faces_after_commit(session) -> None:
+    if session.info.pop("slrt_districts_changed", False) and has_app_context():
+        current_app.extensions.pop("slrt_district_faces", None)
+
+
+def district_name(code: str) -> str:
+    """The hosted district's name ("Kota Bandung"); the configured name for the configured district."""
+    if code == current_app.config["SLRT_REGION_CODE"]:
+        return current_app.config["SLRT_REGION_NAME"]
+    face = _face(code)
+    return face.name if face is not None else code
 
 
 def office_name(code: str) -> str:
     """The office that speaks for the district on pages, letters and messages to citizens: the name its
     administrator gave it, else the configured one (the configured district), else made from its name."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from slrt.extensions import db
-    from slrt.regions.models import District
-    try:
-        row = db.session.get(District, code)
-    except SQLAlchemyError:  # an error page after the database failed still renders
-        db.session.rollback()
-        row = None
-    if row is not None and row.office_name:
-        return row.office_name
+    face = _face(code)
+    if face is not None and face.office_name:
+        return face.office_name
     if code == current_app.config["SLRT_REGION_CODE"]:
         return current_app.config["SLRT_OFFICE_NAME"]
-    return "SLRT Dinas Sosial " + (row.name if row is not None else district_name(code))
+    return "SLRT Dinas Sosial " + (face.name if face is not None else code)

@@ -106,11 +106,12 @@ def _load(code: str) -> District:
     return district
 
 
-@bp.route("/kabupaten/<code>", methods=["GET", "POST"])
+@bp.route("/kabupaten/<district_code>", methods=["GET", "POST"])
 @permission_required(can_host_districts)
 @submissions.once
-def district_edit(code: str):
+def district_edit(district_code: str):
     """Change a district's name, office name, public host, WhatsApp number, or whether it is active."""
+    code = district_code
     district = _load(code)
     form = DistrictEditForm(obj=district)
     if request.method == "GET":

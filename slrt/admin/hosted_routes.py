@@ -153,6 +153,5 @@ def district_choose():
     submissions.result_at(result)
     db.session.commit()
     district_choice.choose(code)
-    flash(_("Anda sekarang bekerja di %(name)s (%(code)s): pengaturan dan daftar isian yang tampil adalah milik "
-            "kabupaten/kota ini.", name=district_choice.district_name(code), code=code), "success")
+    flash(_("Kabupaten/kota tempat bekerja diganti."), "success")
     return redirect(result, code=303)

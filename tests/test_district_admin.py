@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from slrt.audit.models import AuditLog
-from slrt.auth.models import User
 from slrt.extensions import db
 from slrt.regions.models import District
 from tests.conftest import VALID_NIK, count, log_in

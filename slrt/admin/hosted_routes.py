@@ -45,8 +45,8 @@ def _choose_form() -> ChooseDistrictForm:
 
 
 def _list_page(choose: ChooseDistrictForm | None = None) -> str:
-    return render_template("admin/districts.html", districts=_districts(), working_in=district_choice.current_district(),
-                           counts=counts_by_district(current_user.region_code, local_today()),
+    return render_template("admin/districts.html", districts=_districts(),
+                           working_in=district_choice.current_district(), counts=counts_by_district(current_user.region_code, local_today()),
                            choose=choose or _choose_form(), configured=current_app.config["SLRT_REGION_CODE"])
 
 

@@ -15,6 +15,7 @@ from itertools import product
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 from wtforms.fields.core import UnboundField
 
 from slrt.extensions import db
@@ -136,8 +137,9 @@ def overwrite_free_text() -> int:
                 if payload is None:
                     continue
                 text = sa.literal(payload)
-                if column.name in unique:  # the payload and the row's id, to stay unique
-                    text = text + sa.cast(next(iter(table.primary_key.columns)), sa.String)
+                if column.name in unique:  # the payload and the row's id (or key: a district's code), to stay unique
+                    key = table.c.id if "id" in table.c else list(table.primary_key.columns)[0]
+                    text = text + sa.cast(key, sa.String)
                 # an empty field (a letter not issued yet) stays empty
                 values[column.name] = sa.case((table.c[column.name].is_(None), sa.null()), else_=text)
         if values:
@@ -254,6 +256,13 @@ def hostile(app, make_user, make_case, places, tmp_path, monkeypatch):
         client = app.test_client()
         assert log_in(client, user.username).status_code == 303
         clients[role] = client
+    # The provincial administrator, and a hosted district named with the payload (its page, menu and banner).
+    from slrt.regions.models import District
+    db.session.add(District(code=places.other_district, name=FULL[:120], office_name=FULL[:160], active=True))
+    db.session.commit()
+    province_admin = make_user("admin", region_code=places.district[:2], username="adminprov")
+    clients["province_admin"] = app.test_client()
+    assert log_in(clients["province_admin"], province_admin.username).status_code == 303
     from tests.api_helpers import make_client
     api_client, _token = make_client(admin, name=FULL[:120], region_code=places.district,
                                      permissions=("read_status", "read_aggregates", "create_cases", "read_registry"))
@@ -372,6 +381,7 @@ def page_urls(app, codes) -> list[str]:
     from slrt.planning.models import LocalProgramme
     values = {"meeting_id": _ids(VillageMeeting), "plan_id": _ids(LocalProgramme), "case_id": _ids(Case), "referral_id": _ids(Referral), "user_id": _ids(User)[-2:],
               "import_id": _ids(RegistryImport), "proposal_id": _ids(Proposal), "code": codes,
+              "district_code": [current_app.config["SLRT_REGION_CODE"]],
               "slug": list(KINDS), "message_id": _ids(OutboxMessage),
               "person_id": _ids(Person)[:2], "attachment_id": _ids(Attachment),
               "correction_id": _correction_ids(), "ticket": list(db.session.scalars(sa.select(Case.ticket).order_by(Case.id).limit(1))),
@@ -419,7 +429,7 @@ def post_urls(app) -> list[str]:
              "conversation_id": _conversation_ids()[0],
              "visit_id": _visit_ids()[0], "device_id": _device_ids()[0], "clash_id": _clash_ids()[0],
              "subscription_id": _subscription_ids()[0], "delivery_id": _delivery_ids()[0],
-             "report_id": _lapor_ids()[0]}
+             "report_id": _lapor_ids()[0], "district_code": current_app.config["SLRT_REGION_CODE"]}
     urls = []
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods and rule.endpoint not in SKIP_ENDPOINTS:

@@ -4,8 +4,8 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from slrt.admin import commands, district_routes, permissions, routes  # noqa: F401  (district_routes: views on bp)
-    from slrt.admin.permissions import can_manage_district
+    from slrt.admin import commands, district_routes, hosted_routes, permissions, routes  # noqa: F401  (views on bp)
+    from slrt.admin.permissions import can_host_districts, can_manage_district
     from slrt.auth.permissions import can_manage_users, can_view_audit
     from slrt.core import permissions as can_registry
     from slrt.shell import nav
@@ -21,3 +21,4 @@ def init_app(app: Flask) -> None:
     nav.register(95, "admin.audit", _l("Jejak audit"), can_view_audit, nav.MenuGroup.ADMIN)
     nav.register(82, "admin.settings_page", _l("Pengaturan"), can_manage_district, nav.MenuGroup.ADMIN)
     nav.register(84, "admin.lists", _l("Daftar isian"), can_manage_district, nav.MenuGroup.ADMIN)
+    nav.register(80, "admin.districts", _l("Kabupaten/Kota"), can_host_districts, nav.MenuGroup.ADMIN)

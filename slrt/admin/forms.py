@@ -160,3 +160,34 @@ class AuditFilterForm(BaseForm):
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError(_l("Tanggal akhir tidak boleh sebelum tanggal awal."))
+
+
+# The districts hosted in this database (the provincial administrator) ---------------------------------------
+
+class DistrictEditForm(BaseForm):
+    name = StringField(_l("Nama kabupaten/kota"), validators=[DataRequired(_l("Nama kabupaten/kota wajib diisi.")),
+                                                              Length(max=120)])
+    office_name = StringField(_l("Nama kantor"), validators=[Optional(), Length(max=160)],
+                              description=_l("Dikosongkan: \"SLRT Dinas Sosial\" dan nama kabupaten/kota."))
+    public_host = StringField(_l("Alamat situs publik (nama host)"), validators=[Optional(), Length(max=253)],
+                              description=_l("Misalnya slrt.bandungkab.go.id, tanpa http://."))
+    whatsapp_number = StringField(_l("Nomor WhatsApp warga"), validators=[Optional(), Length(max=24)],
+                                  description=_l("Dengan kode negara, misalnya 6281234567890."),
+                                  render_kw={"inputmode": "tel"})
+    active = BooleanField(_l("Aktif"), default=True)
+
+
+class DistrictForm(DistrictEditForm):
+    code = StringField(_l("Kode kabupaten/kota (Kemendagri)"), validators=[
+        DataRequired(_l("Kode kabupaten/kota wajib diisi.")),
+        Regexp(r"^\s*\d{2}\.\d{2}\s*$", message=_l("Format kode kabupaten/kota: 32.73."))],
+        render_kw={"inputmode": "decimal", "placeholder": "32.73"})
+    admin_username = StringField(_l("Nama pengguna administrator pertama"), validators=[
+        DataRequired(_l("Nama pengguna wajib diisi.")), Length(min=3, max=60),
+        Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Gunakan huruf, angka, titik, garis bawah atau tanda hubung."))])
+    admin_name = StringField(_l("Nama lengkap administrator"), validators=[
+        DataRequired(_l("Nama lengkap wajib diisi.")), Length(max=120)])
+
+
+class ChooseDistrictForm(BaseForm):
+    code = SelectField(_l("Bekerja di kabupaten/kota"), validate_choice=False)

@@ -11,3 +11,10 @@ def can_manage_district(user) -> bool:
 def can_see_logo(user) -> bool:
     """Every signed-in user may load the letterhead logo (letters are printed by several roles)."""
     return bool(getattr(user, "is_authenticated", False))
+
+
+def can_host_districts(user) -> bool:
+    """The provincial administrator (an administrator whose region is a province): adds and edits the districts
+    hosted in this database and chooses the one they work in. A district's own administrator may not."""
+    from slrt.regions.districts import is_province_admin
+    return is_province_admin(user)

@@ -33,6 +33,8 @@ ACTIONS = {
     # district settings and lists
     "setting.update": _l("Mengubah pengaturan kabupaten"),
     "district.add": _l("Menambah kabupaten/kota ke basis data"),
+    "district.update": _l("Mengubah data kabupaten/kota"),
+    "district.choose": _l("Memilih kabupaten/kota tempat bekerja"),
     "agency.create": _l("Menambah instansi"),
     "agency.update": _l("Mengubah instansi"),
     "agency.activate": _l("Mengaktifkan instansi"),

@@ -14,6 +14,11 @@ def init_app(app: Flask) -> None:
     def district_office() -> dict:
         """The office and district of the signed-in user's district (registered after slrt.core's processor,
         whose configured names it replaces for a hosted district)."""
-        from slrt.regions.districts import current_district, district_name, office_name
+        from flask_login import current_user
+
+        from slrt.regions.districts import current_district, district_name, is_province_admin, office_name
         district = current_district()
-        return {"office_name": office_name(district), "district_name": district_name(district)}
+        # The provincial administrator's banner: the district whose settings and lists they are working in.
+        working = (district, district_name(district)) if is_province_admin(current_user) else None
+        return {"office_name": office_name(district), "district_name": district_name(district),
+                "working_district": working}

@@ -16,25 +16,37 @@ district_cli = AppGroup("district", help="Districts hosted in this database.")
 @click.argument("name")
 @click.option("--admin", "admin_username", required=True, help="Username of the district's first administrator.")
 @click.option("--admin-name", default=None, help="The administrator's full name (defaults to the username).")
-def add(code, name, admin_username, admin_name):
+@click.option("--office-name", default=None, help="The office's own name (default: SLRT Dinas Sosial NAME).")
+@click.option("--public-host", default=None, help="The host name its public pages are opened on.")
+@click.option("--whatsapp-number", default=None, help="Its citizens' WhatsApp number, with the country code.")
+def add(code, name, admin_username, admin_name, office_name, public_host, whatsapp_number):
     """Add district CODE (NN.NN) named NAME with its starting lists and first administrator."""
     from slrt.regions.operations import add_district
     try:
-        district, admin, password = add_district(code.strip(), name, admin_username, admin_name or admin_username)
+        district, admin, password = add_district(code.strip(), name, admin_username, admin_name or admin_username,
+                                                 office_name=office_name, public_host=public_host,
+                                                 whatsapp_number=whatsapp_number)
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(str(error.message))
     db.session.commit()
-    click.echo(f"District {district.code} {district.name} added; administrator {admin.username}, "
-               f"one-time password (shown once): {password}")
+    click.echo(f"District {district.code} {district.name} added; office {district.office_name or '-'}, "
+               f"public host {district.public_host or '-'}, WhatsApp {district.whatsapp_number or '-'}; "
+               f"administrator {admin.username}, one-time password (shown once): {password}")
 
 
 @district_cli.command("list")
 def list_districts():
-    """The districts hosted in this database."""
+    """The districts hosted in this database (code, name, active, office name, public host, WhatsApp number)."""
+    from sqlalchemy import select
+
     from slrt.regions.districts import hosted_districts
-    for district in hosted_districts():
-        click.echo(f"{district.code}\t{district.name}\t{'active' if district.active else 'inactive'}")
+    from slrt.regions.models import District
+    inactive = db.session.scalars(select(District).where(District.active.is_(False)).order_by(District.code))
+    for district in [*hosted_districts(), *inactive]:
+        click.echo("\t".join((district.code, district.name, "active" if district.active else "inactive",
+                              district.office_name or "-", district.public_host or "-",
+                              district.whatsapp_number or "-")))
 
 
 def register(app: Flask) -> None:

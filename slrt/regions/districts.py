@@ -3,7 +3,9 @@
 The district is the first five characters (`NN.NN`) of a region code. A staff member works in the district of
 their region; a command works in the one given by `--district` (`working_in`), else the configured
 SLRT_REGION_CODE, which is also the district of a single-district install and of a provincial officer (whose
-region is a province and who sees only aggregates).
+region is a province and who sees only aggregates). A provincial administrator (an administrator whose region
+is a province) works in the district they chose (`chosen_district`, kept in their session), else the configured
+one.
 """
 from __future__ import annotations
 
@@ -12,11 +14,13 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from flask import current_app, has_app_context, has_request_context
+from flask import current_app, g, has_app_context, has_request_context, session
 from sqlalchemy import event
 from sqlalchemy.orm import Session, with_loader_criteria
 
 DISTRICT_LENGTH = 5
+PROVINCE_LENGTH = 2
+CHOICE_KEY = "slrt_district"  # the session key of a provincial administrator's chosen district
 _chosen: ContextVar[str | None] = ContextVar("slrt_district", default=None)
 
 
@@ -41,7 +45,57 @@ def current_district() -> str:
             own = district_of(current_user)
             if own:
                 return own
+            chosen = chosen_district(current_user)
+            if chosen:
+                return chosen
     return current_app.config["SLRT_REGION_CODE"]
+
+
+def is_province_admin(user) -> bool:
+    """An administrator whose region is a province: they host and manage the province's districts."""
+    from slrt.auth.models import Role
+    return (bool(getattr(user, "is_authenticated", False)) and user.role == Role.ADMIN
+            and len(user.region_code or "") == PROVINCE_LENGTH)
+
+
+def chosen_district(user) -> str | None:
+    """The district a provincial administrator chose to work in (the session's), if it is still hosted, active
+    and in their province; None for everyone else (a choice in anyone else's session is ignored). Read once
+    per request."""
+    if not is_province_admin(user):
+        return None
+    code = session.get(CHOICE_KEY)
+    if not isinstance(code, str) or not code:
+        return None
+    cached = g.get("slrt_chosen_district")
+    if cached is not None and cached[0] == code:
+        return cached[1]
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from slrt.extensions import db
+    from slrt.regions.models import District
+    valid = None
+    if code.startswith(user.region_code + ".") and len(code) == DISTRICT_LENGTH:
+        if code == current_app.config["SLRT_REGION_CODE"]:
+            valid = code
+        else:
+            try:
+                row = db.session.get(District, code)
+            except SQLAlchemyError:  # an error page after the database failed still renders
+                db.session.rollback()
+                row = None
+            valid = code if row is not None and row.active else None
+    g.slrt_chosen_district = (code, valid)
+    return valid
+
+
+def choose(code: str | None) -> None:
+    """Keep a provincial administrator's choice (checked by the caller) in their session."""
+    if code:
+        session[CHOICE_KEY] = code
+    else:
+        session.pop(CHOICE_KEY, None)
+    g.pop("slrt_chosen_district", None)
 
 
 @contextmanager

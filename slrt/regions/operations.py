@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,9 +146,47 @@ def path_names(code: str | None) -> list[tuple[str, str]]:
 
 # Districts hosted in this database --------------------------------------------------------------------------
 
-def add_district(code: str, name: str, admin_username: str, admin_name: str, actor=None) -> tuple:
-    """Host a new kabupaten/kota: its row, its starting lists and its first administrator (who must change
-    the one-time password returned here). Nothing here commits."""
+HOST = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+WHATSAPP = re.compile(r"^[1-9][0-9]{7,14}$")
+PUBLIC_FIELDS = ("name", "office_name", "public_host", "whatsapp_number", "active")
+
+
+def clean_public_face(office_name: str | None, public_host: str | None, whatsapp_number: str | None,
+                      district_code: str | None = None) -> dict:
+    """The office name, host name and WhatsApp number as stored (empty: None), refused when malformed or used
+    by another district."""
+    from flask_babel import gettext
+
+    from slrt.core.errors import DomainError
+    from slrt.regions.models import District
+    host = (public_host or "").strip().lower().rstrip(".") or None
+    if host is not None and not HOST.match(host):
+        raise DomainError(gettext("Alamat situs harus berupa nama host saja, misalnya slrt.bandungkab.go.id "
+                                  "(tanpa http:// dan tanpa garis miring)."), field="public_host")
+    number = re.sub(r"[\s+\-().]", "", whatsapp_number or "") or None
+    if number is not None and number.startswith("0"):
+        raise DomainError(gettext("Tulis nomor WhatsApp dengan kode negara, tanpa 0 di depan: misalnya "
+                                  "6281234567890."), field="whatsapp_number")
+    if number is not None and not WHATSAPP.match(number):
+        raise DomainError(gettext("Nomor WhatsApp hanya berisi angka dengan kode negara (8 sampai 15 angka), "
+                                  "misalnya 6281234567890."), field="whatsapp_number")
+    for column, value, field in ((District.public_host, host, "public_host"),
+                                 (District.whatsapp_number, number, "whatsapp_number")):
+        if value is None:
+            continue
+        other = db.session.scalar(select(District.code).where(column == value, District.code != (district_code or "")))
+        if other is not None:
+            raise DomainError(gettext("%(value)s sudah dipakai oleh kabupaten/kota %(code)s.", value=value,
+                                      code=other), field=field)
+    return {"office_name": (office_name or "").strip() or None, "public_host": host, "whatsapp_number": number}
+
+
+def add_district(code: str, name: str, admin_username: str, admin_name: str, actor=None, *,
+                 office_name: str | None = None, public_host: str | None = None,
+                 whatsapp_number: str | None = None) -> tuple:
+    """Host a new kabupaten/kota: its row, its public face (office name, host, WhatsApp number), its starting
+    lists and its first administrator (who must change the one-time password returned here). Nothing here
+    commits."""
     from flask_babel import gettext
 
     from slrt.admin.reference import load_reference_data
@@ -157,18 +196,75 @@ def add_district(code: str, name: str, admin_username: str, admin_name: str, act
     from slrt.core.errors import DomainError
     from slrt.regions.districts import working_in
     from slrt.regions.models import District, RegionLevel
-    region = db.session.get(Region, code)
+    code = (code or "").strip()
+    region = db.session.get(Region, code) if code else None
     if region is None or region.level != RegionLevel.REGENCY:
         raise DomainError(gettext("Kode %(code)s bukan kode kabupaten/kota yang dikenal.", code=code), field="code")
-    if db.session.get(District, code) is not None:
+    from flask import current_app
+    # The configured district is hosted even where no row names it yet (an install created without migrations).
+    if db.session.get(District, code) is not None or code == current_app.config["SLRT_REGION_CODE"]:
         raise DomainError(gettext("Kabupaten/kota %(code)s sudah ada.", code=code), field="code")
-    district = District(code=code, name=name.strip() or region.name, active=True)
+    face = clean_public_face(office_name, public_host, whatsapp_number, code)
+    district = District(code=code, name=name.strip() or region.name, active=True, **face)
     db.session.add(district)
     with working_in(code):
         added = load_reference_data()
         password = generate_password(username=admin_username, full_name=admin_name)
         admin = create_user(username=admin_username, full_name=admin_name, role=Role.ADMIN, region_code=code,
                             password=password, actor=actor, must_change_password=True)
-    record("district.add", district, note=f"{code} {district.name} admin={admin.username} lists={added}", user=actor)
+    record("district.add", district, note=f"{code} {district.name} admin={admin.username} lists={added}"
+           + "".join(f" {key}={value}" for key, value in face.items() if value), user=actor)
     db.session.flush()
     return district, admin, password
+
+
+def update_district(district, values: dict, actor=None) -> list[str]:
+    """Change a hosted district's name, office name, public host, WhatsApp number or whether it is active;
+    audited with each old → new value. The configured district stays active. Returns the changed fields
+    (none: nothing is written). Nothing here commits."""
+    from flask import current_app
+    from flask_babel import gettext
+
+    from slrt.audit.operations import record
+    from slrt.core.errors import DomainError
+    name = (values.get("name") or "").strip()
+    if not name:
+        raise DomainError(gettext("Nama kabupaten/kota wajib diisi."), field="name")
+    active = bool(values.get("active"))
+    if not active and district.code == current_app.config["SLRT_REGION_CODE"]:
+        raise DomainError(gettext("Kabupaten/kota %(code)s adalah daerah utama server ini (SLRT_REGION_CODE) dan "
+                                  "tidak dapat dinonaktifkan.", code=district.code), field="active")
+    new = {"name": name, "active": active, **clean_public_face(values.get("office_name"), values.get("public_host"),
+                                                               values.get("whatsapp_number"), district.code)}
+    changed = [key for key in PUBLIC_FIELDS if getattr(district, key) != new[key]]
+    if not changed:
+        return []
+    note = "; ".join(f"{key}: {getattr(district, key)!s} -> {new[key]!s}" for key in changed)
+    for key in changed:
+        setattr(district, key, new[key])
+    db.session.add(district)
+    record("district.update", district, note=f"{district.code} {note}", user=actor)
+    db.session.flush()
+    return changed
+
+
+def choosable_districts(province: str) -> list:
+    """The districts a provincial administrator of `province` may work in: hosted, active, in the province."""
+    from slrt.regions.districts import hosted_districts
+    return [d for d in hosted_districts() if d.active and d.code.startswith(province + ".")]
+
+
+def choose_district(user, code: str) -> str:
+    """The provincial administrator `user` works in district `code` from now on (kept in their session by the
+    caller); audited. Refused unless the district is hosted, active and in their province."""
+    from flask_babel import gettext
+
+    from slrt.audit.operations import record
+    from slrt.core.errors import DomainError
+    from slrt.regions.models import District
+    code = (code or "").strip()
+    if code not in {d.code for d in choosable_districts(user.region_code)}:
+        raise DomainError(gettext("Kabupaten/kota %(code)s tidak dapat dipilih: tidak ada, tidak aktif, atau di "
+                                  "luar provinsi Anda.", code=code[:13]), field="code")
+    record("district.choose", db.session.get(District, code), note=code, user=user)
+    return code

@@ -269,3 +269,16 @@ def test_the_cli_lists_the_new_fields(app, second, places):
     refused = app.test_cli_runner().invoke(args=["district", "add", "32.02", "Kabupaten Sukabumi", "--admin",
                                                  "adminsk", "--public-host", "slrt.bogorkab.go.id"])
     assert refused.exit_code != 0 and "sudah dipakai" in refused.output
+
+
+def test_the_provincial_administrator_sees_no_citizens_case(client, province_admin, make_case, make_user, places):
+    """They host the districts and work in their lists and settings: no case or person of any district."""
+    case = make_case()
+    _as(client, province_admin)
+    assert client.get("/kasus/").status_code == 403
+    assert client.get(f"/kasus/{case.id}").status_code == 403
+    assert case.ticket not in client.get("/").get_data(as_text=True)
+    district_admin = make_user("admin", region_code=places.district, username="admindistrik")
+    other = client.application.test_client()
+    _as(other, district_admin)
+    assert other.get(f"/kasus/{case.id}").status_code == 200  # a district's own administrator still does

@@ -12,7 +12,13 @@ HANDLING_ROLES = {Role.BACK_OFFICE, Role.SUPERVISOR}
 
 
 def can_list_cases(user) -> bool:
-    return _role(user) in CASE_ROLES
+    """The case roles, in a district or below. An administrator over a whole province (who hosts the
+    districts and works in their lists and settings) sees no citizen's case or person: that would be every
+    district's people at once, for work that needs none of them (UU PDP: purpose limitation)."""
+    role = _role(user)
+    if role is Role.ADMIN and len(getattr(user, "region_code", "") or "") < 5:
+        return False
+    return role in CASE_ROLES
 
 
 def can_view_case(user, case) -> bool:

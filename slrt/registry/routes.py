@@ -32,7 +32,7 @@ from slrt.registry.permissions import (can_decide_proposal, can_export_proposals
                                        can_verify_proposal, can_view_changes, can_view_imports)
 from slrt.intake.forms import prefilled_form
 from slrt.registry.views_support import (district_villages, household_context, household_prefill, place_names,
-                                         show_household)
+                                         registered_elsewhere, show_household)
 from slrt.regions.districts import current_district
 from slrt.regions.operations import region_index
 from slrt.submissions import views as submissions
@@ -91,7 +91,8 @@ def _search(text: str, desa: str | None) -> dict:
             how = "No. KK"
         # Outside the user's area the answer is the same as for an unknown number (see intake_context).
         household = show_household(found, f"registry search by {how}")
-        return {**household_context(household), "searched_nik": how == "NIK"}
+        elsewhere = found is None and registered_elsewhere(digits, "registry search by NIK")
+        return {**household_context(household), "searched_nik": how == "NIK", "elsewhere": elsewhere}
     if len(" ".join(text.split())) < 3:
         return {"errors": [_("Ketik paling sedikit 3 huruf nama.")]}
     people = lookup.search_names(text, desa, within=current_user.region_code)

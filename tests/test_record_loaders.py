@@ -20,6 +20,7 @@ from slrt.referrals import queries as referral_queries
 from slrt.referrals.models import ReferralStatus
 from tests.referrals_helpers import fast_passwords  # noqa: F401 - a fixture
 from tests.referrals_helpers import referral_in
+from tests.test_districts import second  # noqa: F401 - the fixture: district B with its admin
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
@@ -113,3 +114,52 @@ def test_the_referral_loader_locks_the_referral_row_only(app, make_case, make_us
             loaded = referral_queries.load_referral(referral.id, lock=True)
         assert loaded.agency.name  # joined, but not locked
         assert_locks_only(compiled, ["referrals"])
+
+
+def test_the_import_loader_finds_only_the_districts_imports_and_locks_the_import_row_only(app, make_user, places,
+                                                                                          second, tmp_path):
+    """The import pages and the cancel action share one loader: another district's import is not found, with or
+    without the lock; the lock takes the import's row alone (not its user's, which the import joins)."""
+    from flask_login import login_user
+
+    from slrt.registry.queries import load_import
+    from tests.registry_helpers import family, import_file, write_csv
+    from tests.test_districts import _user
+    from tests.test_registry_import import other_district_family
+    ours, _ = import_file(write_csv(tmp_path / "a.csv", family(places)[0]), user=make_user("admin"))
+    theirs, _ = import_file(write_csv(tmp_path / "b.csv", other_district_family(places)), user=_user("adminb"))
+    with app.test_request_context():
+        login_user(make_user("admin", username="admin_a"))
+        with locking_statements() as (compiled, sent):
+            assert load_import(ours, lock=True).id == ours
+        assert_locks_only(compiled, ["registry_imports"])
+        if db.engine.dialect.name in ("mysql", "mariadb"):
+            assert sent and all(tables_of(s) == ["registry_imports"] for s in sent), sent
+        assert load_import(ours).user.username  # its user loads afterwards, unlocked
+        for lock in (False, True):
+            with pytest.raises(NotFound):
+                load_import(theirs, lock=lock)
+            with pytest.raises(NotFound):
+                load_import(theirs + 1000, lock=lock)
+    with app.test_request_context():
+        login_user(_user("adminb"))
+        assert load_import(theirs).district_code == places.other_district
+
+
+def test_cancelling_an_import_locks_the_import_row_only(app, client, make_user, places, tmp_path):
+    """Two administrators cancelling the same running import queue on its row; nothing else is locked."""
+    from slrt.registry.importer import start_import
+    from slrt.registry.models import ImportStatus, RegistryImport
+    admin = make_user("admin")
+    row = start_import(str(tmp_path / "a.csv"), admin, None, None)
+    db.session.commit()
+    _as(client, admin)
+    with locking_statements() as (compiled, sent):
+        assert client.post(f"/registri/impor/{row.id}/batalkan", data={}).status_code == 303
+    assert_locks_only(compiled, ["registry_imports"])
+    if db.engine.dialect.name in ("mysql", "mariadb"):
+        assert sent and all(tables_of(s) == ["registry_imports"] for s in sent), sent
+    db.session.expire_all()
+    assert db.session.get(RegistryImport, row.id).status == ImportStatus.FAILED
+    from slrt.registry import ownership
+    ownership.release(row.id)  # the importer this test stood for ends

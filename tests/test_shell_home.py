@@ -188,3 +188,15 @@ def test_the_menu_counts_cost_the_same_few_queries_for_one_or_many_referrals(app
         page = _waiting(client)
     assert 'Menunggu penetapan <span class="badge">3</span>' in page  # the first, and the 3rd and 6th of the 8
     assert len(many) == len(few) <= 4, (few, many)
+
+
+def test_the_administrators_home_says_once_that_the_letterhead_is_incomplete(app, make_user):
+    """Before, the banner every admin page carries ("Lengkapi kop surat ...") stood above the attention list's
+    "Kop surat belum lengkap.": the same thing twice. The home keeps the list (it names each missing setting and
+    links to them); every other page keeps the banner."""
+    client, _user = client_for(app, make_user, "admin")
+    home = client.get("/").get_data(as_text=True)
+    assert home.count("Kop surat belum lengkap.") == 1 and "nama penanda tangan" in home
+    assert 'data-prompt="letterhead"' not in home and "Lengkapi kop surat" not in home
+    users = client.get("/admin/pengguna").get_data(as_text=True)
+    assert users.count('data-prompt="letterhead"') == 1 and "Lengkapi kop surat" in users

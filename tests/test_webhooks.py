@@ -196,3 +196,45 @@ def test_the_admin_subscribes_an_https_url_and_sees_the_secret_once(app, admin, 
     assert count(AuditLog, AuditLog.action == "webhook.deactivate") == 1
     make_case()
     assert count(WebhookDelivery) == 0
+
+
+def test_the_nightly_retention_removes_ended_deliveries_past_the_audit_period(app, admin, make_user, places):
+    """Before, delivery rows were kept for ever. The retention job removes delivered and failed ones queued before
+    the audit trail's period (they record what went to which client, as audit rows do) and reports the count;
+    pending and sending ones stay whatever their age (the worker still owes them)."""
+    from datetime import datetime, timedelta
+
+    from slrt.admin import settings
+    from slrt.privacy.operations import run_retention
+    now = datetime(2031, 6, 1, 2, 0)
+    subscription, _ = subscribe(admin, "http://127.0.0.1:9/hook", region_code=places.district)
+    old, recent = now - timedelta(days=365 * 5 + 40), now - timedelta(days=30)
+    rows = {}
+    for name, status, created in (("old_delivered", DeliveryStatus.DELIVERED, old),
+                                  ("old_failed", DeliveryStatus.FAILED, old),
+                                  ("old_pending", DeliveryStatus.PENDING, old),
+                                  ("old_sending", DeliveryStatus.SENDING, old),
+                                  ("new_delivered", DeliveryStatus.DELIVERED, recent),
+                                  ("new_failed", DeliveryStatus.FAILED, recent)):
+        row = WebhookDelivery(subscription_id=subscription.id, event_id=name, event="case.created", body="{}",
+                              status=status, created_at=created, next_attempt_at=created)
+        db.session.add(row)
+        rows[name] = row
+    db.session.commit()
+    ids = {name: row.id for name, row in rows.items()}
+
+    dry = {s.key: s.count for s in run_retention(now, dry_run=True).steps}
+    db.session.rollback()
+    assert dry["webhook_deliveries_removed"] == 2 and count(WebhookDelivery) == 6
+    report = run_retention(now)
+    db.session.commit()
+    assert {s.key: s.count for s in report.steps}["webhook_deliveries_removed"] == 2
+    assert "Kiriman webhook yang sudah selesai dihapus: 2" in "\n".join(report.lines())
+    left = set(db.session.scalars(db.select(WebhookDelivery.id)))
+    assert left == {ids[n] for n in ("old_pending", "old_sending", "new_delivered", "new_failed")}
+    note = db.session.scalar(db.select(AuditLog.note).where(AuditLog.action == "privacy.retention"))
+    assert "webhook_deliveries_removed=2" in note
+    # The audit period decides: kept for good with 0 months, as the audit rows are.
+    settings.put("retention_audit_months", "0", admin)
+    db.session.commit()
+    assert "webhook_deliveries_removed" not in {s.key for s in run_retention(now, dry_run=True).steps}

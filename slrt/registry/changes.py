@@ -178,11 +178,12 @@ def recent_imports(district: str | None = None) -> list[RegistryImport]:
         .order_by(RegistryImport.id.desc()).limit(RECENT_IMPORTS)))
 
 
-def flags_for(people) -> list[Flag]:
+def flags_for(people, district: str | None = None) -> list[Flag]:
     """Flags for registry people (each in their newest version): left the extract since that version, or
-    lost a programme with it, within the recent imports."""
+    lost a programme with it, within the recent imports of `district` (the household's; by default the
+    current district)."""
     people = list(people)
-    recent = {row.id: row for row in recent_imports()}
+    recent = {row.id: row for row in recent_imports(district)}
     if not people or not recent:
         return []
     version = {p.nik: p.import_id for p in people}

@@ -1,4 +1,6 @@
-"""Reading the registry at the counter: only rows of DONE imports, each person in their newest version."""
+"""Reading the registry at the counter: only rows of DONE imports, each person in their newest version, and
+only the extracts of the user's own district (a person who moved from A to B is A's row at A's counter and B's
+at B's; A's clerk learns no more of B's row than that it exists, see `registered_elsewhere`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -44,12 +46,36 @@ def visible_imports() -> dict[int, RegistryImport]:
     return cached
 
 
-def latest_import() -> RegistryImport | None:
-    """The current district's newest DONE import (what the counter's registry is "as of")."""
+def counter_district() -> str | None:
+    """The district whose registry the counter reads: the signed-in user's own (or, outside a request, the one
+    a command works in); None for an account over a whole province, which reads every hosted district's."""
+    from slrt.regions.districts import current_district, district_of
+    if has_request_context():
+        from flask_login import current_user
+        if getattr(current_user, "is_authenticated", False) and district_of(current_user) is None:
+            return None
+    return current_district()
+
+
+def district_imports(district: str | None) -> dict[int, RegistryImport]:
+    """The DONE imports of one district (all of them for None)."""
+    imports = visible_imports()
+    if district is None:
+        return imports
+    return {row_id: row for row_id, row in imports.items() if row.district_code == district}
+
+
+def counter_imports() -> dict[int, RegistryImport]:
+    """The DONE imports the counter reads: those of `counter_district()`."""
+    return district_imports(counter_district())
+
+
+def latest_import(district: str | None = None) -> RegistryImport | None:
+    """The newest DONE import of `district` (by default the current district's): what the counter's registry is
+    "as of"."""
     from slrt.regions.districts import current_district
-    district = current_district()
-    ours = [row_id for row_id, row in visible_imports().items() if row.district_code == district]
-    return visible_imports()[max(ours)] if ours else None
+    ours = district_imports(district or current_district())
+    return ours[max(ours)] if ours else None
 
 
 def _newest(rows, key):
@@ -62,7 +88,8 @@ def _newest(rows, key):
 
 
 def person_by_nik(nik: str, imports=None) -> RegistryPerson | None:
-    imports = imports if imports is not None else visible_imports()
+    """The person's newest row among `imports` (by default the counter's district's)."""
+    imports = imports if imports is not None else counter_imports()
     if not imports:
         return None
     return db.session.scalar(select(RegistryPerson).where(RegistryPerson.nik == nik,
@@ -71,7 +98,8 @@ def person_by_nik(nik: str, imports=None) -> RegistryPerson | None:
 
 
 def household_by_kk(kk: str, imports=None) -> Household | None:
-    imports = imports if imports is not None else visible_imports()
+    """The family card's household in its newest version among `imports` (by default the counter's district's)."""
+    imports = imports if imports is not None else counter_imports()
     if not imports or not kk:
         return None
     ids = list(imports)
@@ -102,15 +130,24 @@ def household_by_kk(kk: str, imports=None) -> Household | None:
 
 
 def household_of(nik: str) -> Household | None:
-    imports = visible_imports()
+    """The household of the person's newest row in the counter's district's registry."""
+    imports = counter_imports()
     person = person_by_nik(nik, imports)
     return household_by_kk(person.kk_number, imports) if person else None
+
+
+def registered_elsewhere(nik: str) -> bool:
+    """The person is in no extract of the counter's district but in another hosted district's: all the counter
+    is told of it (no name, no district, no row), so that it proposes no new registration for someone who moved."""
+    ours = counter_imports()
+    others = {row_id: row for row_id, row in visible_imports().items() if row_id not in ours}
+    return bool(others) and person_by_nik(nik, ours) is None and person_by_nik(nik, others) is not None
 
 
 def search_names(name: str, region_code: str | None = None, within: str | None = None) -> list[RegistryPerson]:
     """People whose name starts with `name` (case and spacing ignored), optionally in one desa."""
     key = " ".join(name.upper().split())
-    imports = visible_imports()
+    imports = counter_imports()
     if len(key) < 3 or not imports:
         return []
     if db.engine.dialect.name == "sqlite":

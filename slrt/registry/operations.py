@@ -60,8 +60,9 @@ class ProposalData:
 
 
 def create_proposal(data: ProposalData, user) -> Proposal:
-    from slrt.registry.lookup import person_by_nik
-    registered = person_by_nik(data.nik) is not None
+    from slrt.registry.lookup import person_by_nik, visible_imports
+    # In any hosted district's registry: someone who moved here is no new household for DTSEN, a national list.
+    registered = person_by_nik(data.nik, visible_imports()) is not None
     if data.kind == ProposalKind.USULAN and registered:
         raise DomainError(_l("Warga ini sudah terdaftar di DTSEN. Ajukan sanggah/perbaikan data, bukan usulan baru."))
     if data.kind in REGISTERED_KINDS and not registered:

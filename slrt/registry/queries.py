@@ -1,5 +1,5 @@
-"""Loading registry proposals with their permission check and, for a change, their row lock; shared by
-the HTML views and, next, the API and the field app."""
+"""Loading registry imports and proposals with their permission check and, for a change, their row lock;
+shared by the HTML views and, next, the API and the field app."""
 from __future__ import annotations
 
 from flask import abort
@@ -9,8 +9,20 @@ from slrt.auth.permissions import require
 from slrt.core.db import lock_row
 from slrt.extensions import db
 from slrt.registry.models import (HouseholdSurvey, MeetingDecision, MeetingItem, MeetingStatus, Proposal, ProposalStatus,
-                                  VillageMeeting)
+                                  RegistryImport, VillageMeeting)
 from slrt.registry.permissions import can_view_proposal
+
+
+def load_import(import_id: int, *, lock: bool = False) -> RegistryImport:
+    """The DTSEN import, if it is the current district's; 404 otherwise (another district's import is as if
+    absent). With `lock`, its row alone is locked until the commit, then the import is read afresh."""
+    from slrt.regions.districts import current_district
+    if lock:
+        lock_row(RegistryImport, import_id)
+    row = db.session.get(RegistryImport, import_id, populate_existing=lock)
+    if row is None or row.district_code != current_district():
+        abort(404)
+    return row
 
 
 def load_proposal(proposal_id: int, *, lock: bool = False, permission=can_view_proposal) -> Proposal:

@@ -32,7 +32,7 @@ from slrt.registry.permissions import (can_decide_proposal, can_export_proposals
                                        can_verify_proposal, can_view_changes, can_view_imports)
 from slrt.intake.forms import prefilled_form
 from slrt.registry.views_support import (district_villages, household_context, household_prefill, place_names,
-                                         show_household)
+                                         registered_elsewhere, show_household)
 from slrt.regions.districts import current_district
 from slrt.regions.operations import region_index
 from slrt.submissions import views as submissions
@@ -91,7 +91,8 @@ def _search(text: str, desa: str | None) -> dict:
             how = "No. KK"
         # Outside the user's area the answer is the same as for an unknown number (see intake_context).
         household = show_household(found, f"registry search by {how}")
-        return {**household_context(household), "searched_nik": how == "NIK"}
+        elsewhere = found is None and registered_elsewhere(digits, "registry search by NIK")
+        return {**household_context(household), "searched_nik": how == "NIK", "elsewhere": elsewhere}
     if len(" ".join(text.split())) < 3:
         return {"errors": [_("Ketik paling sedikit 3 huruf nama.")]}
     people = lookup.search_names(text, desa, within=current_user.region_code)
@@ -228,20 +229,12 @@ def _refused_upload(extract_date: str, message: str):
                            DomainError(message, field="extract"))
 
 
-def _import_or_404(import_id: int) -> RegistryImport:
-    """The import, if it is the user's district's: another district's import is not found, as if absent."""
-    row = db.session.get(RegistryImport, import_id)
-    if row is None or row.district_code != current_district():
-        abort(404)
-    return row
-
-
 @bp.route("/impor/<int:import_id>")
 @permission_required(can_view_imports)
 @read_only
 def import_detail(import_id: int):
     """One import: its progress bar (polled while it runs) and its counts."""
-    return _import_page(_import_or_404(import_id), CancelImportForm())
+    return _import_page(queries.load_import(import_id), CancelImportForm())
 
 
 def _import_page(row: RegistryImport, cancel_form) -> str:
@@ -254,7 +247,7 @@ def _import_page(row: RegistryImport, cancel_form) -> str:
 @read_only
 def import_progress(import_id: int):
     """The progress bar alone, for htmx polling."""
-    row = _import_or_404(import_id)
+    row = queries.load_import(import_id)
     return render_page_or_partial("registry/import_detail.html", "registry/_progress.html", row=row,
                                   ImportStatus=ImportStatus, dead=is_dead(row), cancel_form=CancelImportForm())
 
@@ -264,11 +257,7 @@ def import_progress(import_id: int):
 def cancel_import(import_id: int):
     """Cancel a running import: a dead one (its process is gone) or one started with the wrong file."""
     form = CancelImportForm()
-    row = db.session.scalar(select(RegistryImport).where(RegistryImport.id == import_id,
-                                                         RegistryImport.district_code == current_district())
-                            .with_for_update())
-    if row is None:
-        abort(404)
+    row = queries.load_import(import_id, lock=True)
     if not form.validate_on_submit():
         abort(400)
     dead, owner = is_dead(row), row.owner
@@ -276,7 +265,7 @@ def cancel_import(import_id: int):
         operations.cancel_import(row, current_user, importer_dead=dead)
         db.session.commit()
     except DomainError as error:
-        return refusals.refuse(lambda: _import_page(_import_or_404(import_id), form), form, error)
+        return refusals.refuse(lambda: _import_page(queries.load_import(import_id), form), form, error)
     if dead:
         from slrt.registry import ownership
         from slrt.registry.background import purge_in_background
@@ -310,7 +299,7 @@ def _rejected_rows(import_id: int):
 @permission_required(can_view_imports)
 def rejected_csv(import_id: int):
     """The rejected rows of an import (line number and reason) as CSV; the download is audited."""
-    row = _import_or_404(import_id)
+    row = queries.load_import(import_id)
     return send_download(csv_lines(_rejected_rows(row.id)), filename=f"ditolak-impor-{row.id}.csv",
                          mimetype=CSV_MIME, audit="registry.rejected_export", obj=row,
                          note=f"rejected rows of import {row.id} ({row.rejected_rows})")
@@ -322,7 +311,7 @@ CHANGES_PAGE_SIZE = 50
 
 
 def _done_import_or_404(import_id: int) -> RegistryImport:
-    row = _import_or_404(import_id)
+    row = queries.load_import(import_id)
     if row.status != ImportStatus.DONE:
         abort(404)
     return row

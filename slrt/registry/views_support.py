@@ -21,12 +21,24 @@ def show_household(household, how: str):
     return household
 
 
+def registered_elsewhere(nik: str, how: str) -> bool:
+    """The person is only in another district's registry (`lookup.registered_elsewhere`); telling it is audited."""
+    if not lookup.registered_elsewhere(nik):
+        return False
+    record("registry.view", None, note=f"{how}; NIK {mask_nik(nik)} terdaftar di DTSEN kabupaten/kota lain")
+    return True
+
+
 def household_context(household) -> dict:
+    """The household with its change flags and the date its registry is "as of", both read from the household's
+    own district's imports (not the clerk's: an account over a province sees households of several)."""
     from slrt.registry.changes import flags_for
+    from slrt.regions.districts import district_of_code
     profile = profile_from_household(household) if household else profile_not_registered()
-    flags = flags_for(household.members) if household else []
+    district = district_of_code(household.region_code) if household else None
+    flags = flags_for(household.members, district) if household else []
     left = {f.nik for f in flags if f.left}
-    return {"household": household, "suggestions": suggest(profile), "latest_import": lookup.latest_import(),
+    return {"household": household, "suggestions": suggest(profile), "latest_import": lookup.latest_import(district),
             "change_flags": flags, "household_place": region_name(household.region_code) if household else "",
             "household_left": bool(household and household.members and all(m.nik in left for m in household.members))}
 
@@ -40,6 +52,9 @@ def intake_context(check, person) -> dict:
     household = show_household(found, "intake NIK check")
     context = household_context(household)
     context["registry_checked"] = True
+    # Not in this district's registry but in another's (moved away, or moved here and not yet in our extract):
+    # said without any of the other district's data, so that the counter files no new registration.
+    context["registry_elsewhere"] = found is None and registered_elsewhere(check.nik, "intake NIK check")
     # The person typed at the counter left the extract: said next to the NIK, with the date.
     context["left_flag"] = next((f for f in context["change_flags"] if f.left and f.nik == check.nik), None)
     # A household outside the user's area answers as an unknown NIK: "registered elsewhere" would tell

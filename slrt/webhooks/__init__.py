@@ -17,3 +17,5 @@ def init_app(app: Flask) -> None:
     # `flask outbox run` runs this after each outbox pass: one worker for every message that leaves.
     app.extensions.setdefault("slrt.outbox_passes", []).append(worker_pass)
     app.jinja_env.globals.update(DeliveryStatus=DeliveryStatus, WebhookEvent=WebhookEvent)
+    from slrt.privacy.operations import register_retention_task
+    register_retention_task(operations.retention_task())  # ended deliveries go with the audit trail's period

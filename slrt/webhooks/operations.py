@@ -149,3 +149,31 @@ def on_referral_changed(referral, **_extra) -> None:
         queue_event(WebhookEvent.REFERRAL_DECIDED, referral.case, referral)
     elif referral.status in AGENCY_RESPONSES:
         queue_event(WebhookEvent.REFERRAL_ANSWERED, referral.case, referral)
+
+
+# Deliveries that ended (delivered, or given up) are the record of what went to which client: they are kept as
+# long as the audit trail (`retention_audit_months`), then removed by the nightly retention job. Pending and
+# sending ones are never removed: the worker still owes them.
+ENDED = (DeliveryStatus.DELIVERED, DeliveryStatus.FAILED)
+RETENTION_CHUNK = 5000
+
+
+def remove_old_deliveries(cutoff, apply: bool) -> int:
+    """Remove (or, without `apply`, count) the ended deliveries queued before `cutoff`, in chunks."""
+    from sqlalchemy import delete, func
+    where = (WebhookDelivery.status.in_([s.value for s in ENDED]), WebhookDelivery.created_at < cutoff)
+    if not apply:
+        return db.session.scalar(select(func.count(WebhookDelivery.id)).where(*where)) or 0
+    removed = 0
+    while True:
+        ids = list(db.session.scalars(select(WebhookDelivery.id).where(*where).limit(RETENTION_CHUNK)))
+        if not ids:
+            return removed
+        removed += db.session.execute(delete(WebhookDelivery).where(WebhookDelivery.id.in_(ids))).rowcount or 0
+
+
+def retention_task():
+    """The webhooks' part of `flask privacy retention` (slrt.privacy.operations.register_retention_task)."""
+    from slrt.privacy.operations import RetentionTask
+    return RetentionTask("webhook_deliveries_removed", lambda: _("Kiriman webhook yang sudah selesai dihapus"),
+                         "retention_audit_months", remove_old_deliveries)

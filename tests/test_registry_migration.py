@@ -1,0 +1,99 @@
+"""Migration 0029 on a database that already holds DTSEN imports: each import is given the district of the user
+who ran it, and an import by a provincial account or by nobody (the user was removed) the database's first
+district. On a private SQLite file by default; on a scratch MariaDB database next to the test database (created
+and dropped here) when the suite runs against MariaDB."""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from slrt.extensions import db
+
+NOW = "2026-01-02 03:04:05"
+
+
+@contextmanager
+def _scratch_database(tmp_path):
+    """The URL of an empty database of the kind the suite runs on."""
+    if os.environ.get("SLRT_TEST_DATABASE") != "external":
+        yield f"sqlite:///{tmp_path / 'before_0029.db'}"
+        return
+    url = make_url(os.environ["SLRT_TEST_DATABASE_URL"])
+    scratch = url.set(database=f"{url.database}_m0029")
+    server = create_engine(url.set(database=None))
+    try:
+        with server.begin() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS `{scratch.database}`"))
+            conn.execute(text(f"CREATE DATABASE `{scratch.database}` CHARACTER SET utf8mb4 "
+                              "COLLATE utf8mb4_unicode_ci"))
+    except Exception as error:  # noqa: BLE001 - an account that may not create databases
+        server.dispose()
+        pytest.skip(f"no scratch database on this server: {error}")
+    try:
+        yield scratch.render_as_string(hide_password=False)
+    finally:
+        with server.begin() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS `{scratch.database}`"))
+        server.dispose()
+
+
+def _user(user_id: int, username: str, role: str, region_code: str) -> None:
+    db.session.execute(text(
+        "INSERT INTO users (id, username, full_name, nip, password_hash, role, region_code, active, "
+        "session_version, must_change_password, created_at) VALUES (:id, :username, :username, '', 'x', :role, "
+        ":region, 1, 1, 0, :now)"), {"id": user_id, "username": username, "role": role, "region": region_code,
+                                     "now": NOW})
+
+
+def _import(import_id: int, user_id: int | None) -> None:
+    db.session.execute(text(
+        "INSERT INTO registry_imports (id, file_name, status, user_id, started_at, heartbeat_at, finished_at, "
+        "total_rows, processed_rows, accepted_rows, rejected_rows, households, rows_per_second, mapping, error, "
+        "owner) VALUES (:id, :name, 'done', :user_id, :now, :now, :now, 10, 10, 10, 0, 3, 100.0, '{}', '', '')"),
+        {"id": import_id, "name": f"dtsen-{import_id}.csv", "user_id": user_id, "now": NOW})
+
+
+def test_migration_0029_gives_existing_imports_their_district(make_app, tmp_path):
+    """Imports by a village operator of Kota Bandung (32.73) and the administrator of Kab. Bandung (32.04) become
+    their districts' imports; the provincial officer's import and the one whose user is gone go to the first
+    district of the database (here 32.73, hosted before 32.04), not to the configured one."""
+    from flask_migrate import upgrade
+    with _scratch_database(tmp_path) as url:
+        old = make_app(SQLALCHEMY_DATABASE_URI=url, SLRT_REGION_CODE="32.04")
+        with old.app_context():
+            try:
+                upgrade(revision="0027")
+                db.session.execute(text(
+                    "INSERT INTO regions (code, name, level, parent_code, active, dataset_version, updated_at) "
+                    "VALUES ('32', 'JAWA BARAT', 1, NULL, 1, '', :now), "
+                    "('32.04', 'KAB. BANDUNG', 2, '32', 1, '', :now), "
+                    "('32.73', 'KOTA BANDUNG', 2, '32', 1, '', :now), "
+                    "('32.73.01', 'SUKASARI', 3, '32.73', 1, '', :now), "
+                    "('32.73.01.1001', 'SARIJADI', 4, '32.73.01', 1, '', :now)"), {"now": NOW})
+                # 0026 made the configured district (32.04) the database's; 32.73 was hosted before it.
+                db.session.execute(text("INSERT INTO districts (code, name, active, created_at) VALUES "
+                                        "('32.73', 'Kota Bandung', 1, '2020-01-01 00:00:00')"))
+                _user(1, "operator_sarijadi", "puskesos_operator", "32.73.01.1001")
+                _user(2, "admin_kab", "admin", "32.04")
+                _user(3, "provinsi", "provincial_officer", "32")
+                _import(11, 1)
+                _import(12, 2)
+                _import(13, 3)
+                _import(14, None)
+                db.session.commit()
+                upgrade()
+                rows = db.session.execute(text("SELECT id, district_code FROM registry_imports ORDER BY id")).all()
+                assert [tuple(row) for row in rows] == [(11, "32.73"), (12, "32.04"), (13, "32.73"), (14, "32.73")]
+                # The column is required from now on and indexed (the counter reads one district's imports).
+                from sqlalchemy import inspect
+                columns = {c["name"]: c for c in inspect(db.engine).get_columns("registry_imports")}
+                assert columns["district_code"]["nullable"] is False
+                assert any(ix["column_names"] == ["district_code"]
+                           for ix in inspect(db.engine).get_indexes("registry_imports"))
+            finally:
+                db.session.remove()
+                db.engine.dispose()

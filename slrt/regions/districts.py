@@ -3,14 +3,16 @@
 The district is the first five characters (`NN.NN`) of a region code. A staff member works in the district of
 their region; a command works in the one given by `--district` (`working_in`), else the configured
 SLRT_REGION_CODE, which is also the district of a single-district install and of a provincial officer (whose
-region is a province and who sees only aggregates).
+region is a province and who sees only aggregates). A page opened without signing in (the login page, a letter's
+verification) speaks for the district whose public host name it was opened on (`district_for_host`), and a
+WhatsApp message is answered by the district whose number it was sent to (`district_for_whatsapp`).
 """
 from __future__ import annotations
 
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from flask import current_app, has_request_context
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session, with_loader_criteria
 
@@ -39,7 +41,68 @@ def current_district() -> str:
             own = district_of(current_user)
             if own:
                 return own
+        else:
+            return _request_host_district()
     return current_app.config["SLRT_REGION_CODE"]
+
+
+def _request_host_district() -> str:
+    """The district of this anonymous request's host, else the configured one: looked up once per request
+    (kept in `flask.g`), and only when something asks (a static file never does)."""
+    found = g.get("slrt_host_district")
+    if found is None:
+        found, rows = _active_district_where("public_host", normal_host(request.host))
+        found = found or current_app.config["SLRT_REGION_CODE"]
+        # The session keeps rows only while someone holds them: held here, the office and district names the
+        # page asks for next come from the session instead of two more queries.
+        g.slrt_host_district, g.slrt_host_rows = found, rows
+    return found
+
+
+def normal_host(host: str | None) -> str:
+    """`SLRT.KotaBandung.example:8443` → `slrt.kotabandung.example`: lower case, no port, no trailing dot."""
+    host = (host or "").strip().lower()
+    if host.startswith("["):  # an IPv6 literal, [::1]:5000
+        return host.partition("]")[0] + "]"
+    return host.partition(":")[0].rstrip(".")
+
+
+def normal_whatsapp(number: str | None) -> str:
+    """`+62 812-3456-7890` or `0812 3456 7890` → `6281234567890`: digits only, a leading 0 → 62."""
+    digits = "".join(ch for ch in number or "" if ch.isdigit())
+    return "62" + digits[1:] if digits.startswith("0") else digits
+
+
+def _active_district_where(column: str, value: str) -> tuple[str | None, list]:
+    """The code of the active hosted district whose `column` holds `value` (else None), and the rows read.
+
+    The configured district's row is read by the same query: the office and district names that the page
+    asks for next (`office_name`, `district_name`) then come from the session, not from another query."""
+    from sqlalchemy import or_, select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from slrt.extensions import db
+    from slrt.regions.models import District
+    configured = current_app.config["SLRT_REGION_CODE"]
+    if not value:
+        return None, []
+    try:
+        rows = db.session.scalars(select(District).where(
+            or_(getattr(District, column) == value, District.code == configured))).all()
+    except SQLAlchemyError:  # an error page after the database failed still renders, for the configured one
+        db.session.rollback()
+        return None, []
+    return next((row.code for row in rows if row.active and getattr(row, column) == value), None), rows
+
+
+def district_for_host(host: str | None) -> str | None:
+    """The hosted district whose public pages are opened on `host` (its `public_host`), else None."""
+    return _active_district_where("public_host", normal_host(host))[0]
+
+
+def district_for_whatsapp(number: str | None) -> str | None:
+    """The hosted district whose citizens write to the WhatsApp `number` (its `whatsapp_number`), else None."""
+    return _active_district_where("whatsapp_number", normal_whatsapp(number))[0]
 
 
 @contextmanager

@@ -1,0 +1,129 @@
+"""The public side of a database hosting several districts: a page opened without signing in speaks for the
+district whose host name it was opened on (else the configured one), a letter's verification names the office
+that issued the letter, and a WhatsApp message is answered by the district whose number it was sent to."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+
+from slrt.extensions import db
+from slrt.regions.districts import district_for_host, district_for_whatsapp, normal_host, normal_whatsapp
+from slrt.regions.models import District
+from tests.conftest import log_in
+from tests.test_districts import second  # noqa: F401  (district B, Kota Bandung, with its own lists and admin)
+
+HOST_A = "slrt.bandungkab.example"
+HOST_B = "slrt.kotabandung.example"
+OFFICE_A = "SLRT Dinas Sosial Kabupaten Bandung"  # the configured district's office (TestConfig)
+OFFICE_B = "SLRT Dinas Sosial Kota Bandung"       # made from district B's name: its row names no office
+NUMBER_A = "6282111110001"
+NUMBER_B = "6282222220002"
+
+
+@pytest.fixture
+def hosts(app, second, places):  # noqa: F811
+    """District A (configured) on HOST_A and NUMBER_A, district B on HOST_B and NUMBER_B, set on their rows."""
+    first = db.session.get(District, places.district)
+    if first is None:
+        first = District(code=places.district, name="Kabupaten Bandung", active=True)
+        db.session.add(first)
+    first.public_host, first.whatsapp_number = HOST_A, NUMBER_A
+    second.public_host, second.whatsapp_number = HOST_B, NUMBER_B
+    db.session.commit()
+    return first, second
+
+
+def footer(page: str) -> str:
+    return page.split('<footer class="footer no-print">', 1)[1].split("</footer>", 1)[0].strip()
+
+
+def test_host_and_number_are_normalised_before_they_pick_a_district(hosts, places):
+    assert normal_host("SLRT.KotaBandung.Example:8443") == HOST_B
+    assert normal_host("slrt.kotabandung.example.") == HOST_B
+    assert normal_host("[::1]:5000") == "[::1]"
+    assert normal_whatsapp("+62 822-2222-0002") == NUMBER_B
+    assert normal_whatsapp("0822 2222 0002") == NUMBER_B
+    assert district_for_host("SLRT.KotaBandung.Example:8443") == places.other_district
+    assert district_for_host(HOST_A) == places.district
+    assert district_for_whatsapp("0822-2222-0002") == places.other_district
+    assert district_for_whatsapp("+6282111110001") == places.district
+    for unknown in ("", None, "localhost", "kotabandung.example"):
+        assert district_for_host(unknown) is None
+    assert district_for_whatsapp("6281234567890") is None and district_for_whatsapp("") is None
+
+
+def test_an_inactive_district_no_longer_speaks_for_its_host_or_number(hosts, places):
+    _first, second_row = hosts
+    second_row.active = False
+    db.session.commit()
+    assert district_for_host(HOST_B) is None and district_for_whatsapp(NUMBER_B) is None
+
+
+@pytest.mark.parametrize("path", ["/masuk", "/status", "/halaman-yang-tidak-ada"])
+def test_anonymous_pages_name_the_office_of_the_host_they_are_opened_on(app, hosts, path):
+    client = app.test_client()
+    on_b = client.get(path, base_url=f"http://{HOST_B}").get_data(as_text=True)
+    assert footer(on_b) == OFFICE_B
+    assert "<span>Kota Bandung</span>" in on_b  # the district named in the top bar
+    on_b_with_port = client.get(path, base_url="http://SLRT.KotaBandung.example:8443").get_data(as_text=True)
+    assert footer(on_b_with_port) == OFFICE_B
+    on_a = client.get(path, base_url=f"http://{HOST_A}").get_data(as_text=True)
+    assert footer(on_a) == OFFICE_A and "<span>Kabupaten Bandung</span>" in on_a
+
+
+@pytest.mark.parametrize("host", ["localhost", "slrt.unknown.example", "203.0.113.7:8000"])
+def test_an_unknown_host_gets_the_configured_district(app, hosts, host):
+    page = app.test_client().get("/masuk", base_url=f"http://{host}").get_data(as_text=True)
+    assert footer(page) == OFFICE_A and "Kota Bandung" not in page
+
+
+def test_the_district_row_office_name_is_shown_on_its_host(app, hosts):
+    _first, second_row = hosts
+    second_row.office_name = "UPT Layanan Sosial Terpadu Kota Bandung"
+    db.session.commit()
+    page = app.test_client().get("/masuk", base_url=f"http://{HOST_B}").get_data(as_text=True)
+    assert footer(page) == "UPT Layanan Sosial Terpadu Kota Bandung"
+
+
+def test_a_signed_in_user_sees_their_own_district_whatever_the_host(app, hosts, make_user):
+    client = app.test_client()
+    make_user("front_office", username="clerka")
+    assert log_in(client, "clerka", base_url=f"http://{HOST_B}").status_code == 303
+    page = client.get("/masuk", base_url=f"http://{HOST_B}", follow_redirects=True).get_data(as_text=True)
+    assert footer(page) == OFFICE_A
+
+
+class Statements:
+    """The SQL statements the app's engine runs while it is open."""
+
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def __call__(self, conn, cursor, statement, *args):
+        self.seen.append(statement)
+
+    def __enter__(self):
+        event.listen(db.engine, "before_cursor_execute", self)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(db.engine, "before_cursor_execute", self)
+
+    def naming(self, word: str) -> list[str]:
+        return [s for s in self.seen if word in s]
+
+
+def test_the_host_costs_one_small_query_and_none_for_static_files_or_signed_in_users(app, hosts, make_user):
+    client = app.test_client()
+    with Statements() as anonymous:
+        assert client.get("/masuk", base_url=f"http://{HOST_B}").status_code == 200
+    assert len(anonymous.naming("districts.public_host =")) == 1
+    assert len(anonymous.naming("districts")) == 1  # the office and district names come with it
+    with Statements() as static:
+        assert client.get("/static/css/slrt.css", base_url=f"http://{HOST_B}").status_code == 200
+    assert static.seen == []
+    make_user("front_office", username="clerka")
+    assert log_in(client, "clerka", base_url=f"http://{HOST_B}").status_code == 303
+    with Statements() as signed_in:
+        assert client.get("/", base_url=f"http://{HOST_B}").status_code == 200
+    assert signed_in.naming("districts.public_host =") == []

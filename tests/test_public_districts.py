@@ -127,3 +127,42 @@ def test_the_host_costs_one_small_query_and_none_for_static_files_or_signed_in_u
     with Statements() as signed_in:
         assert client.get("/", base_url=f"http://{HOST_B}").status_code == 200
     assert signed_in.naming("districts.public_host =") == []
+
+
+def _letter(make_case, make_user, district: str, desa: str, suffix: str):
+    """An approved referral letter of a case registered in `district` by that district's staff."""
+    from slrt.referrals.models import ReferralStatus
+    from slrt.regions.districts import working_in
+    from tests.referrals_helpers import referral_in
+    from slrt.admin import settings
+    with working_in(district):
+        clerk = make_user("front_office", region_code=district, username=f"fo{suffix}")
+        # Each district numbers its letters in its own pattern (the default one would give both districts'
+        # first letters the same number, which the database refuses: see the report of s14-public-districts).
+        settings.put("letter_pattern", "460/{seq:04d}/" + suffix.upper() + "/{year}", clerk)
+        db.session.commit()
+        case = make_case(region_code=desa, clerk=clerk)
+        return referral_in(ReferralStatus.APPROVED, case, make_user("back_office", region_code=district,
+                                                                    username=f"bo{suffix}"),
+                           make_user("supervisor", region_code=district, username=f"sv{suffix}"))
+
+
+def issuer(page: str) -> str:
+    return page.split("<dt>Diterbitkan oleh</dt><dd>", 1)[1].split("</dd>", 1)[0]
+
+
+def test_a_letter_is_verified_as_issued_by_its_own_districts_office_on_any_host(app, hosts, make_case, make_user,
+                                                                                places):
+    letter_a = _letter(make_case, make_user, places.district, places.desa, "a")
+    letter_b = _letter(make_case, make_user, places.other_district, places.other_district_desa, "b")
+    assert letter_b.case.office_region_code.startswith(places.other_district)
+    client = app.test_client()
+    for host in (HOST_A, HOST_B, "localhost"):
+        page_b = client.get(f"/verifikasi/{letter_b.verification_code}", base_url=f"http://{host}")
+        assert page_b.status_code == 200 and issuer(page_b.get_data(as_text=True)) == OFFICE_B, host
+        assert letter_b.letter_number in page_b.get_data(as_text=True)
+        page_a = client.get(f"/verifikasi/{letter_a.verification_code}", base_url=f"http://{host}")
+        assert page_a.status_code == 200 and issuer(page_a.get_data(as_text=True)) == OFFICE_A, host
+    # The page's own footer still speaks for the host it was opened on.
+    assert footer(client.get(f"/verifikasi/{letter_b.verification_code}",
+                             base_url=f"http://{HOST_A}").get_data(as_text=True)) == OFFICE_A

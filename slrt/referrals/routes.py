@@ -31,6 +31,7 @@ from slrt.referrals.permissions import (can_edit_referral, can_list_referrals, c
                                         can_sign_off, can_sign_off_any, can_use_agency_queue, can_use_referrals,
                                         can_view_overview, responds_on_behalf)
 from slrt.referrals.verification import holder_of
+from slrt.regions.districts import current_district, district_of_code, office_name
 from slrt.submissions import views as submissions
 
 bp = Blueprint("referrals", __name__)
@@ -441,8 +442,10 @@ def verify(code: str):
         if not throttle.count_failure(checks):  # raced past `blocked` with others: over the limit
             return render_template("referrals/verify.html", referral=None, throttled=True), 429
         return render_template("referrals/verify.html", referral=None, throttled=False), 404
+    # The office that issued the letter (its case's district), whichever district's host the page is opened on.
+    issuer = office_name(district_of_code(referral.case.office_region_code) or current_district())
     return render_template("referrals/verify.html", referral=referral, throttled=False,
-                           holder=holder_of(referral.case.person))
+                           holder=holder_of(referral.case.person), issuer=issuer)
 
 
 def document_names(referral: Referral) -> str:

@@ -136,8 +136,8 @@ def overwrite_free_text() -> int:
                 if payload is None:
                     continue
                 text = sa.literal(payload)
-                if column.name in unique:  # the payload and the row's id, to stay unique
-                    text = text + sa.cast(table.c.id, sa.String)
+                if column.name in unique:  # the payload and the row's key (its id, a district's code), to stay unique
+                    text = text + sa.cast(list(table.primary_key.columns)[0], sa.String)
                 # an empty field (a letter not issued yet) stays empty
                 values[column.name] = sa.case((table.c[column.name].is_(None), sa.null()), else_=text)
         if values:

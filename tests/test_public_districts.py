@@ -3,6 +3,8 @@ district whose host name it was opened on (else the configured one), a letter's 
 that issued the letter, and a WhatsApp message is answered by the district whose number it was sent to."""
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from sqlalchemy import event
 
@@ -166,3 +168,94 @@ def test_a_letter_is_verified_as_issued_by_its_own_districts_office_on_any_host(
     # The page's own footer still speaks for the host it was opened on.
     assert footer(client.get(f"/verifikasi/{letter_b.verification_code}",
                              base_url=f"http://{HOST_A}").get_data(as_text=True)) == OFFICE_A
+
+
+# ---- WhatsApp: the number written to picks the district ------------------------------------------------------
+
+WA_SECRET = "app-secret-rahasia"
+ID_A, ID_B = "100000000000001", "200000000000002"  # the Cloud API ids of NUMBER_A and NUMBER_B
+CITIZEN = "6281234567890"
+
+
+def wa_post(client, text: str, to_number: str, to_id: str, sender: str = CITIZEN):
+    import hashlib
+    import hmac
+    import json
+    message_id = f"wamid.PD{next(_ids)}"
+    body = json.dumps({"object": "whatsapp_business_account", "entry": [{"id": "102290129340398", "changes": [{
+        "field": "messages", "value": {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": to_number, "phone_number_id": to_id},
+            "contacts": [{"profile": {"name": "Ani"}, "wa_id": sender}],
+            "messages": [{"from": sender, "id": message_id, "timestamp": "1764300000", "type": "text",
+                          "text": {"body": text}}]}}]}]}).encode()
+    signature = "sha256=" + hmac.new(WA_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    response = client.post("/wa/webhook", data=body, headers={"Content-Type": "application/json",
+                                                               "X-Hub-Signature-256": signature})
+    assert response.status_code == 200
+    return _last_answer()
+
+
+_ids = itertools.count(1)
+
+
+def _last_answer():
+    from slrt.notifications.models import OutboxMessage
+    db.session.expire_all()
+    return db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.kind == "wa_auto")
+                             .order_by(OutboxMessage.id.desc()))
+
+
+def _case_in(make_case, make_user, district: str, desa: str, suffix: str):
+    from slrt.regions.districts import working_in
+    with working_in(district):
+        return make_case(region_code=desa, clerk=make_user("front_office", region_code=district,
+                                                           username=f"wa{suffix}"))
+
+
+def test_the_menu_names_the_office_of_the_number_written_to(app, hosts):
+    app.config["SLRT_WA_APP_SECRET"] = WA_SECRET
+    client = app.test_client()
+    to_b = wa_post(client, "Selamat siang", "+62 822-2222-0002", ID_B, sender="6281200000001")
+    assert to_b.body.splitlines()[0].startswith(OFFICE_B + ".") and "STATUS <nomor tiket>" in to_b.body
+    assert OFFICE_A not in to_b.body
+    to_a = wa_post(client, "Selamat siang", NUMBER_A, ID_A, sender="6281200000002")
+    assert to_a.body.splitlines()[0].startswith(OFFICE_A + ".") and OFFICE_B not in to_a.body
+    # A number no hosted district has: the configured district answers, from the configured number.
+    elsewhere = wa_post(client, "Selamat siang", "15550783881", "106540352242922", sender="6281200000003")
+    assert elsewhere.body.splitlines()[0].startswith(OFFICE_A + ".")
+    assert (to_b.from_number_id, to_a.from_number_id, elsewhere.from_number_id) == (ID_B, ID_A, "")
+
+
+def test_a_ticket_is_answered_in_the_name_of_its_own_districts_office(app, hosts, make_case, make_user, places):
+    app.config["SLRT_WA_APP_SECRET"] = WA_SECRET
+    case_b = _case_in(make_case, make_user, places.other_district, places.other_district_desa, "b")
+    case_a = _case_in(make_case, make_user, places.district, places.desa, "a")
+    client = app.test_client()
+    b_asked_at_a = wa_post(client, f"STATUS {case_b.ticket}", NUMBER_A, ID_A).body.splitlines()
+    assert b_asked_at_a[0] == OFFICE_B and f"Tiket {case_b.ticket}" in b_asked_at_a
+    a_asked_at_b = wa_post(client, f"STATUS {case_a.ticket}", NUMBER_B, ID_B).body.splitlines()
+    assert a_asked_at_b[0] == OFFICE_A and f"Tiket {case_a.ticket}" in a_asked_at_b
+    detail = wa_post(client, f"DETAIL {case_b.ticket} 05-12-1990", NUMBER_B, ID_B).body.splitlines()
+    assert detail[0] == OFFICE_B and "Kartu KIS tidak aktif saat berobat" in " ".join(detail)
+
+
+def test_answers_and_officers_replies_leave_from_the_number_written_to(app, hosts, make_user, places):
+    from slrt.whatsapp.models import Conversation
+    from tests.whatsapp_helpers import NUMBER_ID, VERSION, FakeWhatsApp
+    with FakeWhatsApp(number_ids=(NUMBER_ID, ID_A, ID_B)) as fake:
+        app.config.update(SLRT_WA_APP_SECRET=WA_SECRET, SLRT_OUTBOX_DISPATCH="inline", **fake.config())
+        client = app.test_client()
+        assert wa_post(client, "halo", NUMBER_B, ID_B, sender="6281200000001").status == "sent"
+        assert wa_post(client, "halo", "15550783881", "106540352242922", sender="6281200000002").status == "sent"
+        assert [r["path"] for r in fake.received] == [f"/{VERSION}/{ID_B}/messages",
+                                                      f"/{VERSION}/{NUMBER_ID}/messages"]
+        conversation = db.session.scalar(db.select(Conversation).where(Conversation.phone == "081200000001"))
+        assert conversation.business_number_id == ID_B
+        officer = make_user("back_office", region_code=places.other_district, username="bob")
+        assert log_in(client, officer.username).status_code == 303
+        replied = client.post(f"/pesan-masuk/{conversation.id}/balas", data={"text": "Baik Bu, kami cek."})
+        assert replied.status_code == 303
+    assert fake.received[-1]["path"] == f"/{VERSION}/{ID_B}/messages"
+    assert fake.received[-1]["payload"]["text"]["body"] == "Baik Bu, kami cek."
+    assert fake.received[-1]["payload"]["to"] == "6281200000001"

@@ -259,3 +259,22 @@ def test_answers_and_officers_replies_leave_from_the_number_written_to(app, host
     assert fake.received[-1]["path"] == f"/{VERSION}/{ID_B}/messages"
     assert fake.received[-1]["payload"]["text"]["body"] == "Baik Bu, kami cek."
     assert fake.received[-1]["payload"]["to"] == "6281200000001"
+
+
+def test_a_wall_screen_shows_its_own_districts_name_on_any_host(app, hosts, places):
+    from sqlalchemy import select
+
+    from slrt.auth.models import User
+    from tests.api_helpers import make_client
+    from tests.conftest import csrf_token_from
+    admin_b = db.session.scalar(select(User).where(User.username == "adminb"))
+    _wall, token = make_client(admin_b, name="Layar Kota", permissions=("read_aggregates",),
+                               region_code=places.other_district)
+    screen = app.test_client()
+    for host in ("localhost", HOST_A):
+        page = screen.get("/pusat-komando/", base_url=f"http://{host}")
+        assert screen.post("/pusat-komando/sambung", base_url=f"http://{host}", data={
+            "csrf_token": csrf_token_from(page.data), "key": token}).status_code == 303
+        board = screen.get("/pusat-komando/", base_url=f"http://{host}").get_data(as_text=True)
+        assert "Layanan SLRT Kota Bandung" in board and footer(board) == OFFICE_B, host
+        assert "Kabupaten Bandung" not in board

@@ -8,6 +8,7 @@ import itertools
 import pytest
 from sqlalchemy import event
 
+from slrt.auth.models import User
 from slrt.extensions import db
 from slrt.regions.districts import district_for_host, district_for_whatsapp, normal_host, normal_whatsapp
 from slrt.regions.models import District
@@ -278,3 +279,25 @@ def test_a_wall_screen_shows_its_own_districts_name_on_any_host(app, hosts, plac
         board = screen.get("/pusat-komando/", base_url=f"http://{host}").get_data(as_text=True)
         assert "Layanan SLRT Kota Bandung" in board and footer(board) == OFFICE_B, host
         assert "Kabupaten Bandung" not in board
+
+
+def test_what_a_citizen_is_sent_to_opens_on_their_districts_host(make_app, hosts, make_case, make_user, places):
+    from slrt.core.web import public_url
+    from slrt.notifications.models import OutboxMessage
+    app = make_app(SLRT_PUBLIC_URL="https://slrt.provinsi.example/")
+    with app.app_context():
+        assert public_url("public.status", _district=places.other_district) == f"https://{HOST_B}/status"
+        assert public_url("referrals.verify", _district=places.district, code="ABC234") == \
+            f"https://{HOST_A}/verifikasi/ABC234"
+        assert public_url("public.status", _district="32.99") == "https://slrt.provinsi.example/status"
+        assert public_url("public.status") == "https://slrt.provinsi.example/status"
+        case_b = _case_in(make_case, make_user, places.other_district, places.other_district_desa, "b")
+        sms = db.session.scalar(db.select(OutboxMessage.body).where(OutboxMessage.case_id == case_b.id,
+                                                                     OutboxMessage.kind == "registered"))
+        assert sms.startswith(OFFICE_B + ":") and f"https://{HOST_B}/status" in sms
+        letter_b = _letter(make_case, make_user, places.other_district, places.other_district_desa, "c")
+        client = app.test_client()
+        officer = db.session.scalar(db.select(User).where(User.username == "boc"))
+        assert log_in(client, officer.username).status_code == 303
+        printed = client.get(f"/rujukan/{letter_b.id}/surat").get_data(as_text=True)
+        assert f"https://{HOST_B}/verifikasi/{letter_b.verification_code}" in printed

@@ -87,7 +87,7 @@ def registered_text(case) -> str:
     """The "registered" SMS. Always Bahasa Indonesia: it follows the citizen, not the clerk's UI language."""
     from slrt.regions.districts import office_name
     office = office_name(case.office_region_code[:5]) or "SLRT"
-    url = public_url("public.status")
+    url = public_url("public.status", _district=case.office_region_code[:5])
     candidates = []
     if url:
         candidates.append(f"{office}: permohonan Anda sudah terdaftar. Tiket {case.ticket}. "

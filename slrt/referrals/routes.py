@@ -413,7 +413,8 @@ def letter(referral_id: int):
     """The printable A4 referral letter (surat rujukan) with the letterhead and the verification QR code."""
     referral = queries.load_referral(referral_id)
     require(can_print_letter, referral)
-    url = public_url("referrals.verify", code=referral.verification_code)
+    url = public_url("referrals.verify", _district=district_of_code(referral.case.office_region_code),
+                     code=referral.verification_code)
     qr_svg = segno.make(url, error="m").svg_inline(scale=3, border=1, omitsize=False)
     record("person.view", referral.case, person_id=referral.case.person_id, note=f"letter {referral.letter_number}")
     from slrt.regions import operations as regions

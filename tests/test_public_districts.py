@@ -301,3 +301,11 @@ def test_what_a_citizen_is_sent_to_opens_on_their_districts_host(make_app, hosts
         assert log_in(client, officer.username).status_code == 303
         printed = client.get(f"/rujukan/{letter_b.id}/surat").get_data(as_text=True)
         assert f"https://{HOST_B}/verifikasi/{letter_b.verification_code}" in printed
+
+
+def test_the_field_app_installed_from_a_districts_host_carries_its_name(app, hosts):
+    client = app.test_client()
+    assert client.get("/lapangan/manifest.webmanifest", base_url=f"http://{HOST_B}").get_json(force=True)[
+        "name"] == "SLRT Lapangan Kota Bandung"
+    assert client.get("/lapangan/manifest.webmanifest", base_url="http://localhost").get_json(force=True)[
+        "name"] == "SLRT Lapangan Kabupaten Bandung"

@@ -237,8 +237,10 @@ def test_the_status_by_ticket_is_one_query_for_the_case_and_its_steps(app, close
     public = db.session.scalar(db.select(db.func.count()).select_from(CaseEvent).where(CaseEvent.public))
     assert 2 <= public < db.session.scalar(db.select(db.func.count()).select_from(CaseEvent))
     assert html.count("<li><time>") == public and "catatan internal" not in html
-    assert len(made) == 1, made
+    # The case with its steps, and the district the page speaks for (its host's, which brings the office's name).
+    assert len(made) == 2, made
     assert "case_events" in made[0] and "birth_date" not in made[0]
+    assert "FROM districts" in made[1] and "districts.public_host = " in made[1]
 
 
 def test_the_status_with_birth_date_checks_it_without_loading_the_household(app, closed_case, statements):

@@ -53,8 +53,8 @@ def _request_host_district() -> str:
     if found is None:
         found, rows = _active_district_where("public_host", normal_host(request.host))
         found = found or current_app.config["SLRT_REGION_CODE"]
-        # The session keeps rows only while someone holds them: held here, the office and district names the
-        # page asks for next come from the session instead of two more queries.
+        # Held for the request: the office and district names the page asks for next come from these rows
+        # (`_district_row`), not from more queries.
         g.slrt_host_district, g.slrt_host_rows = found, rows
     return found
 
@@ -73,11 +73,12 @@ def normal_whatsapp(number: str | None) -> str:
     return "62" + digits[1:] if digits.startswith("0") else digits
 
 
-def _active_district_where(column: str, value: str) -> tuple[str | None, list]:
-    """The code of the active hosted district whose `column` holds `value` (else None), and the rows read.
+def _active_district_where(column: str, value: str) -> tuple[str | None, list | None]:
+    """The code of the active hosted district whose `column` holds `value` (else None), and the rows read
+    (None when nothing could be read).
 
-    The configured district's row is read by the same query: the office and district names that the page
-    asks for next (`office_name`, `district_name`) then come from the session, not from another query."""
+    The configured district's row is read by the same query: an anonymous page's office and district names
+    (`office_name`, `district_name`) then need no other query."""
     from sqlalchemy import or_, select
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -85,13 +86,13 @@ def _active_district_where(column: str, value: str) -> tuple[str | None, list]:
     from slrt.regions.models import District
     configured = current_app.config["SLRT_REGION_CODE"]
     if not value:
-        return None, []
+        return None, None
     try:
         rows = db.session.scalars(select(District).where(
             or_(getattr(District, column) == value, District.code == configured))).all()
     except SQLAlchemyError:  # an error page after the database failed still renders, for the configured one
         db.session.rollback()
-        return None, []
+        return None, None
     return next((row.code for row in rows if row.active and getattr(row, column) == value), None), rows
 
 
@@ -157,16 +158,26 @@ def hosted_districts() -> list:
     return sorted(rows, key=lambda row: (row.code != default, row.code))
 
 
+def _district_row(code: str):
+    """The District row of `code`, or None. An anonymous request has read its host's district and the
+    configured one already (`_request_host_district`): those come from that read, found or not."""
+    from slrt.extensions import db
+    from slrt.regions.models import District
+    if has_request_context() and g.get("slrt_host_rows") is not None \
+            and code in (g.slrt_host_district, current_app.config["SLRT_REGION_CODE"]):
+        return next((row for row in g.slrt_host_rows if row.code == code), None)
+    return db.session.get(District, code)
+
+
 def district_name(code: str) -> str:
     """The hosted district's name ("Kota Bandung"); the configured name for the configured district."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from slrt.extensions import db
-    from slrt.regions.models import District
     if code == current_app.config["SLRT_REGION_CODE"]:
         return current_app.config["SLRT_REGION_NAME"]
     try:
-        row = db.session.get(District, code)
+        row = _district_row(code)
     except SQLAlchemyError:  # an error page after the database failed still renders
         db.session.rollback()
         return code
@@ -179,9 +190,8 @@ def office_name(code: str) -> str:
     from sqlalchemy.exc import SQLAlchemyError
 
     from slrt.extensions import db
-    from slrt.regions.models import District
     try:
-        row = db.session.get(District, code)
+        row = _district_row(code)
     except SQLAlchemyError:  # an error page after the database failed still renders
         db.session.rollback()
         row = None

@@ -309,3 +309,12 @@ def test_the_field_app_installed_from_a_districts_host_carries_its_name(app, hos
         "name"] == "SLRT Lapangan Kota Bandung"
     assert client.get("/lapangan/manifest.webmanifest", base_url="http://localhost").get_json(force=True)[
         "name"] == "SLRT Lapangan Kabupaten Bandung"
+
+
+def test_each_request_context_gets_its_own_hosts_district(app, hosts, places):
+    """Requests that share one application context (a test's, a script's) do not inherit each other's host."""
+    from slrt.regions.districts import current_district, office_name
+    with app.test_request_context(base_url=f"http://{HOST_B}"):
+        assert current_district() == places.other_district and office_name(current_district()) == OFFICE_B
+    with app.test_request_context(base_url="http://localhost"):
+        assert current_district() == places.district and office_name(current_district()) == OFFICE_A

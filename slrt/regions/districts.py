@@ -49,14 +49,14 @@ def current_district() -> str:
 def _request_host_district() -> str:
     """The district of this anonymous request's host, else the configured one: looked up once per request
     (kept in `flask.g`), and only when something asks (a static file never does)."""
-    found = g.get("slrt_host_district")
-    if found is None:
-        found, rows = _active_district_where("public_host", normal_host(request.host))
-        found = found or current_app.config["SLRT_REGION_CODE"]
+    host = normal_host(request.host)
+    if g.get("slrt_host") != host:  # (a test's request contexts may share one application context)
+        found, rows = _active_district_where("public_host", host)
         # Held for the request: the office and district names the page asks for next come from these rows
         # (`_district_row`), not from more queries.
-        g.slrt_host_district, g.slrt_host_rows = found, rows
-    return found
+        g.slrt_host, g.slrt_host_rows = host, rows
+        g.slrt_host_district = found or current_app.config["SLRT_REGION_CODE"]
+    return g.slrt_host_district
 
 
 def normal_host(host: str | None) -> str:
@@ -163,7 +163,7 @@ def _district_row(code: str):
     configured one already (`_request_host_district`): those come from that read, found or not."""
     from slrt.extensions import db
     from slrt.regions.models import District
-    if has_request_context() and g.get("slrt_host_rows") is not None \
+    if has_request_context() and g.get("slrt_host_rows") is not None and g.slrt_host == normal_host(request.host) \
             and code in (g.slrt_host_district, current_app.config["SLRT_REGION_CODE"]):
         return next((row for row in g.slrt_host_rows if row.code == code), None)
     return db.session.get(District, code)

@@ -318,3 +318,27 @@ def test_each_request_context_gets_its_own_hosts_district(app, hosts, places):
         assert current_district() == places.other_district and office_name(current_district()) == OFFICE_B
     with app.test_request_context(base_url="http://localhost"):
         assert current_district() == places.district and office_name(current_district()) == OFFICE_A
+
+
+def test_each_districts_officers_read_only_the_messages_written_to_its_number(app, hosts, make_user, places):
+    from slrt.whatsapp.models import Conversation
+    app.config["SLRT_WA_APP_SECRET"] = WA_SECRET
+    client = app.test_client()
+    wa_post(client, "Bantuan PKH saya berhenti", NUMBER_B, ID_B, sender="6281200000001")
+    wa_post(client, "Beras BPNT belum datang", NUMBER_A, ID_A, sender="6281200000002")
+    wa_post(client, "Mohon info bedah rumah", "15550783881", "106540352242922", sender="6281200000003")
+    to_b = db.session.scalar(db.select(Conversation).where(Conversation.phone == "081200000001"))
+    to_a = db.session.scalar(db.select(Conversation).where(Conversation.phone == "081200000002"))
+    assert (to_b.district_code, to_a.district_code) == (places.other_district, places.district)
+    make_user("back_office", region_code=places.other_district, username="officerb")
+    make_user("back_office", username="officera")
+    assert log_in(client, "officerb").status_code == 303
+    inbox_b = client.get("/pesan-masuk/?status=").get_data(as_text=True)
+    assert "Bantuan PKH" in inbox_b and "Beras BPNT" not in inbox_b and "bedah rumah" not in inbox_b
+    assert client.get(f"/pesan-masuk/{to_a.id}").status_code == 404
+    assert client.post(f"/pesan-masuk/{to_a.id}/balas", data={"text": "Baik."}).status_code == 404
+    client.post("/keluar")
+    assert log_in(client, "officera").status_code == 303
+    inbox_a = client.get("/pesan-masuk/?status=").get_data(as_text=True)
+    assert "Beras BPNT" in inbox_a and "bedah rumah" in inbox_a and "Bantuan PKH" not in inbox_a
+    assert client.get(f"/pesan-masuk/{to_b.id}").status_code == 404

@@ -57,6 +57,9 @@ class Conversation(db.Model):
     # The Cloud API id of the business number the citizen last wrote to (migration 0031): answers and replies
     # leave from it. Empty: the configured SLRT_WA_PHONE_NUMBER_ID.
     business_number_id: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    # The district whose number the citizen last wrote to (migration 0031): its officers read and answer the
+    # conversation. NULL (conversations from before): the configured district.
+    district_code: Mapped[str | None] = mapped_column(String(5), index=True)
 
     case = relationship("Case")
     messages = relationship("ConversationMessage", back_populates="conversation", cascade="all, delete-orphan",

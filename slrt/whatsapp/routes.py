@@ -96,7 +96,8 @@ def receive():
     for message, reply in answers:
         # A hosted district's number answers from itself; a number no district has, from the configured one.
         from_number_id = message.to_number_id if districts.get(message.to_number) else ""
-        operations.receive(message.wa_id, message.message_id, reply, from_number_id=from_number_id)
+        operations.receive(message.wa_id, message.message_id, reply, from_number_id=from_number_id,
+                           district=districts.get(message.to_number))
     for provider_id, reason in undeliverable(payload):  # accepted earlier, then reported undeliverable
         fall_back_later(provider_id, reason)
     db.session.commit()

@@ -29,7 +29,8 @@ def test_the_manifest_installs_the_app_at_lapangan(app):
     assert response.mimetype == "application/manifest+json"
     manifest = response.get_json(force=True)
     assert (manifest["name"], manifest["lang"], manifest["start_url"], manifest["display"]) == (
-        "SLRT Lapangan", "id", "/lapangan", "standalone")
+        "SLRT Lapangan Kabupaten Bandung", "id", "/lapangan", "standalone")
+    assert manifest["short_name"] == "SLRT Lapangan"
     sizes = {(i["sizes"], i.get("purpose", "any")) for i in manifest["icons"]}
     assert sizes == {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")}
     for icon in manifest["icons"]:

@@ -232,6 +232,7 @@ def statements(app):
 def test_the_status_by_ticket_is_one_query_for_the_case_and_its_steps(app, closed_case, statements):
     ticket = closed_case.ticket
     db.session.remove()  # a fresh session, as in a real request
+    app.test_client().get("/status")  # the process reads the districts' names once (district_faces)
     statements.clear()
     response = app.test_client().get("/status", query_string={"ticket": ticket})
     html = response.get_data(as_text=True)
@@ -241,6 +242,8 @@ def test_the_status_by_ticket_is_one_query_for_the_case_and_its_steps(app, close
     public = db.session.scalar(db.select(db.func.count()).select_from(CaseEvent).where(CaseEvent.public))
     assert 2 <= public < db.session.scalar(db.select(db.func.count()).select_from(CaseEvent))
     assert html.count("<li><time>") == public and "catatan internal" not in html
+    # The case with its steps; the district the page speaks for (its host's) and its office's name come from
+    # the process's copy of the districts (slrt.regions.districts.district_faces).
     assert len(made) == 1, made
     assert "case_events" in made[0] and "birth_date" not in made[0]
 

@@ -24,8 +24,9 @@ def graph_error(code: int, message: str, details: str = "") -> dict:
 
 class FakeWhatsApp:
     def __init__(self, token: str = "wa-token-rahasia", templates=("slrt_pemberitahuan",),
-                 not_on_whatsapp=(), delay: float = 0.0, statuses=()) -> None:
+                 not_on_whatsapp=(), delay: float = 0.0, statuses=(), number_ids=(NUMBER_ID,)) -> None:
         self.token = token
+        self.number_ids = set(number_ids)  # the business numbers (phone-number ids) the token may send from
         self.templates = set(templates)
         self.not_on_whatsapp = set(not_on_whatsapp)
         self.delay = delay
@@ -65,7 +66,7 @@ class FakeWhatsApp:
     def answer(self, path: str, payload: dict, headers) -> tuple[int, dict]:
         if self.delay:
             time.sleep(self.delay)
-        if path != f"/{VERSION}/{NUMBER_ID}/messages":
+        if path not in {f"/{VERSION}/{number_id}/messages" for number_id in self.number_ids}:
             return 400, graph_error(100, "Unsupported post request.")
         if headers.get("Authorization") != f"Bearer {self.token}":
             return 401, graph_error(190, "Error validating access token: Session has expired.")

@@ -135,7 +135,7 @@ def case_page(case: Case, *, given: dict | None = None, status: int = 200):
 def receipt(case_id: int):
     """The printable receipt (tanda terima): A5 by default, `?format=thermal` for a receipt printer."""
     case = load_case(case_id)
-    url = public_url("public.status", ticket=case.ticket)
+    url = public_url("public.status", _district=case.office_region_code[:5], ticket=case.ticket)
     # omitsize: a viewBox instead of a fixed size, so the stylesheet sizes the code for paper (mm)
     qr_svg = segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=True)
     record("person.view", case, person_id=case.person_id, note=f"receipt {case.ticket}")

@@ -146,16 +146,29 @@ def register_static_versions(app: Flask) -> None:
                 pass
 
 
-def public_url(endpoint: str, **values) -> str:
-    """The address a citizen opens (the status page, a letter's verification): under SLRT_PUBLIC_URL when it
-    is set, since a printed QR code or an SMS must carry the public address whatever host the clerk used;
-    else this request's own host. Outside a request and without SLRT_PUBLIC_URL there is none: ""."""
+def public_url(endpoint: str, _district: str | None = None, **values) -> str:
+    """The address a citizen opens (the status page, a letter's verification): on the public host of
+    `_district` (the case's or letter's district) when it has one, since its pages speak for it there; else
+    under SLRT_PUBLIC_URL when it is set, since a printed QR code or an SMS must carry the public address
+    whatever host the clerk used; else this request's own host. Outside a request and without SLRT_PUBLIC_URL
+    there is none: ""."""
     base = (current_app.config.get("SLRT_PUBLIC_URL") or "").rstrip("/")
+    host = _public_host(_district) if _district else ""
+    if host:
+        scheme = "http" if base.startswith("http://") else "https"  # plain http only where the install uses it
+        return f"{scheme}://{host}" + current_app.url_map.bind("localhost").build(endpoint, values)
     if base:
         return base + current_app.url_map.bind("localhost").build(endpoint, values)
     if has_request_context():
         return url_for(endpoint, _external=True, **values)
     return ""
+
+
+def _public_host(district: str) -> str:
+    """The public host name of a hosted district ("" when it has none): asked of the lookup slrt.regions
+    registers (`app.extensions["slrt_public_host"]`), since core imports no feature."""
+    lookup = current_app.extensions.get("slrt_public_host")
+    return lookup(district) if lookup is not None else ""
 
 
 def name_in(code: str | None, names: dict) -> str:

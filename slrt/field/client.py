@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from slrt.auth.permissions import permission_required
 from slrt.core.db import read_only
 from slrt.field.permissions import can_use_field_app
+from slrt.regions.districts import current_district, district_name
 
 bp = Blueprint("field_app", __name__)
 
@@ -130,8 +131,10 @@ def shell():
 @bp.route("/lapangan/manifest.webmanifest")
 @read_only
 def manifest():
+    # The installed app's name says whose it is: the facilitator's district, or the district of the host.
     body = {
-        "name": _("SLRT Lapangan"), "short_name": _("SLRT Lapangan"), "lang": "id", "start_url": "/lapangan",
+        "name": _("SLRT Lapangan %(district)s", district=district_name(current_district())),
+        "short_name": _("SLRT Lapangan"), "lang": "id", "start_url": "/lapangan",
         "scope": "/lapangan", "display": "standalone", "background_color": "#f5f7f9", "theme_color": "#0b6e4f",
         "icons": [
             {"src": url_for("static", filename="field/icon-192.png"), "sizes": "192x192", "type": "image/png"},

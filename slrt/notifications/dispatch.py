@@ -163,7 +163,11 @@ def deliver(app, session: Session, message_id: int, sender) -> str | None:
     try:
         if sender is None:
             raise _NotConfigured(f"no {channel} account configured")
-        provider_id = sender.send(phone, body, key, message.kind)
+        from_number_id = message.from_number_id if channel == MessageChannel.WHATSAPP else ""
+        if from_number_id and getattr(sender, "sends_from_number", False):  # the number the citizen wrote to
+            provider_id = sender.send(phone, body, key, message.kind, from_number_id=from_number_id)
+        else:
+            provider_id = sender.send(phone, body, key, message.kind)
     except Exception as error:  # any failure of the sender is a failed attempt, never a crash of the caller
         reason = str(error)[:500] or type(error).__name__
         last = attempts >= limit

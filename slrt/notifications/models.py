@@ -80,5 +80,8 @@ class OutboxMessage(db.Model):
     fallback_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
     # The provider's id of the accepted message (WhatsApp's wamid), to match its later delivery reports.
     provider_id: Mapped[str] = mapped_column(String(128), default="", server_default="", index=True)
+    # The WhatsApp business number (its Cloud API phone-number id) the message leaves from: the one the citizen
+    # wrote to, for an answer in a conversation (migration 0031). Empty: the configured SLRT_WA_PHONE_NUMBER_ID.
+    from_number_id: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
     case = relationship("Case")

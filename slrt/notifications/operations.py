@@ -49,11 +49,13 @@ def queue_citizen_message(case, kind: str, text: str) -> OutboxMessage:
     return message
 
 
-def queue_message(phone: str, body: str, kind: str, channel: str, case_id: int | None = None) -> OutboxMessage:
+def queue_message(phone: str, body: str, kind: str, channel: str, case_id: int | None = None,
+                  from_number_id: str = "") -> OutboxMessage:
     """Put a message that is not a case notice (a reply in a WhatsApp conversation, a step for SP4N-LAPOR!)
-    in the outbox."""
+    in the outbox; a WhatsApp one leaves from the business number `from_number_id` when given."""
     addressed = bool(phone) or channel == MessageChannel.LAPOR  # a LAPOR! step names its report in the body
     message = OutboxMessage(case_id=case_id, kind=kind[:40], phone=phone[:20], body=body, channel=channel,
+                            from_number_id=from_number_id[:32],
                             status=OutboxStatus.PENDING if addressed else OutboxStatus.NO_PHONE,
                             attempts=0, last_error="", next_attempt_at=utcnow())
     db.session.add(message)
@@ -85,7 +87,7 @@ def registered_text(case) -> str:
     """The "registered" SMS. Always Bahasa Indonesia: it follows the citizen, not the clerk's UI language."""
     from slrt.regions.districts import office_name
     office = office_name(case.office_region_code[:5]) or "SLRT"
-    url = public_url("public.status")
+    url = public_url("public.status", _district=case.office_region_code[:5])
     candidates = []
     if url:
         candidates.append(f"{office}: permohonan Anda sudah terdaftar. Tiket {case.ticket}. "
@@ -137,7 +139,8 @@ def resend_message(message: OutboxMessage, actor, confirmed: bool = False) -> Ou
     about = f"kind={message.kind} case={message.case_id} was={message.status}"
     if message.status == OutboxStatus.SENT:
         copy = OutboxMessage(case_id=message.case_id, kind=message.kind, phone=message.phone, body=message.body,
-                             channel=message.channel, status=OutboxStatus.PENDING, attempts=0, last_error="", next_attempt_at=utcnow())
+                             channel=message.channel, from_number_id=message.from_number_id,
+                             status=OutboxStatus.PENDING, attempts=0, last_error="", next_attempt_at=utcnow())
         db.session.add(copy)
         db.session.flush()
         record("outbox.resend", message, note=f"{about} copy={copy.id}", user=actor)

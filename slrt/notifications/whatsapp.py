@@ -61,14 +61,21 @@ def parse_templates(text: str, default_language: str) -> dict[str, tuple[str, st
 
 class WhatsAppSender:
     reaches_phone = True
+    # A message may leave from another business number of the same account (`from_number_id`: the one a
+    # citizen wrote to, in a database hosting several districts); the token must be allowed to use it.
+    sends_from_number = True
 
     def __init__(self, base_url: str, version: str, phone_number_id: str, token: str, *,
                  templates: dict[str, tuple[str, str]], default_template: tuple[str, str],
                  timeout: float = 10.0, env: str = "production") -> None:
         check_gateway_url(base_url, env, "SLRT_WA_API_URL")
-        self.url = f"{base_url.rstrip('/')}/{version.strip('/')}/{phone_number_id}/messages"
+        self.base = f"{base_url.rstrip('/')}/{version.strip('/')}"
+        self.url = self.url_from(phone_number_id)
         self.token, self.timeout = token, timeout
         self.templates, self.default_template = templates, default_template
+
+    def url_from(self, phone_number_id: str) -> str:
+        return f"{self.base}/{phone_number_id}/messages"
 
     def payload(self, phone: str, body: str, key: str, kind: str) -> dict:
         message = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": wa_number(phone),
@@ -84,11 +91,13 @@ class WhatsAppSender:
                 "components": [{"type": "body", "parameters": [{"type": "text", "text": text}]}]})
         return message
 
-    def send(self, phone: str, body: str, key: str, kind: str = "") -> str | None:
+    def send(self, phone: str, body: str, key: str, kind: str = "", from_number_id: str = "") -> str | None:
+        """Send from the configured number, or from the business number `from_number_id` (digits) if given."""
+        url = self.url_from(from_number_id) if from_number_id.isdigit() and from_number_id.isascii() else self.url
         data = json.dumps(self.payload(phone, body, key, kind)).encode()
         headers = {"Content-Type": "application/json", "Accept": "application/json", "User-Agent": "slrt-outbox",
                    "Authorization": f"Bearer {self.token}", "Idempotency-Key": key}
-        request = urllib.request.Request(self.url, data=data, headers=headers, method="POST")
+        request = urllib.request.Request(url, data=data, headers=headers, method="POST")
         try:
             with open_request(request, self.timeout) as response:
                 answer = response.read()

@@ -31,6 +31,7 @@ from slrt.referrals.permissions import (can_edit_referral, can_list_referrals, c
                                         can_sign_off, can_sign_off_any, can_use_agency_queue, can_use_referrals,
                                         can_view_overview, responds_on_behalf)
 from slrt.referrals.verification import holder_of
+from slrt.regions.districts import current_district, district_of_code, office_name
 from slrt.submissions import views as submissions
 
 bp = Blueprint("referrals", __name__)
@@ -412,7 +413,8 @@ def letter(referral_id: int):
     """The printable A4 referral letter (surat rujukan) with the letterhead and the verification QR code."""
     referral = queries.load_referral(referral_id)
     require(can_print_letter, referral)
-    url = public_url("referrals.verify", code=referral.verification_code)
+    url = public_url("referrals.verify", _district=district_of_code(referral.case.office_region_code),
+                     code=referral.verification_code)
     qr_svg = segno.make(url, error="m").svg_inline(scale=3, border=1, omitsize=False)
     record("person.view", referral.case, person_id=referral.case.person_id, note=f"letter {referral.letter_number}")
     from slrt.regions import operations as regions
@@ -441,8 +443,10 @@ def verify(code: str):
         if not throttle.count_failure(checks):  # raced past `blocked` with others: over the limit
             return render_template("referrals/verify.html", referral=None, throttled=True), 429
         return render_template("referrals/verify.html", referral=None, throttled=False), 404
+    # The office that issued the letter (its case's district), whichever district's host the page is opened on.
+    issuer = office_name(district_of_code(referral.case.office_region_code) or current_district())
     return render_template("referrals/verify.html", referral=referral, throttled=False,
-                           holder=holder_of(referral.case.person))
+                           holder=holder_of(referral.case.person), issuer=issuer)
 
 
 def document_names(referral: Referral) -> str:

@@ -4,11 +4,12 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from slrt.regions import commands, district_commands, routes  # noqa: F401  (commands on bp.cli)
-    from slrt.regions.districts import register_filter
+    from slrt.regions.districts import public_host, register_filter
 
     app.register_blueprint(routes.bp)
     district_commands.register(app)
     register_filter()
+    app.extensions["slrt_public_host"] = public_host  # for slrt.core.web.public_url (core imports no feature)
 
     @app.context_processor
     def district_office() -> dict:

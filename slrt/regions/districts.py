@@ -5,7 +5,9 @@ their region; a command works in the one given by `--district` (`working_in`), e
 SLRT_REGION_CODE, which is also the district of a single-district install and of a provincial officer (whose
 region is a province and who sees only aggregates). A provincial administrator (an administrator whose region
 is a province) works in the district they chose (`chosen_district`, kept in their session), else the configured
-one.
+one. A page opened without signing in (the login page, the status page, a letter's verification) speaks for the
+district whose public host name it was opened on (`district_for_host`), and a WhatsApp message is answered by the
+district whose number it was sent to (`district_for_whatsapp`).
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from flask import current_app, g, has_app_context, has_request_context, session
+from flask import current_app, g, has_app_context, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.orm import Session, with_loader_criteria
 
@@ -48,7 +50,45 @@ def current_district() -> str:
             chosen = chosen_district(current_user)
             if chosen:
                 return chosen
+        else:
+            return district_for_host(request.host) or current_app.config["SLRT_REGION_CODE"]
     return current_app.config["SLRT_REGION_CODE"]
+
+
+def normal_host(host: str | None) -> str:
+    """`SLRT.KotaBandung.example:8443` → `slrt.kotabandung.example`: lower case, no port, no trailing dot."""
+    host = (host or "").strip().lower()
+    if host.startswith("["):  # an IPv6 literal, [::1]:5000
+        return host.partition("]")[0] + "]"
+    return host.partition(":")[0].rstrip(".")
+
+
+def normal_whatsapp(number: str | None) -> str:
+    """`+62 812-3456-7890` or `0812 3456 7890` → `6281234567890`: digits only, a leading 0 → 62."""
+    digits = "".join(ch for ch in number or "" if ch.isdigit())
+    return "62" + digits[1:] if digits.startswith("0") else digits
+
+
+def district_for_host(host: str | None) -> str | None:
+    """The active hosted district whose public pages are opened on `host` (its `public_host`), else None.
+    From the process's copy of the districts (`district_faces`): no query per anonymous page."""
+    wanted = normal_host(host)
+    faces = _faces_or_none()
+    return faces.by_host.get(wanted) if faces is not None and wanted else None
+
+
+def district_for_whatsapp(number: str | None) -> str | None:
+    """The active hosted district whose citizens write to the WhatsApp `number` (its `whatsapp_number`), else
+    None."""
+    wanted = normal_whatsapp(number)
+    faces = _faces_or_none()
+    return faces.by_whatsapp.get(wanted) if faces is not None and wanted else None
+
+
+def public_host(code: str) -> str:
+    """The public host name of an active hosted district ("" when it has none)."""
+    face = _face(code)
+    return face.public_host if face is not None and face.active and face.public_host else ""
 
 
 def is_province_admin(user) -> bool:
@@ -168,12 +208,19 @@ class DistrictFace:
 FACES_SECONDS = 10.0  # how long another node's (or worker's) edit of a district may take to show here
 
 
-def district_faces() -> dict[str, DistrictFace]:
+@dataclass(frozen=True)
+class Faces:
+    by_code: dict[str, DistrictFace]
+    by_host: dict[str, str]  # normal_host(public_host) → code, active districts only
+    by_whatsapp: dict[str, str]  # normal_whatsapp(number) → code, active districts only
+
+
+def district_faces() -> Faces:
     """Every hosted district's names, host and number, read at most every FACES_SECONDS per process.
 
-    Every page names its office, and the busiest public page must not pay a query for it: the few rows
-    are kept in the process and read again after FACES_SECONDS, or at once after this process commits a
-    change to a district (`_forget_faces_after_commit`)."""
+    Every page names its office, and every anonymous page first asks which district its host is: the few
+    rows are kept in the process and read again after FACES_SECONDS, or at once after this process commits a
+    change to a district (`_forget_faces_after_commit`), so the busiest public page pays no query for them."""
     from sqlalchemy import select
 
     from slrt.extensions import db
@@ -182,24 +229,32 @@ def district_faces() -> dict[str, DistrictFace]:
     kept = cache.get("faces")
     if kept is not None and cache.get("until", 0.0) > time.monotonic():
         return kept
-    faces = {row.code: DistrictFace(row.code, row.name, row.office_name, row.public_host, row.whatsapp_number,
-                                    bool(row.active))
-             for row in db.session.execute(select(District.code, District.name, District.office_name,
-                                                  District.public_host, District.whatsapp_number,
-                                                  District.active))}
+    rows = [DistrictFace(row.code, row.name, row.office_name, row.public_host, row.whatsapp_number, bool(row.active))
+            for row in db.session.execute(select(District.code, District.name, District.office_name,
+                                                 District.public_host, District.whatsapp_number,
+                                                 District.active))]
+    faces = Faces(by_code={row.code: row for row in rows},
+                  by_host={normal_host(row.public_host): row.code for row in rows if row.active and row.public_host},
+                  by_whatsapp={normal_whatsapp(row.whatsapp_number): row.code for row in rows
+                               if row.active and row.whatsapp_number})
     cache.update(faces=faces, until=time.monotonic() + FACES_SECONDS)
     return faces
 
 
-def _face(code: str) -> DistrictFace | None:
+def _faces_or_none() -> Faces | None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from slrt.extensions import db
     try:
-        return district_faces().get(code)
-    except SQLAlchemyError:  # an error page after the database failed still renders
+        return district_faces()
+    except SQLAlchemyError:  # an error page after the database failed still renders, for the configured one
         db.session.rollback()
         return None
+
+
+def _face(code: str) -> DistrictFace | None:
+    faces = _faces_or_none()
+    return faces.by_code.get(code) if faces is not None else None
 
 
 def _note_district_change(session, flush_context) -> None:

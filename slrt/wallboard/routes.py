@@ -20,6 +20,7 @@ from slrt.core.db import read_only
 from slrt.core.htmx import render_page_or_partial, wants_partial
 from slrt.core.time import utcnow
 from slrt.extensions import db
+from slrt.regions.districts import current_district, district_of, working_in
 from slrt.wallboard import queries
 from slrt.wallboard.permissions import can_view_wallboard
 
@@ -57,7 +58,11 @@ def board():
         if wants_partial():  # a refresh of a wall whose key was revoked or expired: show the whole page again
             return "", 204, {"HX-Refresh": "true"}
         return render_template("wallboard/connect.html")
-    return render_page_or_partial("wallboard/board.html", "wallboard/_board.html", board=queries.board(viewer))
+    # A wall screen is nobody's session: its board speaks for its client's district (the title and the office),
+    # not for the host's or the configured one.
+    with working_in(district_of(viewer) or current_district()):
+        return render_page_or_partial("wallboard/board.html", "wallboard/_board.html",
+                                      board=queries.board(viewer))
 
 
 def _key_checks():

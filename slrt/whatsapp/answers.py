@@ -4,6 +4,8 @@
 details, with the same birth-date check and the same throttles (a phone number's failures count like an
 address's on the page; a ticket's wrong birth dates count together on both); anything else the menu and the
 office's hours. Answers are always in Bahasa Indonesia: they follow the citizen, not a clerk's UI language.
+The menu speaks for the current district (the one whose number was written to: slrt.whatsapp.routes); a case
+found by its ticket is answered in the name of the office of the case's own district.
 This module only reads (and counts failures in the throttle storage); nothing here writes the database.
 """
 from __future__ import annotations
@@ -18,6 +20,7 @@ from slrt.cases.models import CaseStatus, VisitType
 from slrt.core.i18n import long_date
 from slrt.core.labels import LABELS
 from slrt.public import operations as status_lookup
+from slrt.regions.districts import current_district, district_of_code, office_name
 from slrt.whatsapp.models import Command
 
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d%m%Y")
@@ -65,7 +68,7 @@ def _answer(text: str, number_key: str) -> Answer:
 
 
 def menu() -> str:
-    office = current_app.config.get("SLRT_OFFICE_NAME") or "SLRT"
+    office = office_name(current_district()) or "SLRT"
     hours = current_app.config.get("SLRT_OFFICE_HOURS") or ""
     return "\n".join([
         _("%(office)s. Untuk cek permohonan Anda, kirim:", office=office),
@@ -103,6 +106,7 @@ def _status(typed_ticket: str, birth_date: date | None, number_key: str, *, kept
                        "rincian permintaan dan pesan bisa dilihat lagi setelah sepuluh menit.")
     case = result.case
     lines = [notice] if notice else []
+    lines.append(office_name(district_of_code(case.office_region_code) or current_district()))
     lines.append(_("Tiket %(ticket)s", ticket=case.ticket))
     lines.append(_("Status: %(status)s", status=LABELS.label(CaseStatus, case.status)))
     for event in result.events:

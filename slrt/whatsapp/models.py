@@ -54,6 +54,12 @@ class Conversation(db.Model):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_message_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    # The Cloud API id of the business number the citizen last wrote to (migration 0031): answers and replies
+    # leave from it. Empty: the configured SLRT_WA_PHONE_NUMBER_ID.
+    business_number_id: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    # The district whose number the citizen last wrote to (migration 0031): its officers read and answer the
+    # conversation. NULL (conversations from before): the configured district.
+    district_code: Mapped[str | None] = mapped_column(String(5), index=True)
 
     case = relationship("Case")
     messages = relationship("ConversationMessage", back_populates="conversation", cascade="all, delete-orphan",

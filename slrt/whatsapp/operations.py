@@ -20,6 +20,7 @@ from slrt.notifications.operations import queue_message
 from slrt.notifications.senders import mask_phone
 from slrt.notifications.whatsapp import local_number, wa_number
 from slrt.whatsapp.answers import Answer
+from slrt.whatsapp.queries import in_current_district
 from slrt.whatsapp.models import (CONVERSATION_TRANSITIONS, Command, Conversation, ConversationMessage,
                                   ConversationStatus, Direction)
 
@@ -64,9 +65,12 @@ def seen(provider_ids) -> set[str]:
                                   .where(ConversationMessage.provider_id.in_(ids))))
 
 
-def receive(wa_id: str, provider_id: str, answer: Answer) -> ConversationMessage | None:
-    """Record a citizen's message and queue the automatic answer (none when the number is throttled).
-    None when this message was recorded before."""
+def receive(wa_id: str, provider_id: str, answer: Answer, from_number_id: str = "",
+            district: str | None = None) -> ConversationMessage | None:
+    """Record a citizen's message and queue the automatic answer (none when the number is throttled), to leave
+    from the business number the citizen wrote to (`from_number_id`, its Cloud API id; "" for the configured
+    one), as the officers' later replies will. The conversation belongs to `district` (the number's; None: the
+    configured one), whose officers read it. None when this message was recorded before."""
     conversation = _conversation_for(wa_id, answer.command)
     incoming = ConversationMessage(conversation_id=conversation.id, direction=Direction.IN, command=answer.command,
                                    text=answer.kept_text, provider_id=provider_id or None)
@@ -77,6 +81,8 @@ def receive(wa_id: str, provider_id: str, answer: Answer) -> ConversationMessage
     except IntegrityError:
         return None
     conversation.last_message_at = utcnow()
+    conversation.business_number_id = from_number_id[:32]
+    conversation.district_code = district or current_app.config["SLRT_REGION_CODE"]
     if answer.command == Command.MENU:
         _move(conversation, ConversationStatus.NEW)  # a person should read it
     record("wa.receive", conversation, note=f"command={answer.command} number={mask_phone(conversation.phone)}")
@@ -87,7 +93,7 @@ def receive(wa_id: str, provider_id: str, answer: Answer) -> ConversationMessage
                note=f"ticket={case.ticket if case else ''} number={mask_phone(conversation.phone)}")
     if answer.text:
         outbox = queue_message(conversation.phone, answer.text, "wa_auto", MessageChannel.WHATSAPP,
-                               case_id=answer.case_id)
+                               case_id=answer.case_id, from_number_id=conversation.business_number_id)
         db.session.add(ConversationMessage(conversation_id=conversation.id, direction=Direction.OUT,
                                            command=answer.command, text=answer.kept_reply, outbox=outbox))
     db.session.flush()
@@ -95,14 +101,15 @@ def receive(wa_id: str, provider_id: str, answer: Answer) -> ConversationMessage
 
 
 def reply(conversation: Conversation, text: str, actor) -> ConversationMessage:
-    """An officer answers the citizen (through the outbox: retried, and by SMS if WhatsApp refuses)."""
+    """An officer answers the citizen (through the outbox: retried, and by SMS if WhatsApp refuses), from the
+    business number the citizen last wrote to."""
     text = (text or "").strip()
     if not text:
         raise DomainError(_("Tulis balasannya."), field="text")
     if len(text) > REPLY_LENGTH:
         raise DomainError(_("Balasan terlalu panjang (paling banyak %(n)d karakter).", n=REPLY_LENGTH), field="text")
     outbox = queue_message(conversation.phone, text, "wa_reply", MessageChannel.WHATSAPP,
-                           case_id=conversation.case_id)
+                           case_id=conversation.case_id, from_number_id=conversation.business_number_id)
     message = ConversationMessage(conversation_id=conversation.id, direction=Direction.OUT, command=Command.REPLY,
                                   text=text, outbox=outbox, user_id=actor.id)
     db.session.add(message)
@@ -146,6 +153,6 @@ def prefill_from_conversation(user, args=None, **_extra):
     if not value.isdigit() or len(value) > 12 or not can_open_case_from_conversation(user):
         return None
     conversation = db.session.get(Conversation, int(value))
-    if conversation is None:
+    if conversation is None or not in_current_district(conversation):
         return None
     return {"phone": conversation.phone, "contact_channel": "whatsapp"}

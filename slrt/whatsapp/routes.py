@@ -17,6 +17,7 @@ from slrt.core.pagination import page_number, paginate
 from slrt.extensions import db
 from slrt.notifications.operations import fall_back_later
 from slrt.notifications.senders import mask_phone
+from slrt.regions.districts import district_for_whatsapp, working_in
 from slrt.submissions import views as submissions
 from slrt.whatsapp import operations, queries
 from slrt.whatsapp.answers import Answer, answer
@@ -56,6 +57,10 @@ def receive():
     CSRF token; the signature over the raw body is this route's proof of origin instead, and a post without
     a valid one is refused before anything is read.
 
+    The business number the citizen wrote to picks the district that answers (its office in the menu, its
+    lists) and the answer leaves from that number; a number no hosted district has is answered by the
+    configured district, from the configured number.
+
     Delivery reports that say a message of ours can never be delivered send it again by SMS.
 
     Two steps: the answers are worked out while reading (the lookups and the throttle counts, which SQLite
@@ -72,6 +77,7 @@ def receive():
     inbound = inbound_messages(payload)
     done = operations.seen(m.message_id for m in inbound)
     answers: list[tuple] = []
+    districts: dict[str, str | None] = {}  # business number written to → the hosted district that has it
     for message in inbound:
         if message.message_id in done:
             continue
@@ -81,11 +87,17 @@ def receive():
             answers.append((message, Answer(Command.THROTTLED, "", "", "")))
             log.info("WhatsApp: number %s is over its message limit; not answered", mask_phone(message.wa_id))
             continue
-        answers.append((message, answer(message.text, key)))
+        if message.to_number not in districts:
+            districts[message.to_number] = district_for_whatsapp(message.to_number)
+        with working_in(districts[message.to_number] or current_app.config["SLRT_REGION_CODE"]):
+            answers.append((message, answer(message.text, key)))
     db.session.commit()
     g.sqlite_read_only = False  # the next transaction writes
     for message, reply in answers:
-        operations.receive(message.wa_id, message.message_id, reply)
+        # A hosted district's number answers from itself; a number no district has, from the configured one.
+        from_number_id = message.to_number_id if districts.get(message.to_number) else ""
+        operations.receive(message.wa_id, message.message_id, reply, from_number_id=from_number_id,
+                           district=districts.get(message.to_number))
     for provider_id, reason in undeliverable(payload):  # accepted earlier, then reported undeliverable
         fall_back_later(provider_id, reason)
     db.session.commit()

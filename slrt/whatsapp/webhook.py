@@ -2,13 +2,16 @@
 
 Meta signs each POST with `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body, keyed with the
 app secret>`. The payload is {"object": "whatsapp_business_account", "entry": [{"id", "changes": [{"field":
-"messages", "value": {"metadata", "contacts", "messages": [{"from", "id", "timestamp", "type", "text":
-{"body"}}], "statuses": [...]}}]}]}.
+"messages", "value": {"metadata": {"display_phone_number", "phone_number_id"}, "contacts", "messages": [{"from",
+"id", "timestamp", "type", "text": {"body"}}], "statuses": [...]}}]}]}. The metadata names the business number
+the citizen wrote to: its digits pick the district that answers (slrt.regions.districts.district_for_whatsapp),
+its id is the number the answer leaves from.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 
 
@@ -17,6 +20,8 @@ class Inbound:
     wa_id: str       # the citizen's number, international digits (62812…)
     message_id: str  # wamid…
     text: str        # the text (a button's or a list's title too); "" for media, which the portal does not keep
+    to_number: str = ""     # the business number written to (metadata.display_phone_number), digits
+    to_number_id: str = ""  # its Cloud API phone-number id (metadata.phone_number_id): answers leave from it
 
 
 def signature_ok(secret: str, body: bytes, header: str | None) -> bool:
@@ -37,13 +42,14 @@ def inbound_messages(payload) -> list[Inbound]:
             value = change.get("value") if isinstance(change, dict) else None
             if not isinstance(value, dict):
                 continue
+            to_number, to_number_id = _business_number(value.get("metadata"))
             for message in value.get("messages") or []:
                 if not isinstance(message, dict):
                     continue
                 sender, message_id = str(message.get("from") or ""), str(message.get("id") or "")
                 if not sender.isdigit() or not 8 <= len(sender) <= 16 or not message_id:
                     continue
-                found.append(Inbound(sender, message_id[:128], _text_of(message)))
+                found.append(Inbound(sender, message_id[:128], _text_of(message), to_number, to_number_id))
     return found
 
 
@@ -70,6 +76,17 @@ def undeliverable(payload) -> list[tuple[str, str]]:
                         failed.append((str(status["id"])[:128], reason.strip()[:300]))
                         break
     return failed
+
+
+def _business_number(metadata) -> tuple[str, str]:
+    """(digits of the business number, its phone-number id) from a change's metadata; "" for anything that is
+    not a plausible number or id."""
+    if not isinstance(metadata, dict):
+        return "", ""
+    digits = "".join(ch for ch in str(metadata.get("display_phone_number") or "") if ch in "0123456789")
+    number_id = str(metadata.get("phone_number_id") or "")
+    return (digits if 5 <= len(digits) <= 16 else "",
+            number_id if re.fullmatch(r"[0-9]{1,32}", number_id) else "")
 
 
 def _text_of(message: dict) -> str:

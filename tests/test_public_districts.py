@@ -142,8 +142,8 @@ def _letter(make_case, make_user, district: str, desa: str, suffix: str):
     from slrt.admin import settings
     with working_in(district):
         clerk = make_user("front_office", region_code=district, username=f"fo{suffix}")
-        # Each district numbers its letters in its own pattern (the default one would give both districts'
-        # first letters the same number, which the database refuses: see the report of s14-public-districts).
+        # Each district numbers its letters in its own pattern here, so the two letters differ by number too
+        # (with the starting pattern both first letters read the same: see the test below).
         settings.put("letter_pattern", "460/{seq:04d}/" + suffix.upper() + "/{year}", clerk)
         db.session.commit()
         case = make_case(region_code=desa, clerk=clerk)
@@ -344,3 +344,27 @@ def test_each_districts_officers_read_only_the_messages_written_to_its_number(ap
     inbox_a = client.get("/pesan-masuk/?status=").get_data(as_text=True)
     assert "Beras BPNT" in inbox_a and "bedah rumah" in inbox_a and "Bantuan PKH" not in inbox_a
     assert client.get(f"/pesan-masuk/{to_b.id}").status_code == 404
+
+
+def test_two_districts_number_their_letters_each_from_one_in_the_same_pattern(app, hosts, make_case, make_user,
+                                                                               places):
+    """Each district counts its own letters; with the starting pattern both first letters read the same
+    number, on two different letterheads (the database refused B's approval before 0032)."""
+    from slrt.referrals.models import ReferralStatus
+    from slrt.regions.districts import working_in
+    from tests.referrals_helpers import referral_in
+    letters = {}
+    for district, desa, suffix, nik in ((places.district, places.desa, "a", "3204054512900007"),
+                                        (places.other_district, places.other_district_desa, "b", "3204054512900008")):
+        with working_in(district):
+            clerk = make_user("front_office", region_code=district, username=f"nfo{suffix}")
+            officer = make_user("back_office", region_code=district, username=f"nbo{suffix}")
+            signer = make_user("supervisor", region_code=district, username=f"nsv{suffix}")
+            first = referral_in(ReferralStatus.APPROVED, make_case(region_code=desa, clerk=clerk), officer, signer)
+            second_letter = referral_in(ReferralStatus.APPROVED, make_case(region_code=desa, clerk=clerk, nik=nik),
+                                        officer, signer)
+            letters[district] = (first.letter_number, second_letter.letter_number, first.letter_seq,
+                                 second_letter.letter_seq)
+    a, b = letters[places.district], letters[places.other_district]
+    assert a[0] == b[0] and a[2] == b[2] == 1  # the same first number, each district's own
+    assert a[1] == b[1] and a[3] == b[3] == 2 and a[0] != a[1]

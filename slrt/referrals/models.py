@@ -4,7 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import gettext
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from slrt.cases.models import ReferralStage
@@ -65,7 +65,9 @@ CASE_STAGE: dict[ReferralStatus, ReferralStage] = {
 class Referral(db.Model):
     __tablename__ = "referrals"
     # The API's changes feed pages by (updated_at, id): slrt.api.changes
-    __table_args__ = (Index("ix_referrals_updated_at_id", "updated_at", "id"),)
+    __table_args__ = (Index("ix_referrals_updated_at_id", "updated_at", "id"),
+                      # every district numbers its own letters (migration 0032)
+                      UniqueConstraint("district_code", "letter_number", name="uq_referrals_district_code"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
@@ -85,7 +87,7 @@ class Referral(db.Model):
     district_code: Mapped[str] = mapped_column(String(13), default="", index=True)
     letter_year: Mapped[int | None] = mapped_column(Integer)
     letter_seq: Mapped[int | None] = mapped_column(Integer)
-    letter_number: Mapped[str | None] = mapped_column(String(80), unique=True)
+    letter_number: Mapped[str | None] = mapped_column(String(80))
     letter_date: Mapped[date | None] = mapped_column(Date, index=True)
     verification_code: Mapped[str | None] = mapped_column(String(32), unique=True)
     # The agency's answer.

@@ -282,3 +282,11 @@ def test_the_provincial_administrator_sees_no_citizens_case(client, province_adm
     other = client.application.test_client()
     _as(other, district_admin)
     assert other.get(f"/kasus/{case.id}").status_code == 200  # a district's own administrator still does
+
+
+@pytest.mark.parametrize("path", ["/rujukan/", "/rujukan/ikhtisar", "/laporan/daftar", "/pelindungan-data/",
+                                  "/pelindungan-data/cakupan-kebocoran", "/pelindungan-data/koreksi",
+                                  "/admin/pesan-keluar/", "/registri/usulan"])
+def test_the_provincial_administrator_opens_no_list_of_citizens(client, province_admin, path):
+    _as(client, province_admin)
+    assert client.get(path).status_code == 403, path

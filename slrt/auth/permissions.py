@@ -17,6 +17,21 @@ def _role(user) -> Role | None:
     return Role(user.role)
 
 
+def personal_role(user) -> Role | None:
+    """The role with which the user reaches citizens' personal data (cases, people, referrals, proposals,
+    messages sent to them, subject-access and breach reports, personal exports): their role, except for an
+    administrator over a whole province (region `NN`), who hosts the districts and works in their lists,
+    settings and accounts but opens no district's citizens: a province-wide view of every district's people
+    would serve none of that work (UU PDP: purpose limitation)."""
+    role = _role(user)
+    if role is Role.ADMIN and len(user.region_code or "") < DISTRICT_CODE_LENGTH:
+        return None
+    return role
+
+
+DISTRICT_CODE_LENGTH = 5
+
+
 def in_region(user, code: str | None) -> bool:
     """The region `code` lies under the user's region."""
     if not code or user is None:

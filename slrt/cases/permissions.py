@@ -3,7 +3,7 @@ one case already loaded."""
 from __future__ import annotations
 
 from slrt.auth.models import Role
-from slrt.auth.permissions import _role, in_region
+from slrt.auth.permissions import _role, in_region, personal_role
 from slrt.cases.models import CaseStatus
 
 CASE_ROLES = {Role.FRONT_OFFICE, Role.PUSKESOS_OPERATOR, Role.BACK_OFFICE, Role.SUPERVISOR,
@@ -12,13 +12,8 @@ HANDLING_ROLES = {Role.BACK_OFFICE, Role.SUPERVISOR}
 
 
 def can_list_cases(user) -> bool:
-    """The case roles, in a district or below. An administrator over a whole province (who hosts the
-    districts and works in their lists and settings) sees no citizen's case or person: that would be every
-    district's people at once, for work that needs none of them (UU PDP: purpose limitation)."""
-    role = _role(user)
-    if role is Role.ADMIN and len(getattr(user, "region_code", "") or "") < 5:
-        return False
-    return role in CASE_ROLES
+    """The case roles (an administrator over a whole province has none: slrt.auth.permissions.personal_role)."""
+    return personal_role(user) in CASE_ROLES
 
 
 def can_view_case(user, case) -> bool:

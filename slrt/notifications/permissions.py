@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from slrt.auth.models import Role
+from slrt.auth.permissions import personal_role
 
 
 def can_manage_outbox(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.role == Role.ADMIN
+    """The messages sent to citizens (their numbers and texts): a district's administrator."""
+    return personal_role(user) is Role.ADMIN

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from slrt.auth.models import Role
-from slrt.auth.permissions import _role, in_region
+from slrt.auth.permissions import _role, in_region, personal_role
 from slrt.cases.permissions import can_view_case
 from slrt.intake.permissions import can_register
 
@@ -12,12 +12,12 @@ DATA_PROTECTION_ROLES = {Role.ADMIN, Role.SUPERVISOR}
 
 def can_run_subject_access(user) -> bool:
     """Run a subject-access report (everything held about a NIK and who processed it)."""
-    return _role(user) in DATA_PROTECTION_ROLES
+    return personal_role(user) in DATA_PROTECTION_ROLES
 
 
 def can_run_breach_scope(user) -> bool:
     """Work out which persons an account viewed or exported (breach notification)."""
-    return _role(user) in DATA_PROTECTION_ROLES
+    return personal_role(user) in DATA_PROTECTION_ROLES
 
 
 def can_take_corrections(user) -> bool:
@@ -31,7 +31,7 @@ def can_request_correction(user, case) -> bool:
 
 
 def can_list_corrections(user) -> bool:
-    return _role(user) in {Role.BACK_OFFICE, Role.SUPERVISOR, Role.ADMIN}
+    return personal_role(user) in {Role.BACK_OFFICE, Role.SUPERVISOR, Role.ADMIN}
 
 
 def can_decide_corrections(user) -> bool:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from slrt.auth.models import Role
-from slrt.auth.permissions import _role, in_region
+from slrt.auth.permissions import _role, in_region, personal_role
 from slrt.cases.permissions import can_handle_case, can_view_case
 
 OVERVIEW_ROLES = {Role.SUPERVISOR, Role.ADMIN}
@@ -16,7 +16,7 @@ def signoff_role() -> str:
 
 def can_list_referrals(user) -> bool:
     """The back office's referral queue."""
-    return _role(user) in LIST_ROLES
+    return personal_role(user) in LIST_ROLES
 
 
 def can_sign_off_any(user) -> bool:
@@ -31,7 +31,7 @@ def can_sign_off(user, referral) -> bool:
 
 
 def can_view_overview(user) -> bool:
-    return _role(user) in OVERVIEW_ROLES or can_sign_off_any(user)
+    return personal_role(user) in OVERVIEW_ROLES or can_sign_off_any(user)
 
 
 def is_liaison_of(user, referral) -> bool:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from slrt.auth.models import Role
-from slrt.auth.permissions import _role, in_region
+from slrt.auth.permissions import _role, in_region, personal_role
 
 LOOKUP_ROLES = {Role.FRONT_OFFICE, Role.PUSKESOS_OPERATOR, Role.FACILITATOR, Role.BACK_OFFICE, Role.SUPERVISOR}
 PROPOSING_ROLES = {Role.FRONT_OFFICE, Role.PUSKESOS_OPERATOR, Role.FACILITATOR, Role.BACK_OFFICE}
@@ -36,7 +36,7 @@ def can_view_imports(user) -> bool:
 
 def can_view_changes(user) -> bool:
     """The change report of an import: the registry roles, each within their region."""
-    return _role(user) in LOOKUP_ROLES | {Role.ADMIN}
+    return personal_role(user) in LOOKUP_ROLES | {Role.ADMIN}
 
 
 def can_propose(user) -> bool:
@@ -44,7 +44,7 @@ def can_propose(user) -> bool:
 
 
 def can_list_proposals(user) -> bool:
-    return _role(user) in PROPOSING_ROLES | {Role.SUPERVISOR, Role.ADMIN}
+    return personal_role(user) in PROPOSING_ROLES | {Role.SUPERVISOR, Role.ADMIN}
 
 
 def can_view_proposal(user, proposal) -> bool:
@@ -84,5 +84,5 @@ def can_decide_proposal(user, proposal) -> bool:
 
 
 def can_export_proposals(user) -> bool:
-    return _role(user) in {Role.SUPERVISOR, Role.ADMIN}
+    return personal_role(user) in {Role.SUPERVISOR, Role.ADMIN}
 

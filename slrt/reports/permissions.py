@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from slrt.auth.models import Role
+from slrt.auth.permissions import personal_role
 
 REPORT_ROLES = {Role.BACK_OFFICE, Role.SUPERVISOR, Role.ADMIN, Role.PUSKESOS_OPERATOR, Role.PROVINCIAL_OFFICER}
 LIST_ROLES = REPORT_ROLES - {Role.PROVINCIAL_OFFICER}
@@ -27,11 +28,11 @@ def can_view_reports(user) -> bool:
 
 
 def can_view_report_lists(user) -> bool:
-    return _role(user) in LIST_ROLES
+    return personal_role(user) in LIST_ROLES
 
 
 def can_export_personal_data(user) -> bool:
-    return _role(user) in PERSONAL_EXPORT_ROLES
+    return personal_role(user) in PERSONAL_EXPORT_ROLES
 
 
 def can_export_case_queue(user) -> bool:

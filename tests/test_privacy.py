@@ -489,6 +489,25 @@ def test_each_district_keeps_its_own_records_for_its_own_periods(app, make_case,
     assert f"{places.district} cases_anonymised=1" in note and f"{places.other_district} cases_anonymised=0" in note
 
 
+def test_a_person_with_old_cases_in_two_districts_is_counted_once_by_the_dry_run(app, make_case, make_user,
+                                                                                  places, second):
+    """The person is anonymised in the second district's pass (their first district's case is done by then):
+    the dry run counts them there too, as the real run does."""
+    first = make_case()
+    other = make_case(region_code=places.other_district_desa,
+                      clerk=make_user("front_office", region_code=places.other_district))
+    assert other.person_id == first.person_id
+    _close(first, NOW - timedelta(days=365 * 6))
+    _close(other, NOW - timedelta(days=365 * 6))
+    dry = {(s.district, s.key): s.count for s in operations.run_retention(NOW, dry_run=True).steps}
+    db.session.rollback()
+    real = {(s.district, s.key): s.count for s in operations.run_retention(NOW).steps}
+    db.session.commit()
+    people = {k: v for k, v in real.items() if k[1] == "people_anonymised"}
+    assert people == {(places.district, "people_anonymised"): 0, (places.other_district, "people_anonymised"): 1}
+    assert {k: v for k, v in dry.items() if k[1] == "people_anonymised"} == people
+
+
 def test_audit_rows_go_after_the_longest_period_of_the_hosted_districts(app, make_user, places, second):
     from slrt.admin import settings
     admin = make_user("admin")

@@ -321,12 +321,17 @@ def _people_done(case_ids: list[int]) -> list[int]:
     return sorted(people - still)
 
 
-def _retain_cases(cutoff: datetime, now: datetime, apply: bool, district: str) -> tuple[int, int]:
+def _retain_cases(cutoff: datetime, now: datetime, apply: bool, district: str,
+                  counted: set[int]) -> tuple[int, int]:
+    """`counted`: the cases a dry run already counted as anonymised in the districts before this one (a person
+    with a case in two districts is anonymised in the second district's pass, and counted there)."""
     ids = _expired_cases(cutoff, district)
     if not apply:
         people = set(db.session.scalars(select(Case.person_id).where(Case.id.in_(ids)))) if ids else set()
+        gone = sorted(counted.union(ids))
         busy = set(db.session.scalars(select(Case.person_id).where(
-            Case.person_id.in_(people), Case.anonymised_at.is_(None), Case.id.not_in(ids)))) if people else set()
+            Case.person_id.in_(people), Case.anonymised_at.is_(None), Case.id.not_in(gone)))) if people else set()
+        counted.update(ids)
         return len(ids), len(people - busy)
     for start in range(0, len(ids), CHUNK):
         for case in db.session.scalars(select(Case).where(Case.id.in_(ids[start:start + CHUNK]))):
@@ -387,12 +392,12 @@ def _retain_registry(cutoff: datetime, apply: bool, district: str) -> tuple[int,
     return people, households
 
 
-def _district_steps(district: str, now: datetime, apply: bool) -> list[RetentionStep]:
+def _district_steps(district: str, now: datetime, apply: bool, counted: set[int]) -> list[RetentionStep]:
     """What one district's periods remove of its own records (run inside `working_in(district)`)."""
     steps = []
     cutoff = cutoff_for("retention_case_months", now)
     if cutoff is not None:
-        cases, people = _retain_cases(cutoff, now, apply, district)
+        cases, people = _retain_cases(cutoff, now, apply, district, counted)
         steps += [RetentionStep("cases_anonymised", _("Kasus selesai dianonimkan"), cases, cutoff, district),
                   RetentionStep("people_anonymised", _("Warga dianonimkan (semua kasusnya lewat masa simpan)"),
                                 people, cutoff, district)]
@@ -426,9 +431,10 @@ def run_retention(now: datetime | None = None, *, dry_run: bool = False, actor=N
     report = RetentionReport(at=now, dry_run=dry_run)
     apply = not dry_run
     report.districts = {row.code: row.name for row in hosted_districts()}
+    counted: set[int] = set()
     for code in report.districts:
         with working_in(code):
-            report.steps += _district_steps(code, now, apply)
+            report.steps += _district_steps(code, now, apply, counted)
     # Audit rows and webhook deliveries belong to no one district (a row may name any district's records, or
     # none): one pass for all, with the LONGEST period of the hosted districts, so that no row goes that a
     # district still keeps (and none at all while a district keeps them for good).

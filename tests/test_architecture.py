@@ -153,7 +153,7 @@ def test_importing_a_module_installs_nothing_until_init_app():
 # Names that frameworks call, not our code: WTForms' inline validators and Meta hooks, Flask-Login's user protocol,
 # urllib's redirect hook (the gateway sender refuses redirects), the `limits` storage interface.
 _CALLED_BY_FRAMEWORKS = {"Meta", "get_translations", "get_id", "is_active", "redirect_request", "base_exceptions",
-                         "register_retention_task",  # slrt.privacy's hook for features' own retention (attachments next)
+                         "register_retention_task",  # slrt.privacy's hook for features' own retention (attachments, webhooks)
                          "permanent", "open_session", "should_set_cookie"}  # Flask's session interface
 _FRAMEWORK_DECORATORS = ["@*.route", "@*.command", "@*.group", "@*.before_app_request", "@*.before_request",
                          "@*.after_request", "@*.errorhandler", "@*.user_loader", "@*.context_processor",

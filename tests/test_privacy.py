@@ -20,6 +20,7 @@ from slrt.privacy.models import CORRECTION_TRANSITIONS, CorrectionRequest, Corre
 from tests.conftest import VALID_NIK
 from tests.auth_helpers import client_for
 from tests.conftest import count
+from tests.test_districts import second  # noqa: F401 - a fixture
 
 OTHER_NIK = "3204051203850002"
 
@@ -323,6 +324,204 @@ def test_retention_command_prints_what_it_did(app, make_case):
     assert real.exit_code == 0 and "Kasus selesai dianonimkan: 1" in real.output
     db.session.expire_all()
     assert db.session.get(Case, case.id).anonymised_at is not None
+
+
+# ---- retention of attachments ----------------------------------------------------------------------------------
+
+def _attach(case, actor, when, *, photo=True, name="KTP Ani Suryani.jpg"):
+    """A scan kept on the case (a photo gets a thumbnail beside it), uploaded at `when`."""
+    import io
+
+    from PIL import Image
+    from werkzeug.datastructures import FileStorage
+
+    from slrt.admin.models import DocumentType
+    from slrt.attachments.operations import add
+    from tests.attachments_helpers import PDF
+    content = io.BytesIO()
+    if photo:
+        Image.new("RGB", (60, 40), "white").save(content, "JPEG")
+    else:
+        content.write(PDF)
+    content.seek(0)
+    document_type = db.session.scalar(select(DocumentType).where(DocumentType.code == "KTP"))
+    attachment = add(actor, FileStorage(content, filename=name), document_type=document_type, case=case)
+    attachment.uploaded_at = when
+    db.session.commit()
+    return attachment
+
+
+def _files(attachment) -> list:
+    from slrt.core import uploads
+    return [uploads.folder(kind) / name for kind, name in (("attachment", attachment.file_name),
+                                                           ("thumbnail", attachment.thumbnail_name)) if name]
+
+
+@pytest.fixture
+def upload_dir(app, tmp_path):
+    app.config["SLRT_UPLOAD_DIR"] = str(tmp_path / "uploads")
+
+
+def test_retention_removes_the_files_and_rows_of_old_closed_cases_attachments(app, make_case, make_user, upload_dir):
+    """Before, the settings page offered a period for attachments but nothing removed them: scans of KTP and KK
+    of cases closed years ago stayed on disk for good."""
+    from slrt.attachments.models import Attachment
+    officer = make_user("back_office")
+    long_ago = NOW - timedelta(days=365 * 6)
+    old, still_open, recent = make_case(), make_case(nik=OTHER_NIK), make_case()
+    gone = _attach(old, officer, long_ago)
+    gone_pdf = _attach(old, officer, long_ago, photo=False)
+    kept_open = _attach(still_open, officer, long_ago)
+    kept_recent = _attach(recent, officer, long_ago)
+    _close(old, NOW - timedelta(days=365 * 5 + 30))
+    _close(recent, NOW - timedelta(days=200))
+    old_files, kept_files = _files(gone) + _files(gone_pdf), _files(kept_open) + _files(kept_recent)
+    assert len(old_files) == 3 and all(path.is_file() for path in old_files + kept_files)
+    ids = {"gone": gone.id, "gone_pdf": gone_pdf.id, "open": kept_open.id, "recent": kept_recent.id}
+
+    dry = operations.run_retention(NOW, dry_run=True)
+    db.session.rollback()
+    assert {s.key: s.count for s in dry.steps}["attachments_removed"] == 2
+    assert count(Attachment) == 4 and all(path.is_file() for path in old_files)
+
+    report = operations.run_retention(NOW)
+    db.session.commit()
+    assert {s.key: s.count for s in report.steps}["attachments_removed"] == 2
+    assert "Lampiran kasus selesai dihapus (berkas dan datanya): 2" in "\n".join(report.lines())
+    assert set(db.session.scalars(select(Attachment.id))) == {ids["open"], ids["recent"]}
+    assert not any(path.exists() for path in old_files)
+    assert all(path.is_file() for path in kept_files)
+    note = _audits("privacy.retention")[0].note
+    assert "attachments_removed=2" in note and f"attachments_removed: {min(ids['gone'], ids['gone_pdf'])}-" in note
+    assert "Ani" not in note and "KTP" not in note  # ids only: no file name with personal data
+    again = operations.run_retention(NOW)
+    assert {s.key: s.count for s in again.steps}["attachments_removed"] == 0
+
+
+def test_retention_of_attachments_bears_a_file_already_missing(app, make_case, make_user, upload_dir):
+    from slrt.attachments.models import Attachment
+    case = make_case()
+    attachment = _attach(case, make_user("back_office"), NOW - timedelta(days=365 * 6))
+    _close(case, NOW - timedelta(days=365 * 6))
+    for path in _files(attachment):
+        path.unlink()
+    report = operations.run_retention(NOW)
+    db.session.commit()
+    assert {s.key: s.count for s in report.steps}["attachments_removed"] == 1
+    assert count(Attachment) == 0
+
+
+def test_retention_of_attachments_follows_its_own_setting(app, make_case, make_user, upload_dir):
+    from slrt.admin import settings
+    case = make_case()
+    _attach(case, make_user("back_office"), NOW - timedelta(days=500))
+    _close(case, NOW - timedelta(days=400))
+    assert {s.key: s.count for s in operations.run_retention(NOW, dry_run=True).steps}["attachments_removed"] == 0
+    settings.put("retention_attachment_months", "12", make_user("admin"))
+    db.session.commit()
+    steps = {s.key: s.count for s in operations.run_retention(NOW, dry_run=True).steps}
+    assert steps["attachments_removed"] == 1 and steps["cases_anonymised"] == 0  # the cases' period is its own
+    settings.put("retention_attachment_months", "0", make_user("admin"))
+    db.session.commit()
+    assert "attachments_removed" not in {s.key for s in operations.run_retention(NOW, dry_run=True).steps}
+
+
+# ---- retention, district by district ---------------------------------------------------------------------------
+
+def test_each_district_keeps_its_own_records_for_its_own_periods(app, make_case, make_user, places, second,
+                                                                 upload_dir, tmp_path):
+    """Before, the run applied the configured district's periods to every hosted district's records. Now A
+    (1 year) anonymises its old closed case and removes its attachment and its replaced extract, while B (10
+    years) keeps its equally old ones; audit rows go only after the longest period of the two."""
+    from slrt.admin import settings
+    from slrt.attachments.models import Attachment
+    from slrt.registry.models import RegistryImport, RegistryPerson
+    from tests.registry_helpers import family, import_file, write_csv
+    from tests.test_registry_import import other_district_family
+    admin = make_user("admin")
+    for code, months in ((places.district, "12"), (places.other_district, "120")):
+        for key in ("retention_case_months", "retention_attachment_months", "retention_audit_months",
+                    "retention_registry_months"):
+            settings.put(key, months, admin, region_code=code)
+    db.session.commit()
+    # Each district imports its extract twice, the second dropping one household: the first is replaced.
+    rows_a, _n, _ = family(places, kk_serial=1)
+    gone_a, _n, _ = family(places, kk_serial=2, names=("BUDI", "SITI", "RINA"))
+    import_file(write_csv(tmp_path / "a1.csv", rows_a + gone_a))
+    import_file(write_csv(tmp_path / "a2.csv", rows_a))
+    rows_b, gone_b = other_district_family(places), other_district_family(places, kk_serial=2)
+    from slrt.auth.models import User
+    admin_b = make_user("admin", region_code=places.other_district).id
+    import_file(write_csv(tmp_path / "b1.csv", rows_b + gone_b), db.session.get(User, admin_b))
+    import_file(write_csv(tmp_path / "b2.csv", rows_b), db.session.get(User, admin_b))
+    three_years = NOW - timedelta(days=365 * 3)
+    case_a = make_case()
+    case_b = make_case(nik=OTHER_NIK, region_code=places.other_district_desa,
+                       clerk=make_user("front_office", region_code=places.other_district))
+    _attach(case_a, make_user("back_office"), three_years)
+    attachment_b = _attach(case_b, make_user("back_office", region_code=places.other_district), three_years)
+    _close(case_a, three_years)
+    _close(case_b, three_years)
+    db.session.execute(db.update(RegistryImport).values(finished_at=three_years))
+    db.session.add(AuditLog(action="person.view", at=three_years))
+    db.session.commit()
+    b_people = count(RegistryPerson, RegistryPerson.region_code.startswith(places.other_district))
+
+    report = operations.run_retention(NOW)
+    db.session.commit()
+    by = {(s.district, s.key): s.count for s in report.steps}
+    assert by[(places.district, "cases_anonymised")] == 1 and by[(places.other_district, "cases_anonymised")] == 0
+    assert by[(places.district, "attachments_removed")] == 1
+    assert by[(places.other_district, "attachments_removed")] == 0
+    assert by[(places.district, "registry_people_removed")] == 3
+    assert by[(places.other_district, "registry_people_removed")] == 0
+    assert by[("", "audit_removed")] == 0  # B keeps its audit trail 10 years: no row goes
+    db.session.expire_all()
+    assert db.session.get(Case, case_a.id).anonymised_at == NOW
+    assert db.session.get(Case, case_b.id).anonymised_at is None
+    assert db.session.get(Person, case_b.person_id).nik == OTHER_NIK
+    assert set(db.session.scalars(select(Attachment.id))) == {attachment_b.id}
+    assert count(RegistryPerson, RegistryPerson.region_code.startswith(places.other_district)) == b_people
+    assert count(AuditLog, AuditLog.at == three_years) == 1
+    lines = report.lines()
+    assert "Kota Bandung (32.73):" in lines and "  - Kasus selesai dianonimkan: 1 (sebelum 2030-06-01)" in lines
+    note = _audits("privacy.retention")[0].note
+    assert f"{places.district} cases_anonymised=1" in note and f"{places.other_district} cases_anonymised=0" in note
+
+
+def test_a_person_with_old_cases_in_two_districts_is_counted_once_by_the_dry_run(app, make_case, make_user,
+                                                                                  places, second):
+    """The person is anonymised in the second district's pass (their first district's case is done by then):
+    the dry run counts them there too, as the real run does."""
+    first = make_case()
+    other = make_case(region_code=places.other_district_desa,
+                      clerk=make_user("front_office", region_code=places.other_district))
+    assert other.person_id == first.person_id
+    _close(first, NOW - timedelta(days=365 * 6))
+    _close(other, NOW - timedelta(days=365 * 6))
+    dry = {(s.district, s.key): s.count for s in operations.run_retention(NOW, dry_run=True).steps}
+    db.session.rollback()
+    real = {(s.district, s.key): s.count for s in operations.run_retention(NOW).steps}
+    db.session.commit()
+    people = {k: v for k, v in real.items() if k[1] == "people_anonymised"}
+    assert people == {(places.district, "people_anonymised"): 0, (places.other_district, "people_anonymised"): 1}
+    assert {k: v for k, v in dry.items() if k[1] == "people_anonymised"} == people
+
+
+def test_audit_rows_go_after_the_longest_period_of_the_hosted_districts(app, make_user, places, second):
+    from slrt.admin import settings
+    admin = make_user("admin")
+    settings.put("retention_audit_months", "12", admin, region_code=places.district)
+    settings.put("retention_audit_months", "36", admin, region_code=places.other_district)
+    now = utcnow()
+    for years in (2, 4):
+        db.session.add(AuditLog(action="person.view", at=now - timedelta(days=365 * years)))
+    db.session.commit()
+    step = [s for s in operations.run_retention(now, dry_run=True).steps if s.key == "audit_removed"][0]
+    assert step.count == 1 and step.cutoff.year == now.year - 3  # B's 36 months, not A's 12
+    settings.put("retention_audit_months", "0", admin, region_code=places.other_district)  # B: kept for good
+    db.session.commit()
+    assert "audit_removed" not in {s.key for s in operations.run_retention(now, dry_run=True).steps}
 
 
 # ---- breach scope ---------------------------------------------------------------------------------------------

@@ -1,12 +1,17 @@
 """Every change of an attachment: adding one (checked, downscaled, stripped) and removing one with a reason.
 
 An attachment is never deleted by a user: removal hides it and records who, when and why; the file stays
-until the retention period ends (UU 27/2022: an auditable trail of what was processed).
+until the retention period ends (UU 27/2022: an auditable trail of what was processed). Then the nightly
+retention job (`retention_task`) deletes the files and the rows of a closed case's attachments.
 """
 from __future__ import annotations
 
+from datetime import datetime
+
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, delete, or_, select
 
 from slrt.attachments import images
 from slrt.attachments.models import ATTACHMENT_TRANSITIONS, Attachment, AttachmentStatus
@@ -99,3 +104,62 @@ def remove(attachment: Attachment, actor, reason: str) -> None:
     record("attachment.remove", attachment, person_id=person_id_of(attachment), user=actor,
            note=f"active->removed {reason[:500]}")
     db.session.flush()
+
+
+# ---- retention ------------------------------------------------------------------------------------------------
+
+RETENTION_CHUNK = 500
+
+
+def _expired(cutoff: datetime, district: str):
+    """The district's attachments past `retention_attachment_months`: on a case closed (or anonymised) before
+    the cutoff, and themselves uploaded before it (a letter added after the case closed waits its own time).
+    Shown or hidden by a user alike (a hidden one's file was kept for exactly this). An attachment of a
+    registry proposal without a case follows no case's closing: not touched here."""
+    from slrt.cases.models import Case, CaseStatus
+    from slrt.regions.models import region_prefix_match
+    return (select(Attachment.id, Attachment.file_name, Attachment.thumbnail_name)
+            .join(Case, Attachment.case_id == Case.id)
+            .where(region_prefix_match(Case.office_region_code, district), Attachment.uploaded_at < cutoff,
+                   or_(and_(Case.status == CaseStatus.CLOSED, Case.closed_at < cutoff),
+                       Case.anonymised_at < cutoff))
+            .order_by(Attachment.id))
+
+
+def remove_expired(cutoff: datetime, apply: bool) -> tuple[int, str]:
+    """Delete (or, without `apply`, count) the current district's expired attachments: the file and its
+    thumbnail from disk, then the row (a field photo that became one keeps its row, its link cleared by the
+    database: ON DELETE SET NULL). A file already missing is no error. One whose file cannot be deleted keeps
+    its row (to be tried again next night) and is logged by id. Returns the count and the removed ids (for
+    the run's audit row; never a file name)."""
+    from slrt.privacy.operations import id_ranges
+    from slrt.regions.districts import current_district
+    rows = list(db.session.execute(_expired(cutoff, current_district())))
+    if not apply:
+        return len(rows), ""
+    removed: list[int] = []
+    for start in range(0, len(rows), RETENTION_CHUNK):
+        done = []
+        for attachment_id, file_name, thumbnail_name in rows[start:start + RETENTION_CHUNK]:
+            try:
+                uploads.discard("attachment", file_name)
+                if thumbnail_name:
+                    uploads.discard("thumbnail", thumbnail_name)
+            except OSError as error:
+                current_app.logger.warning("retention: file of attachment %s not deleted: %s", attachment_id,
+                                           type(error).__name__)
+                continue
+            done.append(attachment_id)
+        if done:
+            db.session.execute(delete(Attachment).where(Attachment.id.in_(done)))
+        removed += done
+    db.session.flush()
+    return len(removed), id_ranges(removed)
+
+
+def retention_task():
+    """The attachments' part of `flask privacy retention` (slrt.privacy.operations.register_retention_task):
+    each district's own, after its own period."""
+    from slrt.privacy.operations import RetentionTask
+    return RetentionTask("attachments_removed", lambda: _("Lampiran kasus selesai dihapus (berkas dan datanya)"),
+                         "retention_attachment_months", remove_expired, per_district=True)

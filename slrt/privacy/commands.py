@@ -12,7 +12,8 @@ privacy_cli = AppGroup("privacy", help="Kewajiban pelindungan data pribadi (UU 2
 @privacy_cli.command("retention")
 @click.option("--dry-run", is_flag=True, help="Hanya hitung apa yang akan dianonimkan atau dihapus.")
 def retention(dry_run: bool) -> None:
-    """Anonymise closed cases and remove old registry extracts and audit rows past the district's periods."""
+    """Anonymise closed cases and remove their attachments and old registry extracts past each hosted district's
+    own periods, and audit rows and webhook deliveries past the longest of them; print what was done."""
     from slrt.privacy.operations import run_retention
     report = run_retention(dry_run=dry_run)
     if dry_run:

@@ -155,6 +155,8 @@ class RetentionStep:
     label: str           # the same, in words
     count: int
     cutoff: datetime | None = None
+    district: str = ""   # the district whose records it acted on; "" for a pass over every district's
+    detail: str = ""     # what exactly went (record ids, never names), for the run's audit row
 
 
 @dataclass
@@ -162,24 +164,63 @@ class RetentionReport:
     at: datetime
     dry_run: bool
     steps: list[RetentionStep] = field(default_factory=list)
+    districts: dict[str, str] = field(default_factory=dict)  # code -> name of the districts it went through
 
     def lines(self) -> list[str]:
         head = _("Uji coba (tidak ada yang diubah)") if self.dry_run else _("Dijalankan")
         rows = [f"{head}: {self.at:%Y-%m-%d %H:%M} UTC"]
+        many = len(self.districts) > 1
+        heading = None
         for step in self.steps:
+            if many and step.district != heading:
+                heading = step.district
+                rows.append(f"{self.districts[heading]} ({heading}):" if heading
+                            else _("Semua kabupaten/kota (masa simpan terpanjang):"))
             cutoff = f" ({_('sebelum')} {step.cutoff:%Y-%m-%d})" if step.cutoff else ""
-            rows.append(f"- {step.label}: {step.count}{cutoff}")
+            rows.append(f"{'  ' if many else ''}- {step.label}: {step.count}{cutoff}")
         return rows
+
+    def note(self) -> str:
+        """The run's audit row: every count (a district's prefixed by its code when there are several), then
+        what exactly was removed, as far as the row holds (record ids only, never a name)."""
+        many = len(self.districts) > 1
+        counts = "; ".join(f"{s.district + ' ' if many and s.district else ''}{s.key}={s.count}"
+                           for s in self.steps)
+        details = "; ".join(f"{s.district + ' ' if many and s.district else ''}{s.key}: {s.detail}"
+                            for s in self.steps if s.detail)
+        note = f"{counts} | {details}" if details else counts
+        return note if len(note) <= NOTE_LIMIT else note[:NOTE_LIMIT - 1] + "…"
+
+
+NOTE_LIMIT = 2000  # what an audit row's note holds (slrt.audit.operations.record)
+
+
+def id_ranges(ids: list[int]) -> str:
+    """`[1, 2, 3, 5, 7, 8]` → `1-3,5,7-8`: many removed records' ids in few characters."""
+    parts: list[str] = []
+    ordered = sorted(set(ids))
+    start = 0
+    for position in range(1, len(ordered) + 1):
+        if position == len(ordered) or ordered[position] != ordered[position - 1] + 1:
+            first, last = ordered[start], ordered[position - 1]
+            parts.append(str(first) if first == last else f"{first}-{last}")
+            start = position
+    return ",".join(parts)
 
 
 # Other features add what they keep (attachments: their files) through `register_retention_task`:
-# fn(cutoff, apply) -> count of what is (or would be) removed. `setting` is the months setting it follows.
+# fn(cutoff, apply) -> count of what is (or would be) removed, or (count, detail) where detail names what went by
+# record ids (never names) for the run's audit row. `setting` is the months setting it follows. A task kept per
+# district (`per_district`) runs once for each hosted district, inside `working_in(code)` with that district's
+# period, and acts on that district's records only (`current_district()`); any other task runs once, over every
+# district's records, with the longest period of the hosted districts.
 @dataclass(frozen=True)
 class RetentionTask:
     key: str
     label: Callable[[], str]
     setting: str
-    run: Callable[[datetime, bool], int]
+    run: Callable[[datetime, bool], int | tuple[int, str]]
+    per_district: bool = False
 
 
 _TASKS: list[RetentionTask] = []
@@ -191,18 +232,34 @@ def register_retention_task(task: RetentionTask) -> None:
 
 
 def cutoff_for(setting: str, now: datetime) -> datetime | None:
-    """The moment before which a kind of record is past its time; None when the district keeps it forever
-    (0 months)."""
+    """The moment before which a kind of record is past its time for the current district (a run works in
+    each hosted district in turn); None when the district keeps it forever (0 months)."""
     from slrt.admin import settings
     months = settings.get_int(setting)
     return None if months <= 0 else now - relativedelta(months=months)
 
 
+def longest_cutoff(setting: str, now: datetime, districts: list[str]) -> datetime | None:
+    """For records that belong to no one district (audit rows, webhook deliveries): the earliest cutoff of the
+    hosted districts, so no row goes that a district still keeps; None when any of them keeps it forever."""
+    from slrt.regions.districts import working_in
+    cutoffs = []
+    for code in districts:
+        with working_in(code):
+            cutoff = cutoff_for(setting, now)
+        if cutoff is None:
+            return None
+        cutoffs.append(cutoff)
+    return min(cutoffs) if cutoffs else None
+
+
 CHUNK = 2000
 
 
-def _expired_cases(cutoff: datetime) -> list[int]:
+def _expired_cases(cutoff: datetime, district: str) -> list[int]:
+    from slrt.regions.models import region_prefix_match
     return list(db.session.scalars(select(Case.id).where(
+        region_prefix_match(Case.office_region_code, district),
         Case.status == CaseStatus.CLOSED, Case.closed_at.is_not(None), Case.closed_at < cutoff,
         Case.anonymised_at.is_(None)).order_by(Case.id)))
 
@@ -264,12 +321,17 @@ def _people_done(case_ids: list[int]) -> list[int]:
     return sorted(people - still)
 
 
-def _retain_cases(cutoff: datetime, now: datetime, apply: bool) -> tuple[int, int]:
-    ids = _expired_cases(cutoff)
+def _retain_cases(cutoff: datetime, now: datetime, apply: bool, district: str,
+                  counted: set[int]) -> tuple[int, int]:
+    """`counted`: the cases a dry run already counted as anonymised in the districts before this one (a person
+    with a case in two districts is anonymised in the second district's pass, and counted there)."""
+    ids = _expired_cases(cutoff, district)
     if not apply:
         people = set(db.session.scalars(select(Case.person_id).where(Case.id.in_(ids)))) if ids else set()
+        gone = sorted(counted.union(ids))
         busy = set(db.session.scalars(select(Case.person_id).where(
-            Case.person_id.in_(people), Case.anonymised_at.is_(None), Case.id.not_in(ids)))) if people else set()
+            Case.person_id.in_(people), Case.anonymised_at.is_(None), Case.id.not_in(gone)))) if people else set()
+        counted.update(ids)
         return len(ids), len(people - busy)
     for start in range(0, len(ids), CHUNK):
         for case in db.session.scalars(select(Case).where(Case.id.in_(ids[start:start + CHUNK]))):
@@ -292,14 +354,16 @@ def _retain_audit(cutoff: datetime, apply: bool) -> int:
     return db.session.execute(delete(AuditLog).where(where)).rowcount or 0
 
 
-def _retain_registry(cutoff: datetime, apply: bool) -> tuple[int, int]:
-    """Rows of an extract older than the cutoff whose desa a newer extract covers: households that the
-    newer extract no longer carries (the versions it does carry were replaced at import). An older extract's
-    desa that no newer extract covers (extracts sent per kecamatan) is still the current data: kept."""
+def _retain_registry(cutoff: datetime, apply: bool, district: str) -> tuple[int, int]:
+    """The district's own extracts (each district imports its own): rows of an extract older than the cutoff
+    whose desa a newer extract covers: households that the newer extract no longer carries (the versions it does
+    carry were replaced at import). An older extract's desa that no newer extract covers (extracts sent per
+    kecamatan) is still the current data: kept."""
     from slrt.registry.models import (ImportStatus, RegistryHousehold, RegistryImport, RegistryPerson,
                                       RejectedRow)
     done = list(db.session.execute(select(RegistryImport.id, func.coalesce(
-        RegistryImport.finished_at, RegistryImport.started_at)).where(RegistryImport.status == ImportStatus.DONE)
+        RegistryImport.finished_at, RegistryImport.started_at)).where(RegistryImport.status == ImportStatus.DONE,
+                                            RegistryImport.district_code == district)
         .order_by(RegistryImport.id)))
     people = households = 0
     for position, (import_id, finished) in enumerate(done):
@@ -328,36 +392,64 @@ def _retain_registry(cutoff: datetime, apply: bool) -> tuple[int, int]:
     return people, households
 
 
+def _district_steps(district: str, now: datetime, apply: bool, counted: set[int]) -> list[RetentionStep]:
+    """What one district's periods remove of its own records (run inside `working_in(district)`)."""
+    steps = []
+    cutoff = cutoff_for("retention_case_months", now)
+    if cutoff is not None:
+        cases, people = _retain_cases(cutoff, now, apply, district, counted)
+        steps += [RetentionStep("cases_anonymised", _("Kasus selesai dianonimkan"), cases, cutoff, district),
+                  RetentionStep("people_anonymised", _("Warga dianonimkan (semua kasusnya lewat masa simpan)"),
+                                people, cutoff, district)]
+    cutoff = cutoff_for("retention_registry_months", now)
+    if cutoff is not None:
+        people, households = _retain_registry(cutoff, apply, district)
+        steps += [RetentionStep("registry_people_removed", _("Orang dari ekstrak registri lama dihapus"),
+                                people, cutoff, district),
+                  RetentionStep("registry_households_removed", _("Keluarga dari ekstrak registri lama dihapus"),
+                                households, cutoff, district)]
+    for task in _TASKS:
+        if task.per_district:
+            cutoff = cutoff_for(task.setting, now)
+            if cutoff is not None:
+                steps.append(_task_step(task, cutoff, apply, district))
+    return steps
+
+
+def _task_step(task: RetentionTask, cutoff: datetime, apply: bool, district: str = "") -> RetentionStep:
+    done = task.run(cutoff, apply)
+    count, detail = done if isinstance(done, tuple) else (done, "")
+    return RetentionStep(task.key, task.label(), count, cutoff, district, detail)
+
+
 def run_retention(now: datetime | None = None, *, dry_run: bool = False, actor=None) -> RetentionReport:
-    """Anonymise or remove what is past the district's retention periods; report what was (or, in a dry
-    run, would be) done. One audit row records a real run."""
+    """Anonymise or remove what is past the retention periods; report what was (or, in a dry run, would be)
+    done. Each hosted district's periods apply to its own cases, attachments and registry extracts; one audit
+    row records a real run."""
+    from slrt.regions.districts import hosted_districts, working_in
     now = now or utcnow()
     report = RetentionReport(at=now, dry_run=dry_run)
     apply = not dry_run
-    cutoff = cutoff_for("retention_case_months", now)
-    if cutoff is not None:
-        cases, people = _retain_cases(cutoff, now, apply)
-        report.steps += [RetentionStep("cases_anonymised", _("Kasus selesai dianonimkan"), cases, cutoff),
-                         RetentionStep("people_anonymised", _("Warga dianonimkan (semua kasusnya lewat masa simpan)"),
-                                       people, cutoff)]
-    cutoff = cutoff_for("retention_registry_months", now)
-    if cutoff is not None:
-        people, households = _retain_registry(cutoff, apply)
-        report.steps += [RetentionStep("registry_people_removed", _("Orang dari ekstrak registri lama dihapus"),
-                                       people, cutoff),
-                         RetentionStep("registry_households_removed",
-                                       _("Keluarga dari ekstrak registri lama dihapus"), households, cutoff)]
+    report.districts = {row.code: row.name for row in hosted_districts()}
+    counted: set[int] = set()
+    for code in report.districts:
+        with working_in(code):
+            report.steps += _district_steps(code, now, apply, counted)
+    # Audit rows and webhook deliveries belong to no one district (a row may name any district's records, or
+    # none): one pass for all, with the LONGEST period of the hosted districts, so that no row goes that a
+    # district still keeps (and none at all while a district keeps them for good).
+    districts = list(report.districts)
     for task in _TASKS:
-        cutoff = cutoff_for(task.setting, now)
-        if cutoff is not None:
-            report.steps.append(RetentionStep(task.key, task.label(), task.run(cutoff, apply), cutoff))
+        if not task.per_district:
+            cutoff = longest_cutoff(task.setting, now, districts)
+            if cutoff is not None:
+                report.steps.append(_task_step(task, cutoff, apply))
     # Audit rows last, so this run's own row (written below) is never among them.
-    cutoff = cutoff_for("retention_audit_months", now)
+    cutoff = longest_cutoff("retention_audit_months", now, districts)
     if cutoff is not None:
         report.steps.append(RetentionStep("audit_removed", _("Baris jejak audit dihapus"),
                                           _retain_audit(cutoff, apply), cutoff))
     if apply:
-        record("privacy.retention", None, user=actor,
-               note="; ".join(f"{s.key}={s.count}" for s in report.steps))
+        record("privacy.retention", None, user=actor, note=report.note())
         db.session.flush()
     return report

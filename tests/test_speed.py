@@ -216,15 +216,25 @@ def closed_case(make_case, make_user):
 
 
 @pytest.fixture
-def statements(app):
-    """The SQL the portal runs, except the throttle's own (a shared counter, read on every lookup)."""
+def statements(app, monkeypatch):
+    """The SQL the portal runs, through SQLAlchemy's Connection or as a light read on the cursor
+    (slrt.core.db.LightQuery), except the throttle's own (a shared counter, read on every lookup)."""
     from sqlalchemy import event
+
+    from slrt.core.db import LightQuery
     seen: list[str] = []
 
     def record(conn, cursor, statement, *args):
         if "throttle_hits" not in statement and not statement.startswith(("BEGIN", "PRAGMA")):
             seen.append(statement)
+
+    light_rows = LightQuery.rows
+
+    def record_light(query, **params):
+        record(None, None, str(query.statement))
+        return light_rows(query, **params)
     event.listen(db.engine, "before_cursor_execute", record)
+    monkeypatch.setattr(LightQuery, "rows", record_light)
     yield seen
     event.remove(db.engine, "before_cursor_execute", record)
 
@@ -246,6 +256,21 @@ def test_the_status_by_ticket_is_one_query_for_the_case_and_its_steps(app, close
     # the process's copy of the districts (slrt.regions.districts.district_faces).
     assert len(made) == 1, made
     assert "case_events" in made[0] and "birth_date" not in made[0]
+
+
+def test_a_light_read_gives_the_rows_sqlalchemy_gives(app, closed_case):
+    """The status page's steps and the throttle's count are read on the cursor (slrt.core.db.LightQuery): the
+    same rows, with the same types (a SQLite datetime's text becomes a datetime), as through SQLAlchemy."""
+    from datetime import datetime
+
+    from slrt.public.operations import _STEPS
+    expected = [tuple(row) for row in db.session.execute(_STEPS.statement, {"ticket": closed_case.ticket})]
+    db.session.commit()
+    with app.test_request_context("/status"):
+        light = _STEPS.rows(ticket=closed_case.ticket)
+        assert _STEPS.rows(ticket="XXXXX-XXXXX") == []
+    assert light == expected and len(light) >= 2
+    assert isinstance(light[0][3], datetime) and light[0][4] == expected[0][4]
 
 
 def test_the_status_with_birth_date_checks_it_without_loading_the_household(app, closed_case, statements):

@@ -97,20 +97,61 @@ def mark_read_only_request() -> None:
         g.reports_replica = True
 
 
-def light_reads():
-    """The connection for a request's light reads that need no snapshot of their own (the status page's
-    case and steps, a throttle's count), each seeing every commit made so far:
-    - on SQLite, an autocommit connection kept for this request (no BEGIN, no ROLLBACK, no Session; in WAL
-      mode a read never waits for the writer), closed when the request ends (`close_light_reads`);
-    - on MariaDB, the request's own connection, whose READ COMMITTED statements see the latest commits (an
-      autocommit connection there would cost two SET statements per checkout)."""
+class LightQuery:
+    """A prebuilt SELECT for a request's light reads that need no snapshot of their own (the status page's
+    case and steps, a throttle's count), each seeing every commit made so far. It runs on the DBAPI cursor:
+    - on SQLite, of a pooled connection kept for this request (the driver is in autocommit: no BEGIN, no
+      ROLLBACK, no Session; in WAL mode a read never waits for the writer), given back when the request
+      ends (`close_light_reads`);
+    - on MariaDB, of the request's own connection, whose READ COMMITTED statements see the latest commits
+      (an autocommit connection there would cost two SET statements per checkout).
+
+    Why below SQLAlchemy's Connection: these two statements run on every request of the busiest public page,
+    and `Connection.execute` of a cached statement cost 0.17 ms against 0.03 ms on the cursor (cache lookup,
+    execution context, result metadata). The statement is compiled once per dialect by SQLAlchemy; its
+    parameters are bound by name and its columns' types convert the values (a SQLite datetime's text) as
+    SQLAlchemy would."""
+
+    def __init__(self, statement) -> None:
+        self.statement = statement
+        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict, tuple]] = {}
+
+    def _for(self, dialect):
+        compiled = self._compiled.get(dialect.name)
+        if compiled is None:
+            done = self.statement.compile(dialect=dialect)
+            names = tuple(done.positiontup) if done.positional else None  # None: bound by name (pymysql)
+            processors = tuple(column.type._cached_result_processor(dialect, None)
+                               for column in self.statement.selected_columns)
+            # the statement's own literals (`slot >= 0`) are bound parameters too
+            compiled = self._compiled[dialect.name] = (done.string, names, done.params, processors)
+        return compiled
+
+    def rows(self, **params) -> list[tuple]:
+        from slrt.extensions import db
+        dialect = db.engine.dialect
+        sql, names, literals, processors = self._for(dialect)
+        cursor = _light_dbapi_connection(dialect).cursor()
+        try:
+            values = {**literals, **params}
+            cursor.execute(sql, values if names is None else tuple(values[name] for name in names))
+            found = cursor.fetchall()
+        finally:
+            cursor.close()
+        if not any(processors):
+            return [tuple(row) for row in found]
+        return [tuple(value if convert is None or value is None else convert(value)
+                      for convert, value in zip(processors, row)) for row in found]
+
+
+def _light_dbapi_connection(dialect):
     from slrt.extensions import db
-    if db.engine.dialect.name != "sqlite":
-        return db.session.connection()
+    if dialect.name != "sqlite":
+        return db.session.connection().connection.driver_connection
     connection = g.get("slrt_light_reads")
     if connection is None:
-        connection = g.slrt_light_reads = db.engine.connect().execution_options(slrt_autocommit=True)
-    return connection
+        connection = g.slrt_light_reads = db.engine.raw_connection()
+    return connection.driver_connection
 
 
 def close_light_reads(error=None) -> None:

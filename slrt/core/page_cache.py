@@ -55,6 +55,11 @@ class PageCache:
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
 
+    def kept(self, key: Hashable) -> Response | None:
+        """The page kept under `key`, in the encoding the browser accepts; None when there is none (yet)."""
+        bodies = self._get(key)
+        return _response(bodies) if bodies is not None else None
+
     def response(self, key: Hashable, render: Callable[[], str]) -> Response:
         """The page for `key`: rendered by `render()` the first time, then from memory, in the encoding the
         browser accepts (brotli, else gzip, else none)."""
@@ -62,15 +67,19 @@ class PageCache:
         if bodies is None:
             bodies = {"identity": render().encode("utf-8")}
             self._put(key, bodies)
-        encoding = _encoding_for_this_request()
-        body = bodies.get(encoding)
-        if body is None:
-            body = bodies[encoding] = _encode(bodies["identity"], encoding)
-        response = Response(body, mimetype="text/html")
-        if encoding != "identity":
-            response.headers["Content-Encoding"] = encoding
-        response.vary.add("Accept-Encoding")
-        return response
+        return _response(bodies)
+
+
+def _response(bodies: dict[str, bytes]) -> Response:
+    encoding = _encoding_for_this_request()
+    body = bodies.get(encoding)
+    if body is None:  # (two threads may both encode it once: the same bytes)
+        body = bodies[encoding] = _encode(bodies["identity"], encoding)
+    response = Response(body, mimetype="text/html")
+    if encoding != "identity":
+        response.headers["Content-Encoding"] = encoding
+    response.vary.add("Accept-Encoding")
+    return response
 
 
 def _encoding_for_this_request() -> str:
@@ -87,8 +96,10 @@ def _encode(body: bytes, encoding: str) -> bytes:
 
 
 def cacheable() -> bool:
-    """Nothing of this visitor would be on the page: not signed in, no message waiting in the session."""
-    return not current_user.is_authenticated and "_flashes" not in session
+    """Pages are kept (SLRT_PAGE_CACHE) and nothing of this visitor would be on the page: not signed in, no
+    message waiting in the session."""
+    return (current_app.config["SLRT_PAGE_CACHE"] and not current_user.is_authenticated
+            and "_flashes" not in session)
 
 
 def page_cache(app: Flask | None = None) -> PageCache:

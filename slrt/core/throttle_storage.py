@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from limits.storage import MovingWindowSupport, Storage
-from slrt.core.db import light_reads
+from slrt.core.db import LightQuery
 from slrt.extensions import db
 
 SCHEME = "slrt-database"
@@ -66,9 +66,10 @@ def _refuse_while_the_request_holds_the_write_lock() -> None:
 
 _hits = ThrottleHit.__table__
 # The read every public lookup and login makes: built once (it runs on every request of the status page).
-_LIVE_SLOTS = select(func.count(), func.min(_hits.c.expires_ms)).where(
+_LIVE_SLOTS_STATEMENT = select(func.count(), func.min(_hits.c.expires_ms)).where(
     _hits.c.key == bindparam("key"), _hits.c.slot >= 0, _hits.c.slot < bindparam("limit"),
     _hits.c.expires_ms > bindparam("now"))
+_LIVE_SLOTS = LightQuery(_LIVE_SLOTS_STATEMENT)
 
 
 class DatabaseStorage(Storage, MovingWindowSupport):
@@ -140,10 +141,10 @@ class DatabaseStorage(Storage, MovingWindowSupport):
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
         values = {"key": _digest(key), "limit": limit, "now": _now_ms()}
         if has_request_context():  # the login and the public lookups read on every request: no extra checkout
-            count, oldest = light_reads().execute(_LIVE_SLOTS, values).one()
+            count, oldest = _LIVE_SLOTS.rows(**values)[0]
         else:
             with self._connect() as connection:
-                count, oldest = connection.execute(_LIVE_SLOTS, values).one()
+                count, oldest = connection.execute(_LIVE_SLOTS_STATEMENT, values).one()
         if not count:
             return time.time(), 0
         return oldest / 1000 - expiry, count

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, lazyload
 from slrt.cases.models import Case, CaseEvent
 from slrt.cases.tickets import normalize_ticket
 from slrt.core import throttle
-from slrt.core.db import light_reads
+from slrt.core.db import LightQuery
 from slrt.extensions import db
 
 _NO_DATE = date(1900, 1, 1)
@@ -46,23 +46,23 @@ class Steps:
 
 
 _cases, _events = Case.__table__, CaseEvent.__table__
-# Built once: the busiest public page runs it on the light reads' connection (slrt.core.db.light_reads),
-# below the ORM (no objects, no identity map, no loader events for rows that are only printed).
-_STEPS = (select(_cases.c.ticket, _cases.c.status, _cases.c.office_region_code, _events.c.at, _events.c.kind)
-          .select_from(_cases.outerjoin(_events, (_events.c.case_id == _cases.c.id) & (_events.c.public == true())))
-          .where(_cases.c.ticket == bindparam("ticket"))
-          .order_by(_events.c.id))
+# Built once: the busiest public page runs it as a light read (slrt.core.db.LightQuery), below the ORM
+# (no objects, no identity map, no loader events for rows that are only printed).
+_STEPS = LightQuery(
+    select(_cases.c.ticket, _cases.c.status, _cases.c.office_region_code, _events.c.at, _events.c.kind)
+    .select_from(_cases.outerjoin(_events, (_events.c.case_id == _cases.c.id) & (_events.c.public == true())))
+    .where(_cases.c.ticket == bindparam("ticket"))
+    .order_by(_events.c.id))
 
 
 def steps(typed_ticket: str) -> Steps | None:
     """The case of a ticket with its public steps, in one statement; None when there is no such ticket."""
     ticket = normalize_ticket(typed_ticket) or "-"
-    rows = light_reads().execute(_STEPS, {"ticket": ticket}).all()
+    rows = _STEPS.rows(ticket=ticket)
     if not rows:
         return None
-    first = rows[0]
-    return Steps(first.ticket, first.status, first.office_region_code,
-                 tuple(Step(row.at, row.kind) for row in rows if row.kind is not None))
+    ticket, status, office_region_code = rows[0][:3]
+    return Steps(ticket, status, office_region_code, tuple(Step(at, kind) for *_, at, kind in rows if kind is not None))
 
 
 def _address_checks():

@@ -1,4 +1,4 @@
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import get_locale
 from werkzeug.datastructures import MultiDict
 
@@ -18,6 +18,12 @@ bp = Blueprint("public", __name__)
 @read_only
 def status():
     """Cek Status Layanan: the ticket alone shows the steps; with the birth date also the request and messages."""
+    early = None  # the QR code's lookup by a visitor, read before the form: its page may be kept ready-made
+    if request.method == "GET" and "ticket" in request.args and cacheable() and not operations.throttled():
+        early = operations.steps(request.args["ticket"].strip())
+        kept = _kept_page(early) if early is not None else None
+        if kept is not None:
+            return kept
     if request.method == "POST":
         form = StatusForm(meta={"csrf": False})
     else:  # the QR code on the receipt opens the page with the ticket filled in; a birth date never
@@ -29,13 +35,13 @@ def status():
         if form.validate():
             key = operations.ticket_key(typed)
             birth_date = form.birth_date.data
-            if operations.throttled():
+            if early is None and operations.throttled():  # (a found `early`: not throttled a moment ago)
                 throttled = True
             else:
                 if birth_date is not None and operations.birth_date_throttled(key):
                     birth_date, birth_date_throttled = None, True  # the status only, no check of the date
                 if birth_date is None:  # the QR code's lookup, by far the most frequent: one light statement
-                    result = operations.steps(typed)
+                    result = early or operations.steps(typed)
                 else:
                     result = operations.look_up(typed, birth_date)
                 if result is None:
@@ -47,21 +53,38 @@ def status():
     status_code = 429 if throttled or birth_date_throttled else 200
     events = result.events if result else []
     case = result.case if isinstance(result, operations.Lookup) else result  # the ORM case, or the light Steps
-    office = office_name(district_of_code(case.office_region_code) or current_district()) if case else None
+    office = _case_office(case) if case else None
     context = dict(form=form, result=result, case=case, events=events, case_office=office, failed=failed,
                    throttled=throttled, wrong_birth_date=wrong_birth_date,
                    birth_date_throttled=birth_date_throttled, tokenless=True,
                    # an htmx swap replaces only the result: the form's messages go there
                    form_errors_here=wants_partial())
-    if (request.method == "GET" and isinstance(result, operations.Steps) and status_code == 200 and cacheable()
-            and current_app.config["SLRT_PAGE_CACHE"]):
+    if request.method == "GET" and isinstance(result, operations.Steps) and status_code == 200 and cacheable():
         # The QR code's page: the same for everyone until the case moves on; the key names all it shows.
-        here = current_district()
-        partial = wants_partial()
-        page_key = ("public.status", request.full_path, partial, str(get_locale()), here, office_name(here),
-                    district_name(here), office, result)
-        template = "public/_result.html" if partial else "public/status.html"
-        response = page_cache().response(page_key, lambda: render_template(template, **context))
+        template = "public/_result.html" if wants_partial() else "public/status.html"
+        response = page_cache().response(_page_key(result, office), lambda: render_template(template, **context))
         response.vary.add("HX-Request")
         return response
     return render_page_or_partial("public/status.html", "public/_result.html", **context), status_code
+
+
+def _kept_page(early: operations.Steps):
+    """The QR code's page when it is kept ready-made (slrt/core/page_cache.py), found without building the
+    form: its key names the typed query exactly, so the identical request before it was validated and
+    rendered by the whole view."""
+    kept = page_cache().kept(_page_key(early, _case_office(early)))
+    if kept is not None:
+        kept.vary.add("HX-Request")
+    return kept
+
+
+def _case_office(case) -> str:
+    return office_name(district_of_code(case.office_region_code) or current_district())
+
+
+def _page_key(result: operations.Steps, office: str) -> tuple:
+    """Everything the status page of a ticket shows: the steps, the query, the language, the district whose
+    page it is (its host's) with its names, and the office that handles the case."""
+    here = current_district()
+    return ("public.status", request.full_path, wants_partial(), str(get_locale()), here, office_name(here),
+            district_name(here), office, result)

@@ -104,6 +104,8 @@ OVERFLOW = """(width) => {
 }"""
 
 
+@pytest.mark.skipif(os.environ.get("SLRT_TEST_DATABASE") == "external",
+                    reason="a page's width is the same on every database; the SQLite run walks all 300 (4 minutes)")
 @pytest.mark.parametrize("width", [PHONE, TABLET])
 def test_every_staff_page_fits_a_phone_or_tablet_screen(app, browser, live_server, district, width):
     """390 px as the issue asks; 800 px (a tablet, and a phone held sideways) too, where the phone's rules no

@@ -2,6 +2,7 @@
 reused by later proposals of the same household, validated with clear messages."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -12,6 +13,7 @@ from slrt.extensions import db
 from slrt.registry import regsosek as rs
 from slrt.registry.models import HouseholdSurvey, Proposal
 from tests.registry_helpers import family, import_file, kk, nik, write_csv
+from tests.test_districts import _as, second  # noqa: F401 - the fixture: district B with its admin
 
 
 def house(**changes):
@@ -119,3 +121,31 @@ def test_codes_follow_the_questionnaire():
         assert value in rs.HOUSE_FIELDS[name][1]
     for name, value in rs.MEMBER_DEFAULTS.items():
         assert value in rs.MEMBER_FIELDS[name]
+
+
+def test_a_family_that_moved_to_another_district_is_surveyed_afresh_there(client, login_as, make_user, places,
+                                                                          second):  # noqa: F811
+    """Each hosted district keeps its own survey of a family card (migration 0033): district B, proposing a
+    family that moved in from A, is shown nothing of A's survey (members' names, NIKs and birth dates), and its
+    own survey leaves A's as it was."""
+    login_as("facilitator")
+    kk_value = kk(places.kecamatan, serial=7)
+    first = propose(client, places, nik(places.kecamatan, date(1975, 2, 3)), kk_value)
+    assert client.post(f"/registri/usulan/{first.id}/sosial-ekonomi", data=house()).status_code == 303
+    ours = db.session.scalar(select(HouseholdSurvey))
+
+    b_kecamatan = places.other_district_desa[:8]
+    _as(client, make_user("facilitator", region_code=b_kecamatan))
+    moved = propose(client, replace(places, desa=places.other_district_desa),
+                    nik(b_kecamatan, date(1980, 6, 1), woman=True), kk_value, name="Imas")
+    assert moved.survey_id is None
+    form_page = client.get(f"/registri/usulan/{moved.id}/sosial-ekonomi").get_data(as_text=True)
+    assert "Ujang Sopandi" not in form_page and 'value="36"' not in form_page and 'value="Imas"' in form_page
+    assert client.post(f"/registri/usulan/{moved.id}/sosial-ekonomi",
+                       data=house(floor="6", kk_number=kk_value)).status_code == 303
+
+    db.session.expire_all()
+    surveys = db.session.scalars(select(HouseholdSurvey).order_by(HouseholdSurvey.id)).all()
+    assert [(s.district_code, s.floor) for s in surveys] == [(places.district, "8"), (places.other_district, "6")]
+    assert db.session.get(Proposal, first.id).survey_id == ours.id
+    assert db.session.get(Proposal, moved.id).survey_id == surveys[1].id

@@ -243,6 +243,7 @@ def meeting_approve(meeting_id: int):
 @permission_required(can_export_proposals)
 def meeting_siks_ng(meeting_id: int):
     """The batch's agreed proposals as the SIKS-NG entry sheet (XLSX, formula-safe, audited, not cached)."""
+    from slrt.regions.districts import district_of_code
     from slrt.regions.operations import names_for
     from slrt.registry import lookup
     from slrt.registry.siks_ng import batch_rows, batch_xlsx
@@ -250,7 +251,7 @@ def meeting_siks_ng(meeting_id: int):
     item = queries.load_meeting(meeting_id)
     if item.status == MeetingStatus.RECORDED:
         abort(404)  # nothing is agreed until the berita acara is signed
-    imports = lookup.visible_imports()
+    imports = lookup.district_imports(district_of_code(item.region_code))  # the village's district's extract
 
     def matched(nik: str):
         person = lookup.person_by_nik(nik, imports)

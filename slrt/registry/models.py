@@ -335,10 +335,15 @@ class HouseholdSurvey(db.Model):
     per family card and reused by every later proposal of the same household (updated when it changes)."""
 
     __tablename__ = "registry_household_surveys"
+    # each district keeps its own survey of a family card (migration 0033): a family that moved in from another
+    # hosted district is surveyed afresh, and neither district sees the other's
+    __table_args__ = (UniqueConstraint("district_code", "kk_number",
+                                       name="uq_registry_household_surveys_district_code"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kk_number: Mapped[str] = mapped_column(String(16), unique=True)
+    kk_number: Mapped[str] = mapped_column(String(16))
     region_code: Mapped[str] = mapped_column(String(13), ForeignKey("regions.code"), index=True)
+    district_code: Mapped[str] = mapped_column(String(5), server_default="")  # the region's kabupaten/kota
     ownership: Mapped[str] = mapped_column(String(2))
     floor_area: Mapped[int] = mapped_column(Integer)  # m2
     floor: Mapped[str] = mapped_column(String(2))

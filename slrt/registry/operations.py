@@ -16,6 +16,8 @@ from slrt.core.uploads import save_upload, stored_path
 from slrt.core.time import utcnow
 from slrt.extensions import db
 from slrt.core.db import lock_row
+from slrt.regions.districts import district_of_code
+from slrt.regions.models import region_prefix_match
 from slrt.registry import regsosek as rs
 from slrt.registry.queries import batch_candidates, in_a_batch, survey_of
 from slrt.registry.models import (IMPORT_TRANSITIONS, MEETING_TRANSITIONS, PROPOSAL_TRANSITIONS, ImportStatus,
@@ -79,7 +81,7 @@ def create_proposal(data: ProposalData, user) -> Proposal:
                         reason=data.reason.strip(), case_id=data.case_id, created_by_id=user.id,
                         status=ProposalStatus.DRAFT, programme=data.programme)
     # the household's socio-economic data, entered for an earlier proposal of the same family card, is reused
-    earlier = survey_of(data.kk_number)
+    earlier = survey_of(data.kk_number, data.region_code)
     proposal.survey_id = earlier.id if earlier else None
     db.session.add(proposal)
     db.session.flush()
@@ -158,9 +160,10 @@ def save_survey(proposal: Proposal, kk_number: str, data: SurveyData, user) -> H
     if proposal.kk_number and kk_number != proposal.kk_number:
         raise DomainError(_l("No. KK tidak sama dengan No. KK usulan."))
     _check_survey(data)
-    survey = survey_of(kk_number)
+    survey = survey_of(kk_number, proposal.region_code)
     if survey is None:
-        survey = HouseholdSurvey(kk_number=kk_number, region_code=proposal.region_code, updated_by_id=user.id,
+        survey = HouseholdSurvey(kk_number=kk_number, region_code=proposal.region_code,
+                                 district_code=district_of_code(proposal.region_code), updated_by_id=user.id,
                                  floor_area=data.floor_area, **{name: getattr(data, name) for name in rs.HOUSE_FIELDS})
         try:
             with db.session.begin_nested():
@@ -180,8 +183,9 @@ def save_survey(proposal: Proposal, kk_number: str, data: SurveyData, user) -> H
     survey.members = [SurveyMember(position=n, **vars(m)) for n, m in enumerate(data.members or [], start=1)]
     proposal.kk_number = proposal.kk_number or kk_number
     db.session.flush()
-    for other in db.session.scalars(select(Proposal).where(Proposal.kk_number == kk_number,
-                                                           Proposal.status.in_((S.DRAFT, S.VERIFIED)))):
+    for other in db.session.scalars(select(Proposal).where(  # the household's open proposals in this district
+            Proposal.kk_number == kk_number, Proposal.status.in_((S.DRAFT, S.VERIFIED)),
+            region_prefix_match(Proposal.region_code, survey.district_code))):
         other.survey_id = survey.id
     proposal.survey_id = survey.id
     record(action, survey, user=user, person_id=person_id_of(proposal),

@@ -73,8 +73,11 @@ def meeting_items_of(proposal: Proposal) -> list[MeetingItem]:
         MeetingItem.proposal_id == proposal.id).order_by(VillageMeeting.meeting_date, MeetingItem.id)))
 
 
-def survey_of(kk_number: str) -> HouseholdSurvey | None:
-    """The household's socio-economic data kept with its family card, if any was entered."""
+def survey_of(kk_number: str, region_code: str) -> HouseholdSurvey | None:
+    """The household's socio-economic data kept with its family card by the district of `region_code` (a
+    proposal's village), if it entered any; another district's survey of the same card is never read."""
+    from slrt.regions.districts import district_of_code
     if not kk_number:
         return None
-    return db.session.scalar(select(HouseholdSurvey).where(HouseholdSurvey.kk_number == kk_number))
+    return db.session.scalar(select(HouseholdSurvey).where(HouseholdSurvey.kk_number == kk_number,
+                                                           HouseholdSurvey.district_code == district_of_code(region_code)))

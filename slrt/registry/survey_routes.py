@@ -41,8 +41,8 @@ def _filled_form(proposal) -> SurveyForm:
         for name, value in rs.HOUSE_DEFAULTS.items():
             getattr(form, name).data = value
         form.land_area.data, form.other_house.data = 0, "0"
-        household = lookup.household_by_kk(proposal.kk_number, lookup.visible_imports()) if proposal.kk_number \
-            else None
+        household = lookup.household_by_kk(proposal.kk_number, _proposal_imports(proposal)) \
+            if proposal.kk_number else None
         known = household.members if household else []
         for person in sorted(known, key=lambda p: (p.relation, p.birth_date or p.id)):
             form.members.append_entry(rs.MEMBER_DEFAULTS | {
@@ -54,6 +54,12 @@ def _filled_form(proposal) -> SurveyForm:
                                                             "relation": "1", "working": "1"})
     form.members.append_entry(rs.MEMBER_DEFAULTS | {"working": "0"})  # a blank row for one more member
     return form
+
+
+def _proposal_imports(proposal):
+    """The registry extract of the proposal's district: another district's household data is never shown."""
+    from slrt.regions.districts import district_of_code
+    return lookup.district_imports(district_of_code(proposal.region_code))
 
 
 def _data(form: SurveyForm) -> operations.SurveyData:

@@ -475,7 +475,7 @@ def test_a_failed_commit_of_the_retention_run_keeps_every_attachment_with_its_fi
     assert not any(path.exists() for path in files)
 
 
-def test_a_dry_run_or_a_rolled_back_run_deletes_no_file(app, make_case, make_user, upload_dir):
+def test_a_rolled_back_run_deletes_no_file(app, make_case, make_user, upload_dir):
     from slrt.attachments.models import Attachment
     _case, attachment = _old_closed_case_with_a_photo(make_case, make_user)
     files = _files(attachment)

@@ -241,6 +241,9 @@ def discard_failures() -> list[str]:
 
 
 def _discard_committed(session) -> None:
+    from flask import has_app_context
+    if not has_app_context():  # the upload folder is the app's: kept for a commit that has one
+        return
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return

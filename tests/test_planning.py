@@ -16,6 +16,7 @@ from slrt.referrals.models import ReferralStatus
 from tests.conftest import HX, is_fragment
 from tests.referrals_helpers import programme, referral_in
 from tests.registry_helpers import nik
+from tests.test_districts import second  # noqa: F401 - a fixture
 
 YEAR = 2026
 
@@ -145,3 +146,22 @@ def test_local_programmes_are_kept_by_the_administrator(client, login_as, places
     login_as("supervisor")
     assert client.get("/perencanaan/program").status_code == 403
     assert client.post(f"/perencanaan/program/{made.id}/status", data={"target": "closed"}).status_code == 403
+
+
+def test_a_deactivated_districts_cases_still_show_side_by_side(client, login_as, make_case, make_user, places,
+                                                                second):
+    """Before, deactivating district B dropped its row while its cases still counted in the province's
+    figures: the rows no longer added up. Now B stays, marked as no longer active, with its figures."""
+    make_case()
+    make_case(nik=nik(places.other_district_desa[:8], date(1985, 3, 12)), region_code=places.other_district_desa,
+              clerk=make_user("front_office", region_code=places.other_district))
+    second.active = False
+    db.session.commit()
+    rows = {row.code: row for row in queries.districts_side_by_side(places.district[:2], date(YEAR, 6, 1))}
+    assert set(rows) == {places.district, places.other_district}
+    assert (rows[places.other_district].cases, rows[places.other_district].active) == (1, False)
+    assert (rows[places.district].cases, rows[places.district].active) == (1, True)
+    login_as("provincial_officer")
+    html = client.get("/perencanaan/", query_string={"tahun": YEAR}).get_data(as_text=True)
+    table = html[html.index('id="districts"'):]
+    assert "Kota Bandung" in table and f"{places.other_district} · tidak aktif lagi" in table

@@ -328,8 +328,9 @@ def test_retention_command_prints_what_it_did(app, make_case):
 
 # ---- retention of attachments ----------------------------------------------------------------------------------
 
-def _attach(case, actor, when, *, photo=True, name="KTP Ani Suryani.jpg"):
-    """A scan kept on the case (a photo gets a thumbnail beside it), uploaded at `when`."""
+def _attach(case, actor, when, *, photo=True, name="KTP Ani Suryani.jpg", proposal=None):
+    """A scan kept on the case (or the registry proposal; a photo gets a thumbnail beside it), uploaded at
+    `when`."""
     import io
 
     from PIL import Image
@@ -345,7 +346,8 @@ def _attach(case, actor, when, *, photo=True, name="KTP Ani Suryani.jpg"):
         content.write(PDF)
     content.seek(0)
     document_type = db.session.scalar(select(DocumentType).where(DocumentType.code == "KTP"))
-    attachment = add(actor, FileStorage(content, filename=name), document_type=document_type, case=case)
+    attachment = add(actor, FileStorage(content, filename=name), document_type=document_type, case=case,
+                     proposal=proposal)
     attachment.uploaded_at = when
     db.session.commit()
     return attachment
@@ -424,6 +426,165 @@ def test_retention_of_attachments_follows_its_own_setting(app, make_case, make_u
     settings.put("retention_attachment_months", "0", make_user("admin"))
     db.session.commit()
     assert "attachments_removed" not in {s.key for s in operations.run_retention(NOW, dry_run=True).steps}
+
+
+def _old_closed_case_with_a_photo(make_case, make_user, now=NOW, **case):
+    """A case closed six years before `now` with a photo (file and thumbnail) uploaded then: past every default
+    period."""
+    long_ago = now - timedelta(days=365 * 6)
+    case = make_case(**case)
+    attachment = _attach(case, make_user("back_office", username=f"bo{case.id}"), long_ago)
+    _close(case, long_ago)
+    assert len(_files(attachment)) == 2 and all(path.is_file() for path in _files(attachment))
+    return case, attachment
+
+
+def test_a_failed_commit_of_the_retention_run_keeps_every_attachment_with_its_file(app, make_case, make_user,
+                                                                                   upload_dir, monkeypatch):
+    """Before, the files were deleted while the run went on and the command committed at the end: when the commit
+    failed (or the process died first), the attachments were still listed but their scans were gone. Now the
+    files go only after the commit that removed their rows."""
+    from sqlalchemy.exc import OperationalError
+
+    from slrt.attachments.models import Attachment
+    case, attachment = _old_closed_case_with_a_photo(make_case, make_user, utcnow())
+    files, attachment_id = _files(attachment), attachment.id
+    real_commit, calls = db.session.commit, []
+
+    def commit_fails_once():
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("COMMIT", {}, Exception("server has gone away"))
+        real_commit()
+
+    monkeypatch.setattr(db.session, "commit", commit_fails_once)
+    runner = app.test_cli_runner()
+    failed = runner.invoke(args=["privacy", "retention"])
+    assert isinstance(failed.exception, OperationalError)
+    db.session.rollback()
+    assert all(path.is_file() for path in files)  # the scan and its thumbnail are still there ...
+    assert db.session.get(Attachment, attachment_id) is not None  # ... with their row
+    assert db.session.get(Case, case.id).anonymised_at is None
+
+    done = runner.invoke(args=["privacy", "retention"])  # the next night's run commits
+    assert done.exit_code == 0, done.output
+    assert "Lampiran kasus selesai dihapus (berkas dan datanya): 1" in done.output
+    assert "gagal dihapus" not in done.output
+    db.session.expire_all()
+    assert db.session.get(Attachment, attachment_id) is None
+    assert not any(path.exists() for path in files)
+
+
+def test_a_rolled_back_run_deletes_no_file(app, make_case, make_user, upload_dir):
+    from slrt.attachments.models import Attachment
+    _case, attachment = _old_closed_case_with_a_photo(make_case, make_user)
+    files = _files(attachment)
+    operations.run_retention(NOW)
+    assert count(Attachment) == 0 and all(path.is_file() for path in files)  # removed in the transaction only
+    db.session.rollback()
+    assert count(Attachment) == 1 and all(path.is_file() for path in files)
+    db.session.commit()  # a later commit of the same session does not delete them either
+    assert all(path.is_file() for path in files)
+
+
+def test_a_file_that_cannot_be_deleted_after_the_commit_is_logged_and_counted(app, make_case, make_user,
+                                                                              upload_dir, monkeypatch, caplog):
+    import logging
+
+    from slrt.attachments.models import Attachment
+    from slrt.core import uploads
+    _case, stuck = _old_closed_case_with_a_photo(make_case, make_user, utcnow())
+    _other, fine = _old_closed_case_with_a_photo(make_case, make_user, utcnow(), nik=OTHER_NIK)
+    stuck_file, fine_files = uploads.folder("attachment") / stuck.file_name, _files(fine)
+    real_discard = uploads.discard
+
+    def discard(kind, name):
+        if name == stuck.file_name:
+            raise PermissionError(13, "Permission denied")
+        real_discard(kind, name)
+
+    monkeypatch.setattr(uploads, "discard", discard)
+    with caplog.at_level(logging.WARNING):
+        result = app.test_cli_runner().invoke(args=["privacy", "retention"])
+    assert result.exit_code == 0 and result.exception is None, result.output
+    assert "Lampiran kasus selesai dihapus (berkas dan datanya): 2" in result.output
+    assert "Berkas lampiran yang gagal dihapus sesudah datanya dihapus (lihat log server): 1" in result.output
+    assert f"attachment {stuck.id} not deleted: PermissionError" in caplog.text
+    assert stuck.file_name in caplog.text and "KTP" not in caplog.text  # the stored name, never the uploaded one
+    assert count(Attachment) == 0
+    assert stuck_file.is_file() and not any(path.exists() for path in fine_files)
+
+
+# ---- retention of a proposal's attachments ---------------------------------------------------------------------
+
+def _proposal(places, make_user, status, decided_at, serial, region_code=None):
+    """A registry proposal without a case (a household proposed after a village visit), ended or not."""
+    from slrt.registry import operations as registry
+    from tests.registry_helpers import nik
+    region_code = region_code or places.desa
+    clerk = make_user("facilitator", username=f"pendamping{serial}", region_code=region_code)
+    proposal = registry.create_proposal(registry.ProposalData(
+        kind="usulan", nik=nik(region_code[:8], date(1975, 2, 3), serial=serial), name="Ujang",
+        region_code=region_code), clerk)
+    proposal.status, proposal.decided_at = status, decided_at
+    db.session.commit()
+    return proposal, clerk
+
+
+def test_retention_removes_the_attachments_of_proposals_ended_long_ago(app, places, make_user, upload_dir):
+    """Before, a house photo or KTP scan of a proposal without a case was never removed: retention only followed
+    cases. Now it goes when the proposal ended (approved for SIKS-NG or rejected) longer ago than the district's
+    attachment period; an open proposal's, or one that ended recently, stays."""
+    from slrt.attachments.models import Attachment
+    from slrt.registry.models import Proposal, ProposalStatus
+    long_ago, recently = NOW - timedelta(days=365 * 6), NOW - timedelta(days=200)
+    attached = {}
+    for serial, (label, status, decided) in enumerate((
+            ("rejected_long_ago", ProposalStatus.REJECTED, long_ago),
+            ("approved_long_ago", ProposalStatus.APPROVED, long_ago),
+            ("approved_recently", ProposalStatus.APPROVED, recently),
+            ("still_open", ProposalStatus.DELIBERATED, None)), start=1):
+        proposal, clerk = _proposal(places, make_user, status, decided, serial)
+        attached[label] = _attach(None, clerk, long_ago, proposal=proposal, name="Rumah Ujang.jpg")
+    files = {label: _files(a) for label, a in attached.items()}
+    ids = {label: a.id for label, a in attached.items()}
+
+    dry = {s.key: s.count for s in operations.run_retention(NOW, dry_run=True).steps}
+    db.session.rollback()
+    assert dry["proposal_attachments_removed"] == 2 and dry["attachments_removed"] == 0
+    assert count(Attachment) == 4
+
+    report = operations.run_retention(NOW)
+    db.session.commit()
+    assert {s.key: s.count for s in report.steps}["proposal_attachments_removed"] == 2
+    assert "- Lampiran usulan registri yang sudah diputus dihapus (berkas dan datanya): 2 (sebelum 2026-06-01)" \
+        in report.lines()
+    assert set(db.session.scalars(select(Attachment.id))) == {ids["approved_recently"], ids["still_open"]}
+    assert not any(path.exists() for label in ("rejected_long_ago", "approved_long_ago") for path in files[label])
+    assert all(path.is_file() for label in ("approved_recently", "still_open") for path in files[label])
+    assert count(Proposal) == 4  # the proposals themselves stay (the SIKS-NG trail)
+    note = _audits("privacy.retention")[0].note
+    assert f"proposal_attachments_removed: {ids['rejected_long_ago']}-{ids['approved_long_ago']}" in note
+    assert {s.key: s.count for s in operations.run_retention(NOW).steps}["proposal_attachments_removed"] == 0
+
+
+def test_a_proposals_attachments_follow_their_own_districts_period(app, places, make_user, second, upload_dir):
+    from slrt.admin import settings
+    from slrt.attachments.models import Attachment
+    from slrt.registry.models import ProposalStatus
+    settings.put("retention_attachment_months", "12", make_user("admin"), region_code=places.other_district)
+    db.session.commit()
+    two_years = NOW - timedelta(days=365 * 2)
+    in_a, clerk_a = _proposal(places, make_user, ProposalStatus.REJECTED, two_years, 1)
+    in_b, clerk_b = _proposal(places, make_user, ProposalStatus.REJECTED, two_years, 2,
+                              region_code=places.other_district_desa)
+    kept = _attach(None, clerk_a, two_years, proposal=in_a)
+    _attach(None, clerk_b, two_years, proposal=in_b)
+    by = {(s.district, s.key): s.count for s in operations.run_retention(NOW).steps}
+    db.session.commit()
+    assert by[(places.district, "proposal_attachments_removed")] == 0  # A keeps them 60 months
+    assert by[(places.other_district, "proposal_attachments_removed")] == 1  # B only 12
+    assert set(db.session.scalars(select(Attachment.id))) == {kept.id}
 
 
 # ---- retention, district by district ---------------------------------------------------------------------------
@@ -522,6 +683,53 @@ def test_audit_rows_go_after_the_longest_period_of_the_hosted_districts(app, mak
     settings.put("retention_audit_months", "0", admin, region_code=places.other_district)  # B: kept for good
     db.session.commit()
     assert "audit_removed" not in {s.key for s in operations.run_retention(now, dry_run=True).steps}
+
+
+def test_a_deactivated_district_still_loses_its_past_due_data_after_its_own_periods(app, make_case, make_user,
+                                                                                      places, second, upload_dir):
+    """Before, the run went only through the hosted districts: once B was deactivated its closed cases and
+    attachments stayed in the database for good. Now B, still in the database though no longer served, is
+    covered with its own periods (12 months), while A keeps its equally old records (120 months)."""
+    from slrt.admin import settings
+    from slrt.attachments.models import Attachment
+    from slrt.regions.districts import hosted_districts
+    from slrt.registry.models import ProposalStatus
+    admin = make_user("admin")
+    for code, months in ((places.district, "120"), (places.other_district, "12")):
+        for key in ("retention_case_months", "retention_attachment_months"):
+            settings.put(key, months, admin, region_code=code)
+    db.session.commit()
+    three_years = NOW - timedelta(days=365 * 3)
+    case_a = make_case()
+    case_b = make_case(nik=OTHER_NIK, region_code=places.other_district_desa,
+                       clerk=make_user("front_office", region_code=places.other_district))
+    kept = _attach(case_a, make_user("back_office"), three_years)
+    gone = _attach(case_b, make_user("back_office", region_code=places.other_district), three_years)
+    proposal_b, clerk_b = _proposal(places, make_user, ProposalStatus.APPROVED, three_years, 7,
+                                    region_code=places.other_district_desa)
+    gone_of_proposal = _attach(None, clerk_b, three_years, proposal=proposal_b)
+    _close(case_a, three_years)
+    _close(case_b, three_years)
+    gone_files = _files(gone) + _files(gone_of_proposal)
+    second.active = False
+    db.session.commit()
+    assert places.other_district not in {d.code for d in hosted_districts()}
+    assert places.other_district in {d.code for d in hosted_districts(include_inactive=True)}
+
+    report = operations.run_retention(NOW)
+    db.session.commit()
+    by = {(s.district, s.key): (s.count, s.cutoff) for s in report.steps}
+    b_cutoff = NOW - timedelta(days=365)
+    assert by[(places.other_district, "cases_anonymised")] == (1, b_cutoff)
+    assert by[(places.other_district, "attachments_removed")] == (1, b_cutoff)
+    assert by[(places.other_district, "proposal_attachments_removed")] == (1, b_cutoff)
+    assert by[(places.district, "cases_anonymised")][0] == 0 and by[(places.district, "attachments_removed")][0] == 0
+    db.session.expire_all()
+    assert db.session.get(Case, case_b.id).anonymised_at == NOW and db.session.get(Case, case_a.id).anonymised_at is None
+    assert set(db.session.scalars(select(Attachment.id))) == {kept.id}
+    assert not any(path.exists() for path in gone_files) and all(path.is_file() for path in _files(kept))
+    assert "Kota Bandung (32.73, tidak aktif lagi):" in report.lines()
+    assert f"{places.other_district} attachments_removed=1" in _audits("privacy.retention")[0].note
 
 
 # ---- breach scope ---------------------------------------------------------------------------------------------

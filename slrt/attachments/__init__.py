@@ -19,6 +19,9 @@ def init_app(app: Flask) -> None:
     panels.register(app, "proposal", "attachments", 10, "attachments/_panel.html", proposal_panel)
     panels.register(app, "letter", "attachments", 10, None, letter_panel)
     app.jinja_env.globals.update(AttachmentStatus=AttachmentStatus)
-    from slrt.attachments.operations import retention_task
+    from slrt.attachments.operations import retention_tasks
+    from slrt.core.uploads import install_session_hooks
     from slrt.privacy.operations import register_retention_task
-    register_retention_task(retention_task())  # files of closed cases go after the district's period
+    for task in retention_tasks():  # files of closed cases and ended proposals go after the district's period
+        register_retention_task(task)
+    install_session_hooks()  # their files are deleted only once the run has committed

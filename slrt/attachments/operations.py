@@ -2,13 +2,13 @@
 
 An attachment is never deleted by a user: removal hides it and records who, when and why; the file stays
 until the retention period ends (UU 27/2022: an auditable trail of what was processed). Then the nightly
-retention job (`retention_task`) deletes the files and the rows of a closed case's attachments.
+retention job (`retention_tasks`) deletes the rows and, once that has committed, the files of the attachments of
+a closed case or of an ended registry proposal that has no case.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, or_, select
@@ -109,16 +109,16 @@ def remove(attachment: Attachment, actor, reason: str) -> None:
 # ---- retention ------------------------------------------------------------------------------------------------
 
 RETENTION_CHUNK = 500
+_KEPT = (Attachment.id, Attachment.file_name, Attachment.thumbnail_name)
 
 
 def _expired(cutoff: datetime, district: str):
-    """The district's attachments past `retention_attachment_months`: on a case closed (or anonymised) before
-    the cutoff, and themselves uploaded before it (a letter added after the case closed waits its own time).
-    Shown or hidden by a user alike (a hidden one's file was kept for exactly this). An attachment of a
-    registry proposal without a case follows no case's closing: not touched here."""
+    """The district's attachments of cases past `retention_attachment_months`: on a case closed (or anonymised)
+    before the cutoff, and themselves uploaded before it (a letter added after the case closed waits its own
+    time). Shown or hidden by a user alike (a hidden one's file was kept for exactly this)."""
     from slrt.cases.models import Case, CaseStatus
     from slrt.regions.models import region_prefix_match
-    return (select(Attachment.id, Attachment.file_name, Attachment.thumbnail_name)
+    return (select(*_KEPT)
             .join(Case, Attachment.case_id == Case.id)
             .where(region_prefix_match(Case.office_region_code, district), Attachment.uploaded_at < cutoff,
                    or_(and_(Case.status == CaseStatus.CLOSED, Case.closed_at < cutoff),
@@ -126,40 +126,59 @@ def _expired(cutoff: datetime, district: str):
             .order_by(Attachment.id))
 
 
-def remove_expired(cutoff: datetime, apply: bool) -> tuple[int, str]:
-    """Delete (or, without `apply`, count) the current district's expired attachments: the file and its
-    thumbnail from disk, then the row (a field photo that became one keeps its row, its link cleared by the
-    database: ON DELETE SET NULL). A file already missing is no error. One whose file cannot be deleted keeps
-    its row (to be tried again next night) and is logged by id. Returns the count and the removed ids (for
-    the run's audit row; never a file name)."""
+def _expired_of_proposals(cutoff: datetime, district: str):
+    """The district's attachments of registry proposals that have no case (a household proposed from a village
+    visit), past `retention_attachment_months`: the proposal ended (approved, ready for SIKS-NG, or rejected:
+    the statuses its transition table never leaves) before the cutoff, and the attachment was uploaded before
+    it. A proposal made from a case has its attachments on the case: they follow the case's closing."""
+    from slrt.regions.models import region_prefix_match
+    from slrt.registry.models import PROPOSAL_TRANSITIONS, Proposal
+    return (select(*_KEPT)
+            .join(Proposal, Attachment.proposal_id == Proposal.id)
+            .where(Attachment.case_id.is_(None), region_prefix_match(Proposal.region_code, district),
+                   Attachment.uploaded_at < cutoff, Proposal.status.in_(PROPOSAL_TRANSITIONS.final()),
+                   Proposal.decided_at < cutoff)
+            .order_by(Attachment.id))
+
+
+def _remove(query, apply: bool) -> tuple[int, str]:
+    """Delete (or, without `apply`, count) the attachments `query` finds: the rows now (a field photo that
+    became one keeps its row, its link cleared by the database: ON DELETE SET NULL), their files and
+    thumbnails only once the run's transaction has committed (slrt.core.uploads.discard_after_commit), so a
+    failed run leaves every row with its file. A file already missing is no error; one that cannot be deleted
+    after the commit is logged and counted by the command. Returns the count and the removed ids (for the
+    run's audit row; never a file name)."""
     from slrt.privacy.operations import id_ranges
     from slrt.regions.districts import current_district
-    rows = list(db.session.execute(_expired(cutoff, current_district())))
+    rows = list(db.session.execute(query(current_district())))
     if not apply:
         return len(rows), ""
-    removed: list[int] = []
-    for start in range(0, len(rows), RETENTION_CHUNK):
-        done = []
-        for attachment_id, file_name, thumbnail_name in rows[start:start + RETENTION_CHUNK]:
-            try:
-                uploads.discard("attachment", file_name)
-                if thumbnail_name:
-                    uploads.discard("thumbnail", thumbnail_name)
-            except OSError as error:
-                current_app.logger.warning("retention: file of attachment %s not deleted: %s", attachment_id,
-                                           type(error).__name__)
-                continue
-            done.append(attachment_id)
-        if done:
-            db.session.execute(delete(Attachment).where(Attachment.id.in_(done)))
-        removed += done
+    ids = [row[0] for row in rows]
+    for start in range(0, len(ids), RETENTION_CHUNK):
+        db.session.execute(delete(Attachment).where(Attachment.id.in_(ids[start:start + RETENTION_CHUNK])))
+    for attachment_id, file_name, thumbnail_name in rows:
+        uploads.discard_after_commit("attachment", file_name, f"attachment {attachment_id}")
+        uploads.discard_after_commit("thumbnail", thumbnail_name, f"attachment {attachment_id}")
     db.session.flush()
-    return len(removed), id_ranges(removed)
+    return len(ids), id_ranges(ids)
 
 
-def retention_task():
-    """The attachments' part of `flask privacy retention` (slrt.privacy.operations.register_retention_task):
+def remove_expired(cutoff: datetime, apply: bool) -> tuple[int, str]:
+    """The current district's expired attachments of closed cases (see `_expired`, `_remove`)."""
+    return _remove(lambda district: _expired(cutoff, district), apply)
+
+
+def remove_expired_of_proposals(cutoff: datetime, apply: bool) -> tuple[int, str]:
+    """The current district's expired attachments of ended proposals without a case (`_expired_of_proposals`)."""
+    return _remove(lambda district: _expired_of_proposals(cutoff, district), apply)
+
+
+def retention_tasks():
+    """The attachments' parts of `flask privacy retention` (slrt.privacy.operations.register_retention_task):
     each district's own, after its own period."""
     from slrt.privacy.operations import RetentionTask
-    return RetentionTask("attachments_removed", lambda: _("Lampiran kasus selesai dihapus (berkas dan datanya)"),
-                         "retention_attachment_months", remove_expired, per_district=True)
+    return [RetentionTask("attachments_removed", lambda: _("Lampiran kasus selesai dihapus (berkas dan datanya)"),
+                          "retention_attachment_months", remove_expired, per_district=True),
+            RetentionTask("proposal_attachments_removed",
+                          lambda: _("Lampiran usulan registri yang sudah diputus dihapus (berkas dan datanya)"),
+                          "retention_attachment_months", remove_expired_of_proposals, per_district=True)]

@@ -50,6 +50,10 @@ class TransitionTable(Generic[E]):
         target = self.enum(target)
         return frozenset(s for s, targets in self.moves.items() if target in targets)
 
+    def final(self) -> frozenset[E]:
+        """The statuses a record never leaves (where its story has ended)."""
+        return frozenset(s for s, targets in self.moves.items() if not targets)
+
     def allows(self, current, target) -> bool:
         return self.enum(target) in self.targets(current)
 

@@ -215,3 +215,59 @@ def discard(kind: str, name: str) -> None:
     path = stored_path(kind, name)
     if path is not None:
         path.unlink(missing_ok=True)
+
+
+# ---- files that go with a record's removal ----------------------------------------------------------------------
+# A record removed for good (an attachment past its retention period) names its files; deleting them before the
+# transaction commits would leave, after a failed commit or a process killed in between, rows whose files are
+# gone. So the files are only marked here and deleted once that transaction has committed; a rollback keeps them.
+
+_PENDING = "slrt_discard_after_commit"
+_FAILED = "slrt_discard_failed"
+
+
+def discard_after_commit(kind: str, name: str, owner: str) -> None:
+    """Delete the kept file `name` once the current transaction commits (nothing if it rolls back). `owner`
+    names its record for the log ("attachment 12"; never a person's data)."""
+    from slrt.extensions import db
+    if name:
+        db.session.info.setdefault(_PENDING, []).append((kind, name, owner))
+
+
+def discard_failures() -> list[str]:
+    """The records whose files the last commit could not delete (each logged), and forget them."""
+    from slrt.extensions import db
+    return db.session.info.pop(_FAILED, [])
+
+
+def _discard_committed(session) -> None:
+    from flask import has_app_context
+    if not has_app_context():  # the upload folder is the app's: kept for a commit that has one
+        return
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    failed: list[str] = []
+    for kind, name, owner in pending:
+        try:
+            discard(kind, name)
+        except Exception as error:  # noqa: BLE001 - the rows are gone already: log it, never stop the rest
+            current_app.logger.warning("file %s/%s of removed %s not deleted: %s", KINDS[kind].folder, name,
+                                       owner, type(error).__name__)
+            if owner not in failed:
+                failed.append(owner)
+    session.info[_FAILED] = failed
+
+
+def _keep_rolled_back(session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def install_session_hooks() -> None:
+    """Listen on Flask-SQLAlchemy's session (once per process, whatever the number of apps)."""
+    from sqlalchemy import event
+
+    from slrt.extensions import db
+    for name, handler in (("after_commit", _discard_committed), ("after_rollback", _keep_rolled_back)):
+        if not event.contains(db.session, name, handler):
+            event.listen(db.session, name, handler)

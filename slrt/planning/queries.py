@@ -231,6 +231,7 @@ class DistrictRow:
     by_status: dict[str, int] = field(default_factory=dict)
     late_referrals: int = 0
     needs: int = 0
+    active: bool = True  # False: deactivated, no longer served here; its recorded cases still count
 
     @property
     def cases(self) -> int:
@@ -238,11 +239,13 @@ class DistrictRow:
 
 
 def districts_side_by_side(province: str, today: date) -> list[DistrictRow]:
-    """Counts only, per district hosted in this database under `province`: cases by status, late referrals and
-    recorded needs, each case counted in the district of the office that registered it."""
+    """Counts only, per district of this database under `province`: cases by status, late referrals and recorded
+    needs, each case counted in the district of the office that registered it. A deactivated district is listed
+    too (marked): its cases are still in the database and in the province's figures, so the rows add up."""
     from slrt.referrals.lateness import late_condition
     from slrt.regions.districts import DISTRICT_LENGTH, hosted_districts
-    rows = {d.code: DistrictRow(d.code, d.name) for d in hosted_districts() if d.code.startswith(province + ".")}
+    rows = {d.code: DistrictRow(d.code, d.name, active=bool(d.active))
+            for d in hosted_districts(include_inactive=True) if d.code.startswith(province + ".")}
     if not rows:
         return []
     district = func.substr(Case.office_region_code, 1, DISTRICT_LENGTH)

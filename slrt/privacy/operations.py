@@ -165,6 +165,8 @@ class RetentionReport:
     dry_run: bool
     steps: list[RetentionStep] = field(default_factory=list)
     districts: dict[str, str] = field(default_factory=dict)  # code -> name of the districts it went through
+    inactive: set[str] = field(default_factory=set)  # those of them no longer hosted (their data still is)
+    files_not_deleted: int = 0  # attachments whose files the commit's after-step could not delete (logged)
 
     def lines(self) -> list[str]:
         head = _("Uji coba (tidak ada yang diubah)") if self.dry_run else _("Dijalankan")
@@ -174,10 +176,18 @@ class RetentionReport:
         for step in self.steps:
             if many and step.district != heading:
                 heading = step.district
-                rows.append(f"{self.districts[heading]} ({heading}):" if heading
-                            else _("Semua kabupaten/kota (masa simpan terpanjang):"))
+                if not heading:
+                    rows.append(_("Semua kabupaten/kota (masa simpan terpanjang):"))
+                elif heading in self.inactive:
+                    rows.append(_("%(name)s (%(code)s, tidak aktif lagi):", name=self.districts[heading],
+                                  code=heading))
+                else:
+                    rows.append(f"{self.districts[heading]} ({heading}):")
             cutoff = f" ({_('sebelum')} {step.cutoff:%Y-%m-%d})" if step.cutoff else ""
             rows.append(f"{'  ' if many else ''}- {step.label}: {step.count}{cutoff}")
+        if self.files_not_deleted:
+            rows.append("- " + _("Berkas lampiran yang gagal dihapus sesudah datanya dihapus (lihat log server): "
+                                 "%(count)s", count=self.files_not_deleted))
         return rows
 
     def note(self) -> str:
@@ -211,9 +221,11 @@ def id_ranges(ids: list[int]) -> str:
 # Other features add what they keep (attachments: their files) through `register_retention_task`:
 # fn(cutoff, apply) -> count of what is (or would be) removed, or (count, detail) where detail names what went by
 # record ids (never names) for the run's audit row. `setting` is the months setting it follows. A task kept per
-# district (`per_district`) runs once for each hosted district, inside `working_in(code)` with that district's
-# period, and acts on that district's records only (`current_district()`); any other task runs once, over every
-# district's records, with the longest period of the hosted districts.
+# district (`per_district`) runs once for each district of the database (hosted or deactivated: its records are
+# still here), inside `working_in(code)` with that district's period, and acts on that district's records only
+# (`current_district()`); any other task runs once, over every district's records, with the longest period of
+# the districts. A task that deletes files marks them with slrt.core.uploads.discard_after_commit: they go only
+# once the run has committed.
 @dataclass(frozen=True)
 class RetentionTask:
     key: str
@@ -233,7 +245,7 @@ def register_retention_task(task: RetentionTask) -> None:
 
 def cutoff_for(setting: str, now: datetime) -> datetime | None:
     """The moment before which a kind of record is past its time for the current district (a run works in
-    each hosted district in turn); None when the district keeps it forever (0 months)."""
+    each district in turn); None when the district keeps it forever (0 months)."""
     from slrt.admin import settings
     months = settings.get_int(setting)
     return None if months <= 0 else now - relativedelta(months=months)
@@ -241,7 +253,7 @@ def cutoff_for(setting: str, now: datetime) -> datetime | None:
 
 def longest_cutoff(setting: str, now: datetime, districts: list[str]) -> datetime | None:
     """For records that belong to no one district (audit rows, webhook deliveries): the earliest cutoff of the
-    hosted districts, so no row goes that a district still keeps; None when any of them keeps it forever."""
+    districts, so no row goes that a district still keeps; None when any of them keeps it forever."""
     from slrt.regions.districts import working_in
     cutoffs = []
     for code in districts:
@@ -424,19 +436,23 @@ def _task_step(task: RetentionTask, cutoff: datetime, apply: bool, district: str
 
 def run_retention(now: datetime | None = None, *, dry_run: bool = False, actor=None) -> RetentionReport:
     """Anonymise or remove what is past the retention periods; report what was (or, in a dry run, would be)
-    done. Each hosted district's periods apply to its own cases, attachments and registry extracts; one audit
-    row records a real run."""
+    done. Each district's periods apply to its own cases, attachments and registry extracts: every district of
+    the database, a deactivated one too (no longer served, its records are still kept, and only its own periods
+    end that). One audit row records a real run. Nothing is committed here: the caller commits, and only then
+    are the removed attachments' files deleted."""
     from slrt.regions.districts import hosted_districts, working_in
     now = now or utcnow()
     report = RetentionReport(at=now, dry_run=dry_run)
     apply = not dry_run
-    report.districts = {row.code: row.name for row in hosted_districts()}
+    every = hosted_districts(include_inactive=True)
+    report.districts = {row.code: row.name for row in every}
+    report.inactive = {row.code for row in every if not row.active}
     counted: set[int] = set()
     for code in report.districts:
         with working_in(code):
             report.steps += _district_steps(code, now, apply, counted)
     # Audit rows and webhook deliveries belong to no one district (a row may name any district's records, or
-    # none): one pass for all, with the LONGEST period of the hosted districts, so that no row goes that a
+    # none): one pass for all, with the LONGEST period of the districts, so that no row goes that a
     # district still keeps (and none at all while a district keeps them for good).
     districts = list(report.districts)
     for task in _TASKS:

@@ -38,12 +38,9 @@ def add(code, name, admin_username, admin_name, office_name, public_host, whatsa
 @district_cli.command("list")
 def list_districts():
     """The districts hosted in this database (code, name, active, office name, public host, WhatsApp number)."""
-    from sqlalchemy import select
-
     from slrt.regions.districts import hosted_districts
-    from slrt.regions.models import District
-    inactive = db.session.scalars(select(District).where(District.active.is_(False)).order_by(District.code))
-    for district in [*hosted_districts(), *inactive]:
+    every = hosted_districts(include_inactive=True)
+    for district in [d for d in every if d.active] + [d for d in every if not d.active]:
         click.echo("\t".join((district.code, district.name, "active" if district.active else "inactive",
                               district.office_name or "-", district.public_host or "-",
                               district.whatsapp_number or "-")))

@@ -179,14 +179,19 @@ def register_filter() -> None:
         event.listen(Session, "after_commit", _forget_faces_after_commit)
 
 
-def hosted_districts() -> list:
-    """The districts of this database, the configured one first even where no row names it yet (an install
-    created without migrations)."""
+def hosted_districts(*, include_inactive: bool = False) -> list:
+    """The active districts of this database, the configured one first even where no row names it yet (an
+    install created without migrations). With `include_inactive`, also those deactivated: no longer served, but
+    their cases, attachments and extracts are still in the database (the retention job and historic figures
+    need them)."""
     from sqlalchemy import select
 
     from slrt.extensions import db
     from slrt.regions.models import District
-    rows = list(db.session.scalars(select(District).where(District.active.is_(True)).order_by(District.code)))
+    query = select(District).order_by(District.code)
+    if not include_inactive:
+        query = query.where(District.active.is_(True))
+    rows = list(db.session.scalars(query))
     default = current_app.config["SLRT_REGION_CODE"]
     if not any(row.code == default for row in rows):
         rows.append(District(code=default, name=current_app.config["SLRT_REGION_NAME"], active=True))

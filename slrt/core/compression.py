@@ -42,8 +42,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def compress_response(response: Response) -> Response:
-        if not current_app.config.get("SLRT_COMPRESS", True):
-            return response
+        if not current_app.config.get("SLRT_COMPRESS", True) or "Content-Encoding" in response.headers:
+            return response  # (a body encoded already, e.g. a ready-made page, says its own Vary)
         if response.status_code == 206 or "Content-Range" in response.headers:
             return _vary(response)  # a byte range of the uncompressed file: its offsets must stay true
         if request.headers.get("Sec-Fetch-Site") == "cross-site":

@@ -55,31 +55,31 @@ class PageCache:
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
 
-    def kept(self, key: Hashable) -> Response | None:
-        """The page kept under `key`, in the encoding the browser accepts; None when there is none (yet)."""
+    def kept(self, key: Hashable, vary: str = "Accept-Encoding") -> Response | None:
+        """The page kept under `key`, in the encoding the browser accepts; None when there is none (yet).
+        `vary` names the request headers the page depends on (Accept-Encoding, and any the key names)."""
         bodies = self._get(key)
-        return _response(bodies) if bodies is not None else None
+        return _response(bodies, vary) if bodies is not None else None
 
-    def response(self, key: Hashable, render: Callable[[], str]) -> Response:
+    def response(self, key: Hashable, render: Callable[[], str], vary: str = "Accept-Encoding") -> Response:
         """The page for `key`: rendered by `render()` the first time, then from memory, in the encoding the
         browser accepts (brotli, else gzip, else none)."""
         bodies = self._get(key)
         if bodies is None:
             bodies = {"identity": render().encode("utf-8")}
             self._put(key, bodies)
-        return _response(bodies)
+        return _response(bodies, vary)
 
 
-def _response(bodies: dict[str, bytes]) -> Response:
+def _response(bodies: dict[str, bytes], vary: str) -> Response:
     encoding = _encoding_for_this_request()
     body = bodies.get(encoding)
     if body is None:  # (two threads may both encode it once: the same bytes)
         body = bodies[encoding] = _encode(bodies["identity"], encoding)
-    response = Response(body, mimetype="text/html")
+    headers = [("Content-Type", "text/html; charset=utf-8"), ("Vary", vary)]
     if encoding != "identity":
-        response.headers["Content-Encoding"] = encoding
-    response.vary.add("Accept-Encoding")
-    return response
+        headers.append(("Content-Encoding", encoding))
+    return Response(body, headers=headers)
 
 
 def _encoding_for_this_request() -> str:

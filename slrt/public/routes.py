@@ -8,7 +8,7 @@ from slrt.core.page_cache import cacheable, page_cache
 from slrt.core.same_origin import same_origin_post
 from slrt.public import operations
 from slrt.public.forms import StatusForm
-from slrt.regions.districts import current_district, district_name, district_of_code, office_name
+from slrt.regions.districts import current_district, district_face, district_of_code, office_name
 
 bp = Blueprint("public", __name__)
 
@@ -62,9 +62,7 @@ def status():
     if request.method == "GET" and isinstance(result, operations.Steps) and status_code == 200 and cacheable():
         # The QR code's page: the same for everyone until the case moves on; the key names all it shows.
         template = "public/_result.html" if wants_partial() else "public/status.html"
-        response = page_cache().response(_page_key(result, office), lambda: render_template(template, **context))
-        response.vary.add("HX-Request")
-        return response
+        return page_cache().response(_page_key(result), lambda: render_template(template, **context), vary=_VARY)
     return render_page_or_partial("public/status.html", "public/_result.html", **context), status_code
 
 
@@ -72,19 +70,20 @@ def _kept_page(early: operations.Steps):
     """The QR code's page when it is kept ready-made (slrt/core/page_cache.py), found without building the
     form: its key names the typed query exactly, so the identical request before it was validated and
     rendered by the whole view."""
-    kept = page_cache().kept(_page_key(early, _case_office(early)))
-    if kept is not None:
-        kept.vary.add("HX-Request")
-    return kept
+    return page_cache().kept(_page_key(early), vary=_VARY)
+
+
+_VARY = "Accept-Encoding, HX-Request"  # the page, or only its result for an htmx request
 
 
 def _case_office(case) -> str:
     return office_name(district_of_code(case.office_region_code) or current_district())
 
 
-def _page_key(result: operations.Steps, office: str) -> tuple:
-    """Everything the status page of a ticket shows: the steps, the query, the language, the district whose
-    page it is (its host's) with its names, and the office that handles the case."""
+def _page_key(result: operations.Steps) -> tuple:
+    """Everything the status page of a ticket shows: the steps, the query, the language, and the districts
+    whose names it prints: the host's (the page speaks for it) and the case's (its office handles the case),
+    as this process knows them (slrt.regions.districts.district_faces)."""
     here = current_district()
-    return ("public.status", request.full_path, wants_partial(), str(get_locale()), here, office_name(here),
-            district_name(here), office, result)
+    return ("public.status", request.full_path, wants_partial(), str(get_locale()), here,
+            district_face(here), district_face(district_of_code(result.office_region_code) or here), result)

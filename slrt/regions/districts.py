@@ -87,7 +87,7 @@ def district_for_whatsapp(number: str | None) -> str | None:
 
 def public_host(code: str) -> str:
     """The public host name of an active hosted district ("" when it has none)."""
-    face = _face(code)
+    face = district_face(code)
     return face.public_host if face is not None and face.active and face.public_host else ""
 
 
@@ -257,9 +257,13 @@ def _faces_or_none() -> Faces | None:
         return None
 
 
-def _face(code: str) -> DistrictFace | None:
+def district_face(code: str) -> DistrictFace | None:
+    """What this process knows of a hosted district's names, host and number (None for an unknown code);
+    with the configuration, all that `district_name` and `office_name` make of it."""
     faces = _faces_or_none()
     return faces.by_code.get(code) if faces is not None else None
+
+
 
 
 def _note_district_change(session, flush_context) -> None:
@@ -277,14 +281,14 @@ def district_name(code: str) -> str:
     """The hosted district's name ("Kota Bandung"); the configured name for the configured district."""
     if code == current_app.config["SLRT_REGION_CODE"]:
         return current_app.config["SLRT_REGION_NAME"]
-    face = _face(code)
+    face = district_face(code)
     return face.name if face is not None else code
 
 
 def office_name(code: str) -> str:
     """The office that speaks for the district on pages, letters and messages to citizens: the name its
     administrator gave it, else the configured one (the configured district), else made from its name."""
-    face = _face(code)
+    face = district_face(code)
     if face is not None and face.office_name:
         return face.office_name
     if code == current_app.config["SLRT_REGION_CODE"]:

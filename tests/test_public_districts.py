@@ -368,3 +368,49 @@ def test_two_districts_number_their_letters_each_from_one_in_the_same_pattern(ap
     a, b = letters[places.district], letters[places.other_district]
     assert a[0] == b[0] and a[2] == b[2] == 1  # the same first number, each district's own
     assert a[1] == b[1] and a[3] == b[3] == 2 and a[0] != a[1]
+
+
+def test_the_offices_notices_leave_from_the_number_of_the_cases_district(app, hosts, make_case, make_user, places):
+    """A notice the office starts (registered, referred, ...) is sent from the number of the case's district (its
+    phone-number id set by the administrator), so B's citizens never hear from A's number; a district without
+    an id sends from the configured one."""
+    from slrt.notifications.models import OutboxMessage
+    from slrt.regions.districts import working_in
+    from tests.referrals_helpers import referral_in
+    from slrt.referrals.models import ReferralStatus
+    from tests.whatsapp_helpers import NUMBER_ID, VERSION, FakeWhatsApp
+    _first, second_row = hosts
+    second_row.whatsapp_number_id = ID_B
+    db.session.commit()
+    with FakeWhatsApp(number_ids=(NUMBER_ID, ID_B)) as fake:
+        app.config.update(SLRT_OUTBOX_DISPATCH="inline", **fake.config())
+        cases = {}
+        for district, desa, suffix, phone in ((places.other_district, places.other_district_desa, "b", "081200000011"),
+                                              (places.district, places.desa, "a", "081200000012")):
+            with working_in(district):
+                clerk = make_user("front_office", region_code=district, username=f"nfo{suffix}")
+                case = make_case(region_code=desa, clerk=clerk, phone=phone, contact_channel="whatsapp",
+                                 nik="3204054512900007" if suffix == "b" else None)
+                referral_in(ReferralStatus.APPROVED, case, make_user("back_office", region_code=district,
+                                                                     username=f"nbo{suffix}"),
+                            make_user("supervisor", region_code=district, username=f"nsv{suffix}"))
+                db.session.commit()
+                cases[suffix] = case
+    db.session.expire_all()
+    sent = {(row.case_id, row.kind): row for row in db.session.scalars(db.select(OutboxMessage))}
+    kinds = {kind for (_case, kind) in sent}
+    assert "registered" in kinds and len(kinds) >= 2, kinds  # the registration and a later step
+    paths = {r["payload"]["to"]: set() for r in fake.received}
+    for r in fake.received:
+        paths[r["payload"]["to"]].add(r["path"])
+    assert paths == {"6281200000011": {f"/{VERSION}/{ID_B}/messages"},
+                     "6281200000012": {f"/{VERSION}/{NUMBER_ID}/messages"}}
+    assert all(row.status == "sent" for row in sent.values())
+    assert {row.from_number_id for (case_id, _kind), row in sent.items() if case_id == cases["b"].id} == {ID_B}
+    assert {row.from_number_id for (case_id, _kind), row in sent.items() if case_id == cases["a"].id} == {""}
+    # Without its id B's next notice leaves from the configured number.
+    second_row.whatsapp_number_id = None
+    db.session.commit()
+    from slrt.notifications.operations import queue_citizen_message
+    assert queue_citizen_message(cases["b"], "closed", "Layanan Anda selesai.").from_number_id == ""
+    db.session.rollback()

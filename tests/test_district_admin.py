@@ -25,6 +25,7 @@ def province_admin(make_user, places):
 def new_district(**overrides):
     data = {"code": NEW, "name": "Kabupaten Bogor", "office_name": "SLRT Dinsos Bogor",
             "public_host": "slrt.bogorkab.go.id", "whatsapp_number": "6281100001111",
+            "whatsapp_number_id": "301000000000001",
             "admin_username": "adminbogor", "admin_name": "Admin Bogor"}
     data.update(overrides)
     return data
@@ -32,7 +33,8 @@ def new_district(**overrides):
 
 def edit_data(district, **overrides):
     data = {"name": district.name, "office_name": district.office_name or "", "public_host": district.public_host or "",
-            "whatsapp_number": district.whatsapp_number or "", "active": "y" if district.active else ""}
+            "whatsapp_number": district.whatsapp_number or "", "whatsapp_number_id": district.whatsapp_number_id or "",
+            "active": "y" if district.active else ""}
     data.update(overrides)
     return {key: value for key, value in data.items() if value != "" or key != "active"}
 
@@ -98,8 +100,9 @@ def test_adding_a_district_shows_its_administrators_password_once(app, client, p
     password = page.split('class="password-once"><code>')[1].split("</code>")[0]
     assert len(password) >= 8 and "hanya ditampilkan sekali" in page and "serahkan" in page
     district = db.session.get(District, NEW)
-    assert (district.name, district.office_name, district.public_host, district.whatsapp_number) == (
-        "Kabupaten Bogor", "SLRT Dinsos Bogor", "slrt.bogorkab.go.id", "6281100001111")
+    assert (district.name, district.office_name, district.public_host, district.whatsapp_number,
+            district.whatsapp_number_id) == (
+        "Kabupaten Bogor", "SLRT Dinsos Bogor", "slrt.bogorkab.go.id", "6281100001111", "301000000000001")
     admin = _user("adminbogor")
     assert admin.region_code == NEW and admin.role == "admin" and admin.must_change_password
     row = db.session.scalar(select(AuditLog).where(AuditLog.action == "district.add"))
@@ -127,10 +130,14 @@ def test_adding_a_district_shows_its_administrators_password_once(app, client, p
     ({"public_host": "https://slrt.bogorkab.go.id/"}, "public_host", "nama host saja"),
     ({"whatsapp_number": "081100001111"}, "whatsapp_number", "kode negara"),
     ({"whatsapp_number": "62811abc"}, "whatsapp_number", "hanya berisi angka"),
+    ({"whatsapp_number_id": "200000000000002"}, "whatsapp_number_id", "sudah dipakai oleh kabupaten/kota 32.73"),
+    ({"whatsapp_number_id": "1065-4035"}, "whatsapp_number_id", "hanya berisi angka"),
+    ({"whatsapp_number": ""}, "whatsapp_number", "Isi juga nomor WhatsApp"),  # an id without its number
 ])
 def test_adding_is_refused_clearly_keeping_what_was_typed(client, province_admin, second, overrides, field,
                                                          message):
     second.public_host, second.whatsapp_number = "slrt.bandung.go.id", "6281100002222"
+    second.whatsapp_number_id = "200000000000002"
     db.session.commit()
     _as(client, province_admin)
     data = new_district(**overrides)
@@ -150,17 +157,19 @@ def test_editing_a_district_is_audited_old_to_new_and_a_repeat_changes_once(clie
     _as(client, province_admin)
     form_id = uuid.uuid4().hex
     data = {**edit_data(second, name="Kota Bandung Baru", public_host="SLRT.Bandung.go.id",
-                        whatsapp_number="6281100003333"), "form_id": form_id}
+                        whatsapp_number="6281100003333", whatsapp_number_id=" 200000000000002 "),
+            "form_id": form_id}
     assert client.post(f"/admin/kabupaten/{places.other_district}", data=data).status_code == 303
     assert client.post(f"/admin/kabupaten/{places.other_district}", data=data).status_code == 303
     db.session.expire_all()
     district = db.session.get(District, places.other_district)
-    assert (district.name, district.public_host, district.whatsapp_number) == (
-        "Kota Bandung Baru", "slrt.bandung.go.id", "6281100003333")
+    assert (district.name, district.public_host, district.whatsapp_number, district.whatsapp_number_id) == (
+        "Kota Bandung Baru", "slrt.bandung.go.id", "6281100003333", "200000000000002")
     rows = db.session.scalars(select(AuditLog).where(AuditLog.action == "district.update")).all()
     assert len(rows) == 1
     assert "name: Kota Bandung -> Kota Bandung Baru" in rows[0].note
     assert "public_host: None -> slrt.bandung.go.id" in rows[0].note
+    assert "whatsapp_number_id: None -> 200000000000002" in rows[0].note
     # Deactivated: no longer offered to work in.
     assert client.post(f"/admin/kabupaten/{places.other_district}",
                        data=edit_data(district, active="")).status_code == 303
@@ -262,10 +271,13 @@ def test_the_cli_lists_the_new_fields(app, second, places):
     assert "Kantor B" in line and "slrt.bandung.go.id" in line and "6281100002222" in line
     result = app.test_cli_runner().invoke(args=["district", "add", NEW, "Kabupaten Bogor", "--admin", "adminbgr",
                                                 "--office-name", "SLRT Bogor", "--public-host", "slrt.bogorkab.go.id",
-                                                "--whatsapp-number", "6281100004444"])
+                                                "--whatsapp-number", "6281100004444",
+                                                "--whatsapp-number-id", "301000000000004"])
     assert result.exit_code == 0, result.output
     assert "slrt.bogorkab.go.id" in result.output and "one-time password" in result.output
     assert db.session.get(District, NEW).whatsapp_number == "6281100004444"
+    assert db.session.get(District, NEW).whatsapp_number_id == "301000000000004"
+    assert "301000000000004" in app.test_cli_runner().invoke(args=["district", "list"]).output
     refused = app.test_cli_runner().invoke(args=["district", "add", "32.02", "Kabupaten Sukabumi", "--admin",
                                                  "adminsk", "--public-host", "slrt.bogorkab.go.id"])
     assert refused.exit_code != 0 and "sudah dipakai" in refused.output

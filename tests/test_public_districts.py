@@ -368,3 +368,139 @@ def test_two_districts_number_their_letters_each_from_one_in_the_same_pattern(ap
     a, b = letters[places.district], letters[places.other_district]
     assert a[0] == b[0] and a[2] == b[2] == 1  # the same first number, each district's own
     assert a[1] == b[1] and a[3] == b[3] == 2 and a[0] != a[1]
+
+
+def test_the_offices_notices_leave_from_the_number_of_the_cases_district(app, hosts, make_case, make_user, places):
+    """A notice the office starts (registered, referred, ...) is sent from the number of the case's district (its
+    phone-number id set by the administrator), so B's citizens never hear from A's number; a district without
+    an id sends from the configured one."""
+    from slrt.notifications.models import OutboxMessage
+    from slrt.regions.districts import working_in
+    from tests.referrals_helpers import referral_in
+    from slrt.referrals.models import ReferralStatus
+    from tests.whatsapp_helpers import NUMBER_ID, VERSION, FakeWhatsApp
+    _first, second_row = hosts
+    second_row.whatsapp_number_id = ID_B
+    db.session.commit()
+    with FakeWhatsApp(number_ids=(NUMBER_ID, ID_B)) as fake:
+        app.config.update(SLRT_OUTBOX_DISPATCH="inline", **fake.config())
+        cases = {}
+        for district, desa, suffix, phone in ((places.other_district, places.other_district_desa, "b", "081200000011"),
+                                              (places.district, places.desa, "a", "081200000012")):
+            with working_in(district):
+                clerk = make_user("front_office", region_code=district, username=f"nfo{suffix}")
+                case = make_case(region_code=desa, clerk=clerk, phone=phone, contact_channel="whatsapp",
+                                 nik="3204054512900007" if suffix == "b" else None)
+                referral_in(ReferralStatus.APPROVED, case, make_user("back_office", region_code=district,
+                                                                     username=f"nbo{suffix}"),
+                            make_user("supervisor", region_code=district, username=f"nsv{suffix}"))
+                db.session.commit()
+                cases[suffix] = case
+    db.session.expire_all()
+    sent = {(row.case_id, row.kind): row for row in db.session.scalars(db.select(OutboxMessage))}
+    kinds = {kind for (_case, kind) in sent}
+    assert "registered" in kinds and len(kinds) >= 2, kinds  # the registration and a later step
+    paths = {r["payload"]["to"]: set() for r in fake.received}
+    for r in fake.received:
+        paths[r["payload"]["to"]].add(r["path"])
+    assert paths == {"6281200000011": {f"/{VERSION}/{ID_B}/messages"},
+                     "6281200000012": {f"/{VERSION}/{NUMBER_ID}/messages"}}
+    assert all(row.status == "sent" for row in sent.values())
+    assert {row.from_number_id for (case_id, _kind), row in sent.items() if case_id == cases["b"].id} == {ID_B}
+    assert {row.from_number_id for (case_id, _kind), row in sent.items() if case_id == cases["a"].id} == {""}
+    # Without its id B's next notice leaves from the configured number.
+    second_row.whatsapp_number_id = None
+    db.session.commit()
+    from slrt.notifications.operations import queue_citizen_message
+    assert queue_citizen_message(cases["b"], "closed", "Layanan Anda selesai.").from_number_id == ""
+    db.session.rollback()
+
+
+def test_a_number_that_writes_to_two_districts_has_a_conversation_with_each(app, hosts, make_user, places):
+    """The same citizen writes to A, then to B: A's officers still see (only) what was written to A, B's only
+    what was written to B, and each one's reply leaves from its own number."""
+    from slrt.whatsapp.models import Conversation, Direction
+    from tests.whatsapp_helpers import NUMBER_ID, VERSION, FakeWhatsApp
+    with FakeWhatsApp(number_ids=(NUMBER_ID, ID_A, ID_B)) as fake:
+        app.config.update(SLRT_WA_APP_SECRET=WA_SECRET, SLRT_OUTBOX_DISPATCH="inline", **fake.config())
+        client = app.test_client()
+        wa_post(client, "Beras BPNT belum datang", NUMBER_A, ID_A)
+        wa_post(client, "Bantuan PKH saya berhenti", NUMBER_B, ID_B)
+        wa_post(client, "Mohon dibantu, terima kasih", NUMBER_A, ID_A)
+        to_a, to_b = db.session.scalars(db.select(Conversation).order_by(Conversation.id)).all()
+        assert (to_a.district_code, to_b.district_code) == (places.district, places.other_district)
+        assert (to_a.business_number_id, to_b.business_number_id) == (ID_A, ID_B)
+        assert [m.text for m in to_a.messages if m.direction == Direction.IN] == [
+            "Beras BPNT belum datang", "Mohon dibantu, terima kasih"]
+        assert [m.text for m in to_b.messages if m.direction == Direction.IN] == ["Bantuan PKH saya berhenti"]
+        make_user("back_office", username="officera")
+        make_user("back_office", region_code=places.other_district, username="officerb")
+        written_to_a = ("Beras BPNT", "Mohon dibantu")
+        for officer, own, other, mine, theirs, reply in (
+                ("officera", to_a, to_b, written_to_a, ("Bantuan PKH",), "Baik Bu, dari Kabupaten."),
+                ("officerb", to_b, to_a, ("Bantuan PKH",), written_to_a, "Baik Bu, dari Kota.")):
+            assert log_in(client, officer).status_code == 303
+            inbox = client.get("/pesan-masuk/?status=").get_data(as_text=True)
+            assert mine[-1] in inbox and not any(text in inbox for text in theirs)
+            page = client.get(f"/pesan-masuk/{own.id}").get_data(as_text=True)
+            assert all(text in page for text in mine) and not any(text in page for text in theirs)
+            assert client.get(f"/pesan-masuk/{other.id}").status_code == 404
+            assert client.post(f"/pesan-masuk/{own.id}/balas", data={"text": reply}).status_code == 303
+            client.post("/keluar")
+    replies = {r["payload"]["text"]["body"]: r["path"] for r in fake.received if r["payload"]["type"] == "text"}
+    assert replies["Baik Bu, dari Kabupaten."] == f"/{VERSION}/{ID_A}/messages"
+    assert replies["Baik Bu, dari Kota."] == f"/{VERSION}/{ID_B}/messages"
+    db.session.expire_all()
+    assert [m.text for m in db.session.get(Conversation, to_a.id).messages if m.user_id] == ["Baik Bu, dari Kabupaten."]
+
+
+def test_a_case_registered_in_a_district_joins_that_districts_conversation(app, hosts, make_case, make_user, places):
+    from slrt.whatsapp.models import Conversation, ConversationStatus
+    app.config["SLRT_WA_APP_SECRET"] = WA_SECRET
+    client = app.test_client()
+    wa_post(client, "Halo", NUMBER_A, ID_A)
+    wa_post(client, "Halo", NUMBER_B, ID_B)
+    case_b = _case_in(make_case, make_user, places.other_district, places.other_district_desa, "b")
+    case_b.identity.phone = "081234567890"  # the number that wrote in (CITIZEN)
+    from slrt.whatsapp.operations import on_case_registered
+    on_case_registered(case_b)
+    db.session.commit()
+    to_a, to_b = db.session.scalars(db.select(Conversation).order_by(Conversation.id)).all()
+    assert (to_b.case_id, to_b.status) == (case_b.id, ConversationStatus.CASE_OPENED)
+    assert (to_a.case_id, to_a.status) == (None, ConversationStatus.NEW)
+
+
+def test_migration_0034_gives_old_conversations_the_configured_district_and_keeps_every_message(make_app, tmp_path,
+                                                                                                places):
+    """A private SQLite database migrated step by step: conversations from before 0034 (no district) become the
+    configured district's with their messages (SQLite rebuilds the table: its messages must not cascade away);
+    going back merges a number's conversations into one, keeping every message."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+    private = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'wa.db'}")
+    conversation = ("INSERT INTO wa_conversations (id, phone, phone_hash, status, created_at, last_message_at, "
+                    "district_code) VALUES (:id, '081234567890', 'hash-of-the-number', 'new', :now, :now, :district)")
+    message = ("INSERT INTO wa_messages (conversation_id, direction, command, text, created_at) "
+               "VALUES (:id, 'in', 'menu', :text, :now)")
+    now = "2026-11-28 08:00:00"
+    with private.app_context():
+        upgrade(revision="0033")
+        db.session.execute(text(conversation), {"id": 1, "now": now, "district": None})
+        for words in ("Halo", "Bantuan PKH saya berhenti"):
+            db.session.execute(text(message), {"id": 1, "text": words, "now": now})
+        db.session.commit()
+        upgrade()
+        assert db.session.execute(text("SELECT id, district_code FROM wa_conversations")).all() == [
+            (1, places.district)]
+        assert db.session.execute(text("SELECT count(*) FROM wa_messages WHERE conversation_id = 1")).scalar() == 2
+        db.session.execute(text(conversation), {"id": 2, "now": now, "district": places.other_district})
+        db.session.execute(text(message), {"id": 2, "text": "Ke kota", "now": now})
+        db.session.commit()
+        downgrade(revision="0033")
+        assert db.session.execute(text("SELECT id FROM wa_conversations")).scalars().all() == [2]
+        assert sorted(db.session.execute(text("SELECT conversation_id, text FROM wa_messages")).all()) == [
+            (2, "Bantuan PKH saya berhenti"), (2, "Halo"), (2, "Ke kota")]
+        db.session.commit()
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()

@@ -174,6 +174,12 @@ class DistrictEditForm(BaseForm):
     whatsapp_number = StringField(_l("Nomor WhatsApp warga"), validators=[Optional(), Length(max=24)],
                                   description=_l("Dengan kode negara, misalnya 6281234567890."),
                                   render_kw={"inputmode": "tel"})
+    whatsapp_number_id = StringField(
+        _l("ID nomor WhatsApp (Phone number ID)"), validators=[Optional(), Length(max=32)],
+        description=_l("Angka \"Phone number ID\" nomor di atas, dari WhatsApp Manager (API Setup). Pemberitahuan "
+                       "kantor kepada warga kabupaten/kota ini (terdaftar, dirujuk, selesai) dikirim dari nomor itu. "
+                       "Dikosongkan: dikirim dari nomor WhatsApp utama server."),
+        render_kw={"inputmode": "numeric"})
     active = BooleanField(_l("Aktif"), default=True)
 
 

@@ -84,7 +84,7 @@ def district_new():
         district, admin, password = operations.add_district(
             code, form.name.data, form.admin_username.data, form.admin_name.data, current_user,
             office_name=form.office_name.data, public_host=form.public_host.data,
-            whatsapp_number=form.whatsapp_number.data)
+            whatsapp_number=form.whatsapp_number.data, whatsapp_number_id=form.whatsapp_number_id.data)
     except DomainError as error:
         return refusals.refuse(lambda: _district_form_page(form), form,
                                error if error.field != "username" else DomainError(error.message, "admin_username"))
@@ -110,7 +110,7 @@ def _load(code: str) -> District:
 @permission_required(can_host_districts)
 @submissions.once
 def district_edit(district_code: str):
-    """Change a district's name, office name, public host, WhatsApp number, or whether it is active."""
+    """Change a district's name, office name, public host, WhatsApp number and its id, or whether it is active."""
     code = district_code
     district = _load(code)
     form = DistrictEditForm(obj=district)
@@ -124,7 +124,8 @@ def district_edit(district_code: str):
     try:
         changed = operations.update_district(district, {
             "name": form.name.data, "office_name": form.office_name.data, "public_host": form.public_host.data,
-            "whatsapp_number": form.whatsapp_number.data, "active": form.active.data}, current_user)
+            "whatsapp_number": form.whatsapp_number.data, "whatsapp_number_id": form.whatsapp_number_id.data,
+            "active": form.active.data}, current_user)
     except DomainError as error:
         return refusals.refuse(lambda: _district_form_page(form, _load(code)), form, error)
     result = url_for("admin.districts")

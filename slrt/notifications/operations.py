@@ -38,11 +38,16 @@ def citizen_phone(case) -> str:
 
 def queue_citizen_message(case, kind: str, text: str) -> OutboxMessage:
     """Put a short message (one SMS, carrying the ticket) for the case's citizen in the outbox, for the
-    channel the citizen chose (WhatsApp falls back to SMS when it fails)."""
+    channel the citizen chose (WhatsApp falls back to SMS when it fails). A WhatsApp notice leaves from the
+    number of the case's district (its `whatsapp_number_id`), else from the configured one."""
+    from slrt.regions.districts import district_of_code, whatsapp_number_id
     body = fit_sms(text, case.ticket)
     phone = citizen_phone(case)
     channel = MessageChannel.WHATSAPP if case.contact_channel == MessageChannel.WHATSAPP else MessageChannel.SMS
+    from_number_id = (whatsapp_number_id(district_of_code(case.office_region_code))
+                      if channel == MessageChannel.WHATSAPP else "")
     message = OutboxMessage(case_id=case.id, kind=kind[:40], phone=phone[:20], body=body, channel=channel,
+                            from_number_id=from_number_id,
                             status=OutboxStatus.PENDING if phone else OutboxStatus.NO_PHONE,
                             attempts=0, last_error="", next_attempt_at=utcnow())
     db.session.add(message)

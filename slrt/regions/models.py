@@ -56,3 +56,7 @@ class District(db.Model):
     office_name: Mapped[str | None] = mapped_column(String(160))
     public_host: Mapped[str | None] = mapped_column(String(253), unique=True)
     whatsapp_number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    # The Cloud API phone-number id of that number (migration 0034): the notices the office starts for this
+    # district's cases (registered, referred, closed, ...) leave from it. Empty: the configured
+    # SLRT_WA_PHONE_NUMBER_ID.
+    whatsapp_number_id: Mapped[str | None] = mapped_column(String(32), unique=True)

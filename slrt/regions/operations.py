@@ -148,13 +148,15 @@ def path_names(code: str | None) -> list[tuple[str, str]]:
 
 HOST = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 WHATSAPP = re.compile(r"^[1-9][0-9]{7,14}$")
-PUBLIC_FIELDS = ("name", "office_name", "public_host", "whatsapp_number", "active")
+WHATSAPP_NUMBER_ID = re.compile(r"^[0-9]{1,32}$")  # a Cloud API phone-number id (digits, as the webhook gives it)
+PUBLIC_FIELDS = ("name", "office_name", "public_host", "whatsapp_number", "whatsapp_number_id", "active")
 
 
 def clean_public_face(office_name: str | None, public_host: str | None, whatsapp_number: str | None,
-                      district_code: str | None = None) -> dict:
-    """The office name, host name and WhatsApp number as stored (empty: None), refused when malformed or used
-    by another district."""
+                      district_code: str | None = None, whatsapp_number_id: str | None = None) -> dict:
+    """The office name, host name, WhatsApp number and that number's Cloud API id as stored (empty: None),
+    refused when malformed or used by another district. The id needs the number: citizens answer a notice on
+    the number it came from, and that number must lead back to the district."""
     from flask_babel import gettext
 
     from slrt.core.errors import DomainError
@@ -170,22 +172,30 @@ def clean_public_face(office_name: str | None, public_host: str | None, whatsapp
     if number is not None and not WHATSAPP.match(number):
         raise DomainError(gettext("Nomor WhatsApp hanya berisi angka dengan kode negara (8 sampai 15 angka), "
                                   "misalnya 6281234567890."), field="whatsapp_number")
+    number_id = re.sub(r"\s", "", whatsapp_number_id or "") or None
+    if number_id is not None and not WHATSAPP_NUMBER_ID.match(number_id):
+        raise DomainError(gettext("ID nomor WhatsApp hanya berisi angka (paling banyak 32), seperti yang tertulis "
+                                  "di WhatsApp Manager, misalnya 106540352242922."), field="whatsapp_number_id")
+    if number_id is not None and number is None:
+        raise DomainError(gettext("Isi juga nomor WhatsApp warga yang memiliki ID ini."), field="whatsapp_number")
     for column, value, field in ((District.public_host, host, "public_host"),
-                                 (District.whatsapp_number, number, "whatsapp_number")):
+                                 (District.whatsapp_number, number, "whatsapp_number"),
+                                 (District.whatsapp_number_id, number_id, "whatsapp_number_id")):
         if value is None:
             continue
         other = db.session.scalar(select(District.code).where(column == value, District.code != (district_code or "")))
         if other is not None:
             raise DomainError(gettext("%(value)s sudah dipakai oleh kabupaten/kota %(code)s.", value=value,
                                       code=other), field=field)
-    return {"office_name": (office_name or "").strip() or None, "public_host": host, "whatsapp_number": number}
+    return {"office_name": (office_name or "").strip() or None, "public_host": host, "whatsapp_number": number,
+            "whatsapp_number_id": number_id}
 
 
 def add_district(code: str, name: str, admin_username: str, admin_name: str, actor=None, *,
                  office_name: str | None = None, public_host: str | None = None,
-                 whatsapp_number: str | None = None) -> tuple:
-    """Host a new kabupaten/kota: its row, its public face (office name, host, WhatsApp number), its starting
-    lists and its first administrator (who must change the one-time password returned here). Nothing here
+                 whatsapp_number: str | None = None, whatsapp_number_id: str | None = None) -> tuple:
+    """Host a new kabupaten/kota: its row, its public face (office name, host, WhatsApp number and its id), its
+    starting lists and its first administrator (who must change the one-time password returned here). Nothing here
     commits."""
     from flask_babel import gettext
 
@@ -204,7 +214,7 @@ def add_district(code: str, name: str, admin_username: str, admin_name: str, act
     # The configured district is hosted even where no row names it yet (an install created without migrations).
     if db.session.get(District, code) is not None or code == current_app.config["SLRT_REGION_CODE"]:
         raise DomainError(gettext("Kabupaten/kota %(code)s sudah ada.", code=code), field="code")
-    face = clean_public_face(office_name, public_host, whatsapp_number, code)
+    face = clean_public_face(office_name, public_host, whatsapp_number, code, whatsapp_number_id)
     district = District(code=code, name=name.strip() or region.name, active=True, **face)
     db.session.add(district)
     with working_in(code):
@@ -219,7 +229,8 @@ def add_district(code: str, name: str, admin_username: str, admin_name: str, act
 
 
 def update_district(district, values: dict, actor=None) -> list[str]:
-    """Change a hosted district's name, office name, public host, WhatsApp number or whether it is active;
+    """Change a hosted district's name, office name, public host, WhatsApp number (and its Cloud API id) or whether
+    it is active;
     audited with each old → new value. The configured district stays active. Returns the changed fields
     (none: nothing is written). Nothing here commits."""
     from flask import current_app
@@ -235,7 +246,8 @@ def update_district(district, values: dict, actor=None) -> list[str]:
         raise DomainError(gettext("Kabupaten/kota %(code)s adalah daerah utama server ini (SLRT_REGION_CODE) dan "
                                   "tidak dapat dinonaktifkan.", code=district.code), field="active")
     new = {"name": name, "active": active, **clean_public_face(values.get("office_name"), values.get("public_host"),
-                                                               values.get("whatsapp_number"), district.code)}
+                                                               values.get("whatsapp_number"), district.code,
+                                                               values.get("whatsapp_number_id"))}
     changed = [key for key in PUBLIC_FIELDS if getattr(district, key) != new[key]]
     if not changed:
         return []

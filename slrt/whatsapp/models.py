@@ -1,5 +1,8 @@
 """Conversations with citizens who write to the office's WhatsApp number ("Pesan masuk").
 
+One conversation per citizen number and district: a number that writes to two hosted districts' numbers has
+two conversations, each read and answered only by the district written to (migration 0034).
+
 Kept minimally: the number (needed to answer) and a keyed hash of it (to find the conversation without
 searching numbers); the text of free messages for the back office, until the retention job removes it
 (SLRT_WA_RETENTION_DAYS); a command's birth date never, nor the details the portal answered with.
@@ -9,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from slrt.core.time import utcnow
@@ -46,20 +49,22 @@ class Command(StrEnum):
 
 class Conversation(db.Model):
     __tablename__ = "wa_conversations"
+    # One conversation per citizen number in each district (migration 0034; before, one per number).
+    __table_args__ = (UniqueConstraint("district_code", "phone_hash"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     phone: Mapped[str] = mapped_column(String(20))  # 0812…, as the counter types it: where replies go
-    phone_hash: Mapped[str] = mapped_column(String(64), unique=True)  # HMAC of the number (slrt.whatsapp.operations)
+    phone_hash: Mapped[str] = mapped_column(String(64))  # HMAC of the number (slrt.whatsapp.operations)
     status: Mapped[str] = mapped_column(String(20), default=ConversationStatus.NEW, index=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_message_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    # The Cloud API id of the business number the citizen last wrote to (migration 0031): answers and replies
-    # leave from it. Empty: the configured SLRT_WA_PHONE_NUMBER_ID.
+    # The Cloud API id of the district's business number the citizen last wrote to (migration 0031): answers
+    # and replies leave from it. Empty: the configured SLRT_WA_PHONE_NUMBER_ID.
     business_number_id: Mapped[str] = mapped_column(String(32), default="", server_default="")
-    # The district whose number the citizen last wrote to (migration 0031): its officers read and answer the
-    # conversation. NULL (conversations from before): the configured district.
-    district_code: Mapped[str | None] = mapped_column(String(5), index=True)
+    # The district whose number the citizen wrote to (migration 0031; required since 0034, which gave the
+    # conversations from before the configured district): only its officers read and answer the conversation.
+    district_code: Mapped[str] = mapped_column(String(5), index=True)
 
     case = relationship("Case")
     messages = relationship("ConversationMessage", back_populates="conversation", cascade="all, delete-orphan",

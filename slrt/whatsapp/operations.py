@@ -39,20 +39,28 @@ def _move(conversation: Conversation, target: ConversationStatus) -> None:
         conversation.status = target
 
 
-def _conversation_for(phone: str, command: str) -> Conversation:
+def _find(digest: str, district: str) -> Conversation | None:
+    return db.session.scalar(select(Conversation).where(Conversation.district_code == district,
+                                                        Conversation.phone_hash == digest))
+
+
+def _conversation_for(phone: str, command: str, district: str) -> Conversation:
+    """The number's conversation with `district` (made on its first message there): what the citizen writes to
+    one district's number is never shown to another's officers."""
     digest = number_hash(phone)
-    conversation = db.session.scalar(select(Conversation).where(Conversation.phone_hash == digest))
+    conversation = _find(digest, district)
     if conversation is not None:
         return conversation
     status = ConversationStatus.NEW if command == Command.MENU else ConversationStatus.ANSWERED
-    conversation = Conversation(phone=local_number(phone)[:20], phone_hash=digest, status=status)
+    conversation = Conversation(phone=local_number(phone)[:20], phone_hash=digest, status=status,
+                                district_code=district)
     try:
         with db.session.begin_nested():
             db.session.add(conversation)
             db.session.flush()
     except IntegrityError:  # the same number's other message, delivered at the same moment, made it first
-        conversation = db.session.scalar(select(Conversation).where(Conversation.phone_hash == digest))
-    record("wa.conversation", conversation, note=f"number={mask_phone(conversation.phone)}")
+        conversation = _find(digest, district)
+    record("wa.conversation", conversation, note=f"number={mask_phone(conversation.phone)} district={district}")
     return conversation
 
 
@@ -69,9 +77,11 @@ def receive(wa_id: str, provider_id: str, answer: Answer, from_number_id: str = 
             district: str | None = None) -> ConversationMessage | None:
     """Record a citizen's message and queue the automatic answer (none when the number is throttled), to leave
     from the business number the citizen wrote to (`from_number_id`, its Cloud API id; "" for the configured
-    one), as the officers' later replies will. The conversation belongs to `district` (the number's; None: the
-    configured one), whose officers read it. None when this message was recorded before."""
-    conversation = _conversation_for(wa_id, answer.command)
+    one), as the officers' later replies will. The message goes to the citizen's conversation with `district`
+    (the number's; None: the configured one), whose officers alone read it. None when this message was
+    recorded before."""
+    district = district or current_app.config["SLRT_REGION_CODE"]
+    conversation = _conversation_for(wa_id, answer.command, district)
     incoming = ConversationMessage(conversation_id=conversation.id, direction=Direction.IN, command=answer.command,
                                    text=answer.kept_text, provider_id=provider_id or None)
     try:
@@ -82,7 +92,6 @@ def receive(wa_id: str, provider_id: str, answer: Answer, from_number_id: str = 
         return None
     conversation.last_message_at = utcnow()
     conversation.business_number_id = from_number_id[:32]
-    conversation.district_code = district or current_app.config["SLRT_REGION_CODE"]
     if answer.command == Command.MENU:
         _move(conversation, ConversationStatus.NEW)  # a person should read it
     record("wa.receive", conversation, note=f"command={answer.command} number={mask_phone(conversation.phone)}")
@@ -121,12 +130,15 @@ def reply(conversation: Conversation, text: str, actor) -> ConversationMessage:
 
 
 def on_case_registered(case, **_extra) -> None:
-    """Listener of case_registered: a case registered for a number that wrote in belongs to its conversation."""
+    """Listener of case_registered: a case registered for a number that wrote in belongs to its conversation with
+    the case's district."""
     from slrt.notifications.operations import citizen_phone
+    from slrt.regions.districts import district_of_code
     phone = citizen_phone(case)
-    if not phone:
+    district = district_of_code(case.office_region_code)
+    if not phone or not district:
         return
-    conversation = db.session.scalar(select(Conversation).where(Conversation.phone_hash == number_hash(phone)))
+    conversation = _find(number_hash(phone), district)
     if conversation is None:
         return
     conversation.case_id = case.id

@@ -1,8 +1,8 @@
 """Loaders of the "Pesan masuk" pages."""
 from __future__ import annotations
 
-from flask import abort, current_app
-from sqlalchemy import Select, or_, select
+from flask import abort
+from sqlalchemy import Select, select
 
 from slrt.core.db import lock_row
 from slrt.extensions import db
@@ -11,12 +11,9 @@ from slrt.whatsapp.models import Conversation, ConversationStatus
 
 
 def of_current_district():
-    """The conversations of the current district (those from before districts had numbers: the configured
-    district's)."""
-    district = current_district()
-    if district == current_app.config["SLRT_REGION_CODE"]:
-        return or_(Conversation.district_code == district, Conversation.district_code.is_(None))
-    return Conversation.district_code == district
+    """The conversations of the current district: those written to its number (a citizen who also wrote to
+    another district's number has a conversation there too, which this district does not see)."""
+    return Conversation.district_code == current_district()
 
 
 def conversations(status: str = "") -> Select:
@@ -37,9 +34,7 @@ def load_conversation(conversation_id: int, *, lock: bool = False) -> Conversati
 
 
 def in_current_district(conversation: Conversation) -> bool:
-    district = current_district()
-    return conversation.district_code == district or (
-        conversation.district_code is None and district == current_app.config["SLRT_REGION_CODE"])
+    return conversation.district_code == current_district()
 
 
 def counts() -> dict[str, int]:

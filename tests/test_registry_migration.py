@@ -97,3 +97,40 @@ def test_migration_0029_gives_existing_imports_their_district(make_app, tmp_path
             finally:
                 db.session.remove()
                 db.engine.dispose()
+
+
+def test_migration_0033_keeps_every_surveys_members(make_app, tmp_path):
+    """0033 changes the surveys' unique key, which SQLite does by rebuilding the table: the members of each
+    survey (ON DELETE CASCADE) and the proposals pointing at it stay, and the survey is its region's district's."""
+    from flask_migrate import upgrade
+    with _scratch_database(tmp_path) as url:
+        old = make_app(SQLALCHEMY_DATABASE_URI=url, SLRT_REGION_CODE="32.04")
+        with old.app_context():
+            try:
+                upgrade(revision="0032")
+                db.session.execute(text(
+                    "INSERT INTO regions (code, name, level, parent_code, active, dataset_version, updated_at) "
+                    "VALUES ('32', 'JAWA BARAT', 1, NULL, 1, '', :now), "
+                    "('32.73', 'KOTA BANDUNG', 2, '32', 1, '', :now), "
+                    "('32.73.01', 'SUKASARI', 3, '32.73', 1, '', :now), "
+                    "('32.73.01.1001', 'SARIJADI', 4, '32.73.01', 1, '', :now)"), {"now": NOW})
+                _user(1, "fasilitator", "facilitator", "32.73.01")
+                db.session.execute(text(
+                    "INSERT INTO registry_household_surveys (id, kk_number, region_code, ownership, floor_area, floor, "
+                    "wall, roof, water, lighting, cooking_fuel, toilet, sewage, assets, land_area, other_house, "
+                    "updated_by_id, updated_at) VALUES (5, '3273010101010001', '32.73.01.1001', '1', 36, '8', '4', "
+                    "'3', '6', '2', '10', '6', '', '', 0, 0, 1, :now)"), {"now": NOW})
+                db.session.execute(text(
+                    "INSERT INTO registry_survey_members (survey_id, position, nik, name, birth_place, birth_date, "
+                    "sex, relation, schooling, diploma, working, industry, job_status, disability, chronic_illness) "
+                    "VALUES (5, 1, '', 'Ujang', 'Garut', '1975-02-03', '1', '1', '2', '1', 1, '1', '6', '0', '0'), "
+                    "(5, 2, '', 'Imas', 'Garut', '1980-06-01', '2', '2', '2', '2', 0, '', '', '0', '0')"))
+                db.session.commit()
+                upgrade()
+                assert db.session.execute(text("SELECT survey_id, name FROM registry_survey_members ORDER BY position")
+                                          ).all() == [(5, "Ujang"), (5, "Imas")]
+                assert db.session.execute(text("SELECT district_code FROM registry_household_surveys")).scalar() \
+                    == "32.73"
+            finally:
+                db.session.remove()
+                db.engine.dispose()

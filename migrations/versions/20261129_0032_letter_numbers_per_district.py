@@ -11,6 +11,8 @@ one district's may not.
 """
 from alembic import op
 
+from slrt.core.db import sqlite_foreign_keys_off
+
 
 # revision identifiers, used by Alembic.
 revision = '0032'
@@ -20,13 +22,16 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('referrals', schema=None) as batch_op:
-        batch_op.drop_constraint('uq_referrals_letter_number', type_='unique')
-        batch_op.create_unique_constraint(batch_op.f('uq_referrals_district_code'),
-                                          ['district_code', 'letter_number'])
+    # (SQLite's rebuild of referrals would delete their change requests and fail on their attachments)
+    with sqlite_foreign_keys_off(op.get_bind()):
+        with op.batch_alter_table('referrals', schema=None) as batch_op:
+            batch_op.drop_constraint('uq_referrals_letter_number', type_='unique')
+            batch_op.create_unique_constraint(batch_op.f('uq_referrals_district_code'),
+                                              ['district_code', 'letter_number'])
 
 
 def downgrade():
-    with op.batch_alter_table('referrals', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_referrals_district_code'), type_='unique')
-        batch_op.create_unique_constraint('uq_referrals_letter_number', ['letter_number'])
+    with sqlite_foreign_keys_off(op.get_bind()):
+        with op.batch_alter_table('referrals', schema=None) as batch_op:
+            batch_op.drop_constraint(batch_op.f('uq_referrals_district_code'), type_='unique')
+            batch_op.create_unique_constraint('uq_referrals_letter_number', ['letter_number'])

@@ -11,6 +11,8 @@ family that had moved in from another hosted district was shown, and could overw
 import sqlalchemy as sa
 from alembic import op
 
+from slrt.core.db import sqlite_foreign_keys_off
+
 
 # revision identifiers, used by Alembic.
 revision = '0033'
@@ -23,17 +25,19 @@ def upgrade():
     with op.batch_alter_table('registry_household_surveys', schema=None) as batch_op:
         batch_op.add_column(sa.Column('district_code', sa.String(length=5), nullable=False, server_default=''))
     op.execute("UPDATE registry_household_surveys SET district_code = substr(region_code, 1, 5)")
-    with op.batch_alter_table('registry_household_surveys', schema=None) as batch_op:
-        batch_op.drop_constraint('uq_registry_household_surveys_kk_number', type_='unique')
-        batch_op.create_unique_constraint('uq_registry_household_surveys_district_code',
-                                          ['district_code', 'kk_number'])
+    with sqlite_foreign_keys_off(op.get_bind()):  # (SQLite's rebuild would delete the members)
+        with op.batch_alter_table('registry_household_surveys', schema=None) as batch_op:
+            batch_op.drop_constraint('uq_registry_household_surveys_kk_number', type_='unique')
+            batch_op.create_unique_constraint('uq_registry_household_surveys_district_code',
+                                              ['district_code', 'kk_number'])
 
 
 def downgrade():
     # (a family card surveyed by two districts keeps the newest survey)
     op.execute("DELETE FROM registry_household_surveys WHERE id NOT IN (SELECT id FROM (SELECT max(id) AS id "
                "FROM registry_household_surveys GROUP BY kk_number) AS newest)")
-    with op.batch_alter_table('registry_household_surveys', schema=None) as batch_op:
-        batch_op.drop_constraint('uq_registry_household_surveys_district_code', type_='unique')
-        batch_op.create_unique_constraint('uq_registry_household_surveys_kk_number', ['kk_number'])
-        batch_op.drop_column('district_code')
+    with sqlite_foreign_keys_off(op.get_bind()):
+        with op.batch_alter_table('registry_household_surveys', schema=None) as batch_op:
+            batch_op.drop_constraint('uq_registry_household_surveys_district_code', type_='unique')
+            batch_op.create_unique_constraint('uq_registry_household_surveys_kk_number', ['kk_number'])
+            batch_op.drop_column('district_code')

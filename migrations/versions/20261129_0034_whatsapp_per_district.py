@@ -17,11 +17,11 @@ from before 0031 (NULL) are the configured district's, the app's SLRT_REGION_COD
 
 Downgrade: a number's conversations with several districts are merged into its newest one (messages kept).
 """
-from contextlib import contextmanager
-
 from alembic import op
 import sqlalchemy as sa
 from flask import current_app
+
+from slrt.core.db import sqlite_foreign_keys_off
 
 
 # revision identifiers, used by Alembic.
@@ -31,24 +31,6 @@ branch_labels = None
 depends_on = None
 
 
-@contextmanager
-def _sqlite_foreign_keys_off():
-    """SQLite rebuilds wa_conversations to change its constraints (drop, copy back): with foreign keys on, the
-    drop would cascade to every message (wa_messages.conversation_id ON DELETE CASCADE). The pragma is ignored
-    inside a transaction, hence the commits."""
-    if op.get_bind().dialect.name != 'sqlite':
-        yield
-        return
-    raw = op.get_bind().connection.dbapi_connection  # sqlite3: commit() is a no-op outside a transaction
-    raw.commit()
-    raw.execute('PRAGMA foreign_keys=OFF')
-    try:
-        yield
-        raw.commit()
-    finally:
-        raw.execute('PRAGMA foreign_keys=ON')
-
-
 def upgrade():
     with op.batch_alter_table('districts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('whatsapp_number_id', sa.String(length=32), nullable=True))
@@ -56,7 +38,7 @@ def upgrade():
 
     op.execute(sa.text('UPDATE wa_conversations SET district_code = :code WHERE district_code IS NULL')
                .bindparams(code=current_app.config['SLRT_REGION_CODE']))
-    with _sqlite_foreign_keys_off():
+    with sqlite_foreign_keys_off(op.get_bind()):  # (SQLite's rebuild would delete the messages)
         with op.batch_alter_table('wa_conversations', schema=None) as batch_op:
             batch_op.alter_column('district_code', existing_type=sa.String(length=5), nullable=False)
             batch_op.drop_constraint('uq_wa_conversations_phone_hash', type_='unique')
@@ -71,7 +53,7 @@ def downgrade():
                'WHERE own.id = wa_messages.conversation_id)')
     op.execute('DELETE FROM wa_conversations WHERE id NOT IN (SELECT id FROM (SELECT max(id) AS id '
                'FROM wa_conversations GROUP BY phone_hash) AS newest)')
-    with _sqlite_foreign_keys_off():
+    with sqlite_foreign_keys_off(op.get_bind()):
         with op.batch_alter_table('wa_conversations', schema=None) as batch_op:
             batch_op.drop_constraint(batch_op.f('uq_wa_conversations_district_code'), type_='unique')
             batch_op.create_unique_constraint('uq_wa_conversations_phone_hash', ['phone_hash'])

@@ -161,6 +161,26 @@ def close_light_reads(error=None) -> None:
         connection.close()
 
 
+@contextmanager
+def sqlite_foreign_keys_off(bind):
+    """For a migration that changes a table's constraints: SQLite rebuilds the table (copy, drop, rename), and
+    with foreign keys on, the drop deletes its rows first, which deletes the rows of every child table that
+    cascades (a survey's members, a conversation's messages) or fails on one that does not. The pragma is
+    ignored inside a transaction, hence the commits (sqlite3's commit is a no-op outside one). MariaDB alters
+    the table in place: nothing to do."""
+    if bind.dialect.name != "sqlite":
+        yield
+        return
+    raw = bind.connection.dbapi_connection
+    raw.commit()
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+        raw.commit()
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
 def engine_options(url: str) -> dict:
     if url.startswith("mysql"):
         return {"pool_pre_ping": True, "pool_recycle": 3600, "isolation_level": "READ COMMITTED",

@@ -88,7 +88,7 @@ def district_for_whatsapp(number: str | None) -> str | None:
 def whatsapp_number_id(code: str | None) -> str:
     """The Cloud API phone-number id the notices of an active hosted district leave from ("" when it has none:
     the configured SLRT_WA_PHONE_NUMBER_ID). From the process's copy of the districts: no query per notice."""
-    face = _face(code) if code else None
+    face = district_face(code) if code else None
     return face.whatsapp_number_id if face is not None and face.active and face.whatsapp_number_id else ""
 
 

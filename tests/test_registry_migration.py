@@ -41,6 +41,19 @@ def _scratch_database(tmp_path):
         server.dispose()
 
 
+def _regions(*, with_kabupaten_bandung: bool) -> None:
+    """West Java, Kota Bandung down to one village, and Kab. Bandung's own row if asked."""
+    rows = [("32", "JAWA BARAT", 1, None), ("32.73", "KOTA BANDUNG", 2, "32"), ("32.73.01", "SUKASARI", 3, "32.73"),
+            ("32.73.01.1001", "SARIJADI", 4, "32.73.01")]
+    if with_kabupaten_bandung:
+        rows.append(("32.04", "KAB. BANDUNG", 2, "32"))
+    db.session.execute(text(
+        "INSERT INTO regions (code, name, level, parent_code, active, dataset_version, updated_at) "
+        "VALUES (:code, :name, :level, :parent, 1, '', :now)"),
+        [{"code": code, "name": name, "level": level, "parent": parent, "now": NOW}
+         for code, name, level, parent in rows])
+
+
 def _user(user_id: int, username: str, role: str, region_code: str) -> None:
     db.session.execute(text(
         "INSERT INTO users (id, username, full_name, nip, password_hash, role, region_code, active, "
@@ -67,13 +80,7 @@ def test_migration_0029_gives_existing_imports_their_district(make_app, tmp_path
         with old.app_context():
             try:
                 upgrade(revision="0027")
-                db.session.execute(text(
-                    "INSERT INTO regions (code, name, level, parent_code, active, dataset_version, updated_at) "
-                    "VALUES ('32', 'JAWA BARAT', 1, NULL, 1, '', :now), "
-                    "('32.04', 'KAB. BANDUNG', 2, '32', 1, '', :now), "
-                    "('32.73', 'KOTA BANDUNG', 2, '32', 1, '', :now), "
-                    "('32.73.01', 'SUKASARI', 3, '32.73', 1, '', :now), "
-                    "('32.73.01.1001', 'SARIJADI', 4, '32.73.01', 1, '', :now)"), {"now": NOW})
+                _regions(with_kabupaten_bandung=True)
                 # 0026 made the configured district (32.04) the database's; 32.73 was hosted before it.
                 db.session.execute(text("INSERT INTO districts (code, name, active, created_at) VALUES "
                                         "('32.73', 'Kota Bandung', 1, '2020-01-01 00:00:00')"))
@@ -108,12 +115,7 @@ def test_migration_0033_keeps_every_surveys_members(make_app, tmp_path):
         with old.app_context():
             try:
                 upgrade(revision="0032")
-                db.session.execute(text(
-                    "INSERT INTO regions (code, name, level, parent_code, active, dataset_version, updated_at) "
-                    "VALUES ('32', 'JAWA BARAT', 1, NULL, 1, '', :now), "
-                    "('32.73', 'KOTA BANDUNG', 2, '32', 1, '', :now), "
-                    "('32.73.01', 'SUKASARI', 3, '32.73', 1, '', :now), "
-                    "('32.73.01.1001', 'SARIJADI', 4, '32.73.01', 1, '', :now)"), {"now": NOW})
+                _regions(with_kabupaten_bandung=False)
                 _user(1, "fasilitator", "facilitator", "32.73.01")
                 db.session.execute(text(
                     "INSERT INTO registry_household_surveys (id, kk_number, region_code, ownership, floor_area, floor, "

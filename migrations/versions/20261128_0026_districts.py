@@ -11,12 +11,13 @@ Revises: 0025
 Create Date: 2026-11-28 18:00:00
 
 """
-from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from alembic import op
 import sqlalchemy as sa
 from flask import current_app
+
+from slrt.core.db import sqlite_foreign_keys_off
 
 
 # revision identifiers, used by Alembic.
@@ -34,23 +35,6 @@ def _first_district() -> tuple[str, str]:
     return code, name or current_app.config['SLRT_REGION_NAME']
 
 
-@contextmanager
-def _sqlite_foreign_keys_off():
-    """SQLite rebuilds a table to change its constraints (drop, copy back): with foreign keys on, dropping a list
-    that cases and referrals point at fails. The pragma is ignored inside a transaction, hence the commits."""
-    if op.get_bind().dialect.name != 'sqlite':
-        yield
-        return
-    raw = op.get_bind().connection.dbapi_connection  # sqlite3: commit() is a no-op outside a transaction
-    raw.commit()
-    raw.execute('PRAGMA foreign_keys=OFF')
-    try:
-        yield
-        raw.commit()
-    finally:
-        raw.execute('PRAGMA foreign_keys=ON')
-
-
 def upgrade():
     districts = op.create_table(
         'districts',
@@ -63,7 +47,7 @@ def upgrade():
     code, name = _first_district()
     now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
     op.bulk_insert(districts, [{'code': code, 'name': name, 'active': True, 'created_at': now}])
-    with _sqlite_foreign_keys_off():
+    with sqlite_foreign_keys_off(op.get_bind()):
         _district_code_on_lists(code)
     # LAPOR! reports: an incomplete one has no case yet; it belongs to the district whose account pulled it.
     with op.batch_alter_table('lapor_reports', schema=None) as batch_op:
@@ -90,7 +74,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_lapor_reports_district_code'))
         batch_op.drop_column('district_code')
     # Only a single-district database goes back: codes must be unique again.
-    with _sqlite_foreign_keys_off():
+    with sqlite_foreign_keys_off(op.get_bind()):
         _global_codes_on_lists()
     op.drop_table('districts')
 

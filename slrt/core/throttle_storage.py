@@ -66,10 +66,9 @@ def _refuse_while_the_request_holds_the_write_lock() -> None:
 
 _hits = ThrottleHit.__table__
 # The read every public lookup and login makes: built once (it runs on every request of the status page).
-_LIVE_SLOTS_STATEMENT = select(func.count(), func.min(_hits.c.expires_ms)).where(
+_LIVE_SLOTS = LightQuery(select(func.count(), func.min(_hits.c.expires_ms)).where(
     _hits.c.key == bindparam("key"), _hits.c.slot >= 0, _hits.c.slot < bindparam("limit"),
-    _hits.c.expires_ms > bindparam("now"))
-_LIVE_SLOTS = LightQuery(_LIVE_SLOTS_STATEMENT)
+    _hits.c.expires_ms > bindparam("now")))
 
 
 class DatabaseStorage(Storage, MovingWindowSupport):
@@ -144,7 +143,7 @@ class DatabaseStorage(Storage, MovingWindowSupport):
             count, oldest = _LIVE_SLOTS.rows(**values)[0]
         else:
             with self._connect() as connection:
-                count, oldest = connection.execute(_LIVE_SLOTS_STATEMENT, values).one()
+                count, oldest = connection.execute(_LIVE_SLOTS.statement, values).one()
         if not count:
             return time.time(), 0
         return oldest / 1000 - expiry, count

@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from slrt.referrals.models import ReferralStatus
 
@@ -41,9 +42,8 @@ def test_referral_loop_walked_by_every_role(page, live_server, make_user, make_c
     page.fill("#birth_date", "1990-12-05")
     page.check("input[name=sex][value=P]")
     page.select_option("#kecamatan", places.kecamatan)
-    # The cascading desa select renders `hx_get` instead of `hx-get` (the field macro passes the keyword
-    # through as is), so the villages never load in a browser: put the option in by hand until that is fixed.
-    page.locator("#desa").evaluate("(select, code) => select.add(new Option(code, code))", places.desa)
+    # the villages follow the kecamatan (htmx): wait for them, or the swap replaces a choice made too early
+    expect(page.locator(f"#desa option[value='{places.desa}']")).to_have_count(1)
     page.select_option("#desa", places.desa)
     page.select_option("#visit_type", "service_request")
     page.select_option("#complaints-0-category", label="Jaminan kesehatan (PBI-JKN/KIS)")

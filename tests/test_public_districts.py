@@ -285,6 +285,27 @@ def test_the_message_limit_counts_each_number_per_district(app, hosts, places):
         assert connection.scalar(db.select(db.func.count()).select_from(ThrottleHit)) == 7
 
 
+def test_the_menu_tells_the_office_hours_of_the_district_written_to(app, hosts, places):
+    """Each district sets its own office hours; a district that sets none tells the server's SLRT_OFFICE_HOURS."""
+    from slrt.admin import settings
+    app.config.update(SLRT_WA_APP_SECRET=WA_SECRET, SLRT_OFFICE_HOURS="Senin-Jumat 08.00-15.00 (server)")
+    settings.put("office_hours", "Senin-Kamis 07.30-16.00, Jumat 07.30-11.00", None, region_code=places.other_district)
+    db.session.commit()
+    client = app.test_client()
+    to_b = wa_post(client, "Selamat pagi", NUMBER_B, ID_B, sender="6281200000001").body
+    to_a = wa_post(client, "Selamat pagi", NUMBER_A, ID_A, sender="6281200000002").body
+    assert "jam layanan: Senin-Kamis 07.30-16.00, Jumat 07.30-11.00." in to_b and "(server)" not in to_b
+    assert "jam layanan: Senin-Jumat 08.00-15.00 (server)." in to_a and "Kamis" not in to_a
+    settings.put("office_hours", "Senin-Sabtu 08.00-12.00", None, region_code=places.district)
+    db.session.commit()
+    to_a = wa_post(client, "Halo", NUMBER_A, ID_A, sender="6281200000002").body
+    to_b = wa_post(client, "Halo", NUMBER_B, ID_B, sender="6281200000001").body
+    assert "jam layanan: Senin-Sabtu 08.00-12.00." in to_a and "Senin-Kamis 07.30-16.00" in to_b
+    # A number no district has: the configured district (A) answers, with its hours.
+    elsewhere = wa_post(client, "Halo", "15550783881", "106540352242922", sender="6281200000003").body
+    assert "jam layanan: Senin-Sabtu 08.00-12.00." in elsewhere
+
+
 def test_answers_and_officers_replies_leave_from_the_number_written_to(app, hosts, make_user, places):
     from slrt.whatsapp.models import Conversation
     from tests.whatsapp_helpers import NUMBER_ID, VERSION, FakeWhatsApp

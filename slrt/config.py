@@ -134,8 +134,9 @@ class Config:
         self.SLRT_WA_TEMPLATE_DEFAULT = env.get("SLRT_WA_TEMPLATE_DEFAULT", "slrt_pemberitahuan")
         self.SLRT_WA_TEMPLATE_LANGUAGE = env.get("SLRT_WA_TEMPLATE_LANGUAGE", "id")
         # The inbound webhook (slrt/whatsapp): the app secret that signs Meta's posts, the token of the
-        # verification handshake, messages per number before the portal stops answering, days the text of
-        # a conversation is kept, and the office hours told to citizens.
+        # verification handshake, messages per number and district before the portal stops answering, days the
+        # text of a conversation is kept, and the office hours told to citizens where a district's settings name
+        # none (slrt.admin.settings.office_hours).
         self.SLRT_WA_APP_SECRET = env.get("SLRT_WA_APP_SECRET", "")
         self.SLRT_WA_VERIFY_TOKEN = env.get("SLRT_WA_VERIFY_TOKEN", "")
         self.SLRT_WA_MESSAGE_LIMIT = env.get("SLRT_WA_MESSAGE_LIMIT", "20 per 10 minutes")

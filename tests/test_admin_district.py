@@ -142,6 +142,32 @@ def test_invalid_settings_rerender_with_what_was_typed(client, login_as, overrid
     assert db.session.scalar(db.select(db.func.count()).select_from(Setting)) == 0
 
 
+def test_the_office_hours_are_a_district_setting_empty_meaning_the_servers(app, client, login_as):
+    app.config["SLRT_OFFICE_HOURS"] = "Senin-Jumat 08.00-15.00"
+    login_as("admin")
+    page = client.get("/admin/pengaturan").get_data(as_text=True)
+    assert 'name="office_hours"' in page and "Jam layanan bawaan server: Senin-Jumat 08.00-15.00" in page
+    assert settings.office_hours() == "Senin-Jumat 08.00-15.00"
+    typed = "Senin-Kamis  07.30-16.00,\nJumat 07.30-11.00 "
+    assert client.post("/admin/pengaturan", data=settings_data(office_hours=typed)).status_code == 303
+    assert settings.get("office_hours") == "Senin-Kamis 07.30-16.00, Jumat 07.30-11.00"  # one line for WhatsApp
+    assert settings.office_hours() == "Senin-Kamis 07.30-16.00, Jumat 07.30-11.00"
+    assert db.session.scalar(db.select(db.func.count()).select_from(AuditLog).where(
+        AuditLog.action == "setting.update", AuditLog.note.like("% office_hours=%"))) == 1
+    assert 'value="Senin-Kamis 07.30-16.00, Jumat 07.30-11.00"' in client.get("/admin/pengaturan").get_data(
+        as_text=True)
+    # Too long: a clear message, what was typed stays, nothing changes.
+    too_long = "Senin-Jumat 08.00-15.00 <b>kecuali</b> " + "hari libur nasional dan cuti bersama " * 3
+    refused = client.post("/admin/pengaturan", data=settings_data(office_hours=too_long))
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Jam layanan paling panjang 120 karakter" in text
+    assert "&lt;b&gt;kecuali&lt;/b&gt;" in text and "<b>kecuali" not in text
+    assert settings.get("office_hours") == "Senin-Kamis 07.30-16.00, Jumat 07.30-11.00"
+    # Emptied: the server's hours again.
+    assert client.post("/admin/pengaturan", data=settings_data(office_hours="")).status_code == 303
+    assert settings.get("office_hours") == "" and settings.office_hours() == "Senin-Jumat 08.00-15.00"
+
+
 def test_letter_preview_htmx_fragment_and_full_page(client, login_as):
     login_as("admin")
     url = "/admin/pengaturan/pratinjau-nomor?letter_pattern=400%2F%7Bseq%3A04d%7D%2F%7Bmonth%7D%2F%7Byear%7D"

@@ -73,6 +73,27 @@ def test_the_page_counts_each_hosted_district_side_by_side(client, province_admi
     assert "Ani Suryani" not in page and VALID_NIK not in page  # counts only
 
 
+def test_the_page_shows_each_districts_whatsapp_number_and_its_id_escaped(client, province_admin, second, places):
+    """The Cloud API number id the district's notices leave from, on the list as on the edit form ("—" if none)."""
+    second.whatsapp_number, second.whatsapp_number_id = "6281100002222", "200000000000002"
+    db.session.commit()
+    _as(client, province_admin)
+    page = client.get("/admin/kabupaten").get_data(as_text=True)
+
+    def cell(code):
+        row = page.split(f'data-district="{code}"')[1].split("</tr>")[0]
+        return row.split('data-label="WhatsApp">')[1].split("</td>")[0]
+    assert "6281100002222" in cell(places.other_district)
+    assert "ID nomor: 200000000000002" in cell(places.other_district)
+    assert cell(places.district) == '—<br><small class="muted">ID nomor: —</small>'  # the configured one: none set
+    # A value that reached the row by another way than the form is still shown as text.
+    second.whatsapp_number_id = '<b hx-get="/x">1</b>'
+    db.session.commit()
+    page = client.get("/admin/kabupaten").get_data(as_text=True)
+    assert "ID nomor: &lt;b hx-get=&#34;/x&#34;&gt;1&lt;/b&gt;" in cell(places.other_district)
+    assert '<b hx-get' not in page
+
+
 def test_the_counts_take_one_query_each_however_many_districts(app, second, places):
     from sqlalchemy import event
 

@@ -243,6 +243,69 @@ def test_a_ticket_is_answered_in_the_name_of_its_own_districts_office(app, hosts
     assert detail[0] == OFFICE_B and "Kartu KIS tidak aktif saat berobat" in " ".join(detail)
 
 
+def _answered_and_throttled(number_id: str, district: str) -> tuple[int, int]:
+    """How many menu answers left from `number_id`, and how many messages the district's conversations with
+    CITIZEN recorded as over the limit."""
+    from slrt.notifications.models import OutboxMessage
+    from slrt.whatsapp.models import Command, Conversation, ConversationMessage
+    db.session.expire_all()
+    answered = db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.kind == "wa_auto", OutboxMessage.from_number_id == number_id))
+    throttled = db.session.scalar(db.select(db.func.count()).select_from(ConversationMessage).join(Conversation).where(
+        Conversation.district_code == district, Conversation.phone == "081234567890",
+        ConversationMessage.command == Command.THROTTLED))
+    return answered, throttled
+
+
+def test_the_message_limit_counts_each_number_per_district(app, hosts, places):
+    """A citizen who writes to district A's number uses up their allowance there, not at district B's; at each
+    district the limit still holds, counted in the throttle table every worker shares."""
+    from slrt.core.throttle_storage import DatabaseStorage, ThrottleHit
+    from slrt.extensions import limiter
+    app.config.update(SLRT_WA_APP_SECRET=WA_SECRET, SLRT_WA_MESSAGE_LIMIT="3 per 10 minutes")
+    client = app.test_client()
+    for n in range(4):
+        wa_post(client, f"halo {n}", NUMBER_A, ID_A)
+    assert _answered_and_throttled(ID_A, places.district) == (3, 1)
+    assert _answered_and_throttled(ID_B, places.other_district) == (0, 0)
+    for n in range(3):  # A's full count does not touch B's
+        wa_post(client, f"halo {n}", NUMBER_B, ID_B)
+    assert _answered_and_throttled(ID_B, places.other_district) == (3, 0)
+    wa_post(client, "halo lagi", NUMBER_B, ID_B)  # B's own limit holds
+    wa_post(client, "halo lagi", NUMBER_A, ID_A)  # and A's still does
+    assert _answered_and_throttled(ID_B, places.other_district) == (3, 1)
+    assert _answered_and_throttled(ID_A, places.district) == (3, 2)
+    # Another citizen at A is not held up by this one.
+    wa_post(client, "halo", NUMBER_A, ID_A, sender="6281200000009")
+    assert _answered_and_throttled(ID_A, places.district)[0] == 4
+    # The counts live in the shared table (three slots at A, three at B, one for the other citizen), not in
+    # this worker's memory.
+    assert isinstance(limiter.limiter.storage, DatabaseStorage)
+    with db.engine.connect() as connection:
+        assert connection.scalar(db.select(db.func.count()).select_from(ThrottleHit)) == 7
+
+
+def test_the_menu_tells_the_office_hours_of_the_district_written_to(app, hosts, places):
+    """Each district sets its own office hours; a district that sets none tells the server's SLRT_OFFICE_HOURS."""
+    from slrt.admin import settings
+    app.config.update(SLRT_WA_APP_SECRET=WA_SECRET, SLRT_OFFICE_HOURS="Senin-Jumat 08.00-15.00 (server)")
+    settings.put("office_hours", "Senin-Kamis 07.30-16.00, Jumat 07.30-11.00", None, region_code=places.other_district)
+    db.session.commit()
+    client = app.test_client()
+    to_b = wa_post(client, "Selamat pagi", NUMBER_B, ID_B, sender="6281200000001").body
+    to_a = wa_post(client, "Selamat pagi", NUMBER_A, ID_A, sender="6281200000002").body
+    assert "jam layanan: Senin-Kamis 07.30-16.00, Jumat 07.30-11.00." in to_b and "(server)" not in to_b
+    assert "jam layanan: Senin-Jumat 08.00-15.00 (server)." in to_a and "Kamis" not in to_a
+    settings.put("office_hours", "Senin-Sabtu 08.00-12.00", None, region_code=places.district)
+    db.session.commit()
+    to_a = wa_post(client, "Halo", NUMBER_A, ID_A, sender="6281200000002").body
+    to_b = wa_post(client, "Halo", NUMBER_B, ID_B, sender="6281200000001").body
+    assert "jam layanan: Senin-Sabtu 08.00-12.00." in to_a and "Senin-Kamis 07.30-16.00" in to_b
+    # A number no district has: the configured district (A) answers, with its hours.
+    elsewhere = wa_post(client, "Halo", "15550783881", "106540352242922", sender="6281200000003").body
+    assert "jam layanan: Senin-Sabtu 08.00-12.00." in elsewhere
+
+
 def test_answers_and_officers_replies_leave_from_the_number_written_to(app, hosts, make_user, places):
     from slrt.whatsapp.models import Conversation
     from tests.whatsapp_helpers import NUMBER_ID, VERSION, FakeWhatsApp

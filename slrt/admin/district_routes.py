@@ -1,9 +1,9 @@
-"""The district's settings (deadlines, sign-off, letters, letterhead) and its editable lists."""
+"""The district's settings (deadlines, sign-off, letters, letterhead, office hours) and its editable lists."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -33,7 +33,8 @@ SIGNING_ROLES = (Role.SUPERVISOR, Role.BACK_OFFICE, Role.ADMIN)
 SETTING_FIELDS = ("signoff_days", "response_days", "autoclose_days", "objection_days", "signoff_role",
                   "letter_pattern", "letter_signer_name", "letter_signer_nip", "letter_signer_title",
                   "letter_place", "letterhead_lines", "letterhead_address", "letterhead_phone", "retention_case_months", "retention_attachment_months",
-                  "retention_audit_months", "retention_registry_months", "field_expire_days", "privacy_contact")
+                  "retention_audit_months", "retention_registry_months", "field_expire_days", "privacy_contact",
+                  "office_hours")
 
 
 def _preview(pattern: str) -> dict:
@@ -89,7 +90,8 @@ def settings_page():
 
 def _settings_page(form: SettingsForm) -> str:
     return render_template("admin/settings.html", form=form, logo=settings.get("letterhead_logo"),
-                           preview=_preview(form.letter_pattern.data or ""))
+                           preview=_preview(form.letter_pattern.data or ""),
+                           server_office_hours=current_app.config.get("SLRT_OFFICE_HOURS") or "")
 
 
 @bp.route("/pengaturan/pratinjau-nomor")

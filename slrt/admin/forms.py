@@ -59,6 +59,9 @@ def _months(label, description):
         render_kw={"inputmode": "numeric", "min": 0, "max": 600})
 
 
+OFFICE_HOURS_LENGTH = 120  # one line of the WhatsApp menu (spaces and line breaks typed in it become one space)
+
+
 class SettingsForm(BaseForm):
     signoff_days = _days(_l("Batas penetapan layanan (hari kerja)"),
                          _l("Dihitung sejak pendaftaran sampai rujukan ditetapkan."))
@@ -111,6 +114,14 @@ class SettingsForm(BaseForm):
     privacy_contact = StringField(_l("Tempat warga bertanya tentang datanya"), validators=[Optional(), Length(max=200)],
                                   description=_l("Dicetak di tanda terima, misalnya: Petugas Pelindungan Data, "
                                                  "Dinas Sosial, telp. 022-1234567."))
+    office_hours = StringField(
+        _l("Jam layanan kantor"),
+        validators=[Optional(), Length(max=OFFICE_HOURS_LENGTH,
+                                       message=_l("Jam layanan paling panjang 120 karakter. Singkatkan, misalnya "
+                                                  "Senin-Jumat 08.00-15.00."))],
+        description=_l("Disebut dalam balasan WhatsApp kepada warga yang menulis ke nomor kabupaten/kota ini, "
+                       "misalnya Senin-Kamis 08.00-15.00, Jumat 08.00-11.00. Dikosongkan: jam layanan bawaan "
+                       "server."), filters=[lambda value: " ".join(value.split()) if value else value])
     two_factor_required = BooleanField(
         _l("Wajib verifikasi dua langkah untuk administrator dan supervisor/manajer"),
         description=_l("Pengguna dengan peran ini yang belum memakai verifikasi dua langkah harus "

@@ -8,7 +8,7 @@ reads what the view already loaded (`preload`). `put` drops the kept values.
 """
 from __future__ import annotations
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
 from sqlalchemy import select
 
 from slrt.admin.models import Setting
@@ -38,6 +38,7 @@ DEFAULTS: dict[str, str] = {
     "retention_registry_months": "24",    # registry extracts replaced by a newer one, then removed
     "privacy_contact": "",                # whom a citizen asks about their data (the receipt says it)
     "field_expire_days": "7",             # days without a sync after which a field device wipes its data
+    "office_hours": "",                   # the hours the office serves (the WhatsApp menu says them); see office_hours()
 }
 
 
@@ -127,6 +128,12 @@ def default_place(region_name: str) -> str:
 def place() -> str:
     """The town on the place-and-date line of letters: the district's capital."""
     return get("letter_place").strip() or default_place(district_name(district_code()))
+
+
+def office_hours(region_code: str | None = None) -> str:
+    """The hours the district's office serves citizens, as told to them: the district's own, else the server's
+    configured SLRT_OFFICE_HOURS."""
+    return get("office_hours", region_code).strip() or (current_app.config.get("SLRT_OFFICE_HOURS") or "").strip()
 
 
 def letterhead_lines() -> list[str]:

@@ -3,7 +3,8 @@
 `STATUS <tiket>` gets the status-only view of the public status page, `DETAIL <tiket> <tanggal lahir>` the
 details, with the same birth-date check and the same throttles (a phone number's failures count like an
 address's on the page; a ticket's wrong birth dates count together on both); anything else the menu and the
-office's hours. Answers are always in Bahasa Indonesia: they follow the citizen, not a clerk's UI language.
+office's hours (the district's setting, else SLRT_OFFICE_HOURS). Answers are always in Bahasa Indonesia: they
+follow the citizen, not a clerk's UI language.
 The menu speaks for the current district (the one whose number was written to: slrt.whatsapp.routes); a case
 found by its ticket is answered in the name of the office of the case's own district.
 This module only reads (and counts failures in the throttle storage); nothing here writes the database.
@@ -13,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
 from flask_babel import force_locale, gettext as _
 
+from slrt.admin import settings
 from slrt.cases.models import CaseStatus, VisitType
 from slrt.core.i18n import long_date
 from slrt.core.labels import LABELS
@@ -69,7 +70,7 @@ def _answer(text: str, number_key: str) -> Answer:
 
 def menu() -> str:
     office = office_name(current_district()) or "SLRT"
-    hours = current_app.config.get("SLRT_OFFICE_HOURS") or ""
+    hours = settings.office_hours()
     return "\n".join([
         _("%(office)s. Untuk cek permohonan Anda, kirim:", office=office),
         _("STATUS <nomor tiket> untuk melihat status"),

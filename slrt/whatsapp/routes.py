@@ -48,6 +48,14 @@ def verify():
     return Response(challenge, mimetype="text/plain")
 
 
+def message_limit(district: str, number_key: str):
+    """The throttle check of SLRT_WA_MESSAGE_LIMIT for one citizen number at one district: a citizen who writes
+    to district A's number does not use up their allowance at district B's. Counted in the shared throttle
+    storage, so the limit holds across workers. (The failed ticket lookups stay counted per number alone, in
+    slrt.whatsapp.answers: a ticket is looked up from any district's number, so guessing is not multiplied.)"""
+    return throttle.per_key("SLRT_WA_MESSAGE_LIMIT", "wa-number", f"{district}/{number_key}")
+
+
 @bp.route("/wa/webhook", methods=["POST"])
 @read_only
 def receive():
@@ -83,13 +91,15 @@ def receive():
             continue
         done.add(message.message_id)
         key = operations.number_hash(message.wa_id)
-        if not throttle.count_failure([throttle.per_key("SLRT_WA_MESSAGE_LIMIT", "wa-number", key)]):
-            answers.append((message, Answer(Command.THROTTLED, "", "", "")))
-            log.info("WhatsApp: number %s is over its message limit; not answered", mask_phone(message.wa_id))
-            continue
         if message.to_number not in districts:
             districts[message.to_number] = district_for_whatsapp(message.to_number)
-        with working_in(districts[message.to_number] or current_app.config["SLRT_REGION_CODE"]):
+        district = districts[message.to_number] or current_app.config["SLRT_REGION_CODE"]
+        if not throttle.count_failure([message_limit(district, key)]):
+            answers.append((message, Answer(Command.THROTTLED, "", "", "")))
+            log.info("WhatsApp: number %s is over its message limit at %s; not answered",
+                     mask_phone(message.wa_id), district)
+            continue
+        with working_in(district):
             answers.append((message, answer(message.text, key)))
     db.session.commit()
     g.sqlite_read_only = False  # the next transaction writes

@@ -460,6 +460,12 @@ def run_retention(now: datetime | None = None, *, dry_run: bool = False, actor=N
             cutoff = longest_cutoff(task.setting, now, districts)
             if cutoff is not None:
                 report.steps.append(_task_step(task, cutoff, apply))
+    # Files that no row names any more (slrt.core.orphans), after every other step: a file that a step above
+    # removes with its row is counted there, not here.
+    from slrt.core import orphans
+    count, detail = orphans.sweep(now, apply)
+    report.steps.append(RetentionStep("orphan_files_removed", _("Berkas yang tidak disebut data mana pun dihapus"),
+                                      count, None, "", detail))
     # Audit rows last, so this run's own row (written below) is never among them.
     cutoff = longest_cutoff("retention_audit_months", now, districts)
     if cutoff is not None:

@@ -34,3 +34,8 @@ def init_app(app: Flask) -> None:
     for task in retention_tasks():  # ended proposals without a case, unneeded surveys, old signed minutes
         register_retention_task(task)
     install_session_hooks()  # the minutes' files are deleted only once the run has committed
+    from slrt.core import orphans
+    from slrt.core.uploads import KINDS
+    from slrt.registry.retention import extract_names, import_running, minutes_file_names
+    orphans.register("registry.minutes", KINDS["document"].folder, minutes_file_names)
+    orphans.register("registry.extracts", KINDS["registry"].folder, extract_names, busy=import_running)

@@ -153,6 +153,26 @@ def _still_named(name: str) -> bool:
                 or db.session.scalar(select(func.count()).select_from(Proposal).where(Proposal.minutes_file == name)))
 
 
+def minutes_file_names() -> list[str]:
+    """Every kept signed minutes, of a meeting or (before batches) of one proposal (see slrt.core.orphans)."""
+    return [*db.session.scalars(select(VillageMeeting.minutes_file).where(VillageMeeting.minutes_file != "")),
+            *db.session.scalars(select(Proposal.minutes_file).where(Proposal.minutes_file != ""))]
+
+
+def extract_names() -> list[str]:
+    """An uploaded extract is named by no row (an import keeps the name it was uploaded with, and its file is
+    deleted when the import ends): the orphan sweep removes one left a day after its upload (never mapped,
+    or its process killed)."""
+    return []
+
+
+def import_running() -> bool:
+    """While an import runs, the extract it reads is named by no row: the registry folder is left alone."""
+    from slrt.registry.models import ImportStatus, RegistryImport
+    return db.session.scalar(select(func.count()).select_from(RegistryImport)
+                             .where(RegistryImport.status == ImportStatus.RUNNING)) > 0
+
+
 def retention_tasks():
     from slrt.privacy.operations import RetentionTask
     return [

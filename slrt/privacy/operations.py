@@ -166,7 +166,7 @@ class RetentionReport:
     steps: list[RetentionStep] = field(default_factory=list)
     districts: dict[str, str] = field(default_factory=dict)  # code -> name of the districts it went through
     inactive: set[str] = field(default_factory=set)  # those of them no longer hosted (their data still is)
-    files_not_deleted: int = 0  # attachments whose files the commit's after-step could not delete (logged)
+    files_not_deleted: int = 0  # records whose files the commit's after-step could not delete (logged)
 
     def lines(self) -> list[str]:
         head = _("Uji coba (tidak ada yang diubah)") if self.dry_run else _("Dijalankan")
@@ -186,7 +186,7 @@ class RetentionReport:
             cutoff = f" ({_('sebelum')} {step.cutoff:%Y-%m-%d})" if step.cutoff else ""
             rows.append(f"{'  ' if many else ''}- {step.label}: {step.count}{cutoff}")
         if self.files_not_deleted:
-            rows.append("- " + _("Berkas lampiran yang gagal dihapus sesudah datanya dihapus (lihat log server): "
+            rows.append("- " + _("Berkas yang gagal dihapus sesudah datanya dihapus (lihat log server): "
                                  "%(count)s", count=self.files_not_deleted))
         return rows
 

@@ -239,3 +239,26 @@ def test_minutes_follow_the_attachment_period_not_the_case_period(app, places, m
     db.session.commit()
     assert "meeting_minutes_removed" not in _steps(operations.run_retention(NOW, dry_run=True))
     assert _minutes_file(meeting).is_file()
+
+
+def test_each_district_removes_its_meetings_minutes_after_its_own_period_a_deactivated_one_too(
+        app, places, make_user, second, upload_dir):
+    from slrt.admin import settings
+    settings.put("retention_attachment_months", "12", make_user("admin"), region_code=places.other_district)
+    two_years = NOW - timedelta(days=365 * 2)
+    in_a, clerk_a = _household(places, make_user, 1)
+    meeting_a = hold_meeting([in_a], clerk_a, {in_a.id: ("refused", "Mampu")})
+    _end(in_a, ProposalStatus.REJECTED, two_years)
+    in_b, clerk_b = _household(places, make_user, 2, region_code=places.other_district_desa)
+    meeting_b = hold_meeting([in_b], clerk_b, {in_b.id: ("refused", "Mampu")})
+    _end(in_b, ProposalStatus.REJECTED, two_years)
+    files = {meeting_a.id: _minutes_file(meeting_a), meeting_b.id: _minutes_file(meeting_b)}
+    second.active = False
+    db.session.commit()
+    report = operations.run_retention(NOW)
+    db.session.commit()
+    assert _steps(report, places.district)["meeting_minutes_removed"] == 0  # A keeps them 60 months
+    assert _steps(report, places.other_district)["meeting_minutes_removed"] == 1  # B, no longer served: 12
+    assert files[meeting_a.id].is_file() and not files[meeting_b.id].exists()
+    db.session.expire_all()
+    assert db.session.get(VillageMeeting, meeting_b.id).minutes_file == ""

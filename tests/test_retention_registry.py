@@ -123,8 +123,8 @@ def test_an_ended_proposal_without_a_case_loses_the_households_identity_after_th
 
 
 def test_a_case_anonymised_by_the_run_frees_its_proposals_survey_in_the_same_run(app, places, make_user, make_case):
-    """A closed case's proposal is blanked with the case; its household survey (not touched by the case's
-    anonymisation) then goes as unneeded, and the dry run counts it the same."""
+    """A closed case's proposal is blanked with the case, its survey link too; the household survey then goes as
+    unneeded, and the dry run counts it the same."""
     from slrt.cases.models import CaseStatus
     case = make_case()
     proposal, _c = _household(places, make_user, 1, case_id=case.id)
@@ -137,7 +137,8 @@ def test_a_case_anonymised_by_the_run_frees_its_proposals_survey_in_the_same_run
     db.session.commit()
     assert dry["household_surveys_removed"] == real["household_surveys_removed"] == 1
     assert real["proposals_anonymised"] == 0  # blanked with its case, counted there
-    assert count(HouseholdSurvey) == 0 and db.session.get(Proposal, proposal.id).nik == ""
+    gone = db.session.get(Proposal, proposal.id)
+    assert count(HouseholdSurvey) == 0 and (gone.nik, gone.survey_id) == ("", None)
 
 
 def test_each_district_anonymises_its_proposals_after_its_own_period_a_deactivated_one_too(

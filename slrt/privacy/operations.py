@@ -292,7 +292,7 @@ def anonymise_case(case: Case, now: datetime) -> None:
     db.session.execute(update(OutboxMessage).where(OutboxMessage.case_id == case.id).values(phone="", body=""))
     db.session.execute(update(Proposal).where(Proposal.case_id == case.id)
                        .values(nik="", kk_number="", name="", address="", rt="", rw="", reason="",
-                               visit_notes="", decision_note=""))
+                               visit_notes="", decision_note="", survey_id=None))
     db.session.execute(update(CorrectionRequest).where(CorrectionRequest.case_id == case.id)
                        .values(current_value="", new_value="", evidence="", decision_reason=""))
     identity = db.session.scalar(select(VisitIdentity).where(VisitIdentity.case_id == case.id))

@@ -82,7 +82,7 @@ def remove_unneeded_surveys(cutoff: datetime, apply: bool) -> tuple[int, str]:
         return len(ids), ""
     for start in range(0, len(ids), CHUNK):
         part = ids[start:start + CHUNK]
-        # an anonymised case's proposal may still point at it (anonymise_case leaves the link): cleared first
+        # a proposal anonymised before its link was cleared (by an older version of the run) may still point at it
         db.session.execute(update(Proposal).where(Proposal.survey_id.in_(part)).values(survey_id=None))
         for survey in db.session.scalars(select(HouseholdSurvey).where(HouseholdSurvey.id.in_(part))):
             db.session.delete(survey)  # its members with it (cascade)

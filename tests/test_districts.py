@@ -153,6 +153,27 @@ def test_the_provincial_officer_sees_each_hosted_district_side_by_side(client, m
     assert aggregate.totals(aggregate.month_counts(month, places.district))["cases_registered"] == 2
 
 
+def test_a_deactivated_district_stays_in_the_provinces_monthly_figures(client, make_case, make_user, second, places,
+                                                                       login_as):
+    """Before, deactivating district B dropped its row from the province's side-by-side monthly figures while
+    its cases were still in the database: the rows no longer added up. Now B stays, marked as no longer active
+    (as on the planning page), with its own figures."""
+    from slrt.core.time import local_today
+    make_case()
+    make_case(clerk=make_user("front_office", region_code=places.other_district), nik="3273014101900002",
+              region_code=places.other_district_desa, birth_date=date(1990, 1, 1))
+    second.active = False
+    db.session.commit()
+    login_as("provincial_officer")
+    figures = client.get("/provinsi/kiriman/", query_string={"bulan": f"{local_today():%Y-%m}"})
+    table = figures.get_data(as_text=True).split("<tbody>")[1].split("</tbody>")[0]
+    rows = {row.split("</td>")[0]: row for row in table.split("<tr><td>")[1:]}
+    inactive = f"Kota Bandung ({places.other_district}) <small class=\"muted\">tidak aktif lagi</small>"
+    assert set(rows) == {f"Kabupaten Bandung ({places.district})", inactive}, rows.keys()
+    assert rows[inactive].split("</td>")[1] == '<td class="num">1'
+    assert rows[f"Kabupaten Bandung ({places.district})"].split("</td>")[1] == '<td class="num">1'
+
+
 def test_another_district_imports_its_own_extract_and_sees_only_its_own_history(client, second, places,
                                                                                 tmp_path):
     """Registry imports are per district: B's administrator uploads B's extract, which is imported as B's,

@@ -190,6 +190,37 @@ def test_a_push_is_bounded_and_needs_records(app, field):
     assert result["status"] == "refused"
 
 
+def test_a_photo_still_arriving_keeps_its_part_file_through_the_orphan_sweep(app, field, tmp_path):
+    """The retention run's orphan sweep removes part files that no photo still arriving names, however old the
+    kept one is (a device may resume days later)."""
+    import os
+    import time
+
+    from slrt.privacy.operations import run_retention
+    from tests.attachments_helpers import phone_photo
+    app.config["SLRT_UPLOAD_DIR"] = str(tmp_path)
+    f = field
+    record = _visit_record(f, _pull(f)["visits"][0]["case"]["base"])
+    _push(f, record)
+    photo = phone_photo(800, 600)
+    meta = {"uuid": str(uuid.uuid4()), "record_uuid": record["uuid"], "size": len(photo)}
+    api, headers = f["api"], bearer(f["token"])
+    api.post("/lapangan/api/foto", headers=headers, json=meta)
+    assert api.put(f"/lapangan/api/foto/{meta['uuid']}?dari=0", headers=headers, data=photo[:100]).status_code == 200
+    arriving = tmp_path / "lapangan-sebagian" / f"{meta['uuid']}.part"
+    left = tmp_path / "lapangan-sebagian" / f"{uuid.uuid4()}.part"  # its photo's device was removed meanwhile
+    left.write_bytes(photo[:100])
+    then = time.time() - 3 * 24 * 3600
+    for path in (arriving, left):
+        os.utime(path, (then, then))
+    report = run_retention()
+    db.session.commit()
+    assert {s.key: s.count for s in report.steps}["orphan_files_removed"] == 1
+    assert arriving.is_file() and not left.exists()
+    assert api.put(f"/lapangan/api/foto/{meta['uuid']}?dari=100", headers=headers,
+                   data=photo[100:]).get_json()["status"] == "stored"
+
+
 def test_a_photo_arrives_part_by_part_resumes_after_a_break_and_becomes_an_attachment(app, field, tmp_path):
     from slrt.attachments.models import Attachment
     from slrt.field.models import FieldPhoto, PhotoStatus

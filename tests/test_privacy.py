@@ -508,7 +508,7 @@ def test_a_file_that_cannot_be_deleted_after_the_commit_is_logged_and_counted(ap
         result = app.test_cli_runner().invoke(args=["privacy", "retention"])
     assert result.exit_code == 0 and result.exception is None, result.output
     assert "Lampiran kasus selesai dihapus (berkas dan datanya): 2" in result.output
-    assert "Berkas lampiran yang gagal dihapus sesudah datanya dihapus (lihat log server): 1" in result.output
+    assert "Berkas yang gagal dihapus sesudah datanya dihapus (lihat log server): 1" in result.output
     assert f"attachment {stuck.id} not deleted: PermissionError" in caplog.text
     assert stuck.file_name in caplog.text and "KTP" not in caplog.text  # the stored name, never the uploaded one
     assert count(Attachment) == 0

@@ -22,3 +22,7 @@ def init_app(app: Flask) -> None:
     nav.register(82, "admin.settings_page", _l("Pengaturan"), can_manage_district, nav.MenuGroup.ADMIN)
     nav.register(84, "admin.lists", _l("Daftar isian"), can_manage_district, nav.MenuGroup.ADMIN)
     nav.register(80, "admin.districts", _l("Kabupaten/Kota"), can_host_districts, nav.MenuGroup.ADMIN)
+    from slrt.admin.operations import logo_file_names
+    from slrt.core import orphans
+    from slrt.core.uploads import KINDS
+    orphans.register("admin.logo", KINDS["logo"].folder, logo_file_names)

@@ -99,8 +99,10 @@ class SettingsForm(BaseForm):
                      render_kw={"accept": "image/png,image/jpeg,image/svg+xml"})
     remove_logo = BooleanField(_l("Hapus logo"))
     retention_case_months = _months(_l("Kasus selesai (bulan)"),
-                                    _l("Sesudahnya data pribadi di kasus dianonimkan; jumlahnya tetap untuk laporan."))
-    retention_attachment_months = _months(_l("Berkas lampiran (bulan)"), _l("Sesudahnya berkas dihapus."))
+                                    _l("Sesudahnya data pribadi di kasus, dan di usulan DTSEN yang sudah selesai, "
+                                       "dianonimkan; jumlahnya tetap untuk laporan."))
+    retention_attachment_months = _months(_l("Berkas lampiran (bulan)"),
+                                          _l("Sesudahnya berkas lampiran dan berita acara musyawarah desa dihapus."))
     retention_audit_months = _months(_l("Jejak audit (bulan)"), _l("Sesudahnya baris jejak audit dihapus."))
     retention_registry_months = _months(_l("Ekstrak registri lama (bulan)"),
                                         _l("Ekstrak yang sudah diganti ekstrak baru dihapus sesudah masa ini."))

@@ -43,6 +43,13 @@ def remove_logo(actor) -> None:
         db.session.flush()
 
 
+def logo_file_names() -> list[str]:
+    """Every district's letterhead logo (see slrt.core.orphans: a file a row names is never removed)."""
+    from slrt.admin.models import Setting
+    return list(db.session.scalars(select(Setting.value).where(Setting.key == "letterhead_logo",
+                                                               Setting.value != "")))
+
+
 def logo_path(name: str) -> Path | None:
     """The stored logo file, if `name` is one of ours and exists."""
     return stored_path("logo", name)

@@ -32,8 +32,8 @@ DEFAULTS: dict[str, str] = {
     "letterhead_logo": "",                # file name under SLRT_UPLOAD_DIR (set by the logo upload)
     "two_factor_required": "0",           # "1": administrators and supervisors/managers must use a second factor
     # Retention (UU 27/2022: no longer than needed), in months; the nightly `flask privacy retention`.
-    "retention_case_months": "60",        # closed cases, then anonymised (counts stay for reports)
-    "retention_attachment_months": "60",  # files of closed cases and decided proposals, then removed
+    "retention_case_months": "60",        # closed cases and ended proposals without a case, then anonymised
+    "retention_attachment_months": "60",  # files of closed cases and decided proposals, signed meeting minutes
     "retention_audit_months": "60",       # audit rows, then removed
     "retention_registry_months": "24",    # registry extracts replaced by a newer one, then removed
     "privacy_contact": "",                # whom a citizen asks about their data (the receipt says it)

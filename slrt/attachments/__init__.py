@@ -25,3 +25,8 @@ def init_app(app: Flask) -> None:
     for task in retention_tasks():  # files of closed cases and ended proposals go after the district's period
         register_retention_task(task)
     install_session_hooks()  # their files are deleted only once the run has committed
+    from slrt.attachments.operations import file_names, thumbnail_names
+    from slrt.core import orphans
+    from slrt.core.uploads import KINDS
+    orphans.register("attachments.files", KINDS["attachment"].folder, file_names)
+    orphans.register("attachments.thumbnails", KINDS["thumbnail"].folder, thumbnail_names)

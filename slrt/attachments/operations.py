@@ -173,6 +173,15 @@ def remove_expired_of_proposals(cutoff: datetime, apply: bool) -> tuple[int, str
     return _remove(lambda district: _expired_of_proposals(cutoff, district), apply)
 
 
+def file_names() -> list[str]:
+    """Every attachment's kept file, shown or hidden (slrt.core.orphans never removes a file a row names)."""
+    return list(db.session.scalars(select(Attachment.file_name)))
+
+
+def thumbnail_names() -> list[str]:
+    return list(db.session.scalars(select(Attachment.thumbnail_name).where(Attachment.thumbnail_name != "")))
+
+
 def retention_tasks():
     """The attachments' parts of `flask privacy retention` (slrt.privacy.operations.register_retention_task):
     each district's own, after its own period."""

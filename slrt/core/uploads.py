@@ -234,6 +234,19 @@ def discard_after_commit(kind: str, name: str, owner: str) -> None:
         db.session.info.setdefault(_PENDING, []).append((kind, name, owner))
 
 
+def discard_path_after_commit(path: Path, owner: str) -> None:
+    """Delete the file at `path` (under the upload folder: an orphan of slrt.core.orphans, which has no kind's
+    name) once the current transaction commits."""
+    from slrt.extensions import db
+    db.session.info.setdefault(_PENDING, []).append(("", str(path), owner))
+
+
+def pending_discards() -> list[tuple[str, str, str]]:
+    """(kind, name, owner) of the files marked so far in this transaction (kind "" for a path)."""
+    from slrt.extensions import db
+    return list(db.session.info.get(_PENDING, []))
+
+
 def discard_failures() -> list[str]:
     """The records whose files the last commit could not delete (each logged), and forget them."""
     from slrt.extensions import db
@@ -250,13 +263,24 @@ def _discard_committed(session) -> None:
     failed: list[str] = []
     for kind, name, owner in pending:
         try:
-            discard(kind, name)
+            if kind:
+                discard(kind, name)
+            else:
+                _discard_path(Path(name))
         except Exception as error:  # noqa: BLE001 - the rows are gone already: log it, never stop the rest
-            current_app.logger.warning("file %s/%s of removed %s not deleted: %s", KINDS[kind].folder, name,
-                                       owner, type(error).__name__)
+            where, what = (KINDS[kind].folder, name) if kind else (Path(name).parent.name, Path(name).name)
+            current_app.logger.warning("file %s/%s of removed %s not deleted: %s", where, what, owner,
+                                       type(error).__name__)
             if owner not in failed:
                 failed.append(owner)
     session.info[_FAILED] = failed
+
+
+def _discard_path(path: Path) -> None:
+    """Only ever a file under the upload folder, never a link (whatever a caller passed)."""
+    root = upload_root()
+    if root in path.parents and not path.is_symlink():
+        path.unlink(missing_ok=True)
 
 
 def _keep_rolled_back(session) -> None:

@@ -27,3 +27,7 @@ def init_app(app: Flask) -> None:
     LABELS.register("EventKind", {"field_clash": _l("Bentrok data lapangan"),
                                   "field_clash_resolved": _l("Bentrok data lapangan diputuskan")})
     app.jinja_env.globals.update(DeviceStatus=DeviceStatus, ClashStatus=ClashStatus)
+    from slrt.core import orphans
+    from slrt.field.operations import PARTIAL_PHOTOS, partial_photo_names
+    orphans.register("field.partial_photos", PARTIAL_PHOTOS, partial_photo_names,
+                     pattern=r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.part")

@@ -293,6 +293,17 @@ def photo_slot(device: Device, uid: str, meta: dict, max_size: int) -> FieldPhot
     return photo
 
 
+# A photo still arriving is kept part by part under the upload folder, as `<its uuid>.part` (routes._partial_path).
+PARTIAL_PHOTOS = "lapangan-sebagian"
+
+
+def partial_photo_names() -> list[str]:
+    """The part files of photos still arriving (slrt.core.orphans never removes them); a stored photo's part file
+    is no longer needed (its photo is an attachment) and goes once left a day."""
+    return [f"{uid}.part" for uid in db.session.scalars(select(FieldPhoto.uuid).where(
+        FieldPhoto.status == PhotoStatus.RECEIVING))]
+
+
 def photo_part(photo: FieldPhoto, offset: int, chunk: bytes, partial: Path) -> None:
     """Append a part at `offset` (the caller holds the photo's row lock). A part from elsewhere than where the
     photo stands is refused with the place to resume from."""

@@ -298,7 +298,7 @@ def clash(clash_id: int):
 
 def _partial_path(photo_uuid: str) -> Path:
     from slrt.core.uploads import upload_root
-    return upload_root() / "lapangan-sebagian" / f"{photo_uuid}.part"
+    return upload_root() / operations.PARTIAL_PHOTOS / f"{photo_uuid}.part"
 
 
 def _photo_state(photo: FieldPhoto) -> dict:

@@ -166,7 +166,7 @@ class RetentionReport:
     steps: list[RetentionStep] = field(default_factory=list)
     districts: dict[str, str] = field(default_factory=dict)  # code -> name of the districts it went through
     inactive: set[str] = field(default_factory=set)  # those of them no longer hosted (their data still is)
-    files_not_deleted: int = 0  # attachments whose files the commit's after-step could not delete (logged)
+    files_not_deleted: int = 0  # records whose files the commit's after-step could not delete (logged)
 
     def lines(self) -> list[str]:
         head = _("Uji coba (tidak ada yang diubah)") if self.dry_run else _("Dijalankan")
@@ -186,7 +186,7 @@ class RetentionReport:
             cutoff = f" ({_('sebelum')} {step.cutoff:%Y-%m-%d})" if step.cutoff else ""
             rows.append(f"{'  ' if many else ''}- {step.label}: {step.count}{cutoff}")
         if self.files_not_deleted:
-            rows.append("- " + _("Berkas lampiran yang gagal dihapus sesudah datanya dihapus (lihat log server): "
+            rows.append("- " + _("Berkas yang gagal dihapus sesudah datanya dihapus (lihat log server): "
                                  "%(count)s", count=self.files_not_deleted))
         return rows
 
@@ -292,7 +292,7 @@ def anonymise_case(case: Case, now: datetime) -> None:
     db.session.execute(update(OutboxMessage).where(OutboxMessage.case_id == case.id).values(phone="", body=""))
     db.session.execute(update(Proposal).where(Proposal.case_id == case.id)
                        .values(nik="", kk_number="", name="", address="", rt="", rw="", reason="",
-                               visit_notes="", decision_note=""))
+                               visit_notes="", decision_note="", survey_id=None))
     db.session.execute(update(CorrectionRequest).where(CorrectionRequest.case_id == case.id)
                        .values(current_value="", new_value="", evidence="", decision_reason=""))
     identity = db.session.scalar(select(VisitIdentity).where(VisitIdentity.case_id == case.id))
@@ -460,6 +460,12 @@ def run_retention(now: datetime | None = None, *, dry_run: bool = False, actor=N
             cutoff = longest_cutoff(task.setting, now, districts)
             if cutoff is not None:
                 report.steps.append(_task_step(task, cutoff, apply))
+    # Files that no row names any more (slrt.core.orphans), after every other step: a file that a step above
+    # removes with its row is counted there, not here.
+    from slrt.core import orphans
+    count, detail = orphans.sweep(now, apply)
+    report.steps.append(RetentionStep("orphan_files_removed", _("Berkas yang tidak disebut data mana pun dihapus"),
+                                      count, None, "", detail))
     # Audit rows last, so this run's own row (written below) is never among them.
     cutoff = longest_cutoff("retention_audit_months", now, districts)
     if cutoff is not None:

@@ -28,3 +28,14 @@ def init_app(app: Flask) -> None:
     panels.register(app, "person", "registry", 10, "registry/_panel.html", person_panel)
     panels.register(app, "intake", "registry", 10, "registry/_intake_lookup.html", intake_lookup_panel)
     panels.register(app, "nik_check", "registry", 10, "registry/_nik_household.html", nik_check_panel)
+    from slrt.core.uploads import install_session_hooks
+    from slrt.privacy.operations import register_retention_task
+    from slrt.registry.retention import retention_tasks
+    for task in retention_tasks():  # ended proposals without a case, unneeded surveys, old signed minutes
+        register_retention_task(task)
+    install_session_hooks()  # the minutes' files are deleted only once the run has committed
+    from slrt.core import orphans
+    from slrt.core.uploads import KINDS
+    from slrt.registry.retention import extract_names, import_running, minutes_file_names
+    orphans.register("registry.minutes", KINDS["document"].folder, minutes_file_names)
+    orphans.register("registry.extracts", KINDS["registry"].folder, extract_names, busy=import_running)

@@ -31,6 +31,7 @@ class HostedRow:
     district_code: str
     district_name: str
     totals: dict
+    active: bool = True
 
 
 def _visible(query, model):
@@ -51,10 +52,12 @@ def _recent_months(count: int = 3) -> list[str]:
 
 def _hosted_rows(month: str) -> list[HostedRow]:
     """The districts this database hosts, counted live with the same aggregate as a file: a province sees them
-    side by side with the districts that send files. Only those under the user's region."""
+    side by side with the districts that send files. Only those under the user's region. A deactivated district
+    is listed too (marked, as on the planning page): its cases are still in the database and in the province's
+    figures, so the rows add up."""
     mine = current_user.region_code
-    return [HostedRow(d.code, d.name, aggregate.totals(aggregate.month_counts(month, d.code)))
-            for d in hosted_districts() if d.code == mine or d.code.startswith(mine + ".")]
+    return [HostedRow(d.code, d.name, aggregate.totals(aggregate.month_counts(month, d.code)), bool(d.active))
+            for d in hosted_districts(include_inactive=True) if d.code == mine or d.code.startswith(mine + ".")]
 
 
 def _page(import_form=None, trust_form=None):

@@ -50,3 +50,51 @@ window.addEventListener("pageshow", function (event) {
     document.querySelectorAll("form[aria-busy]").forEach(enableButtons);
   }
 });
+
+// File inputs in the page's language (the field() macro in templates/_macros/forms.html): the browser's own
+// "Choose File / No file chosen" follows the browser's language, not the portal's. Once this runs, the box is
+// marked enhanced and CSS lays the input, transparent, over an Indonesian button and the chosen file's name:
+// the input itself is still what is focused, clicked, dropped on and read out (the name describes it).
+// Without this script the native input shows. htmx.onLoad runs it for the page and for every swap.
+function enhanceFilePicks(root) {
+  var boxes = Array.prototype.slice.call(root.querySelectorAll ? root.querySelectorAll("[data-file-pick]") : []);
+  if (root.matches && root.matches("[data-file-pick]")) { boxes.push(root); }
+  boxes.forEach(function (box) {
+    var input = box.querySelector("input[type=file]");
+    var chosen = box.querySelector(".file-pick-name");
+    if (!input || !chosen || box.classList.contains("enhanced")) { return; }
+    var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    if (described.indexOf(chosen.id) < 0) { described.push(chosen.id); }
+    input.setAttribute("aria-describedby", described.join(" "));
+    box.classList.add("enhanced");
+    showChosenFile(input);
+  });
+}
+
+function showChosenFile(input) {
+  var box = input.closest("[data-file-pick]");
+  var chosen = box && box.querySelector(".file-pick-name");
+  if (!chosen) { return; }
+  var names = Array.prototype.map.call(input.files || [], function (file) { return file.name; });
+  chosen.textContent = names.length ? names.join(", ") : chosen.getAttribute("data-none");
+  box.classList.toggle("chosen", names.length > 0);
+}
+
+document.addEventListener("change", function (event) {
+  var input = event.target;
+  if (input.matches && input.matches("[data-file-pick] input[type=file]")) { showChosenFile(input); }
+});
+
+// A file dragged over the box lands on the (transparent) input; the box shows where to let go.
+["dragenter", "dragover", "dragleave", "drop"].forEach(function (type) {
+  document.addEventListener(type, function (event) {
+    var box = event.target.closest && event.target.closest("[data-file-pick].enhanced");
+    if (box) { box.classList.toggle("dragging", type === "dragenter" || type === "dragover"); }
+  });
+});
+
+if (window.htmx) {
+  window.htmx.onLoad(enhanceFilePicks);
+} else {
+  document.addEventListener("DOMContentLoaded", function () { enhanceFilePicks(document); });
+}

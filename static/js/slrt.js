@@ -98,3 +98,49 @@ if (window.htmx) {
 } else {
   document.addEventListener("DOMContentLoaded", function () { enhanceFilePicks(document); });
 }
+
+// A date input shows its date in the browser's order ("mm/dd/yyyy" on an English browser), which no page can
+// change. Beside a filled one the same date is written out in the page's language ("Senin, 2 Maret 2026"), so
+// 03/02 cannot be taken for 3 February. The native input (its picker, its keyboard entry) is left as it is.
+function echoDate(input) {
+  var echo = input.nextElementSibling;
+  if (!echo || !echo.classList.contains("date-echo")) { return; }
+  var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(input.value);
+  if (!parts || !window.Intl) { echo.textContent = ""; return; }
+  var day = new Date(Date.UTC(+parts[1], +parts[2] - 1, +parts[3]));
+  echo.textContent = new Intl.DateTimeFormat(document.documentElement.lang || "id",
+    {weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC"}).format(day);
+}
+
+var dateEchoes = 0;
+
+function addDateEchoes(root) {
+  var inputs = Array.prototype.slice.call(root.querySelectorAll ? root.querySelectorAll("input[type=date]") : []);
+  if (root.matches && root.matches("input[type=date]")) { inputs.push(root); }
+  inputs.forEach(function (input) {
+    var next = input.nextElementSibling;
+    if (!next || !next.classList.contains("date-echo")) {
+      var echo = document.createElement("small");
+      echo.className = "date-echo";
+      echo.id = (input.id || input.name || "date") + "-as-words-" + (++dateEchoes);
+      input.insertAdjacentElement("afterend", echo);
+      var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      described.push(echo.id);
+      input.setAttribute("aria-describedby", described.join(" "));
+    }
+    echoDate(input);
+  });
+}
+
+document.addEventListener("input", function (event) {
+  if (event.target.matches && event.target.matches("input[type=date]")) { echoDate(event.target); }
+});
+document.addEventListener("change", function (event) {
+  if (event.target.matches && event.target.matches("input[type=date]")) { echoDate(event.target); }
+});
+
+if (window.htmx) {
+  window.htmx.onLoad(addDateEchoes);
+} else {
+  document.addEventListener("DOMContentLoaded", function () { addDateEchoes(document); });
+}

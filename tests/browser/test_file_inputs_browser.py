@@ -119,3 +119,26 @@ def test_without_javascript_the_browsers_own_input_shows(browser, live_server, t
         assert not box.locator(".file-pick-name").is_visible()
     finally:
         context.close()
+
+
+def test_a_date_input_writes_its_date_out_in_the_pages_language(browser, live_server, taken_case):
+    """The date input itself keeps the browser's order (mm/dd/yyyy in an English Chromium: no page can change it);
+    beside it the chosen day reads in Indonesian, so 03/02 is not taken for 3 February."""
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        login(page, live_server, "backoffice", PASSWORD)
+        page.goto(f"{live_server}/kasus/?status=&date_from=2026-03-02")
+        date_from = page.get_by_label("Dari tanggal")
+        echo = page.locator("#date_from + .date-echo")
+        assert echo.inner_text() == "Senin, 2 Maret 2026"
+        assert date_from.get_attribute("aria-describedby") == echo.get_attribute("id")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator("form.filters").screenshot(path=str(SHOTS / "date-echo-1280.png"))
+        date_from.fill("2026-12-25")
+        assert echo.inner_text() == "Jumat, 25 Desember 2026"
+        date_from.fill("")
+        assert not echo.is_visible()
+        assert not page.locator("#date_to + .date-echo").is_visible()  # an empty input says nothing
+    finally:
+        context.close()

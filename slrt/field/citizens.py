@@ -47,5 +47,19 @@ def checked_visit(citizen) -> tuple[object | None, dict]:
         category_ids={c.id for c in categories}, programme_ids={p.id for p in programmes},
         document_codes={d.code for d in documents}, village_parent=village_parent)
     if not validation.run():
-        return None, {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+        return None, flat_errors(form.errors)
     return validation.visit_data(), {}
+
+
+def flat_errors(errors: dict, prefix: str = "") -> dict[str, list[str]]:
+    """A form's errors keyed by the names its fields post (`complaints-0-description`, `members-1-nik`): the
+    device marks the field at fault by that name. A list of sub-forms nests a dict per row (empty when fine)."""
+    flat: dict[str, list[str]] = {}
+    for name, found in errors.items():
+        key = f"{prefix}{name}" if name is not None else prefix.rstrip("-")  # None: the form's own errors
+        for i, item in enumerate(found if isinstance(found, list) else [found]):
+            if isinstance(item, dict):
+                flat.update(flat_errors(item, f"{key}-{i}-"))
+            else:
+                flat.setdefault(key, []).append(str(item))
+    return flat

@@ -37,7 +37,11 @@ function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-function show(...children) { app.replaceChildren(...children); window.scrollTo(0, 0); }
+// What is left out (null, false) is not shown: replaceChildren would write it out as the text "null".
+function show(...children) {
+  app.replaceChildren(...children.filter((child) => child !== null && child !== undefined && child !== false));
+  window.scrollTo(0, 0);
+}
 const message = (text, kind = "info") => h("p", {class: `msg ${kind}`, role: kind === "error" ? "alert" : null}, text);
 // A field at fault is marked: its message under it, and the input flagged for screen readers.
 function field(label, input, error) {

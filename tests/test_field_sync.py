@@ -243,3 +243,17 @@ def test_a_refused_registration_names_each_field_at_fault_and_its_correction_is_
     assert _push(f, record).get_json()["results"][0]["status"] == "saved"
     assert _push(f, record).get_json()["results"][0]["status"] == "duplicate"
     assert count(Case, Case.ticket == ticket) == 1
+
+
+def test_a_household_member_registered_on_the_device_is_checked_as_at_the_counter(app, field, places):
+    """Members sent with a registration reach the person; a member's field the counter refuses is named by its
+    row (members-<i>-<field>), so the device marks that very field."""
+    f = field
+    twice = _citizen(places, f["tickets"][6], nik="3204051012850003",
+                     members=[{"name": "Siti Aminah", "relation": 2, "nik": "3204051012850003", "sex": "P"}])
+    refused = _push(f, twice).get_json()["results"][0]
+    assert refused["status"] == "refused" and "members-0-nik" in refused.get("errors", {}), refused
+    twice["citizen"]["members"][0]["nik"] = ""
+    assert _push(f, twice).get_json()["results"][0]["status"] == "saved"
+    case = db.session.scalar(select(Case).where(Case.ticket == f["tickets"][6]))
+    assert [(m.name, m.relation, m.sex) for m in case.person.members] == [("Siti Aminah", 2, "P")]

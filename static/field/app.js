@@ -414,11 +414,68 @@ async function citizenView(values = {}, errors = {}, fixing = null) {
     err("needs") ? h("span", {class: "error"}, err("needs")) : null),
   h("fieldset", {}, h("legend", {}, L.documents), checks("documents", lists.documents.map((d) => [d.code, d.name]), values.documents),
     err("documents") ? h("span", {class: "error"}, err("documents")) : null),
+  membersFieldset(values.members || [], errors, lists.relations || []),
   field(L.staff_note, h("textarea", {name: "note", rows: 2}, values.note || ""), err("note")),
   h("div", {class: "actions"}, h("button", {class: "primary", type: "submit"}, fixing ? L.fix_save : L.register),
     fixing ? h("button", {type: "button", onclick: () => waitingView()}, L.cancel) : null));
   await frame(fixing ? "waiting" : "citizen", form);
   focusFault(form);
+}
+
+// The household's members, as at the counter ("Tambah anggota"): rows named members-<i>-<field> like the
+// counter form's, so what the portal says of a member's field marks that very field.
+const MEMBER_FIELDS = ["name", "nik", "relation", "birth_date", "sex"];
+
+function memberRow(member, i, errors, relations) {
+  const name = (key) => `members-${i}-${key}`;
+  const row = h("div", {class: "member", "data-member": true},
+    field(L.member_name, h("input", {name: name("name"), value: member.name || "", maxlength: 120}), errors[name("name")]),
+    field(L.nik, h("input", {name: name("nik"), value: member.nik || "", inputmode: "numeric", maxlength: 20,
+                             autocomplete: "off"}), errors[name("nik")]),
+    field(L.relation, select(name("relation"), relations, member.relation, L.choose_relation), errors[name("relation")]),
+    h("div", {class: "pair"},
+      field(L.birth_date, h("input", {type: "date", name: name("birth_date"), value: member.birth_date || ""}),
+            errors[name("birth_date")]),
+      field(L.sex, select(name("sex"), [["L", L.male], ["P", L.female]], member.sex), errors[name("sex")])),
+    h("button", {type: "button", class: "danger", onclick: () => {
+      const list = row.parentElement;
+      row.remove();
+      renumberMembers(list);
+    }}, L.remove_member));
+  return row;
+}
+
+function renumberMembers(list) {
+  list.querySelectorAll("[data-member]").forEach((row, i) => {
+    row.querySelectorAll("[name^=members-]").forEach((input) => {
+      input.name = input.name.replace(/^members-\d+-/, `members-${i}-`);
+    });
+  });
+}
+
+function membersFieldset(members, errors, relations) {
+  const list = h("div", {class: "members"}, members.map((m, i) => memberRow(m, i, errors, relations)));
+  return h("fieldset", {}, h("legend", {}, L.household), list,
+           h("button", {type: "button", onclick: () => {
+             const row = memberRow({}, list.querySelectorAll("[data-member]").length, {}, relations);
+             list.append(row);
+             row.querySelector("input").focus();
+           }}, `+ ${L.add_member}`));
+}
+
+// The member rows of the form as typed (a row left wholly empty is dropped, as at the counter).
+function formMembers(form) {
+  return [...form.querySelectorAll("[data-member]")].map((row) => Object.fromEntries(MEMBER_FIELDS.map((key) => {
+    const input = row.querySelector(`[name$="-${key}"]`);
+    return [key, input ? input.value.trim() : ""];
+  }))).filter((m) => MEMBER_FIELDS.some((key) => m[key]));
+}
+
+// What a field's name says to the facilitator: a member's field says which member.
+function fieldLabel(name) {
+  const member = /^members-(\d+)-(\w+)$/.exec(name);
+  if (member) return `${L.member} ${Number(member[1]) + 1}: ${L[member[2] === "name" ? "member_name" : member[2]] || member[2]}`;
+  return L[name] || name;
 }
 
 // The fields of the citizen form, by the names the device uses (the portal's names are mapped to them).
@@ -441,9 +498,10 @@ function refusedFields(result) {
 
 // The portal's answer above a reopened form; what it said of a field the form does not show is listed here.
 function refusalNotice(fixing, errors, shown) {
-  const elsewhere = Object.entries(errors).filter(([name, text]) => !shown.includes(name) && text !== fixing.result.message);
+  const elsewhere = Object.entries(errors).filter(([name, text]) => !shown.includes(name) && !name.startsWith("members-")
+                                                  && text !== fixing.result.message);
   return h("div", {class: "msg error", role: "alert"}, h("p", {}, L.fix_intro), h("p", {}, fixing.result.message),
-           elsewhere.length ? h("ul", {}, elsewhere.map(([name, text]) => h("li", {}, `${L[name] || name}: ${text}`))) : null);
+           elsewhere.length ? h("ul", {}, elsewhere.map(([name, text]) => h("li", {}, `${fieldLabel(name)}: ${text}`))) : null);
 }
 
 function focusFault(form) {
@@ -463,7 +521,8 @@ function citizenValues(body) {
   const c = body.citizen;
   const first = (c.complaints || [])[0] || {};
   return {...c, category: first.category === undefined ? "" : String(first.category), complaint: first.description || "",
-          needs: (c.needs || []).map(String), documents: c.documents || []};
+          needs: (c.needs || []).map(String), documents: c.documents || [],
+          members: (c.members || []).map((m) => ({...m, relation: m.relation === undefined ? "" : String(m.relation)}))};
 }
 
 function citizenBody(v, ticket) {
@@ -471,7 +530,8 @@ function citizenBody(v, ticket) {
     nik: checkNik(v.nik, null).nik, name: v.name, birth_place: v.birth_place, birth_date: v.birth_date, sex: v.sex,
     phone: v.phone, address: v.address, rt: v.rt, rw: v.rw, region_code: v.region_code, visit_type: v.visit_type,
     complaints: [{category: v.category, description: v.complaint}], needs: v.needs.map(Number),
-    documents: v.documents, note: v.note}};
+    documents: v.documents, note: v.note,
+    members: v.members.map((m) => ({...m, nik: checkNik(m.nik, null).nik || m.nik, relation: Number(m.relation) || ""}))}};
 }
 
 function citizenErrors(v, regencies) {
@@ -482,6 +542,15 @@ function citizenErrors(v, regencies) {
   for (const name of ["name", "birth_date", "sex", "region_code", "visit_type", "category", "complaint"]) {
     if (!String(v[name] || "").trim()) errors[name] = errors[name] || L.required;
   }
+  // a member as the counter checks one: a name, the relation to the head, a NIK by the same rules if given
+  (v.members || []).forEach((m, i) => {
+    if (!m.name) errors[`members-${i}-name`] = L.member_name_required;
+    if (!m.relation) errors[`members-${i}-relation`] = L.relation_required;
+    if (m.nik) {
+      const check = checkNik(m.nik, regencies);
+      if (check.errors.length) errors[`members-${i}-nik`] = check.errors.map(([name, params]) => t(name, params)).join(" ");
+    }
+  });
   return errors;
 }
 
@@ -489,6 +558,8 @@ async function registerCitizen(form, data, fixing = null) {
   const v = Object.fromEntries(new FormData(form));
   v.needs = checked(form, "needs");
   v.documents = checked(form, "documents");
+  for (const key of Object.keys(v)) if (key.startsWith("members-")) delete v[key];
+  v.members = formMembers(form);
   const errors = citizenErrors(v, data.regencies);
   if (Object.keys(errors).length) return citizenView(v, errors, fixing);
   if (fixing) {
@@ -542,7 +613,7 @@ function refusal(record, data) {
   const fixable = record.result.field !== "ticket" && (record.kind === "citizen"
     || (data.visits || []).some((v) => v.id === record.body.visit_id));
   return h("div", {class: "refusal"}, h("p", {class: "error"}, record.result.message),
-           faults.length ? h("ul", {class: "error"}, faults.map(([name, text]) => h("li", {}, `${L[name] || name}: ${text}`))) : null,
+           faults.length ? h("ul", {class: "error"}, faults.map(([name, text]) => h("li", {}, `${fieldLabel(name)}: ${text}`))) : null,
            fixable ? h("button", {type: "button", class: "primary", onclick: () => fixView(record)}, L.fix)
              : h("p", {class: "muted"}, L.cannot_fix));
 }

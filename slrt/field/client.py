@@ -113,7 +113,7 @@ def labels() -> dict[str, str]:
         "fix_gone": _("Catatan ini tidak lagi menunggu perbaikan; tidak ada yang diubah."),
         "cannot_fix": _("Catatan ini tidak dapat diperbaiki di perangkat. Hubungi kantor."),
         "refused_fix": _("Ditolak portal: perlu diperbaiki"), "kk_number": _("No. KK"),
-        "add_member": _("Tambah anggota"), "member": _("Anggota"), "member_name": _("Nama anggota"),
+        "add_member": _("Tambah anggota"), "member": _("Anggota ke-%(n)s"), "member_name": _("Nama anggota"),
         "relation": _("Hubungan"), "choose_relation": _("— pilih hubungan —"), "remove_member": _("Hapus anggota"),
         "member_name_required": _("Nama anggota wajib diisi."),
         "relation_required": _("Pilih hubungan anggota ini dengan kepala keluarga."),

@@ -474,7 +474,7 @@ function formMembers(form) {
 // What a field's name says to the facilitator: a member's field says which member.
 function fieldLabel(name) {
   const member = /^members-(\d+)-(\w+)$/.exec(name);
-  if (member) return `${L.member} ${Number(member[1]) + 1}: ${L[member[2] === "name" ? "member_name" : member[2]] || member[2]}`;
+  if (member) return `${t("member", {n: Number(member[1]) + 1})}: ${L[member[2] === "name" ? "member_name" : member[2]] || member[2]}`;
   return L[name] || name;
 }
 

@@ -256,3 +256,35 @@ def test_a_photo_arrives_part_by_part_resumes_after_a_break_and_becomes_an_attac
     # a photo of a record that was never sent is refused
     stray = dict(meta, uuid=str(uuid.uuid4()), record_uuid=str(uuid.uuid4()))
     assert api.post("/lapangan/api/foto", headers=headers, json=stray).status_code == 422
+
+
+def test_a_refused_registration_names_each_field_at_fault_and_its_correction_is_saved_once(app, field, places):
+    """The device marks the field the portal refused by the name it posts (a complaint's own field too), and the
+    same record corrected and sent again under its uuid is saved once."""
+    f = field
+    ticket = f["tickets"][5]
+    record = _citizen(places, ticket, phone="12345")
+    record["citizen"]["complaints"] = [{"category": record["citizen"]["complaints"][0]["category"], "description": "x" * 4001}]
+    refused = _push(f, record).get_json()["results"][0]
+    assert refused["status"] == "refused"
+    assert "phone" in refused["errors"] and "complaints-0-description" in refused["errors"]
+    assert all(isinstance(m, str) for messages in refused["errors"].values() for m in messages)
+    assert count(Case, Case.ticket == ticket) == 0
+    record["citizen"] = _citizen(places, ticket)["citizen"]  # corrected on the device: the same uuid
+    assert _push(f, record).get_json()["results"][0]["status"] == "saved"
+    assert _push(f, record).get_json()["results"][0]["status"] == "duplicate"
+    assert count(Case, Case.ticket == ticket) == 1
+
+
+def test_a_household_member_registered_on_the_device_is_checked_as_at_the_counter(app, field, places):
+    """Members sent with a registration reach the person; a member's field the counter refuses is named by its
+    row (members-<i>-<field>), so the device marks that very field."""
+    f = field
+    twice = _citizen(places, f["tickets"][6], nik="3204051012850003",
+                     members=[{"name": "Siti Aminah", "relation": 2, "nik": "3204051012850003", "sex": "P"}])
+    refused = _push(f, twice).get_json()["results"][0]
+    assert refused["status"] == "refused" and "members-0-nik" in refused.get("errors", {}), refused
+    twice["citizen"]["members"][0]["nik"] = ""
+    assert _push(f, twice).get_json()["results"][0]["status"] == "saved"
+    case = db.session.scalar(select(Case).where(Case.ticket == f["tickets"][6]))
+    assert [(m.name, m.relation, m.sex) for m in case.person.members] == [("Siti Aminah", 2, "P")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
+from wtforms import FieldList, FormField
 
 from slrt.intake.forms import IntakeForm, IntakeValidation
 from slrt.intake.queries import choice_lists
@@ -47,5 +48,24 @@ def checked_visit(citizen) -> tuple[object | None, dict]:
         category_ids={c.id for c in categories}, programme_ids={p.id for p in programmes},
         document_codes={d.code for d in documents}, village_parent=village_parent)
     if not validation.run():
-        return None, {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+        return None, field_errors(form)
     return validation.visit_data(), {}
+
+
+def field_errors(form) -> dict[str, list[str]]:
+    """Each field's errors under the name it posts (`phone`, `complaints-0-description`, `members-1-nik`): the
+    device marks the field at fault by that name. Read from the fields themselves: the cross-field checks add
+    theirs after validation, which `form.errors` (cached by WTForms at its first reading) can miss."""
+    found: dict[str, list[str]] = {}
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                found.update(field_errors(entry.form) if isinstance(entry, FormField) else
+                             {entry.name: [str(e) for e in entry.errors]} if entry.errors else {})
+        elif isinstance(field, FormField):
+            found.update(field_errors(field.form))
+        elif field.errors:
+            found[field.name] = [str(e) for e in field.errors]
+    if getattr(form, "form_errors", None):
+        found[""] = [str(e) for e in form.form_errors]
+    return found

@@ -106,6 +106,17 @@ def labels() -> dict[str, str]:
         "sync_failed": _("Sinkron gagal: tidak ada sambungan ke portal. Data tetap aman di perangkat."),
         "sync_done": _("Sinkron selesai."), "login_needed": _("Masuk ke portal dulu saat ada sinyal."),
         "login": _("Masuk"),
+        "fix": _("Perbaiki"), "fix_citizen": _("Perbaiki pendaftaran warga"), "fix_save": _("Simpan perbaikan"),
+        "fix_intro": _("Portal menolak catatan ini. Perbaiki isian yang ditandai lalu simpan; catatan dikirim "
+                       "lagi pada sinkron berikutnya."),
+        "fixed": _("Perbaikan tersimpan di perangkat dan menunggu sinkron. Kirim dengan Sinkronkan."),
+        "fix_gone": _("Catatan ini tidak lagi menunggu perbaikan; tidak ada yang diubah."),
+        "cannot_fix": _("Catatan ini tidak dapat diperbaiki di perangkat. Hubungi kantor."),
+        "refused_fix": _("Ditolak portal: perlu diperbaiki"), "kk_number": _("No. KK"),
+        "add_member": _("Tambah anggota"), "member": _("Anggota ke-%(n)s"), "member_name": _("Nama anggota"),
+        "relation": _("Hubungan"), "choose_relation": _("— pilih hubungan —"), "remove_member": _("Hapus anggota"),
+        "member_name_required": _("Nama anggota wajib diisi."),
+        "relation_required": _("Pilih hubungan anggota ini dengan kepala keluarga."),
     }
 
 

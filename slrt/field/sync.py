@@ -64,6 +64,8 @@ def pull_payload(user, visits: list[HomeVisit], tickets: list[str]) -> dict:
             "programmes": [{"id": p.id, "name": p.name} for p in programmes],
             "documents": [{"code": d.code, "name": d.name} for d in documents],
             "visit_types": [[v, str(t)] for v, t in LABELS.choices(VisitType)],
+            # a household member's relation to the head (the registry's HUB_KRT codes), as at the counter
+            "relations": [[int(v), str(t)] for v, t in LABELS.choices("Relationship")],
             "housing_aspects": list(HOUSING),  # the form's order (a JSON object's keys come sorted)
             "housing": {aspect: [[code, LABELS.label(f"Housing.{aspect}", code)] for code in codes]
                         for aspect, codes in HOUSING.items()},

@@ -37,10 +37,18 @@ function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-function show(...children) { app.replaceChildren(...children); window.scrollTo(0, 0); }
+// What is left out (null, false) is not shown: replaceChildren would write it out as the text "null".
+function show(...children) {
+  app.replaceChildren(...children.filter((child) => child !== null && child !== undefined && child !== false));
+  window.scrollTo(0, 0);
+}
 const message = (text, kind = "info") => h("p", {class: `msg ${kind}`, role: kind === "error" ? "alert" : null}, text);
-const field = (label, input, error) => h("label", {class: "field"}, h("span", {}, label), input,
-                                         error ? h("span", {class: "error"}, error) : null);
+// A field at fault is marked: its message under it, and the input flagged for screen readers.
+function field(label, input, error) {
+  if (error) input.setAttribute("aria-invalid", "true");
+  return h("label", {class: error ? "field invalid" : "field"}, h("span", {}, label), input,
+           error ? h("span", {class: "error"}, error) : null);
+}
 
 function netState() {
   const net = document.getElementById("net");
@@ -247,12 +255,16 @@ async function frame(current, ...body) {
 
 async function home(notice = "", kind = "info") {
   const data = (await store.get("pull")) || {visits: []};
-  const done = new Set((await store.records()).filter((r) => r.kind === "visit").map((r) => r.body.visit_id));
+  const recorded = new Map((await store.records()).filter((r) => r.kind === "visit").map((r) => [r.body.visit_id, r]));
   const items = data.visits.map((visit) => h("li", {},
-    h("button", {type: "button", class: "visit", onclick: () => visitView(visit)},
+    h("button", {type: "button", class: "visit", onclick: () => {
+      const earlier = recorded.get(visit.id);  // a refused visit is corrected, not recorded a second time
+      return earlier && earlier.state === "refused" ? fixView(earlier) : visitView(visit);
+    }},
       h("strong", {}, visit.case.name), h("span", {}, `${visit.case.address} RT ${visit.case.rt}/RW ${visit.case.rw}, ${visit.case.village}`),
       h("span", {class: "muted"}, `${L.due} ${visit.due_date} · ${visit.case.ticket}`),
-      done.has(visit.id) ? h("span", {class: "badge"}, L.visit_done) : null)));
+      !recorded.has(visit.id) ? null : recorded.get(visit.id).state === "refused"
+        ? h("span", {class: "badge refused"}, L.refused_fix) : h("span", {class: "badge"}, L.visit_done))));
   await frame("visits", notice ? message(notice, kind) : null, h("h1", {}, L.visits),
               items.length ? h("ul", {class: "list"}, items) : h("p", {class: "muted"}, L.no_visits));
 }
@@ -272,8 +284,11 @@ function checks(name, choices, chosen = []) {
 const checked = (form, name) => [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((i) => i.value);
 const today = () => new Date(Date.now() - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 10);
 
-async function visitView(visit, error = "") {
+// `fixing`: a refused record of this visit, reopened with what was saved and the field at fault marked.
+async function visitView(visit, error = "", fixing = null) {
   const data = await store.get("pull");
+  const saved = fixing ? fixing.body : {case: visit.case.base};
+  const errors = fixing ? refusedFields(fixing.result) : {};
   const lists = data.lists;
   const photos = [];
   const c = visit.case;
@@ -293,18 +308,22 @@ async function visitView(visit, error = "") {
     photoInput.value = "";
   }});
   const house = lists.housing_aspects.map((aspect) => field(L[aspect] || aspect,
-                                                            select(`housing-${aspect}`, lists.housing[aspect], "", L.not_seen)));
+    select(`housing-${aspect}`, lists.housing[aspect], (saved.housing || {})[aspect] || "", L.not_seen), errors[aspect]));
   const form = h("form", {class: "card", onsubmit: async (event) => {
     event.preventDefault();
     const f = event.target;
     if (!f.findings.value.trim() || !f.recommendation.value.trim()) return;
     const housing = Object.fromEntries(lists.housing_aspects.map((a) => [a, f[`housing-${a}`].value]));
+    const values = {visited_on: f.visited_on.value, housing, findings: f.findings.value,
+                    recommendation: f.recommendation.value,
+                    case: {needs: checked(f, "needs").map(Number), documents: checked(f, "documents")}};
+    if (fixing) {  // the same record (its uuid, its photos, the base it started from), corrected
+      if (!(await store.fixRecord(fixing.uuid, {...fixing.body, ...values}))) return waitingView(L.fix_gone, "error");
+      for (const photo of photos) await store.addPhoto(crypto.randomUUID(), fixing.uuid, photo.bytes, photo.info);
+      return waitingView(L.fixed);
+    }
     const uuid = crypto.randomUUID();
-    await store.addRecord(uuid, "visit", {
-      label: `${c.name} · ${c.ticket}`, visit_id: visit.id, visited_on: f.visited_on.value, housing, findings: f.findings.value,
-      recommendation: f.recommendation.value, base: c.base,
-      case: {needs: checked(f, "needs").map(Number), documents: checked(f, "documents")},
-    });
+    await store.addRecord(uuid, "visit", {label: `${c.name} · ${c.ticket}`, visit_id: visit.id, base: c.base, ...values});
     for (const photo of photos) await store.addPhoto(crypto.randomUUID(), uuid, photo.bytes, photo.info);
     home(L.saved);
   }},
@@ -315,16 +334,20 @@ async function visitView(visit, error = "") {
   c.household.length ? h("div", {}, h("h2", {}, L.household),
                          h("ul", {}, c.household.map((m) => h("li", {}, m.name)))) : null,
   error ? message(error, "error") : null,
-  field(L.visited_on, h("input", {type: "date", name: "visited_on", value: today(), max: today(), required: true})),
+  fixing ? refusalNotice(fixing, errors, ["visited_on", "findings", "recommendation", ...lists.housing_aspects]) : null,
+  field(L.visited_on, h("input", {type: "date", name: "visited_on", value: saved.visited_on || today(), max: today(),
+                                  required: true}), errors.visited_on),
   h("fieldset", {}, h("legend", {}, L.house), house),
-  field(L.findings, h("textarea", {name: "findings", rows: 4, required: true})),
-  h("fieldset", {}, h("legend", {}, L.needs), checks("needs", lists.programmes.map((p) => [p.id, p.name]), c.base.needs)),
-  h("fieldset", {}, h("legend", {}, L.documents), checks("documents", lists.documents.map((d) => [d.code, d.name]), c.base.documents)),
-  field(L.recommendation, h("textarea", {name: "recommendation", rows: 3, required: true})),
+  field(L.findings, h("textarea", {name: "findings", rows: 4, required: true}, saved.findings || ""), errors.findings),
+  h("fieldset", {}, h("legend", {}, L.needs), checks("needs", lists.programmes.map((p) => [p.id, p.name]), saved.case.needs)),
+  h("fieldset", {}, h("legend", {}, L.documents), checks("documents", lists.documents.map((d) => [d.code, d.name]), saved.case.documents)),
+  field(L.recommendation, h("textarea", {name: "recommendation", rows: 3, required: true}, saved.recommendation || ""),
+        errors.recommendation),
   h("fieldset", {}, h("legend", {}, L.photos), photoList, h("label", {class: "button"}, L.add_photo, photoInput)),
-  h("div", {class: "actions"}, h("button", {class: "primary", type: "submit"}, L.save),
-    h("button", {type: "button", onclick: () => home()}, L.cancel)));
-  await frame("visits", form);
+  h("div", {class: "actions"}, h("button", {class: "primary", type: "submit"}, fixing ? L.fix_save : L.save),
+    h("button", {type: "button", onclick: () => (fixing ? waitingView() : home())}, L.cancel)));
+  await frame(fixing ? "waiting" : "visits", form);
+  focusFault(form);
 }
 
 // A photo as a JPEG near PHOTO_TARGET: 1280 px on its long edge, lower quality first, then smaller, until it
@@ -356,7 +379,9 @@ function position() {
 
 // ---- a new citizen -----------------------------------------------------------------------------------
 
-async function citizenView(values = {}, errors = {}) {
+// `fixing`: a refused registration, reopened with what was saved and the fields at fault marked; it keeps its
+// uuid and its ticket number (the citizen already holds that number).
+async function citizenView(values = {}, errors = {}, fixing = null) {
   const data = await store.get("pull");
   if (!data) return home(L.login_needed, "error");
   const lists = data.lists;
@@ -364,30 +389,149 @@ async function citizenView(values = {}, errors = {}) {
   const err = (name) => errors[name];
   const form = h("form", {class: "card", novalidate: true, onsubmit: (event) => {
     event.preventDefault();
-    registerCitizen(event.target, data);
+    registerCitizen(event.target, data, fixing);
   }},
-  h("h1", {}, L.new_citizen),
-  Object.keys(errors).length ? message(L.check_fields, "error") : null,
+  h("h1", {}, fixing ? L.fix_citizen : L.new_citizen),
+  fixing ? h("p", {class: "muted"}, t("ticket", {ticket: fixing.body.ticket})) : null,
+  fixing ? refusalNotice(fixing, errors, CITIZEN_FIELDS)
+    : Object.keys(errors).length ? message(L.check_fields, "error") : null,
   field(L.nik, input("nik", {inputmode: "numeric", maxlength: 20, autocomplete: "off"}), err("nik")),
   field(L.name, input("name", {maxlength: 120}), err("name")),
-  field(L.birth_place, input("birth_place", {maxlength: 80})),
+  field(L.birth_place, input("birth_place", {maxlength: 80}), err("birth_place")),
   field(L.birth_date, input("birth_date", {type: "date"}), err("birth_date")),
   h("fieldset", {}, h("legend", {}, L.sex), ["L", "P"].map((s) => h("label", {class: "check"},
     h("input", {type: "radio", name: "sex", value: s, checked: values.sex === s}), s === "L" ? L.male : L.female)),
     err("sex") ? h("span", {class: "error"}, err("sex")) : null),
-  field(L.phone, input("phone", {inputmode: "tel", maxlength: 20})),
-  field(L.address, input("address", {maxlength: 255})),
-  h("div", {class: "pair"}, field(L.rt, input("rt", {inputmode: "numeric", maxlength: 3})),
-    field(L.rw, input("rw", {inputmode: "numeric", maxlength: 3}))),
+  field(L.phone, input("phone", {inputmode: "tel", maxlength: 20}), err("phone")),
+  field(L.address, input("address", {maxlength: 255}), err("address")),
+  h("div", {class: "pair"}, field(L.rt, input("rt", {inputmode: "numeric", maxlength: 3}), err("rt")),
+    field(L.rw, input("rw", {inputmode: "numeric", maxlength: 3}), err("rw"))),
   field(L.village, select("region_code", data.villages.map((v) => [v.code, v.name]), values.region_code), err("region_code")),
   field(L.visit_type, select("visit_type", lists.visit_types, values.visit_type), err("visit_type")),
   field(L.category, select("category", lists.categories.map((c) => [c.id, c.name]), values.category), err("category")),
   field(L.complaint, h("textarea", {name: "complaint", rows: 3}, values.complaint || ""), err("complaint")),
-  h("fieldset", {}, h("legend", {}, L.needs), checks("needs", lists.programmes.map((p) => [p.id, p.name]), values.needs)),
-  h("fieldset", {}, h("legend", {}, L.documents), checks("documents", lists.documents.map((d) => [d.code, d.name]), values.documents)),
-  field(L.staff_note, h("textarea", {name: "note", rows: 2}, values.note || "")),
-  h("div", {class: "actions"}, h("button", {class: "primary", type: "submit"}, L.register)));
-  await frame("citizen", form);
+  h("fieldset", {}, h("legend", {}, L.needs), checks("needs", lists.programmes.map((p) => [p.id, p.name]), values.needs),
+    err("needs") ? h("span", {class: "error"}, err("needs")) : null),
+  h("fieldset", {}, h("legend", {}, L.documents), checks("documents", lists.documents.map((d) => [d.code, d.name]), values.documents),
+    err("documents") ? h("span", {class: "error"}, err("documents")) : null),
+  membersFieldset(values.members || [], errors, lists.relations || []),
+  field(L.staff_note, h("textarea", {name: "note", rows: 2}, values.note || ""), err("note")),
+  h("div", {class: "actions"}, h("button", {class: "primary", type: "submit"}, fixing ? L.fix_save : L.register),
+    fixing ? h("button", {type: "button", onclick: () => waitingView()}, L.cancel) : null));
+  await frame(fixing ? "waiting" : "citizen", form);
+  focusFault(form);
+}
+
+// The household's members, as at the counter ("Tambah anggota"): rows named members-<i>-<field> like the
+// counter form's, so what the portal says of a member's field marks that very field.
+const MEMBER_FIELDS = ["name", "nik", "relation", "birth_date", "sex"];
+
+function memberRow(member, i, errors, relations) {
+  const name = (key) => `members-${i}-${key}`;
+  const row = h("div", {class: "member", "data-member": true},
+    field(L.member_name, h("input", {name: name("name"), value: member.name || "", maxlength: 120}), errors[name("name")]),
+    field(L.nik, h("input", {name: name("nik"), value: member.nik || "", inputmode: "numeric", maxlength: 20,
+                             autocomplete: "off"}), errors[name("nik")]),
+    field(L.relation, select(name("relation"), relations, member.relation, L.choose_relation), errors[name("relation")]),
+    h("div", {class: "pair"},
+      field(L.birth_date, h("input", {type: "date", name: name("birth_date"), value: member.birth_date || ""}),
+            errors[name("birth_date")]),
+      field(L.sex, select(name("sex"), [["L", L.male], ["P", L.female]], member.sex), errors[name("sex")])),
+    h("button", {type: "button", class: "danger", onclick: () => {
+      const list = row.parentElement;
+      row.remove();
+      renumberMembers(list);
+    }}, L.remove_member));
+  return row;
+}
+
+function renumberMembers(list) {
+  list.querySelectorAll("[data-member]").forEach((row, i) => {
+    row.querySelectorAll("[name^=members-]").forEach((input) => {
+      input.name = input.name.replace(/^members-\d+-/, `members-${i}-`);
+    });
+  });
+}
+
+function membersFieldset(members, errors, relations) {
+  const list = h("div", {class: "members"}, members.map((m, i) => memberRow(m, i, errors, relations)));
+  return h("fieldset", {}, h("legend", {}, L.household), list,
+           h("button", {type: "button", onclick: () => {
+             const row = memberRow({}, list.querySelectorAll("[data-member]").length, {}, relations);
+             list.append(row);
+             row.querySelector("input").focus();
+           }}, `+ ${L.add_member}`));
+}
+
+// The member rows of the form as typed (a row left wholly empty is dropped, as at the counter).
+function formMembers(form) {
+  return [...form.querySelectorAll("[data-member]")].map((row) => Object.fromEntries(MEMBER_FIELDS.map((key) => {
+    const input = row.querySelector(`[name$="-${key}"]`);
+    return [key, input ? input.value.trim() : ""];
+  }))).filter((m) => MEMBER_FIELDS.some((key) => m[key]));
+}
+
+// What a field's name says to the facilitator: a member's field says which member.
+function fieldLabel(name) {
+  const member = /^members-(\d+)-(\w+)$/.exec(name);
+  if (member) return `${t("member", {n: Number(member[1]) + 1})}: ${L[member[2] === "name" ? "member_name" : member[2]] || member[2]}`;
+  return L[name] || name;
+}
+
+// The fields of the citizen form, by the names the device uses (the portal's names are mapped to them).
+const CITIZEN_FIELDS = ["nik", "name", "birth_place", "birth_date", "sex", "phone", "address", "rt", "rw", "region_code",
+                        "visit_type", "category", "complaint", "needs", "documents", "note"];
+const PORTAL_NAMES = {desa: "region_code", kecamatan: "region_code", complaints: "complaint",
+                      "complaints-0-category": "category", "complaints-0-description": "complaint"};
+
+// {field: message} of a refusal: the counter form's errors of a registration, or the one field a rule named.
+function refusedFields(result) {
+  const found = {};
+  const add = (name, text) => {
+    const key = PORTAL_NAMES[name] || name;
+    found[key] = found[key] && found[key] !== text ? `${found[key]} ${text}` : text;
+  };
+  for (const [name, texts] of Object.entries((result && result.errors) || {})) add(name, [].concat(texts).join(" "));
+  if (result && result.field) add(result.field, result.message);
+  return found;
+}
+
+// The portal's answer above a reopened form; what it said of a field the form does not show is listed here.
+function refusalNotice(fixing, errors, shown) {
+  const elsewhere = Object.entries(errors).filter(([name, text]) => !shown.includes(name) && !name.startsWith("members-")
+                                                  && text !== fixing.result.message);
+  return h("div", {class: "msg error", role: "alert"}, h("p", {}, L.fix_intro), h("p", {}, fixing.result.message),
+           elsewhere.length ? h("ul", {}, elsewhere.map(([name, text]) => h("li", {}, `${fieldLabel(name)}: ${text}`))) : null);
+}
+
+function focusFault(form) {
+  const fault = form.querySelector("[aria-invalid]");
+  if (fault) fault.focus();
+}
+
+async function fixView(record) {
+  if (record.kind === "citizen") return citizenView(citizenValues(record.body), refusedFields(record.result), record);
+  const data = await store.get("pull");
+  const visit = ((data && data.visits) || []).find((v) => v.id === record.body.visit_id);
+  return visit ? visitView(visit, "", record) : waitingView(L.cannot_fix, "error");
+}
+
+// A saved registration as the form's values (the inverse of citizenBody).
+function citizenValues(body) {
+  const c = body.citizen;
+  const first = (c.complaints || [])[0] || {};
+  return {...c, category: first.category === undefined ? "" : String(first.category), complaint: first.description || "",
+          needs: (c.needs || []).map(String), documents: c.documents || [],
+          members: (c.members || []).map((m) => ({...m, relation: m.relation === undefined ? "" : String(m.relation)}))};
+}
+
+function citizenBody(v, ticket) {
+  return {ticket, citizen: {
+    nik: checkNik(v.nik, null).nik, name: v.name, birth_place: v.birth_place, birth_date: v.birth_date, sex: v.sex,
+    phone: v.phone, address: v.address, rt: v.rt, rw: v.rw, region_code: v.region_code, visit_type: v.visit_type,
+    complaints: [{category: v.category, description: v.complaint}], needs: v.needs.map(Number),
+    documents: v.documents, note: v.note,
+    members: v.members.map((m) => ({...m, nik: checkNik(m.nik, null).nik || m.nik, relation: Number(m.relation) || ""}))}};
 }
 
 function citizenErrors(v, regencies) {
@@ -398,25 +542,36 @@ function citizenErrors(v, regencies) {
   for (const name of ["name", "birth_date", "sex", "region_code", "visit_type", "category", "complaint"]) {
     if (!String(v[name] || "").trim()) errors[name] = errors[name] || L.required;
   }
+  // a member as the counter checks one: a name, the relation to the head, a NIK by the same rules if given
+  (v.members || []).forEach((m, i) => {
+    if (!m.name) errors[`members-${i}-name`] = L.member_name_required;
+    if (!m.relation) errors[`members-${i}-relation`] = L.relation_required;
+    if (m.nik) {
+      const check = checkNik(m.nik, regencies);
+      if (check.errors.length) errors[`members-${i}-nik`] = check.errors.map(([name, params]) => t(name, params)).join(" ");
+    }
+  });
   return errors;
 }
 
-async function registerCitizen(form, data) {
+async function registerCitizen(form, data, fixing = null) {
   const v = Object.fromEntries(new FormData(form));
   v.needs = checked(form, "needs");
   v.documents = checked(form, "documents");
+  for (const key of Object.keys(v)) if (key.startsWith("members-")) delete v[key];
+  v.members = formMembers(form);
   const errors = citizenErrors(v, data.regencies);
-  if (Object.keys(errors).length) return citizenView(v, errors);
+  if (Object.keys(errors).length) return citizenView(v, errors, fixing);
+  if (fixing) {
+    if (!(await store.fixRecord(fixing.uuid, citizenBody(v, fixing.body.ticket)))) return waitingView(L.fix_gone, "error");
+    return waitingView(L.fixed);
+  }
   const tickets = await store.get("tickets");
   const ticket = tickets.held.find((n) => !tickets.used.includes(n));
   if (!ticket) return citizenView(v, {nik: L.no_tickets});
   tickets.used.push(ticket);
   await store.put("tickets", tickets);
-  await store.addRecord(crypto.randomUUID(), "citizen", {ticket, citizen: {
-    nik: checkNik(v.nik, null).nik, name: v.name, birth_place: v.birth_place, birth_date: v.birth_date, sex: v.sex,
-    phone: v.phone, address: v.address, rt: v.rt, rw: v.rw, region_code: v.region_code, visit_type: v.visit_type,
-    complaints: [{category: v.category, description: v.complaint}], needs: v.needs.map(Number),
-    documents: v.documents, note: v.note}});
+  await store.addRecord(crypto.randomUUID(), "citizen", citizenBody(v, ticket));
   await frame("citizen", h("div", {class: "card ticket"}, h("p", {}, v.name),
                            h("p", {class: "number"}, t("ticket", {ticket})), h("p", {}, L.ticket_note)));
 }
@@ -433,7 +588,7 @@ function clashTable(result, lists) {
       h("td", {}, shown(name, result.clash.office[name] || [])), h("td", {}, shown(name, result.clash.device[name]))))));
 }
 
-async function waitingView() {
+async function waitingView(notice = "", kind = "info") {
   const data = (await store.get("pull")) || {visits: [], lists: {programmes: [], documents: []}};
   const photos = await store.photos();
   const rows = (await store.records()).sort((a, b) => b.created - a.created);
@@ -444,12 +599,23 @@ async function waitingView() {
     return h("li", {class: `state-${r.state}`}, h("strong", {}, what),
              h("span", {class: "badge"}, label[r.state]),
              waitingPhotos ? h("span", {class: "muted"}, `${waitingPhotos} ${L.photos_waiting}`) : null,
-             r.state === "refused" && r.result ? h("span", {class: "error"}, [r.result.message,
-               ...Object.values(r.result.errors || {}).flat()].join(" ")) : null,
+             r.state === "refused" && r.result ? refusal(r, data) : null,
              r.state === "clash" && r.result && r.result.clash ? clashTable(r.result, data.lists) : null);
   });
-  await frame("waiting", h("h1", {}, L.waiting),
+  await frame("waiting", notice ? message(notice, kind) : null, h("h1", {}, L.waiting),
               items.length ? h("ul", {class: "list waiting"}, items) : h("p", {class: "muted"}, L.outbox_empty));
+}
+
+// A refused record: what the portal said (field by field), and the way to correct it on the device. A ticket
+// number the portal does not give this device, or a visit no longer assigned, cannot be corrected here.
+function refusal(record, data) {
+  const faults = Object.entries(refusedFields(record.result)).filter(([, text]) => text !== record.result.message);
+  const fixable = record.result.field !== "ticket" && (record.kind === "citizen"
+    || (data.visits || []).some((v) => v.id === record.body.visit_id));
+  return h("div", {class: "refusal"}, h("p", {class: "error"}, record.result.message),
+           faults.length ? h("ul", {class: "error"}, faults.map(([name, text]) => h("li", {}, `${fieldLabel(name)}: ${text}`))) : null,
+           fixable ? h("button", {type: "button", class: "primary", onclick: () => fixView(record)}, L.fix)
+             : h("p", {class: "muted"}, L.cannot_fix));
 }
 
 // ---- start -------------------------------------------------------------------------------------------

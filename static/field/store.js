@@ -108,6 +108,19 @@ export async function setState(uuid, state, result) {
   return d.put("outbox", row);
 }
 
+// A record the portal refused, corrected on the device: the same uuid (the portal keeps a uuid once, so it can
+// never be saved twice), back in the outbox as pending for the next sync. Only a refused record changes: one
+// the portal has, or one still waiting, is left as it is (false).
+export async function fixRecord(uuid, body) {
+  const box = await seal(body);  // before the transaction: it would close while the encryption runs
+  const t = (await open()).transaction("outbox", "readwrite");
+  const row = await t.store.get(uuid);
+  const fixable = Boolean(row) && row.state === "refused";
+  if (fixable) await t.store.put({...row, ...box, state: "pending", result: null, fixed: Date.now()});
+  await t.done;
+  return fixable;
+}
+
 export async function addPhoto(uuid, record, bytes, info) {
   const box = await encryptBytes(bytes);
   const about = await seal(info);

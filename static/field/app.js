@@ -261,12 +261,18 @@ async function home(notice = "", kind = "info") {
       const earlier = recorded.get(visit.id);  // a refused visit is corrected, not recorded a second time
       return earlier && earlier.state === "refused" ? fixView(earlier) : visitView(visit);
     }},
-      h("strong", {}, visit.case.name), h("span", {}, `${visit.case.address} RT ${visit.case.rt}/RW ${visit.case.rw}, ${visit.case.village}`),
+      h("strong", {}, visit.case.name), h("span", {}, whereabouts(visit.case)),
       h("span", {class: "muted"}, `${L.due} ${visit.due_date} · ${visit.case.ticket}`),
       !recorded.has(visit.id) ? null : recorded.get(visit.id).state === "refused"
         ? h("span", {class: "badge refused"}, L.refused_fix) : h("span", {class: "badge"}, L.visit_done))));
   await frame("visits", notice ? message(notice, kind) : null, h("h1", {}, L.visits),
               items.length ? h("ul", {class: "list"}, items) : h("p", {class: "muted"}, L.no_visits));
+}
+
+// "Kp. Babakan RT 003/RW 005, Arjasari": the parts a case has, without "RT /RW ," where it has none.
+function whereabouts(c) {
+  const rtrw = [c.rt ? `RT ${c.rt}` : "", c.rw ? `RW ${c.rw}` : ""].filter(Boolean).join("/");
+  return [[c.address, rtrw].filter(Boolean).join(" "), c.village].filter(Boolean).join(", ");
 }
 
 // ---- a visit -----------------------------------------------------------------------------------------
@@ -327,7 +333,7 @@ async function visitView(visit, error = "", fixing = null) {
     for (const photo of photos) await store.addPhoto(crypto.randomUUID(), uuid, photo.bytes, photo.info);
     home(L.saved);
   }},
-  h("h1", {}, c.name), h("p", {}, `${c.address} RT ${c.rt}/RW ${c.rw}, ${c.village} · ${c.ticket}`),
+  h("h1", {}, c.name), h("p", {}, `${whereabouts(c)} · ${c.ticket}`),
   visit.note ? h("p", {class: "note"}, `${L.note}: ${visit.note}`) : null,
   c.requests.length ? h("div", {}, h("h2", {}, L.requests),
                         h("ul", {}, c.requests.map((r) => h("li", {}, `${r.category}: ${r.description}`)))) : null,

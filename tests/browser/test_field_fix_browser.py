@@ -140,6 +140,9 @@ def test_a_refused_record_is_corrected_offline_and_saved_once_at_the_next_sync(a
     # the visit, from Kunjungan saya: it says it was refused and opens as saved, the date marked
     page.get_by_role("button", name="Kunjungan saya").click()
     page.get_by_text("Ditolak portal: perlu diperbaiki").wait_for()
+    # the case has no address, RT or RW: the visit says its village, not "RT /RW , Arjasari"
+    where = page.locator("button.visit span").first.inner_text()
+    assert where and not where.startswith((",", "RT")) and "/RW" not in where, where
     page.get_by_role("button", name="Ani Suryani").click()
     date = page.locator("label.field.invalid", has=page.locator("input[name=visited_on]"))
     assert "terlalu lama" in date.inner_text()

@@ -26,6 +26,17 @@ LISTS = [("back_office", "/kasus/?status=", "Tiket", None),
 WIDTHS = """() => ({page: document.documentElement.scrollWidth, view: window.innerWidth,
   lists: [...document.querySelectorAll('main table, main .scroll-x')].map(t => t.scrollWidth - t.clientWidth)})"""
 
+# The filters above a list: every control lies inside the form's box and is wide enough to read (a field spanning
+# two columns where one fits made a second column the screen has no room for: 'Sampai tanggal' showed 'mm/dd/yy').
+FILTERS_OUTSIDE = """() => [...document.querySelectorAll('main form.filters')].flatMap((form) => {
+  const box = form.getBoundingClientRect();
+  return [...form.querySelectorAll('input, select, button')]
+    .filter((c) => c.type !== 'hidden' && c.offsetParent !== null)
+    .filter((c) => { const r = c.getBoundingClientRect();
+      return r.left < box.left - 1 || r.right > box.right + 1 || (c.tagName !== 'BUTTON' && r.width < Math.min(150, box.width / 2)); })
+    .map((c) => [c.name || c.textContent.trim(), Math.round(c.getBoundingClientRect().right), Math.round(box.right)]);
+})"""
+
 
 @pytest.fixture
 def district(make_user, make_case, monkeypatch):
@@ -66,6 +77,8 @@ def test_lists_with_rows_fit_the_screen_and_name_their_columns_on_a_phone(browse
                 sizes = page.evaluate(WIDTHS)
                 assert sizes["page"] <= sizes["view"] == width, (url, sizes)
                 assert max(sizes["lists"]) <= 0, (url, "a list scrolls inside its box", sizes)
+                assert page.evaluate(FILTERS_OUTSIDE) == [], url
+                page.locator("main form").first.screenshot(path=str(SHOTS / f"filters-{url.strip('/').split('?')[0].replace('/', '-')}-{width}.png"))
                 header = page.locator("main table thead th").first
                 first = rows.first.locator("td").first
                 shown = first.evaluate("td => getComputedStyle(td, '::before').content")

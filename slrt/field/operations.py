@@ -27,7 +27,7 @@ from slrt.field.models import (CLASH_TRANSITIONS, DEVICE_TRANSITIONS, TICKET_TRA
 from slrt.field.sync import CASE_FIELDS, case_fields
 from slrt.field.tickets import held_by
 from slrt.intake.operations import register_visit
-from slrt.visits.models import HOUSING, HomeVisit
+from slrt.visits.models import HOUSING, HomeVisit, VisitStatus
 from slrt.visits.operations import Findings, findings_faults, record_findings
 
 # Draws before giving up on one number (31^10 numbers: needing a second draw is already rare).
@@ -193,6 +193,8 @@ def push_visit(device: Device, uid: str, payload: dict, today) -> SyncRecord:
     visit = db.session.get(HomeVisit, int(visit_id)) if str(visit_id).isdigit() and len(str(visit_id)) < 10 else None
     if visit is None or visit.facilitator_id != user.id:
         raise DomainError(_l("Kunjungan ini tidak ditugaskan kepada Anda."))
+    if visit.status == VisitStatus.CANCELLED:  # said plainly, not as the status table's refusal
+        raise DomainError(_l("Kunjungan ini sudah dibatalkan oleh kantor."))
     try:
         visited_on, bad_date = _date(payload.get("visited_on")), None
     except DomainError as error:

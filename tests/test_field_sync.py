@@ -288,3 +288,56 @@ def test_a_household_member_registered_on_the_device_is_checked_as_at_the_counte
     assert _push(f, twice).get_json()["results"][0]["status"] == "saved"
     case = db.session.scalar(select(Case).where(Case.ticket == f["tickets"][6]))
     assert [(m.name, m.relation, m.sex) for m in case.person.members] == [("Siti Aminah", 2, "P")]
+
+
+def test_one_refusal_names_every_fault_the_portal_finds(app, field, places):
+    """A registration with a bad phone, a member's NIK repeating the head's, another repeating a member's, and a
+    ticket the device does not hold is refused once, naming all of them by the names the form posts; a visit
+    with a bad date and no findings or recommendation likewise: one correction, one more sync."""
+    f = field
+    head = "3204051012850003"
+    record = _citizen(places, "K7MQ4-P2XRT", phone="12345", nik=head, members=[
+        {"name": "Siti Aminah", "relation": 2, "nik": head, "sex": "P"},
+        {"name": "Rudi", "relation": 3, "nik": "3204050101100002", "sex": "L"},
+        {"name": "Rina", "relation": 3, "nik": "3204050101100002", "sex": "P"}])
+    refused = _push(f, record).get_json()["results"][0]
+    assert refused["status"] == "refused"
+    assert set(refused["errors"]) == {"phone", "members-0-nik", "members-2-nik", "ticket"}, refused
+    assert refused["field"] == "ticket"  # the one thing the device cannot correct, said as such
+    # with a ticket the device holds, the same faults come back as fields to correct
+    record["ticket"] = f["tickets"][7]
+    refused = _push(f, record).get_json()["results"][0]
+    assert set(refused["errors"]) == {"phone", "members-0-nik", "members-2-nik"} and refused["field"] is None
+    assert db.session.scalar(select(DeviceTicket.state).where(DeviceTicket.ticket == f["tickets"][7])) == TicketState.HELD
+
+    visit = _visit_record(f, {"needs": [], "documents": ["KTP"]})
+    visit.update(visited_on="kemarin", findings="", recommendation=" ")
+    refused = _push(f, visit).get_json()["results"][0]
+    assert refused["status"] == "refused"
+    assert set(refused["errors"]) == {"visited_on", "findings", "recommendation"}, refused
+    assert db.session.get(HomeVisit, f["visit"].id).status == VisitStatus.ASSIGNED
+
+
+def test_a_record_discarded_on_the_device_is_audited_by_uuid_only(app, field, places):
+    """A refused record the facilitator threw away unsent is named at the next sync: one audit row with the
+    device, its uuid, its kind and a citizen's paper ticket, nothing of the person; said again, written once."""
+    f = field
+    gone = str(uuid.uuid4())
+    entry = {"uuid": gone, "kind": "citizen", "ticket": "K7MQ4-P2XRT", "name": "Dedi Kurnia"}
+    answer = f["api"].post("/lapangan/api/kirim", headers=bearer(f["token"]),
+                           json={"records": [], "discarded": [entry, {"uuid": "not-a-uuid"}, "x"]})
+    assert answer.status_code == 200 and answer.get_json()["results"] == []
+    rows = db.session.scalars(select(AuditLog).where(AuditLog.action == "field.discard")).all()
+    assert len(rows) == 1
+    assert rows[0].object_id == str(f["device_id"]) and rows[0].user_id == f["facilitator"].id
+    assert gone in rows[0].note and "K7MQ4-P2XRT" in rows[0].note and "Dedi" not in rows[0].note
+    assert rows[0].person_id is None
+    _push_again = f["api"].post("/lapangan/api/kirim", headers=bearer(f["token"]),
+                                json={"records": [], "discarded": [entry]})
+    assert _push_again.status_code == 200
+    assert count(AuditLog, AuditLog.action == "field.discard") == 1
+    too_many = [{"uuid": str(uuid.uuid4()), "kind": "visit"} for _ in range(51)]
+    assert f["api"].post("/lapangan/api/kirim", headers=bearer(f["token"]),
+                         json={"records": [], "discarded": too_many}).status_code == 400
+    assert f["api"].post("/lapangan/api/kirim", headers=bearer(f["token"]),
+                         json={"records": [], "discarded": "all"}).status_code == 400

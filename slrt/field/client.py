@@ -117,6 +117,19 @@ def labels() -> dict[str, str]:
         "relation": _("Hubungan"), "choose_relation": _("— pilih hubungan —"), "remove_member": _("Hapus anggota"),
         "member_name_required": _("Nama anggota wajib diisi."),
         "relation_required": _("Pilih hubungan anggota ini dengan kepala keluarga."),
+        "nik_repeated": _("NIK ini sudah tercantum di atas."),
+        "discard": _("Buang catatan"), "discard_yes": _("Ya, buang dari perangkat"),
+        "discard_visit": _("Catatan kunjungan ini (%(what)s) tidak pernah diterima kantor. Jika dibuang, temuan "
+                           "dan rekomendasinya dihapus dari perangkat ini dan tidak dapat dikembalikan; kantor harus "
+                           "mencatat kunjungan itu sendiri."),
+        "discard_citizen": _("Pendaftaran %(what)s tidak pernah diterima kantor. Jika dibuang, semua isiannya "
+                             "dihapus dari perangkat ini dan tidak dapat dikembalikan."),
+        "discard_photos": _("%(n)s foto catatan ini ikut dihapus."),
+        "discard_ticket": _("Nomor tiket %(ticket)s yang diberikan kepada warga tidak berlaku: beri tahu warga "
+                            "agar datang ke kantor dengan membawa kertas tiket itu untuk didaftarkan ulang."),
+        "discard_office": _("Pada sinkron berikutnya kantor diberi tahu bahwa catatan ini dibuang (hanya kode "
+                            "catatan dan nomor tiketnya, tanpa data warga)."),
+        "discarded": _("Catatan dibuang dari perangkat beserta fotonya."),
     }
 
 

@@ -27,8 +27,8 @@ from slrt.field.models import (CLASH_TRANSITIONS, DEVICE_TRANSITIONS, TICKET_TRA
 from slrt.field.sync import CASE_FIELDS, case_fields
 from slrt.field.tickets import held_by
 from slrt.intake.operations import register_visit
-from slrt.visits.models import HOUSING, HomeVisit
-from slrt.visits.operations import Findings, record_findings
+from slrt.visits.models import HOUSING, HomeVisit, VisitStatus
+from slrt.visits.operations import Findings, findings_faults, record_findings
 
 # Draws before giving up on one number (31^10 numbers: needing a second draw is already rare).
 _DRAWS = 20
@@ -193,11 +193,21 @@ def push_visit(device: Device, uid: str, payload: dict, today) -> SyncRecord:
     visit = db.session.get(HomeVisit, int(visit_id)) if str(visit_id).isdigit() and len(str(visit_id)) < 10 else None
     if visit is None or visit.facilitator_id != user.id:
         raise DomainError(_l("Kunjungan ini tidak ditugaskan kepada Anda."))
-    findings = Findings(visited_on=_date(payload.get("visited_on")), findings=str(payload.get("findings") or ""),
+    if visit.status == VisitStatus.CANCELLED:  # said plainly, not as the status table's refusal
+        raise DomainError(_l("Kunjungan ini sudah dibatalkan oleh kantor."))
+    try:
+        visited_on, bad_date = _date(payload.get("visited_on")), None
+    except DomainError as error:
+        visited_on, bad_date = today, error
+    findings = Findings(visited_on=visited_on, findings=str(payload.get("findings") or ""),
                         recommendation=str(payload.get("recommendation") or ""),
                         housing={a: str((payload.get("housing") or {}).get(a) or "") for a in HOUSING},
                         needs=_field_values(payload.get("case")).get("needs", []),
                         documents_seen=_field_values(payload.get("case")).get("documents", []))
+    faults = findings_faults(findings, today) | ({"visited_on": bad_date.message} if bad_date else {})
+    if faults:  # every field at fault in one answer: one correction, one more sync
+        name, text = next(iter(faults.items()))
+        raise DomainError(text, field=name, errors={k: [v] for k, v in faults.items()})
     record_findings(visit, findings, user, today)
     case = visit.case
     office = case_fields(case)
@@ -223,6 +233,17 @@ def _date(value):
         raise DomainError(_l("Tanggal kunjungan tidak sah."), field="visited_on") from None
 
 
+TICKET_NOT_HELD = _l("Nomor tiket ini bukan milik perangkat ini atau sudah dipakai.")
+
+
+def ticket_usable(device: Device, ticket: str) -> bool:
+    """Whether the device may still give this number (held by it, not used): asked before the registration's
+    own checks, so a refusal names the ticket and the fields at fault together."""
+    return db.session.scalar(select(DeviceTicket.id).where(
+        DeviceTicket.device_id == device.id, DeviceTicket.ticket == ticket[:20],
+        DeviceTicket.state.in_(list(TICKET_TRANSITIONS.sources(TicketState.USED))))) is not None
+
+
 def push_citizen(device: Device, uid: str, data, ticket: str) -> SyncRecord:
     """A citizen registered on the device, with the ticket number the device gave them from its block: the
     case gets exactly that number (it was reserved for this device), and the confirmation SMS leaves now."""
@@ -231,7 +252,7 @@ def push_citizen(device: Device, uid: str, data, ticket: str) -> SyncRecord:
         DeviceTicket.state.in_(list(TICKET_TRANSITIONS.sources(TicketState.USED))))
         .values(state=TicketState.USED, used_at=utcnow()).execution_options(synchronize_session=False)).rowcount
     if claimed != 1:
-        raise DomainError(_l("Nomor tiket ini bukan milik perangkat ini atau sudah dipakai."), field="ticket")
+        raise DomainError(TICKET_NOT_HELD, field="ticket")
     case = register_visit(data, device.user, ticket=ticket)
     db.session.execute(update(DeviceTicket).where(DeviceTicket.ticket == ticket).values(case_id=case.id)
                        .execution_options(synchronize_session=False))
@@ -347,3 +368,33 @@ def store_photo(photo: FieldPhoto, partial: Path) -> None:
     photo.attachment_id = attachment.id
     photo.status = PhotoStatus.STORED
     record("field.photo", case, person_id=case.person_id, note=f"photo {photo.uuid} {photo.size} bytes", user=sent.user)
+
+
+DISCARD_KINDS = ("visit", "citizen")
+
+
+def note_discarded(device: Device, entries) -> int:
+    """Records the facilitator threw away on the device, unsent (a refusal nothing on the device can fix): one
+    audit row each, naming the device, the record's uuid, its kind and the ticket number a citizen was given,
+    so a citizen who comes to the office with that paper is found; nothing else of the person leaves. A list
+    sent again after a lost answer adds nothing twice. The number of rows written."""
+    from slrt.audit.models import AuditLog
+    written = 0
+    for entry in entries if isinstance(entries, list) else []:
+        entry = entry if isinstance(entry, dict) else {}
+        try:
+            uid = str(uuid.UUID(str(entry.get("uuid"))))
+        except ValueError:
+            continue
+        kind = entry.get("kind") if entry.get("kind") in DISCARD_KINDS else "?"
+        ticket = str(entry.get("ticket") or "")
+        ticket = ticket if kind == "citizen" and ticket.replace("-", "").isalnum() and len(ticket) <= 12 else ""
+        if db.session.scalar(select(AuditLog.id).where(AuditLog.action == "field.discard",
+                                                       AuditLog.object_id == str(device.id),
+                                                       AuditLog.note.contains(uid))) is not None:
+            continue
+        record("field.discard", device, user=device.user,
+               note=f"device {device.id}: record {uid} ({kind}{', ticket ' + ticket if ticket else ''}) "
+                    "discarded on the device unsent")
+        written += 1
+    return written

@@ -183,17 +183,24 @@ def _push_one(device_id: int, item) -> dict:
         if kind == "visit":
             row = operations.push_visit(device, uid, item, local_today())
         elif kind == "citizen":
+            ticket = str(item.get("ticket") or "")
             data, errors = citizens.checked_visit(item.get("citizen"))
-            if data is None:
+            if not operations.ticket_usable(device, ticket):  # said with the fields at fault, in one answer
+                errors["ticket"] = [str(operations.TICKET_NOT_HELD)]
+            if errors:
                 db.session.rollback()
-                return {"uuid": uid, "status": "refused", "message": _("Periksa kembali isian yang ditandai."),
-                        "errors": errors}
-            row = operations.push_citizen(device, uid, data, str(item.get("ticket") or ""))
+                held = "ticket" not in errors
+                return {"uuid": uid, "status": "refused", "errors": errors, "field": None if held else "ticket",
+                        "message": _("Periksa kembali isian yang ditandai.") if held else errors["ticket"][0]}
+            row = operations.push_citizen(device, uid, data, ticket)
         else:
             raise DomainError(_("Jenis catatan tidak dikenal."))
     except DomainError as error:
         db.session.rollback()
-        return {"uuid": uid, "status": "refused", "message": error.message, "field": error.field}
+        answer = {"uuid": uid, "status": "refused", "message": error.message, "field": error.field}
+        if error.errors:
+            answer["errors"] = error.errors
+        return answer
     db.session.commit()
     answer = {"uuid": uid, "status": row.outcome, "ticket": _ticket(row.case_id)}
     if row.outcome == "clash":
@@ -220,19 +227,23 @@ def push():
     each in its own transaction (a broken line keeps what arrived), clashes kept for the back office."""
     data = request.get_json(silent=True)
     items = data.get("records") if isinstance(data, dict) else None
-    if not isinstance(items, list) or len(items) > MAX_RECORDS:
+    discarded = data.get("discarded", []) if isinstance(data, dict) else None
+    if not isinstance(items, list) or len(items) > MAX_RECORDS or not isinstance(discarded, list) \
+            or len(discarded) > MAX_RECORDS:
         return api_error(400, _("Permintaan tidak sah."))
     device_id = g.device.id
     db.session.commit()  # release the lock taken at authentication: each record takes its own
     results = [_push_one(device_id, item) for item in items]
     lock_row(Device, device_id)
     device = db.session.get(Device, device_id, populate_existing=True)
+    noted = operations.note_discarded(device, discarded)
     counts = {s: sum(r["status"] == s for r in results) for s in ("saved", "clash", "duplicate", "refused")}
+    counts["discarded"] = noted
     record("field.push", device, note=f"device {device.id} ({device.name}): " +
            ", ".join(f"{k} {v}" for k, v in counts.items()), user=device.user)
     _synced(device)
     db.session.commit()
-    return jsonify({"results": results})
+    return jsonify({"results": results, "discarded": len(discarded)})
 
 
 # ---- clashes: the back office chooses field by field ------------------------------------------------------

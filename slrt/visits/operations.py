@@ -60,19 +60,30 @@ class Findings:
     documents_seen: list[str] = field(default_factory=list)  # DocumentType codes
 
 
-def _check_findings(visit: HomeVisit, data: Findings, today: date) -> None:
+def findings_faults(data: Findings, today: date) -> dict[str, str]:
+    """Every field of the findings at fault, each with its message (all at once: a device that sent them from
+    the field hears of them in one answer, not one sync each)."""
+    faults = {}
     if data.visited_on > today:
-        raise DomainError(_l("Tanggal kunjungan tidak boleh sesudah hari ini."), field="visited_on")
-    if (today - data.visited_on).days > OLDEST_VISIT_DAYS:
-        raise DomainError(_("Tanggal kunjungan terlalu lama: paling lama %(days)d hari yang lalu.",
-                            days=OLDEST_VISIT_DAYS), field="visited_on")
+        faults["visited_on"] = str(_l("Tanggal kunjungan tidak boleh sesudah hari ini."))
+    elif (today - data.visited_on).days > OLDEST_VISIT_DAYS:
+        faults["visited_on"] = _("Tanggal kunjungan terlalu lama: paling lama %(days)d hari yang lalu.",
+                                 days=OLDEST_VISIT_DAYS)
     if not data.findings.strip():
-        raise DomainError(_l("Tuliskan keadaan rumah tangga yang Anda temui."), field="findings")
+        faults["findings"] = str(_l("Tuliskan keadaan rumah tangga yang Anda temui."))
     if not data.recommendation.strip():
-        raise DomainError(_l("Tuliskan rekomendasi Anda."), field="recommendation")
+        faults["recommendation"] = str(_l("Tuliskan rekomendasi Anda."))
     for aspect, code in data.housing.items():
         if code and code not in HOUSING.get(aspect, ()):
-            raise DomainError(_l("Pilihan tidak sah."), field=aspect)
+            faults[aspect] = str(_l("Pilihan tidak sah."))
+    return faults
+
+
+def _check_findings(visit: HomeVisit, data: Findings, today: date) -> None:
+    faults = findings_faults(data, today)
+    if faults:
+        name, text = next(iter(faults.items()))
+        raise DomainError(text, field=name, errors={k: [v] for k, v in faults.items()})
 
 
 def record_findings(visit: HomeVisit, data: Findings, actor, today: date) -> Assessment:

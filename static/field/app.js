@@ -154,13 +154,19 @@ async function start(notice = "") {
 
 async function pushRecords() {
   const pending = (await store.records()).filter((r) => r.state === "pending");
-  for (let i = 0; i < pending.length; i += 50) {
+  // records thrown away on the device go with the first batch: the portal notes their uuids (nothing else)
+  const discarded = ((await store.get("discarded")) || []).slice(0, 50);
+  for (let i = 0; i < pending.length || (i === 0 && discarded.length); i += 50) {
     const batch = pending.slice(i, i + 50);
     const {status, answer} = await api("/lapangan/api/kirim", {records: batch.map((r) => {
       const {label, ...body} = r.body;  // the label is for the waiting list on the device only
       return {uuid: r.uuid, kind: r.kind, ...body};
-    })});
+    }), discarded: i === 0 ? discarded : []});
     if (status !== 200) throw new Error(answer.error || L.sync_failed);
+    if (i === 0 && discarded.length) {
+      const told = new Set(discarded.map((n) => n.uuid));
+      await store.put("discarded", ((await store.get("discarded")) || []).filter((n) => !told.has(n.uuid)));
+    }
     for (const result of answer.results) {
       // A record sent before whose answer was lost comes back "duplicate": the portal has it.
       const state = {saved: "sent", duplicate: "sent", clash: "clash", refused: "refused"}[result.status];
@@ -548,13 +554,17 @@ function citizenErrors(v, regencies) {
   for (const name of ["name", "birth_date", "sex", "region_code", "visit_type", "category", "complaint"]) {
     if (!String(v[name] || "").trim()) errors[name] = errors[name] || L.required;
   }
-  // a member as the counter checks one: a name, the relation to the head, a NIK by the same rules if given
+  // a member as the counter checks one: a name, the relation to the head, a NIK by the same rules if given,
+  // and not the head's or an earlier member's (one person is listed once)
+  const seen = new Set(nik.errors.length ? [] : [nik.nik]);
   (v.members || []).forEach((m, i) => {
     if (!m.name) errors[`members-${i}-name`] = L.member_name_required;
     if (!m.relation) errors[`members-${i}-relation`] = L.relation_required;
     if (m.nik) {
       const check = checkNik(m.nik, regencies);
       if (check.errors.length) errors[`members-${i}-nik`] = check.errors.map(([name, params]) => t(name, params)).join(" ");
+      else if (seen.has(check.nik)) errors[`members-${i}-nik`] = L.nik_repeated;
+      else seen.add(check.nik);
     }
   });
   return errors;
@@ -605,7 +615,7 @@ async function waitingView(notice = "", kind = "info") {
     return h("li", {class: `state-${r.state}`}, h("strong", {}, what),
              h("span", {class: "badge"}, label[r.state]),
              waitingPhotos ? h("span", {class: "muted"}, `${waitingPhotos} ${L.photos_waiting}`) : null,
-             r.state === "refused" && r.result ? refusal(r, data) : null,
+             r.state === "refused" && r.result ? refusal(r, data, photos.filter((p) => p.record === r.uuid).length) : null,
              r.state === "clash" && r.result && r.result.clash ? clashTable(r.result, data.lists) : null);
   });
   await frame("waiting", notice ? message(notice, kind) : null, h("h1", {}, L.waiting),
@@ -613,15 +623,41 @@ async function waitingView(notice = "", kind = "info") {
 }
 
 // A refused record: what the portal said (field by field), and the way to correct it on the device. A ticket
-// number the portal does not give this device, or a visit no longer assigned, cannot be corrected here.
-function refusal(record, data) {
+// number the portal does not give this device, or a visit no longer assigned, cannot be corrected here: such a
+// record may be thrown away, after a confirmation that says what is lost.
+function refusal(record, data, photoCount) {
   const faults = Object.entries(refusedFields(record.result)).filter(([, text]) => text !== record.result.message);
   const fixable = record.result.field !== "ticket" && (record.kind === "citizen"
     || (data.visits || []).some((v) => v.id === record.body.visit_id));
-  return h("div", {class: "refusal"}, h("p", {class: "error"}, record.result.message),
-           faults.length ? h("ul", {class: "error"}, faults.map(([name, text]) => h("li", {}, `${fieldLabel(name)}: ${text}`))) : null,
-           fixable ? h("button", {type: "button", class: "primary", onclick: () => fixView(record)}, L.fix)
-             : h("p", {class: "muted"}, L.cannot_fix));
+  const box = h("div", {class: "refusal"}, h("p", {class: "error"}, record.result.message),
+    faults.length ? h("ul", {class: "error"}, faults.map(([name, text]) => h("li", {}, `${fieldLabel(name)}: ${text}`))) : null,
+    fixable ? h("button", {type: "button", class: "primary", onclick: () => fixView(record)}, L.fix)
+      : [h("p", {class: "muted"}, L.cannot_fix),
+         h("button", {type: "button", class: "danger", onclick: (event) => {
+           event.currentTarget.replaceWith(discardConfirm(record, photoCount));
+           box.querySelector("[data-discard-yes]").focus();
+         }}, L.discard)]);
+  return box;
+}
+
+// What throwing a record away loses, said before it goes: its findings or registration and photos, for good;
+// a citizen's paper ticket number that is worth nothing now (the citizen must be told, and registered again).
+function discardConfirm(record, photoCount) {
+  const citizen = record.kind === "citizen";
+  const what = citizen ? record.body.citizen.name : record.body.label;
+  const ticket = citizen && record.body.ticket;
+  const panel = h("div", {class: "discard", role: "alertdialog", "aria-label": L.discard},
+    h("p", {}, t(citizen ? "discard_citizen" : "discard_visit", {what}),
+      photoCount ? ` ${t("discard_photos", {n: photoCount})}` : null),
+    ticket ? h("p", {class: "error"}, h("strong", {}, t("discard_ticket", {ticket}))) : null,
+    h("p", {class: "muted"}, L.discard_office),
+    h("div", {class: "actions"},
+      h("button", {type: "button", class: "danger", "data-discard-yes": true, onclick: async () => {
+        const gone = await store.discard(record.uuid);
+        return waitingView(gone ? L.discarded : L.fix_gone, gone ? "info" : "error");
+      }}, L.discard_yes),
+      h("button", {type: "button", onclick: () => waitingView()}, L.cancel)));
+  return panel;
 }
 
 // ---- start -------------------------------------------------------------------------------------------

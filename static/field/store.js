@@ -121,6 +121,28 @@ export async function fixRecord(uuid, body) {
   return fixable;
 }
 
+// A refused record nothing on the device can fix, thrown away by the facilitator: the record and its photos
+// leave the device, and what the portal is told at the next sync (uuid, kind, a citizen's paper ticket) waits in
+// the vault under "discarded", all in one transaction. Only a refused record goes (null otherwise).
+export async function discard(uuid) {
+  const d = await open();
+  const before = await d.get("outbox", uuid);
+  if (!before || before.state !== "refused") return null;
+  const body = await unseal(before);
+  const note = {uuid, kind: before.kind, ticket: before.kind === "citizen" ? body.ticket || "" : ""};
+  const told = await seal([...((await get("discarded")) || []).filter((n) => n.uuid !== uuid), note]);
+  const t = d.transaction(["outbox", "photos", "vault"], "readwrite");  // sealed before: it would close meanwhile
+  const row = await t.objectStore("outbox").get(uuid);
+  if (!row || row.state !== "refused") { t.abort(); await t.done.catch(() => null); return null; }
+  await t.objectStore("outbox").delete(uuid);
+  for (const photo of await t.objectStore("photos").getAll()) {
+    if (photo.record === uuid) await t.objectStore("photos").delete(photo.uuid);
+  }
+  await t.objectStore("vault").put(told, "discarded");
+  await t.done;
+  return note;
+}
+
 export async function addPhoto(uuid, record, bytes, info) {
   const box = await encryptBytes(bytes);
   const about = await seal(info);

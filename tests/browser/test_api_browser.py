@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tests.browser.conftest import login, screenshot
 
-SHOTS = Path(os.environ.get("SLRT_SHOTS", "/work/shots/s11-api"))
+SHOTS = Path(os.environ.get("SLRT_SHOTS", Path(__file__).resolve().parents[2] / "test-artifacts" / "api"))
 
 
 def _shot(page, name: str) -> None:

@@ -7,6 +7,7 @@ uuid (so a lost answer could never save it twice)."""
 from __future__ import annotations
 
 from datetime import timedelta
+import os
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ from tests.referrals_helpers import fast_passwords  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
-SHOTS = Path("/work/notes/shots-s17-field")
+SHOTS = Path(os.environ.get("SLRT_SHOTS", Path(__file__).resolve().parents[2] / "test-artifacts" / "field-fix"))
 
 # The outbox as the device keeps it: ids and states are in clear, the bodies encrypted.
 OUTBOX = """async () => {
@@ -39,10 +40,9 @@ OUTBOX = """async () => {
 
 
 def _shot(page, name: str) -> None:
-    """What the facilitator sees, kept for a person to look at (only where the notes folder exists)."""
-    if SHOTS.parent.is_dir():
-        SHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    """What the facilitator sees, kept for a person to look at (test-artifacts/, or SLRT_SHOTS)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def _fits(page) -> bool:

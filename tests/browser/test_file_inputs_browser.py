@@ -6,6 +6,7 @@ input shows."""
 from __future__ import annotations
 
 import re
+import os
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from tests.referrals_helpers import fast_passwords  # noqa: F401 - a fixture
 pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
-SHOTS = Path("/work/notes/shots-s16-phone")
+SHOTS = Path(os.environ.get("SLRT_SHOTS", Path(__file__).resolve().parents[2] / "test-artifacts" / "file-inputs"))
 
 
 @pytest.fixture

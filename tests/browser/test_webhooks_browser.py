@@ -12,7 +12,7 @@ from slrt.webhooks.delivery import deliver_due
 from tests.browser.conftest import login, screenshot
 from tests.test_webhooks import Receiver
 
-SHOTS = Path(os.environ.get("SLRT_SHOTS", "/work/shots/s12-hooks"))
+SHOTS = Path(os.environ.get("SLRT_SHOTS", Path(__file__).resolve().parents[2] / "test-artifacts" / "webhooks"))
 
 
 def _shot(page, name: str) -> None:

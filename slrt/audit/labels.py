@@ -170,6 +170,7 @@ ACTIONS = {
     "field.photo": _l("Perangkat mengirim foto"),
     "field.clash": _l("Bentrok data lapangan dicatat"),
     "field.clash_resolved": _l("Memutuskan bentrok data lapangan"),
+    "field.discard": _l("Perangkat membuang catatan yang ditolak portal"),
     # village meetings, household data and planning
     "meeting.create": _l("Mencatat musyawarah desa"),
     "meeting.attendance": _l("Mengubah daftar hadir musyawarah"),

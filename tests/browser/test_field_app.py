@@ -91,20 +91,10 @@ def _sync(page) -> None:
     assert page.get_by_text("Sinkron selesai.").is_visible()
 
 
-def test_what_the_tablet_records_offline_arrives_once_and_a_revoked_tablet_wipes(app, browser, live_server,
-                                                                                  make_user, make_case, places):
-    admin = make_user("admin")
-    officer = make_user("back_office")
-    facilitator = make_user("facilitator", username="fasilitator", region_code=places.desa2)
-    case = make_case(documents=["KTP"])
-    visit = visits.assign(case, facilitator, local_today() + timedelta(days=1), "Cek jamban", officer, local_today())
-    db.session.commit()
-    photo = _camera_photo()
-    assert len(photo) > 600_000
-
-    context = browser.new_context(locale="id-ID", viewport={"width": 800, "height": 1280},
-                                  permissions=["geolocation"], geolocation={"latitude": -7.02, "longitude": 107.53,
-                                                                            "accuracy": 12})
+def enrolled_page(browser, live_server, width=800, height=1280, **context_options):
+    """The facilitator "fasilitator" logged in on a new tablet (a browser context of `width` × `height`) that has
+    set itself up and made its first sync. Returns the context, the page and the JS errors it collects."""
+    context = browser.new_context(locale="id-ID", viewport={"width": width, "height": height}, **context_options)
     context.set_default_timeout(15_000)
     errors = []
     context.on("weberror", lambda error: errors.append(str(error.error)))
@@ -116,6 +106,22 @@ def test_what_the_tablet_records_offline_arrives_once_and_a_revoked_tablet_wipes
     page.fill("input[name=pin_again]", PIN)
     page.get_by_role("button", name="Pasang perangkat").click()
     page.get_by_text("Sinkron selesai.").wait_for()
+    return context, page, errors
+
+
+def test_what_the_tablet_records_offline_arrives_once_and_a_revoked_tablet_wipes(app, browser, live_server,
+                                                                                  make_user, make_case, places):
+    admin = make_user("admin")
+    officer = make_user("back_office")
+    facilitator = make_user("facilitator", username="fasilitator", region_code=places.desa2)
+    case = make_case(documents=["KTP"])
+    visit = visits.assign(case, facilitator, local_today() + timedelta(days=1), "Cek jamban", officer, local_today())
+    db.session.commit()
+    photo = _camera_photo()
+    assert len(photo) > 600_000
+
+    context, page, errors = enrolled_page(browser, live_server, permissions=["geolocation"],
+                                          geolocation={"latitude": -7.02, "longitude": 107.53, "accuracy": 12})
     page.evaluate("navigator.serviceWorker.ready")
     page.wait_for_function("navigator.serviceWorker.controller !== null")
 

@@ -21,9 +21,8 @@ from slrt.audit.models import AuditLog
 from slrt.field.models import DeviceTicket, SyncRecord, TicketState
 from slrt.visits import operations as visits
 from slrt.visits.models import HomeVisit, VisitStatus
-from tests.browser.conftest import login
-from tests.browser.test_field_app import NEW_NIK, OPEN, PIN, _camera_photo, _sync
-from tests.conftest import PASSWORD, count
+from tests.browser.test_field_app import NEW_NIK, OPEN, _camera_photo, _sync, enrolled_page
+from tests.conftest import count
 from tests.referrals_helpers import fast_passwords  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
@@ -57,18 +56,7 @@ def test_a_refused_record_is_corrected_offline_and_saved_once_at_the_next_sync(a
     visit = visits.assign(case, facilitator, local_today() + timedelta(days=1), "", officer, local_today())
     db.session.commit()
 
-    context = browser.new_context(locale="id-ID", viewport={"width": 800, "height": 1280})
-    context.set_default_timeout(15_000)
-    errors = []
-    context.on("weberror", lambda error: errors.append(str(error.error)))
-    page = context.new_page()
-    login(page, live_server, "fasilitator", PASSWORD)
-    page.goto(f"{live_server}/lapangan")
-    page.fill("input[name=device_name]", "Tablet Desa Sukamaju")
-    page.fill("input[name=pin]", PIN)
-    page.fill("input[name=pin_again]", PIN)
-    page.get_by_role("button", name="Pasang perangkat").click()
-    page.get_by_text("Sinkron selesai.").wait_for()
+    context, page, errors = enrolled_page(browser, live_server)
 
     # offline: a registration whose phone number the device does not check, and a visit dated too far back
     context.set_offline(True)
@@ -190,22 +178,6 @@ PHOTOS = """async () => {
 }""" % OPEN
 
 
-def _enrolled_page(browser, live_server, **context_options):
-    context = browser.new_context(locale="id-ID", viewport={"width": 390, "height": 844}, **context_options)
-    context.set_default_timeout(15_000)
-    errors = []
-    context.on("weberror", lambda error: errors.append(str(error.error)))
-    page = context.new_page()
-    login(page, live_server, "fasilitator", PASSWORD)
-    page.goto(f"{live_server}/lapangan")
-    page.fill("input[name=device_name]", "Tablet Desa Sukamaju")
-    page.fill("input[name=pin]", PIN)
-    page.fill("input[name=pin_again]", PIN)
-    page.get_by_role("button", name="Pasang perangkat").click()
-    page.get_by_text("Sinkron selesai.").wait_for()
-    return context, page, errors
-
-
 def test_a_refusal_nothing_on_the_tablet_can_fix_is_discarded_after_saying_what_is_lost(
         app, browser, live_server, make_user, make_case, places):
     """A member's NIK that repeats the head's is marked on the tablet before saving (the counter's rule). A
@@ -218,8 +190,8 @@ def test_a_refusal_nothing_on_the_tablet_can_fix_is_discarded_after_saying_what_
     case = make_case(documents=["KTP"])
     visit = visits.assign(case, facilitator, local_today() + timedelta(days=1), "", officer, local_today())
     db.session.commit()
-    context, page, errors = _enrolled_page(browser, live_server, permissions=["geolocation"],
-                                           geolocation={"latitude": -7.02, "longitude": 107.53, "accuracy": 12})
+    context, page, errors = enrolled_page(browser, live_server, 390, 844, permissions=["geolocation"],
+                                          geolocation={"latitude": -7.02, "longitude": 107.53, "accuracy": 12})
 
     context.set_offline(True)
     page.get_by_role("button", name="Daftar warga baru").click()

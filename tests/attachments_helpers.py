@@ -1,10 +1,11 @@
-"""Images and PDFs made on the spot for the attachment tests."""
+"""Images and PDFs made on the spot for the attachment tests, and a case the back office has taken."""
 from __future__ import annotations
 
 import io
 import struct
 import zlib
 
+import pytest
 from PIL import ExifTags, Image
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -43,3 +44,15 @@ def broken_jpeg() -> bytes:
     """Starts like a JPEG (so its content says jpg) and then is noise: a photo cut off in transfer."""
     whole = phone_photo(400, 300, gps=False)
     return whole[:200] + b"\x00garbage" * 50
+
+
+@pytest.fixture
+def taken_case(app, make_user, make_case):
+    """A case the back office ("backoffice") has taken: its page offers the attachment box."""
+    from slrt.extensions import db
+    from slrt.handling import operations as cases
+    officer = make_user("back_office", username="backoffice")
+    case = make_case()
+    cases.take(case, officer)
+    db.session.commit()
+    return case

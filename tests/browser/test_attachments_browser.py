@@ -7,23 +7,13 @@ from sqlalchemy import select
 
 from slrt.attachments.models import Attachment
 from slrt.audit.models import AuditLog
-from slrt.handling import operations as cases
 from slrt.extensions import db
-from tests.attachments_helpers import phone_photo
+from tests.attachments_helpers import phone_photo, taken_case  # noqa: F401 - a fixture
 from tests.browser.conftest import login, screenshot
 from tests.conftest import PASSWORD
 from tests.referrals_helpers import fast_passwords  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
-
-
-@pytest.fixture
-def taken_case(app, make_user, make_case):
-    officer = make_user("back_office", username="backoffice")
-    case = make_case()
-    cases.take(case, officer)
-    db.session.commit()
-    return case
 
 
 def test_a_photo_is_uploaded_shown_as_a_thumbnail_and_downloaded(page, live_server, taken_case, tmp_path):

@@ -48,6 +48,22 @@ def _fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
+def _new_citizen(page, places, **more):
+    """Opens "Daftar warga baru" and fills in Dedi Kurniawan's registration (head of household, a health
+    complaint), with `more` fields (phone, address) as typed; the household members are the caller's."""
+    page.get_by_role("button", name="Daftar warga baru").click()
+    page.fill("input[name=nik]", NEW_NIK)
+    page.fill("input[name=name]", "Dedi Kurniawan")
+    page.fill("input[name=birth_date]", "1985-03-10")
+    page.check("input[name=sex][value=L]")
+    for name, value in more.items():
+        page.fill(f"input[name={name}]", value)
+    page.select_option("select[name=region_code]", places.desa2)
+    page.select_option("select[name=visit_type]", "service_request")
+    page.select_option("select[name=category]", index=1)
+    page.fill("textarea[name=complaint]", "Butuh bantuan berobat untuk ibu.")
+
+
 def test_a_refused_record_is_corrected_offline_and_saved_once_at_the_next_sync(app, browser, live_server, make_user,
                                                                                 make_case, places):
     officer = make_user("back_office")
@@ -60,17 +76,7 @@ def test_a_refused_record_is_corrected_offline_and_saved_once_at_the_next_sync(a
 
     # offline: a registration whose phone number the device does not check, and a visit dated too far back
     context.set_offline(True)
-    page.get_by_role("button", name="Daftar warga baru").click()
-    page.fill("input[name=nik]", NEW_NIK)
-    page.fill("input[name=name]", "Dedi Kurniawan")
-    page.fill("input[name=birth_date]", "1985-03-10")
-    page.check("input[name=sex][value=L]")
-    page.fill("input[name=phone]", "12345")
-    page.fill("input[name=address]", "Kp. Babakan")
-    page.select_option("select[name=region_code]", places.desa2)
-    page.select_option("select[name=visit_type]", "service_request")
-    page.select_option("select[name=category]", index=1)
-    page.fill("textarea[name=complaint]", "Butuh bantuan berobat untuk ibu.")
+    _new_citizen(page, places, phone="12345", address="Kp. Babakan")
     # a household member (her NIK not at hand: left out, as the counter allows)
     page.get_by_role("button", name="Tambah anggota").click()
     page.fill("input[name=members-0-name]", "Siti Aminah")
@@ -194,15 +200,7 @@ def test_a_refusal_nothing_on_the_tablet_can_fix_is_discarded_after_saying_what_
                                           geolocation={"latitude": -7.02, "longitude": 107.53, "accuracy": 12})
 
     context.set_offline(True)
-    page.get_by_role("button", name="Daftar warga baru").click()
-    page.fill("input[name=nik]", NEW_NIK)
-    page.fill("input[name=name]", "Dedi Kurniawan")
-    page.fill("input[name=birth_date]", "1985-03-10")
-    page.check("input[name=sex][value=L]")
-    page.select_option("select[name=region_code]", places.desa2)
-    page.select_option("select[name=visit_type]", "service_request")
-    page.select_option("select[name=category]", index=1)
-    page.fill("textarea[name=complaint]", "Butuh bantuan berobat untuk ibu.")
+    _new_citizen(page, places)
     page.get_by_role("button", name="Tambah anggota").click()
     page.fill("input[name=members-0-name]", "Siti Aminah")
     page.fill("input[name=members-0-nik]", NEW_NIK[:4] + " " + NEW_NIK[4:])  # the head's NIK, typed with a space

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from slrt.extensions import db
-from slrt.handling import operations as cases
-from tests.attachments_helpers import phone_photo
+from tests.attachments_helpers import phone_photo, taken_case  # noqa: F401 - a fixture
 from tests.browser.conftest import login
 from tests.conftest import PASSWORD
 from tests.referrals_helpers import fast_passwords  # noqa: F401 - a fixture
@@ -22,15 +20,6 @@ pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 SHOTS = Path(os.environ.get("SLRT_SHOTS", Path(__file__).resolve().parents[2] / "test-artifacts" / "file-inputs"))
-
-
-@pytest.fixture
-def taken_case(app, make_user, make_case):
-    officer = make_user("back_office", username="backoffice")
-    case = make_case()
-    cases.take(case, officer)
-    db.session.commit()
-    return case
 
 
 def phone(browser, **options):
